@@ -1,0 +1,21 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the cloudpatch.ssm project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.common import CLOUDPATCH_SSM_COLLECTION_NAME
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.common import CLOUDPATCH_SSM_COLLECTION_VERSION
+
+
+class AnsibleCloudpatchSSMModule(AnsibleAWSModule):
+    """AnsibleAWSModule that names cloudpatch.ssm and its version in the botocore user agent."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        set_collection_info(
+            collection_name=CLOUDPATCH_SSM_COLLECTION_NAME,
+            collection_version=CLOUDPATCH_SSM_COLLECTION_VERSION,
+        )

@@ -1,0 +1,75 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the cloudpatch.ssm project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The SSM calls of cloudpatch.ssm: one function per API call, used by every module.
+
+Each function has the error handler outside (botocore errors become AnsibleSSMError, with
+DoesNotExistException meaning "not there" where that is an answer) and the retry inside, so a
+throttled call is retried before it is ever reported.
+"""
+
+try:
+    import botocore.session
+except ImportError:
+    pass  # AnsibleAWSModule reports a missing botocore
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+# SSM throttles with ThrottlingException ("Rate exceeded"), which AWSRetry does not retry unless told.
+SSM_RETRYABLE_ERROR_CODES = ["ThrottlingException", "InternalServerError"]
+
+ssm_retry = AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=30, catch_extra_error_codes=SSM_RETRYABLE_ERROR_CODES)
+
+# The API's page maxima: asking for the largest page keeps the number of calls down.
+PATCH_BASELINES_PAGE_SIZE = 100
+
+
+class AnsibleSSMError(AnsibleAWSError):
+    pass
+
+
+class SSMErrorHandler(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = AnsibleSSMError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("DoesNotExistException")
+
+
+@SSMErrorHandler.common_error_handler("describe patch baselines")
+@ssm_retry
+def describe_patch_baselines(client, filters=None):
+    """Every baseline identity matching the filters (a list of {Key, Values}), all pages."""
+    paginator = client.get_paginator("describe_patch_baselines")
+    pages = paginator.paginate(Filters=filters or [], PaginationConfig={"PageSize": PATCH_BASELINES_PAGE_SIZE})
+    return pages.build_full_result().get("BaselineIdentities", [])
+
+
+@SSMErrorHandler.list_error_handler("get patch baseline", None)
+@ssm_retry
+def get_patch_baseline(client, baseline_id):
+    """The full definition of one baseline (with its PatchGroups), or None if it does not exist."""
+    result = client.get_patch_baseline(BaselineId=baseline_id)
+    result.pop("ResponseMetadata", None)
+    return result
+
+
+@SSMErrorHandler.list_error_handler("list tags of patch baseline", {})
+@ssm_retry
+def list_patch_baseline_tags(client, baseline_id):
+    result = client.list_tags_for_resource(ResourceType="PatchBaseline", ResourceId=baseline_id)
+    return {tag["Key"]: tag["Value"] for tag in result.get("TagList", [])}
+
+
+def ssm_enum(shape_name):
+    """The values the SSM API accepts for an enum shape (OperatingSystem, PatchComplianceLevel...).
+
+    Read from the installed botocore service model, so a new value AWS adds needs no release of ours.
+    """
+    model = botocore.session.get_session().get_service_model("ssm")
+    return list(model.shape_for(shape_name).enum)
