@@ -19,6 +19,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
 # SSM throttles with ThrottlingException ("Rate exceeded"), which AWSRetry does not retry unless told.
 SSM_RETRYABLE_ERROR_CODES = ["ThrottlingException", "InternalServerError"]
@@ -63,7 +65,7 @@ def get_patch_baseline(client, baseline_id):
 @ssm_retry
 def list_patch_baseline_tags(client, baseline_id):
     result = client.list_tags_for_resource(ResourceType="PatchBaseline", ResourceId=baseline_id)
-    return {tag["Key"]: tag["Value"] for tag in result.get("TagList", [])}
+    return boto3_tag_list_to_ansible_dict(result.get("TagList", []))
 
 
 def ssm_enum(shape_name):
@@ -73,3 +75,63 @@ def ssm_enum(shape_name):
     """
     model = botocore.session.get_session().get_service_model("ssm")
     return list(model.shape_for(shape_name).enum)
+
+
+@SSMErrorHandler.common_error_handler("create patch baseline")
+@ssm_retry
+def create_patch_baseline(client, **kwargs):
+    return client.create_patch_baseline(**kwargs)["BaselineId"]
+
+
+@SSMErrorHandler.common_error_handler("update patch baseline")
+@ssm_retry
+def update_patch_baseline(client, baseline_id, **kwargs):
+    return client.update_patch_baseline(BaselineId=baseline_id, **kwargs)
+
+
+@SSMErrorHandler.deletion_error_handler("delete patch baseline")
+@ssm_retry
+def delete_patch_baseline(client, baseline_id):
+    client.delete_patch_baseline(BaselineId=baseline_id)
+    return True
+
+
+@SSMErrorHandler.common_error_handler("get default patch baseline")
+@ssm_retry
+def get_default_patch_baseline(client, operating_system):
+    return client.get_default_patch_baseline(OperatingSystem=operating_system)["BaselineId"]
+
+
+@SSMErrorHandler.common_error_handler("register default patch baseline")
+@ssm_retry
+def register_default_patch_baseline(client, baseline_id):
+    return client.register_default_patch_baseline(BaselineId=baseline_id)["BaselineId"]
+
+
+@SSMErrorHandler.common_error_handler("register patch baseline for patch group")
+@ssm_retry
+def register_patch_baseline_for_patch_group(client, baseline_id, patch_group):
+    client.register_patch_baseline_for_patch_group(BaselineId=baseline_id, PatchGroup=patch_group)
+
+
+@SSMErrorHandler.deletion_error_handler("deregister patch baseline for patch group")
+@ssm_retry
+def deregister_patch_baseline_for_patch_group(client, baseline_id, patch_group):
+    client.deregister_patch_baseline_for_patch_group(BaselineId=baseline_id, PatchGroup=patch_group)
+    return True
+
+
+@SSMErrorHandler.common_error_handler("tag patch baseline")
+@ssm_retry
+def add_patch_baseline_tags(client, baseline_id, tags):
+    client.add_tags_to_resource(
+        ResourceType="PatchBaseline",
+        ResourceId=baseline_id,
+        Tags=ansible_dict_to_boto3_tag_list(tags),
+    )
+
+
+@SSMErrorHandler.common_error_handler("untag patch baseline")
+@ssm_retry
+def remove_patch_baseline_tags(client, baseline_id, tag_keys):
+    client.remove_tags_from_resource(ResourceType="PatchBaseline", ResourceId=baseline_id, TagKeys=list(tag_keys))

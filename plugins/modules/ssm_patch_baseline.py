@@ -1,0 +1,515 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the cloudpatch.ssm project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: ssm_patch_baseline
+version_added: 0.1.0
+short_description: Manage AWS Systems Manager patch baselines
+description:
+  - Creates, updates and deletes a custom patch baseline, and makes it (or stops it being) the
+    default baseline of its operating system.
+  - Options left out are left as they are; an empty list clears a list.
+  - Deleting a baseline first deregisters it from its patch groups and, if it is the default of its
+    operating system, restores the AWS-owned default, so the delete never fails with
+    C(ResourceInUseException).
+  - AWS-owned (predefined) baselines are read only; use M(cloudpatch.ssm.ssm_patch_baseline_info)
+    to read them.
+author:
+  - cloudpatch.ssm developers (@cloudpatch)
+options:
+  name:
+    description:
+      - The baseline's name, 3 to 128 letters, digits, V(_), V(-) or V(.).
+      - Names are not unique in AWS. When several of the account's baselines share O(name), give
+        O(baseline_id) to choose one.
+      - Required to create a baseline. With O(baseline_id), a different O(name) renames the baseline.
+    type: str
+  baseline_id:
+    description:
+      - The C(pb-) id of the baseline to manage, when a name is not enough to find it.
+    type: str
+  state:
+    description:
+      - V(present) creates or updates the baseline, V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  operating_system:
+    description:
+      - The operating system the baseline is for, one of the SSM API's C(OperatingSystem) values
+        such as V(AMAZON_LINUX_2), V(WINDOWS), V(UBUNTU) or V(REDHAT_ENTERPRISE_LINUX).
+      - Required to create a baseline. It cannot change later; a different value is an error.
+    type: str
+  description:
+    description:
+      - A description of the baseline, 1 to 1024 characters.
+    type: str
+  approval_rules:
+    description:
+      - Rules that approve patches automatically; at most 10. Their order does not matter.
+      - Each rule needs O(approval_rules[].approve_after_days) or O(approval_rules[].approve_until_date),
+        except on Debian, Raspbian and Ubuntu, which take neither.
+    type: list
+    elements: dict
+    suboptions:
+      patch_filters:
+        description:
+          - Filter key to values (a list, or one value), at most 4 keys with 1 to 20 values each.
+          - Keys depend on the operating system, for example V(PRODUCT), V(CLASSIFICATION) and
+            V(SEVERITY) on Amazon Linux; V(PRODUCT), V(CLASSIFICATION), V(MSRC_SEVERITY) on Windows;
+            V(PRODUCT), V(PRIORITY), V(SECTION) on Ubuntu.
+          - V(*) matches every value. The console's V(All) is accepted and sent as V(*).
+        type: dict
+        required: true
+      approve_after_days:
+        description:
+          - Days (0 to 360) after a patch's release that it is approved.
+        type: int
+      approve_until_date:
+        description:
+          - Patches released up to this date (V(YYYY-MM-DD)) are approved.
+        type: str
+      compliance_level:
+        description:
+          - The compliance severity reported when a patch this rule approves is missing.
+        type: str
+        choices: [CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNSPECIFIED]
+        default: UNSPECIFIED
+      enable_non_security:
+        description:
+          - Also approve non-security updates (Linux only).
+        type: bool
+        default: false
+  global_filters:
+    description:
+      - Filter key to values that every patch must match to be considered at all; at most 4 keys.
+    type: dict
+  approved_patches:
+    description:
+      - Patches approved whatever the rules say (names, KB ids or wildcards such as V(kernel*)); at most 50.
+    type: list
+    elements: str
+  approved_patches_compliance_level:
+    description:
+      - The compliance severity reported when an explicitly approved patch is missing.
+    type: str
+    choices: [CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNSPECIFIED]
+  approved_patches_enable_non_security:
+    description:
+      - Explicitly approved patches include non-security updates (Linux only).
+    type: bool
+  rejected_patches:
+    description:
+      - Patches never approved; at most 50.
+    type: list
+    elements: str
+  rejected_patches_action:
+    description:
+      - V(ALLOW_AS_DEPENDENCY) installs a rejected patch when another package needs it;
+        V(BLOCK) never installs it.
+    type: str
+    choices: [ALLOW_AS_DEPENDENCY, BLOCK]
+  sources:
+    description:
+      - Alternative package repositories (Linux only); at most 20.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: A name for the source, 3 to 50 letters, digits, V(_), V(-) or V(.).
+        type: str
+        required: true
+      products:
+        description: The operating system versions the source applies to, such as V(AmazonLinux2).
+        type: list
+        elements: str
+        required: true
+      configuration:
+        description: The repository configuration (a yum repo file's content, for example).
+        type: str
+        required: true
+  available_security_updates_compliance_status:
+    description:
+      - How nodes with security updates that are available but not approved are reported (Windows only).
+    type: str
+    choices: [COMPLIANT, NON_COMPLIANT]
+  default_baseline:
+    description:
+      - V(true) makes this baseline the default of its operating system.
+      - V(false) while it is the default restores the AWS-owned default baseline of that system.
+      - Left out, the default is left as it is.
+    type: bool
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.tags
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Create the workshop's Amazon Linux 2 baseline
+  cloudpatch.ssm.ssm_patch_baseline:
+    name: AmazonLinux2SecAndNonSecBaseline
+    operating_system: AMAZON_LINUX_2
+    description: Amazon Linux 2 patch baseline including security and non-security patches
+    approval_rules:
+      - patch_filters:
+          PRODUCT: All
+          CLASSIFICATION: [Security, Bugfix]
+          SEVERITY: All
+        approve_after_days: 0
+        compliance_level: CRITICAL
+      - patch_filters:
+          PRODUCT: All
+        approve_after_days: 0
+        compliance_level: MEDIUM
+        enable_non_security: true
+    approved_patches: ["kernel*"]
+    approved_patches_compliance_level: HIGH
+    approved_patches_enable_non_security: true
+    tags:
+      Workshop: patch-management
+
+- name: Make it the default for Amazon Linux 2
+  cloudpatch.ssm.ssm_patch_baseline:
+    name: AmazonLinux2SecAndNonSecBaseline
+    default_baseline: true
+
+- name: Delete it (patch groups are deregistered and the AWS default restored first)
+  cloudpatch.ssm.ssm_patch_baseline:
+    name: AmazonLinux2SecAndNonSecBaseline
+    state: absent
+"""
+
+RETURN = r"""
+patch_baseline:
+  description:
+    - The baseline after the task, in the shape of this module's options. In check mode, the
+      predicted result (a new baseline has no id yet).
+    - Empty after V(state=absent).
+  returned: always
+  type: dict
+  contains:
+    baseline_id:
+      description: The baseline's id.
+      type: str
+      sample: pb-0c10e65780EXAMPLE
+    arn:
+      description: The baseline's ARN.
+      type: str
+      sample: arn:aws:ssm:us-east-1:123456789012:patchbaseline/pb-0c10e65780EXAMPLE
+    name:
+      description: The baseline's name.
+      type: str
+      sample: AmazonLinux2SecAndNonSecBaseline
+    owner:
+      description: Always V(Self) for the baselines this module manages.
+      type: str
+      sample: Self
+    operating_system:
+      description: The operating system.
+      type: str
+      sample: AMAZON_LINUX_2
+    description:
+      description: The description.
+      type: str
+      sample: Amazon Linux 2 patch baseline including security and non-security patches
+    approval_rules:
+      description: The approval rules, each with patch_filters, approve_after_days, approve_until_date,
+        compliance_level and enable_non_security.
+      type: list
+      elements: dict
+      sample: [{"patch_filters": {"PRODUCT": ["*"]}, "approve_after_days": 0, "approve_until_date": null,
+                "compliance_level": "MEDIUM", "enable_non_security": true}]
+    global_filters:
+      description: Filter key to values.
+      type: dict
+      sample: {}
+    approved_patches:
+      description: Explicitly approved patches.
+      type: list
+      elements: str
+      sample: ["kernel*"]
+    approved_patches_compliance_level:
+      description: Their compliance level.
+      type: str
+      sample: HIGH
+    approved_patches_enable_non_security:
+      description: Whether they include non-security updates.
+      type: bool
+      sample: true
+    rejected_patches:
+      description: Explicitly rejected patches.
+      type: list
+      elements: str
+      sample: []
+    rejected_patches_action:
+      description: What happens to rejected patches other packages depend on.
+      type: str
+      sample: ALLOW_AS_DEPENDENCY
+    sources:
+      description: Alternative repositories, each with name, products and configuration.
+      type: list
+      elements: dict
+      sample: []
+    available_security_updates_compliance_status:
+      description: Windows only.
+      type: str
+      sample: null
+    patch_groups:
+      description: The patch groups registered with the baseline.
+      type: list
+      elements: str
+      sample: ["App"]
+    default_baseline:
+      description: Whether it is its operating system's default.
+      type: bool
+      sample: false
+    tags:
+      description: The baseline's tags.
+      type: dict
+      sample: {"Workshop": "patch-management"}
+    created_date:
+      description: When it was created (ISO 8601).
+      type: str
+      sample: "2026-11-30T10:00:00+00:00"
+    modified_date:
+      description: When it last changed (ISO 8601).
+      type: str
+      sample: "2026-11-30T10:00:00+00:00"
+"""
+
+import uuid
+
+from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_info
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_lookup import BaselineLookupError
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_lookup import aws_default_baseline_id
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_lookup import find_baseline
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import baseline_arn
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import baseline_to_ansible
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import changed_fields
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import desired_fields
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import fields_to_api
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import is_aws_owned
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_fields
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_name
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_tags
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import AnsibleSSMError
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import add_patch_baseline_tags
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import create_patch_baseline
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import delete_patch_baseline
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import deregister_patch_baseline_for_patch_group
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_default_patch_baseline
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_patch_baseline
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_patch_baseline_tags
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import register_default_patch_baseline
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import remove_patch_baseline_tags
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import ssm_enum
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import update_patch_baseline
+
+
+class BaselineTask:
+    """What one task run needs to read, change and describe a baseline."""
+
+    def __init__(self, client, check_mode, arn_of):
+        self.client = client
+        self.check_mode = check_mode
+        self.arn_of = arn_of
+
+    def describe(self, definition):
+        """The collection's shape of a GetPatchBaseline result, with tags and default flag."""
+        baseline_id = definition["BaselineId"]
+        is_default = get_default_patch_baseline(self.client, definition["OperatingSystem"]) == baseline_id
+        tags = list_patch_baseline_tags(self.client, baseline_id)
+        return baseline_to_ansible(definition, arn=self.arn_of(baseline_id), tags=tags, default_baseline=is_default)
+
+    def set_default(self, baseline, make_default):
+        """Register the baseline as its OS's default, or give the default back to AWS's. True if it changed."""
+        if make_default is None or make_default == baseline["default_baseline"]:
+            return False
+        if not self.check_mode:
+            if make_default:
+                register_default_patch_baseline(self.client, baseline["baseline_id"])
+            else:
+                register_default_patch_baseline(self.client, aws_default_baseline_id(self.client, baseline["operating_system"]))
+        baseline["default_baseline"] = make_default
+        return True
+
+    def set_tags(self, baseline, tags, purge_tags):
+        if tags is None:
+            return False
+        to_add, to_remove = compare_aws_tags(baseline["tags"], tags, purge_tags=purge_tags)
+        if not to_add and not to_remove:
+            return False
+        if not self.check_mode:
+            if to_remove:
+                remove_patch_baseline_tags(self.client, baseline["baseline_id"], to_remove)
+            if to_add:
+                add_patch_baseline_tags(self.client, baseline["baseline_id"], to_add)
+        baseline["tags"] = dict((key, value) for key, value in baseline["tags"].items() if key not in to_remove)
+        baseline["tags"].update(to_add)
+        return True
+
+    def create(self, params, desired):
+        """Create the baseline; returns (changed, after)."""
+        tags = params["tags"] or {}
+        if self.check_mode:
+            predicted = baseline_to_ansible(
+                {"BaselineId": None, "Name": params["name"], "OperatingSystem": params["operating_system"]},
+                tags=tags,
+                default_baseline=False,
+            )
+            predicted.update(desired)
+            predicted["owner"] = "Self"
+            self.set_default(predicted, params["default_baseline"])
+            return True, predicted
+        request = fields_to_api(desired)
+        if tags:
+            request["Tags"] = ansible_dict_to_boto3_tag_list(tags)
+        baseline_id = create_patch_baseline(
+            self.client,
+            Name=params["name"],
+            OperatingSystem=params["operating_system"],
+            # One token per task run: a create retried after a lost response makes no second baseline.
+            ClientToken=str(uuid.uuid4()),
+            **request
+        )
+        if params["default_baseline"]:
+            register_default_patch_baseline(self.client, baseline_id)
+        return True, self.describe(get_patch_baseline(self.client, baseline_id))
+
+    def update(self, current, params, desired):
+        """Bring an existing baseline to what the task asks; returns (changed, after)."""
+        baseline = dict(current)
+        changes = changed_fields(current, desired)
+        if params["name"] is not None and params["name"] != current["name"]:
+            changes["name"] = params["name"]
+        if changes and not self.check_mode:
+            api_changes = fields_to_api(dict((key, value) for key, value in changes.items() if key != "name"))
+            if "name" in changes:
+                api_changes["Name"] = changes["name"]
+            update_patch_baseline(self.client, current["baseline_id"], **api_changes)
+        baseline.update(changes)
+        changed = bool(changes)
+        changed |= self.set_tags(baseline, params["tags"], params["purge_tags"])
+        changed |= self.set_default(baseline, params["default_baseline"])
+        if changed and not self.check_mode:
+            return True, self.describe(get_patch_baseline(self.client, current["baseline_id"]))
+        return changed, baseline
+
+    def delete(self, current):
+        """Deregister the baseline from its groups, give its OS default back to AWS, delete it."""
+        if not self.check_mode:
+            for patch_group in current["patch_groups"]:
+                deregister_patch_baseline_for_patch_group(self.client, current["baseline_id"], patch_group)
+            self.set_default(current, False)
+            delete_patch_baseline(self.client, current["baseline_id"])
+        return True, {}
+
+
+def validate_parameters(params, operating_systems):
+    desired = desired_fields(params)
+    errors = validate_name(params["name"])
+    errors += validate_fields(desired, params["operating_system"], operating_systems)
+    errors += validate_tags(params["tags"])
+    return desired, errors
+
+
+def ensure_present(task, current, params, desired, operating_systems):
+    if current is None and params["baseline_id"] is not None:
+        raise BaselineLookupError(f"baseline_id {params['baseline_id']}: no such baseline in this region")
+    if current is None:
+        missing = [option for option in ("name", "operating_system") if params[option] is None]
+        if missing:
+            raise BaselineLookupError(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} required to create a baseline")
+        return task.create(params, desired)
+    if params["operating_system"] is not None and params["operating_system"] != current["operating_system"]:
+        raise BaselineLookupError(
+            f"operating_system cannot change: {current['name']} ({current['baseline_id']}) is a "
+            f"{current['operating_system']} baseline; create another baseline for {params['operating_system']}"
+        )
+    if params["operating_system"] is None:
+        # Only now is the OS known, and with it the filter keys and options it allows.
+        errors = validate_fields(desired, current["operating_system"], operating_systems)
+        if errors:
+            raise BaselineLookupError("; ".join(errors))
+    return task.update(current, params, desired)
+
+
+def main():
+    rule_spec = dict(
+        patch_filters=dict(type="dict", required=True),
+        approve_after_days=dict(type="int"),
+        approve_until_date=dict(type="str"),
+        compliance_level=dict(
+            type="str", choices=["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNSPECIFIED"], default="UNSPECIFIED"
+        ),
+        enable_non_security=dict(type="bool", default=False),
+    )
+    source_spec = dict(
+        name=dict(type="str", required=True),
+        products=dict(type="list", elements="str", required=True),
+        configuration=dict(type="str", required=True),
+    )
+    argument_spec = dict(
+        name=dict(type="str"),
+        baseline_id=dict(type="str"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        operating_system=dict(type="str"),
+        description=dict(type="str"),
+        approval_rules=dict(type="list", elements="dict", options=rule_spec),
+        global_filters=dict(type="dict"),
+        approved_patches=dict(type="list", elements="str"),
+        approved_patches_compliance_level=dict(
+            type="str", choices=["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNSPECIFIED"]
+        ),
+        approved_patches_enable_non_security=dict(type="bool"),
+        rejected_patches=dict(type="list", elements="str"),
+        rejected_patches_action=dict(type="str", choices=["ALLOW_AS_DEPENDENCY", "BLOCK"]),
+        sources=dict(type="list", elements="dict", options=source_spec),
+        available_security_updates_compliance_status=dict(type="str", choices=["COMPLIANT", "NON_COMPLIANT"]),
+        default_baseline=dict(type="bool"),
+        tags=dict(type="dict", aliases=["resource_tags"]),
+        purge_tags=dict(type="bool", default=True),
+    )
+    module = AnsibleCloudpatchSSMModule(
+        argument_spec=argument_spec,
+        required_one_of=[("name", "baseline_id")],
+        supports_check_mode=True,
+    )
+    params = module.params
+    operating_systems = ssm_enum("OperatingSystem")
+    desired, errors = validate_parameters(params, operating_systems)
+    if errors:
+        module.fail_json(msg="; ".join(errors))
+    if params["baseline_id"] is not None and is_aws_owned(params["baseline_id"]):
+        module.fail_json(msg=f"baseline_id {params['baseline_id']} is an AWS-owned baseline: it cannot be changed or deleted")
+
+    client = module.client("ssm")
+    try:
+        account_id, partition = get_aws_account_info(module)
+        task = BaselineTask(client, module.check_mode, lambda baseline_id: baseline_arn(baseline_id, module.region, account_id, partition))
+        definition = find_baseline(client, name=params["name"], baseline_id=params["baseline_id"])
+        current = task.describe(definition) if definition else None
+        if params["state"] == "absent":
+            changed, after = task.delete(current) if current else (False, {})
+        else:
+            changed, after = ensure_present(task, current, params, desired, operating_systems)
+    except BaselineLookupError as e:
+        module.fail_json(msg=str(e))
+    except AnsibleSSMError as e:
+        module.fail_json_aws_error(e)
+
+    module.exit_json(changed=changed, patch_baseline=after, diff=dict(before=current or {}, after=after))
+
+
+if __name__ == "__main__":
+    main()
