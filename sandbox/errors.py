@@ -61,3 +61,7 @@ class IdempotentParameterMismatch(SSMException):
 
 class TooManyTagsError(SSMException):
     code = "TooManyTagsError"
+
+
+class AccessDeniedException(SSMException):
+    code = "AccessDeniedException"

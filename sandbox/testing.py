@@ -1,6 +1,20 @@
 """pytest plugin: a sandbox server on a free port for the whole session, stopped by PID.
 
-Tests use the `sandbox` fixture (the running server) or `clean_sandbox` (the same, reset first).
+Tests use the `sandbox` fixture (the running server) or `clean_sandbox` (the same, reset first: AWS
+state, call log and fault rules). The `Sandbox` object drives the control API:
+
+    sandbox.client("ssm")                         boto3 client, one attempt
+    sandbox.calls(service="ssm", operation=None)  the call log (list of dicts), oldest first
+    sandbox.mutating_calls(service=None)          calls whose operation is not a read
+    sandbox.clear_calls()
+    sandbox.set_faults(rules, seed=None) / sandbox.set_fault(service, operation="*", **rates)
+    sandbox.clear_faults()
+    sandbox.seed_nodes(count, operating_system, kind="ec2", tags=None, ...) -> instance ids
+    sandbox.register_node(operating_system, **fields) -> node dict (hybrid mi- node)
+    sandbox.update_node(node_id, **fields), sandbox.nodes()
+
+`start_sandbox(extra_args=[...])` starts another server (e.g. with `--faults`); stop it with
+`.stop()` in a `finally`, or use it as a context manager.
 """
 
 import json
@@ -9,7 +23,9 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -37,8 +53,9 @@ class Sandbox:
         self.endpoint = f"http://127.0.0.1:{port}"
 
     def client(self, service, region=REGION, **config):
-        # One attempt: a retry would hide the error a test wants to see.
-        retries = config.pop("retries", {"max_attempts": 1, "mode": "standard"})
+        # One attempt: a retry would hide the error a test wants to see. (botocore reads
+        # retries["max_attempts"] as the number of *retries*; total_max_attempts counts them all.)
+        retries = config.pop("retries", {"total_max_attempts": 1, "mode": "standard"})
         return boto3.client(
             service,
             region_name=region,
@@ -66,7 +83,66 @@ class Sandbox:
         return json.loads(payload) if payload else None
 
     def reset(self):
-        self.request("POST", "/moto-api/reset")
+        """All AWS state and the call log (fault rules stay; see clear_faults)."""
+        self.request("POST", "/_sandbox/reset")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    # call log -----------------------------------------------------------------------------
+
+    def calls(self, service=None, operation=None, region=None, mutating=None):
+        query = {"service": service, "operation": operation, "region": region}
+        if mutating is not None:
+            query["mutating"] = "true" if mutating else "false"
+        encoded = urllib.parse.urlencode({key: value for key, value in query.items() if value is not None})
+        return self.request("GET", "/_sandbox/calls" + (f"?{encoded}" if encoded else ""))["calls"]
+
+    def operations(self, service=None):
+        """Just the operation names of the logged calls, in order."""
+        return [call["operation"] for call in self.calls(service=service)]
+
+    def mutating_calls(self, service=None):
+        """Calls that change state (anything but Describe*/Get*/List*/Head*...): check mode makes none."""
+        return self.calls(service=service, mutating=True)
+
+    def clear_calls(self):
+        return self.request("DELETE", "/_sandbox/calls")["cleared"]
+
+    # faults -------------------------------------------------------------------------------
+
+    def set_faults(self, rules, seed=None):
+        return self.request("PUT", "/_sandbox/faults", {"seed": seed, "rules": list(rules)})
+
+    def set_fault(self, service="*", operation="*", seed=None, **rates):
+        """One rule: set_fault("ssm", "DescribePatchBaselines", throttle_rate=1.0)."""
+        return self.set_faults([{"service": service, "operation": operation, **rates}], seed=seed)
+
+    def faults(self):
+        return self.request("GET", "/_sandbox/faults")
+
+    def clear_faults(self):
+        return self.request("DELETE", "/_sandbox/faults")
+
+    # managed nodes ------------------------------------------------------------------------
+
+    def seed_nodes(self, count, operating_system="AMAZON_LINUX_2", kind="ec2", tags=None, region=REGION, **options):
+        body = {"count": count, "operating_system": operating_system, "kind": kind, "tags": tags or {},
+                "region": region, **options}
+        return self.request("POST", "/_sandbox/nodes/seed", body)["instance_ids"]
+
+    def register_node(self, operating_system="AMAZON_LINUX_2", region=REGION, **fields):
+        return self.request("POST", "/_sandbox/nodes/register",
+                            {"operating_system": operating_system, "region": region, **fields})
+
+    def update_node(self, node_id, region=REGION, **fields):
+        return self.request("PATCH", f"/_sandbox/nodes/{node_id}", {"region": region, **fields})
+
+    def nodes(self, region=REGION):
+        return self.request("GET", f"/_sandbox/nodes?region={region}")["nodes"]
 
     def stop(self):
         if self.process.poll() is None:
@@ -79,26 +155,34 @@ class Sandbox:
 
 
 def start_sandbox(port=None, extra_args=(), env=None):
+    """Start a sandbox server subprocess and wait until it answers; stopped by PID in `stop()`."""
     port = port or free_port()
+    # stderr to a file, not a pipe: nobody reads a pipe while tests run, and a full pipe would
+    # block the server.
+    log = tempfile.TemporaryFile()  # pylint: disable=consider-using-with
     process = subprocess.Popen(  # pylint: disable=consider-using-with
         [sys.executable, "-m", "sandbox", "--port", str(port), *extra_args],
         cwd=REPO_ROOT,
         env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     sandbox = Sandbox(port, process)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"sandbox exited: {process.stderr.read().decode(errors='replace')}")
-        try:
-            sandbox.request("GET", "/moto-api/data.json")
-            return sandbox
-        except OSError:
-            time.sleep(0.1)
-    sandbox.stop()
-    raise RuntimeError("sandbox did not start within 60 s")
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"sandbox exited: {log.read().decode(errors='replace')}")
+            try:
+                sandbox.request("GET", "/_sandbox/health")
+                return sandbox
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("sandbox did not start within 60 s")
+    except BaseException:
+        sandbox.stop()
+        raise
 
 
 @pytest.fixture(scope="session")
@@ -112,5 +196,8 @@ def sandbox():
 
 @pytest.fixture
 def clean_sandbox(sandbox):  # pylint: disable=redefined-outer-name
+    sandbox.clear_faults()
     sandbox.reset()
-    return sandbox
+    yield sandbox
+    # A test that failed half-way must not leave faults for the next one.
+    sandbox.clear_faults()

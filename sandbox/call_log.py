@@ -1,0 +1,251 @@
+"""Which AWS call a request is, and the in-memory log of every call the sandbox served.
+
+Tests assert on this log ("check mode made no mutating call", "the module paginated"), so each
+entry says what a CloudTrail record would: service (from the SigV4 credential scope), operation
+(`X-Amz-Target` for JSON protocols, `Action` for query protocols, a name derived from method, path and
+sub-resource for S3's REST API, `METHOD /path` for other REST services), region, the decoded
+parameters, the HTTP status, the error code and whether the sandbox injected that error.
+"""
+
+import collections
+import itertools
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, parse_qsl, unquote
+
+DEFAULT_CAPACITY = 100_000
+
+READ_ONLY_PREFIXES = (
+    "Describe",
+    "Get",
+    "List",
+    "Head",
+    "Search",
+    "Lookup",
+    "Select",
+    "Scan",
+    "Query",
+    "BatchGet",
+    "Check",
+    "Validate",
+    "Estimate",
+    "Preview",
+    "Simulate",
+)
+
+_CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
+_XML_CODE = re.compile(rb"<Code>([^<]+)</Code>")
+
+
+def is_mutating(operation):
+    """Whether an operation changes state (by AWS's naming convention for read-only calls)."""
+    return bool(operation) and not operation.startswith(READ_ONLY_PREFIXES)
+
+
+@dataclass
+class RequestInfo:
+    service: str
+    operation: str
+    region: str
+    protocol: str  # json, query, rest-xml (S3), rest-json (anything else)
+    parameters: dict = field(default_factory=dict)
+    params_error: bool = False  # body was not what the protocol says (left to the service to reject)
+
+
+def _flatten_form(body):
+    return {key: value for key, value in parse_qsl(body, keep_blank_values=True)}
+
+
+def _s3_operation(method, path, query, headers):
+    """Name an S3 REST call after the API operation it maps to."""
+    parts = path.lstrip("/").split("/", 1)
+    bucket = unquote(parts[0]) if parts[0] else None
+    key = unquote(parts[1]) if len(parts) > 1 and parts[1] else None
+    host = headers.get("HTTP_HOST", "")
+    host_bucket = re.match(r"^(.+)\.s3[.-]", host)
+    if host_bucket and not host.startswith("s3."):
+        # virtual-hosted style: the path is the key
+        key = unquote(path.lstrip("/")) or None
+        bucket = host_bucket.group(1)
+    params = {}
+    if bucket:
+        params["Bucket"] = bucket
+    if key:
+        params["Key"] = key
+    for name, values in query.items():
+        params[name] = values[0] if len(values) == 1 else values
+    if bucket is None:
+        return ("ListBuckets" if method == "GET" else f"{method} /"), params
+    if key is None:
+        return _s3_bucket_operation(method, query), params
+    return _s3_object_operation(method, query, headers), params
+
+
+_S3_BUCKET_SUBRESOURCES = {
+    "tagging": "BucketTagging",
+    "policy": "BucketPolicy",
+    "versioning": "BucketVersioning",
+    "acl": "BucketAcl",
+    "lifecycle": "BucketLifecycleConfiguration",
+    "encryption": "BucketEncryption",
+    "notification": "BucketNotificationConfiguration",
+    "publicAccessBlock": "PublicAccessBlock",
+    "ownershipControls": "BucketOwnershipControls",
+    "cors": "BucketCors",
+    "website": "BucketWebsite",
+    "logging": "BucketLogging",
+    "replication": "BucketReplication",
+    "accelerate": "BucketAccelerateConfiguration",
+    "requestPayment": "BucketRequestPayment",
+    "object-lock": "ObjectLockConfiguration",
+    "policyStatus": "BucketPolicyStatus",
+}
+_VERB = {"GET": "Get", "PUT": "Put", "DELETE": "Delete"}
+
+
+def _s3_bucket_operation(method, query):
+    if "location" in query and method == "GET":
+        return "GetBucketLocation"
+    if "uploads" in query and method == "GET":
+        return "ListMultipartUploads"
+    if "versions" in query and method == "GET":
+        return "ListObjectVersions"
+    if "delete" in query and method == "POST":
+        return "DeleteObjects"
+    for name, suffix in _S3_BUCKET_SUBRESOURCES.items():
+        if name in query and method in _VERB:
+            return _VERB[method] + suffix
+    if method == "GET":
+        return "ListObjectsV2" if query.get("list-type") == ["2"] else "ListObjects"
+    return {"PUT": "CreateBucket", "DELETE": "DeleteBucket", "HEAD": "HeadBucket"}.get(method, f"{method} Bucket")
+
+
+def _s3_object_operation(method, query, headers):
+    if "uploads" in query and method == "POST":
+        return "CreateMultipartUpload"
+    if "uploadId" in query:
+        if method == "PUT":
+            return "UploadPartCopy" if "HTTP_X_AMZ_COPY_SOURCE" in headers else "UploadPart"
+        return {"POST": "CompleteMultipartUpload", "DELETE": "AbortMultipartUpload", "GET": "ListParts"}.get(
+            method, f"{method} Object"
+        )
+    for name, suffix in (("tagging", "ObjectTagging"), ("acl", "ObjectAcl"), ("retention", "ObjectRetention")):
+        if name in query and method in _VERB:
+            return _VERB[method] + suffix
+    if method == "PUT":
+        return "CopyObject" if "HTTP_X_AMZ_COPY_SOURCE" in headers else "PutObject"
+    return {"GET": "GetObject", "HEAD": "HeadObject", "DELETE": "DeleteObject"}.get(method, f"{method} Object")
+
+
+def describe_request(environ, body):
+    """Identify the AWS call in a WSGI request whose body has already been read (bytes)."""
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    scope = _CREDENTIAL_SCOPE.search(auth)
+    region, service = (scope.group(1), scope.group(2)) if scope else ("us-east-1", "unknown")
+    method = environ.get("REQUEST_METHOD", "GET")
+    path = environ.get("PATH_INFO", "/")
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    content_type = environ.get("CONTENT_TYPE", "")
+    if target:
+        operation = target.rsplit(".", 1)[-1]
+        info = RequestInfo(service, operation, region, "json")
+        if body:
+            try:
+                info.parameters = json.loads(body)
+            except ValueError:
+                info.params_error = True
+        return info
+    form = None
+    if content_type.startswith("application/x-www-form-urlencoded") and body:
+        form = _flatten_form(body.decode("utf-8", errors="replace"))
+    query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+    if form is None and "Action" in query and service != "s3":
+        form = {key: values[0] for key, values in query.items()}
+    if form is not None and "Action" in form:
+        operation = form.pop("Action")
+        form.pop("Version", None)
+        return RequestInfo(service, operation, region, "query", form)
+    if service == "s3":
+        operation, params = _s3_operation(method, path, query, environ)
+        return RequestInfo(service, operation, region, "rest-xml", params)
+    params = {name: values[0] if len(values) == 1 else values for name, values in query.items()}
+    if body and content_type.startswith("application/json"):
+        try:
+            params.update(json.loads(body))
+        except (ValueError, TypeError):
+            pass
+    return RequestInfo(service, f"{method} {path}", region, "rest-json", params)
+
+
+def error_code_from_response(status, headers, body):
+    """The AWS error code in an error response (JSON `__type`, header, or XML `<Code>`)."""
+    if status < 400:
+        return None
+    for name, value in headers:
+        if name.lower() == "x-amzn-errortype":
+            return value.split(":", 1)[0]
+    stripped = body.lstrip()
+    if stripped.startswith(b"{"):
+        try:
+            data = json.loads(body)
+        except ValueError:
+            data = {}
+        code = data.get("__type") or data.get("code") or data.get("Code")
+        if code:
+            return str(code).rsplit("#", 1)[-1]
+    match = _XML_CODE.search(body)
+    if match:
+        return match.group(1).decode(errors="replace")
+    return f"HTTP{status}"
+
+
+class CallLog:
+    """A bounded, thread-safe, ordered record of calls."""
+
+    def __init__(self, capacity=DEFAULT_CAPACITY):
+        self._entries = collections.deque(maxlen=capacity)
+        self._lock = threading.Lock()
+        self._sequence = itertools.count(1)
+
+    def record(self, info, status, error_code, injected, duration):
+        entry = {
+            "seq": next(self._sequence),
+            "time": time.time(),
+            "service": info.service,
+            "operation": info.operation,
+            "region": info.region,
+            "parameters": info.parameters,
+            "status": status,
+            "error_code": error_code,
+            "injected": injected,
+            "mutating": is_mutating(info.operation),
+            "duration_ms": round(duration * 1000, 3),
+        }
+        with self._lock:
+            self._entries.append(entry)
+        return entry
+
+    def query(self, service=None, operation=None, region=None, mutating=None, since=None):
+        with self._lock:
+            entries = list(self._entries)
+        return [
+            entry
+            for entry in entries
+            if (service is None or entry["service"] == service)
+            and (operation is None or entry["operation"] == operation)
+            and (region is None or entry["region"] == region)
+            and (mutating is None or entry["mutating"] == mutating)
+            and (since is None or entry["seq"] > since)
+        ]
+
+    def clear(self):
+        with self._lock:
+            count = len(self._entries)
+            self._entries.clear()
+        return count
+
+    def __len__(self):
+        return len(self._entries)

@@ -1,0 +1,214 @@
+"""The sandbox's control API: JSON over HTTP under `/_sandbox/`, beside the AWS endpoints.
+
+    GET    /_sandbox/health                      {"status": "ok", "moto_version": ..., "calls": N}
+    GET    /_sandbox/calls?service=&operation=&region=&mutating=true|false&since=SEQ
+                                                 {"calls": [{seq, time, service, operation, region,
+                                                   parameters, status, error_code, injected,
+                                                   mutating, duration_ms}, ...]}   (oldest first)
+    DELETE /_sandbox/calls                       {"cleared": N}
+    GET    /_sandbox/faults                      {"seed": ..., "rules": [...]}
+    PUT    /_sandbox/faults                      body: {"seed": 1, "rules": [{"service": "ssm",
+                                                   "operation": "*", "throttle_rate": 1.0,
+                                                   "error_500_rate": 0, "error_503_rate": 0,
+                                                   "latency_ms": 0}]}  -> the normalized config
+    DELETE /_sandbox/faults                      no faults any more
+    POST   /_sandbox/reset                       moto's reset (all AWS state) + the call log;
+                                                 fault rules stay (they are configuration)
+    GET    /_sandbox/nodes?region=&account_id=   {"nodes": [{instance_id, resource_type,
+                                                   operating_system, platform_type, platform_name,
+                                                   platform_version, ping_status, tags, ...}]}
+    POST   /_sandbox/nodes/seed                  body: {"count": 10000, "operating_system":
+                                                   "AMAZON_LINUX_2", "kind": "ec2"|"hybrid",
+                                                   "tags": {...}, "name_prefix": "web-",
+                                                   "ping_status": "Online", "region": ...,
+                                                   "instance_type": "t3.micro",
+                                                   "instance_profile": name}
+                                                 -> {"instance_ids": [...], "count": N, "seconds": t}
+    POST   /_sandbox/nodes/register              body: {"operating_system", "name", "tags",
+                                                   "ping_status", "ip_address", "computer_name",
+                                                   "iam_role", "agent_version", "instance_id",
+                                                   "region"} -> the node (a hybrid mi- node)
+    PATCH  /_sandbox/nodes/{id}                  body: {"ping_status", "agent_version",
+                                                   "operating_system", "association_status",
+                                                   "region"} -> the node
+    DELETE /_sandbox/nodes/{id}?region=          deregister a hybrid node -> {"deregistered": id}
+
+Every request body and query may name `region` (default us-east-1) and `account_id` (default moto's
+123456789012). Errors: HTTP 400 or 404 with {"error": "..."}.
+`POST /moto-api/reset` (moto's own) also clears the call log.
+"""
+
+import datetime
+import json
+import time
+from urllib.parse import parse_qs
+
+import moto
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ssm.models import ssm_backends
+
+from sandbox import managed_nodes
+from sandbox.faults import FaultConfigError
+
+DEFAULT_REGION = "us-east-1"
+
+_STATUS_TEXT = {200: "200 OK", 400: "400 Bad Request", 404: "404 Not Found", 405: "405 Method Not Allowed"}
+
+
+class ControlError(Exception):
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+
+
+def reset_moto():
+    from moto.moto_api._internal.models import moto_api_backend  # pylint: disable=import-outside-toplevel
+
+    moto_api_backend.reset()
+
+
+def _json_default(value):
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+def node_to_json(node):
+    return {
+        "instance_id": node.instance_id,
+        "resource_type": node.resource_type,
+        "operating_system": node.operating_system,
+        "platform_type": node.platform_type,
+        "platform_name": node.platform_name,
+        "platform_version": node.platform_version,
+        "ping_status": node.ping_status,
+        "agent_version": node.agent_version,
+        "name": node.name,
+        "ip_address": node.ip_address,
+        "computer_name": node.computer_name,
+        "tags": node.tags,
+    }
+
+
+def _truthy(value):
+    return value.lower() in ("1", "true", "yes")
+
+
+class ControlAPI:
+    def __init__(self, call_log, faults):
+        self.call_log = call_log
+        self.faults = faults
+
+    def __call__(self, environ, start_response):
+        method = environ.get("REQUEST_METHOD", "GET")
+        path = environ.get("PATH_INFO", "")[len("/_sandbox/"):].strip("/")
+        query = {key: values[-1] for key, values in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        try:
+            body = self._body(environ)
+            status, payload = self.dispatch(method, path.split("/") if path else [], query, body)
+        except ControlError as exc:
+            status, payload = exc.status, {"error": str(exc)}
+        except (FaultConfigError, ValueError, TypeError, KeyError) as exc:
+            status, payload = 400, {"error": f"{type(exc).__name__}: {exc}"}
+        data = json.dumps(payload, default=_json_default).encode()
+        start_response(
+            _STATUS_TEXT.get(status, f"{status} Error"),
+            [("Content-Type", "application/json"), ("Content-Length", str(len(data)))],
+        )
+        return [data]
+
+    @staticmethod
+    def _body(environ):
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        raw = environ["wsgi.input"].read(length) if length else b""
+        if not raw.strip():
+            return {}
+        try:
+            body = json.loads(raw)
+        except ValueError as exc:
+            raise ControlError(400, f"body is not JSON: {exc}") from exc
+        if not isinstance(body, dict):
+            raise ControlError(400, "body must be a JSON object")
+        return body
+
+    @staticmethod
+    def _backend(source):
+        return ssm_backends[source.get("account_id", DEFAULT_ACCOUNT_ID)][source.get("region", DEFAULT_REGION)]
+
+    def dispatch(self, method, parts, query, body):
+        route = (method, parts[0] if parts else "")
+        if route == ("GET", "health"):
+            return 200, {"status": "ok", "moto_version": moto.__version__, "calls": len(self.call_log)}
+        if parts[:1] == ["calls"]:
+            return self._calls(method, query)
+        if parts[:1] == ["faults"]:
+            return self._faults(method, body)
+        if route == ("POST", "reset"):
+            reset_moto()
+            cleared = self.call_log.clear()
+            return 200, {"status": "ok", "calls_cleared": cleared}
+        if parts[:1] == ["nodes"]:
+            return self._nodes(method, parts[1:], query, body)
+        raise ControlError(404, f"no control route {method} /_sandbox/{'/'.join(parts)}")
+
+    def _calls(self, method, query):
+        if method == "GET":
+            mutating = query.get("mutating")
+            since = query.get("since")
+            calls = self.call_log.query(
+                service=query.get("service"),
+                operation=query.get("operation"),
+                region=query.get("region"),
+                mutating=None if mutating is None else _truthy(mutating),
+                since=None if since is None else int(since),
+            )
+            return 200, {"calls": calls}
+        if method == "DELETE":
+            return 200, {"cleared": self.call_log.clear()}
+        raise ControlError(405, "calls: GET or DELETE")
+
+    def _faults(self, method, body):
+        if method == "GET":
+            return 200, self.faults.config()
+        if method == "PUT":
+            return 200, self.faults.configure(body)
+        if method == "DELETE":
+            return 200, self.faults.configure(None)
+        raise ControlError(405, "faults: GET, PUT or DELETE")
+
+    def _nodes(self, method, parts, query, body):
+        if method == "GET" and not parts:
+            backend = self._backend(query)
+            return 200, {"nodes": [node_to_json(node) for node in managed_nodes.iter_managed_nodes(backend)]}
+        if method == "POST" and parts == ["seed"]:
+            return self._seed(body)
+        if method == "POST" and parts == ["register"]:
+            backend = self._backend(body)
+            options = {key: value for key, value in body.items() if key not in ("region", "account_id")}
+            node = managed_nodes.register_hybrid_node(backend, **options)
+            return 200, node_to_json(node)
+        if len(parts) == 1 and method == "PATCH":
+            backend = self._backend(body)
+            fields = {key: value for key, value in body.items() if key not in ("region", "account_id")}
+            try:
+                node = managed_nodes.update_managed_node(backend, parts[0], **fields)
+            except KeyError as exc:
+                raise ControlError(404, f"no managed node {parts[0]}") from exc
+            return 200, node_to_json(node)
+        if len(parts) == 1 and method == "DELETE":
+            if not managed_nodes.deregister_hybrid_node(self._backend(query), parts[0]):
+                raise ControlError(404, f"no hybrid node {parts[0]}")
+            return 200, {"deregistered": parts[0]}
+        raise ControlError(404, f"no control route {method} /_sandbox/nodes/{'/'.join(parts)}")
+
+    def _seed(self, body):
+        backend = self._backend(body)
+        options = {key: value for key, value in body.items() if key not in ("region", "account_id", "count")}
+        if "count" not in body:
+            raise ControlError(400, "count is required")
+        started = time.perf_counter()
+        ids = managed_nodes.seed_nodes(backend, body["count"], **options)
+        return 200, {"instance_ids": ids, "count": len(ids), "seconds": round(time.perf_counter() - started, 3)}
