@@ -330,6 +330,27 @@ def _ec2_node(backend, ec2, instance, state):
     )
 
 
+def _node_cache(backend):
+    """{instance id: (moto instance, node)}: an EC2 node's view only changes through its tags (read
+    live) and update_managed_node (which drops the entry), so DescribeInstanceInformation over
+    10,000 nodes need not rebuild 10,000 views on every page."""
+    cache = getattr(backend, "_sandbox_ec2_node_cache", None)
+    if cache is None:
+        cache = backend._sandbox_ec2_node_cache = {}
+    return cache
+
+
+def _cached_ec2_node(backend, ec2, instance, state, cache):
+    entry = cache.get(instance.id)
+    if entry is not None and entry[0] is instance:
+        node = entry[1]
+        node._tags = ec2.tags.get(instance.id, {})
+        return node
+    node = _ec2_node(backend, ec2, instance, state)
+    cache[instance.id] = (instance, node)
+    return node
+
+
 def _hybrid_view(backend, node):
     node._tags = _ssm_tags(backend, node.instance_id)
     return node
@@ -339,20 +360,23 @@ def iter_managed_nodes(backend):
     """Every managed node of an SSM backend's account and region: EC2 instances, then hybrid nodes."""
     ec2 = _ec2_backend(backend)
     state = _ec2_state(backend)
+    cache = _node_cache(backend)
     for reservation in list(ec2.reservations.values()):
         for instance in list(reservation.instances):
             if _is_managed_instance(instance):
-                yield _ec2_node(backend, ec2, instance, state)
+                yield _cached_ec2_node(backend, ec2, instance, state, cache)
     for node in list(_hybrid_nodes(backend).values()):
         yield _hybrid_view(backend, node)
 
 
-def _find_instance(ec2, instance_id):
-    for reservation in list(ec2.reservations.values()):
-        for instance in reservation.instances:
-            if instance.id == instance_id:
-                return instance
-    return None
+def _find_instance(backend, ec2, instance_id):
+    """moto has no index of instances by id; one kept here is rebuilt when an id is not in it."""
+    index = getattr(backend, "_sandbox_instance_index", None)
+    if index is None or instance_id not in index:
+        index = backend._sandbox_instance_index = {
+            instance.id: instance for reservation in list(ec2.reservations.values()) for instance in reservation.instances
+        }
+    return index.get(instance_id)
 
 
 def get_managed_node(backend, node_id):
@@ -363,10 +387,10 @@ def get_managed_node(backend, node_id):
         node = _hybrid_nodes(backend).get(node_id)
         return None if node is None else _hybrid_view(backend, node)
     ec2 = _ec2_backend(backend)
-    instance = _find_instance(ec2, node_id)
+    instance = _find_instance(backend, ec2, node_id)
     if instance is None or not _is_managed_instance(instance):
         return None
-    return _ec2_node(backend, ec2, instance, _ec2_state(backend))
+    return _cached_ec2_node(backend, ec2, instance, _ec2_state(backend), _node_cache(backend))
 
 
 _UPDATABLE = ("ping_status", "agent_version", "operating_system", "association_status", "last_ping")
@@ -396,6 +420,7 @@ def update_managed_node(backend, node_id, **fields):
             )
     else:
         _ec2_state(backend).setdefault(node_id, {}).update(fields)
+        _node_cache(backend).pop(node_id, None)
     return get_managed_node(backend, node_id)
 
 
