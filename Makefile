@@ -45,14 +45,15 @@ layout: venv
 	@mkdir -p $(COLLECTIONS)/ansible_collections/cloudpatch
 	@ln -sfn $(CURDIR) $(COLLECTIONS)/ansible_collections/cloudpatch/ssm
 
+# Two workers: each starts its own sandbox, and the machines this runs on have two cores.
 sandbox-tests: layout
-	$(BIN)/python -m pytest -q sandbox/tests
+	$(BIN)/python -m pytest -q -n 2 sandbox/tests
 
 units: layout
 	$(BIN)/python -m pytest -q tests/unit
 
 integration: layout
-	$(BIN)/python -m pytest -q tests/integration
+	$(BIN)/python -m pytest -q -n 2 tests/integration
 
 sanity: layout
 	@# Keep tests/output (ansible-test's virtualenvs) between runs; replace everything else.

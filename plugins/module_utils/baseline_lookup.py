@@ -46,3 +46,22 @@ def aws_default_baseline_id(client, operating_system):
     if len(defaults) != 1:
         raise BaselineLookupError(f"cannot tell which AWS-owned baseline is the default for {operating_system}")
     return defaults[0]["BaselineId"]
+
+
+def resolve_baseline(client, reference):
+    """The GetPatchBaseline result for what a task calls a baseline: an ARN, a `pb-` id or a name.
+
+    AWS-owned names resolve to their ARN; a name shared by several baselines, or none, is an error.
+    """
+    if reference.startswith(("arn:", "pb-")):
+        definition = get_patch_baseline(client, reference)
+        if definition is None:
+            raise BaselineLookupError(f"baseline {reference} does not exist in this region")
+        return definition
+    matches = [item for item in describe_patch_baselines(client, name_filter(reference)) if item.get("BaselineName") == reference]
+    if not matches:
+        raise BaselineLookupError(f"no baseline is named {reference}")
+    if len(matches) > 1:
+        ids = ", ".join(sorted(item["BaselineId"] for item in matches))
+        raise BaselineLookupError(f"{len(matches)} baselines are named {reference} ({ids}); give the id of one")
+    return get_patch_baseline(client, matches[0]["BaselineId"])

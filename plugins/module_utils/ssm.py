@@ -135,3 +135,48 @@ def add_patch_baseline_tags(client, baseline_id, tags):
 @ssm_retry
 def remove_patch_baseline_tags(client, baseline_id, tag_keys):
     client.remove_tags_from_resource(ResourceType="PatchBaseline", ResourceId=baseline_id, TagKeys=list(tag_keys))
+
+
+@SSMErrorHandler.common_error_handler("describe patch groups")
+@ssm_retry
+def describe_patch_groups(client, filters=None):
+    """Every {PatchGroup, BaselineIdentity} mapping matching the filters, all pages."""
+    paginator = client.get_paginator("describe_patch_groups")
+    pages = paginator.paginate(Filters=filters or [], PaginationConfig={"PageSize": PATCH_BASELINES_PAGE_SIZE})
+    return pages.build_full_result().get("Mappings", [])
+
+
+@SSMErrorHandler.common_error_handler("describe patch group state")
+@ssm_retry
+def describe_patch_group_state(client, patch_group):
+    result = client.describe_patch_group_state(PatchGroup=patch_group)
+    result.pop("ResponseMetadata", None)
+    return result
+
+
+@SSMErrorHandler.common_error_handler("describe managed nodes")
+@ssm_retry
+def describe_instance_information(client, filters=None):
+    """Every managed node matching the filters, in pages of 50 (the API's largest)."""
+    paginator = client.get_paginator("describe_instance_information")
+    pages = paginator.paginate(Filters=filters or [], PaginationConfig={"PageSize": 50})
+    return pages.build_full_result().get("InstanceInformationList", [])
+
+
+@SSMErrorHandler.list_error_handler("list tags of managed node", {})
+@ssm_retry
+def list_managed_node_tags(client, node_id):
+    result = client.list_tags_for_resource(ResourceType="ManagedInstance", ResourceId=node_id)
+    return boto3_tag_list_to_ansible_dict(result.get("TagList", []))
+
+
+@SSMErrorHandler.common_error_handler("tag managed node")
+@ssm_retry
+def add_managed_node_tags(client, node_id, tags):
+    client.add_tags_to_resource(ResourceType="ManagedInstance", ResourceId=node_id, Tags=ansible_dict_to_boto3_tag_list(tags))
+
+
+@SSMErrorHandler.common_error_handler("untag managed node")
+@ssm_retry
+def remove_managed_node_tags(client, node_id, tag_keys):
+    client.remove_tags_from_resource(ResourceType="ManagedInstance", ResourceId=node_id, TagKeys=list(tag_keys))

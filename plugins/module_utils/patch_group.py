@@ -1,0 +1,160 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the cloudpatch.ssm project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Pure logic for patch groups: names, members, and which baseline applies to a node.
+
+A node joins a patch group through a tag whose key is `Patch Group` or `PatchGroup` (case-sensitive)
+and whose value is the group's name; a node is in one group at most. Nothing here calls AWS.
+"""
+
+import re
+import unicodedata
+
+PATCH_GROUP_TAG_KEYS = ("Patch Group", "PatchGroup")
+MAX_GROUP_NAME_LENGTH = 256
+# Besides letters, numbers and separators (\p{L}\p{Z}\p{N} in the API's pattern).
+GROUP_NAME_PUNCTUATION = "_.:/=+-@"
+EC2_INSTANCE_ID = re.compile(r"^i-[0-9a-f]{8}([0-9a-f]{9})?$")
+HYBRID_NODE_ID = re.compile(r"^mi-[0-9a-f]{17}$")
+# CreateTags and DeleteTags take up to 1,000 resource ids a call.
+EC2_TAGGING_BATCH = 1000
+
+
+def validate_group_name(name):
+    """Errors in a patch group name by the API's rules (1-256 letters, numbers, spaces, _.:/=+-@)."""
+    if not 1 <= len(name) <= MAX_GROUP_NAME_LENGTH:
+        return [f"name must be 1 to {MAX_GROUP_NAME_LENGTH} characters, got {len(name)}"]
+    invalid = sorted(set(char for char in name if not _allowed_in_group_name(char)))
+    if invalid:
+        return [f"name may hold letters, numbers, spaces and {GROUP_NAME_PUNCTUATION}; not {''.join(invalid)!r}"]
+    return []
+
+
+def _allowed_in_group_name(char):
+    return unicodedata.category(char)[0] in "LNZ" or char in GROUP_NAME_PUNCTUATION
+
+
+def other_tag_key(tag_key):
+    return PATCH_GROUP_TAG_KEYS[1] if tag_key == PATCH_GROUP_TAG_KEYS[0] else PATCH_GROUP_TAG_KEYS[0]
+
+
+def classify_members(members):
+    """Split a task's members into EC2 instance ids, hybrid node ids, Name tag values and tag filters."""
+    classified = {"ec2_ids": [], "hybrid_ids": [], "names": [], "tag_filters": []}
+    for member in members:
+        if isinstance(member, dict):
+            classified["tag_filters"].append(dict((key, _as_list(value)) for key, value in member.items()))
+        elif EC2_INSTANCE_ID.match(member):
+            classified["ec2_ids"].append(member)
+        elif HYBRID_NODE_ID.match(member):
+            classified["hybrid_ids"].append(member)
+        else:
+            classified["names"].append(member)
+    return classified
+
+
+def _as_list(value):
+    return [str(item) for item in value] if isinstance(value, list) else [str(value)]
+
+
+def validate_members(members):
+    errors = []
+    for index, member in enumerate(members or []):
+        if isinstance(member, dict):
+            if not member:
+                errors.append(f"members[{index}] is an empty tag filter")
+            for key, value in member.items():
+                if not key or (isinstance(value, list) and not value):
+                    errors.append(f"members[{index}].{key or '(empty key)'} needs a key and at least one value")
+        elif not isinstance(member, str) or not member:
+            errors.append(f"members[{index}] must be an instance id, a Name tag value or a dict of tag filters")
+    return errors
+
+
+def group_of(tags):
+    """The patch group a node's tags put it in, and the key that does it (None, None if none)."""
+    for key in PATCH_GROUP_TAG_KEYS:
+        if tags.get(key):
+            return tags[key], key
+    return None, None
+
+
+def plan_membership(nodes, wanted_ids, group, tag_key, purge, removing=False):
+    """What to tag and untag so that exactly the right nodes carry `tag_key: group`.
+
+    `nodes` maps node id to its current tags, for every node wanted and every node now in the group.
+    Returns {"tag": [...], "untag": {key: [...]}}: nodes to give `tag_key: group`, and per tag key the
+    nodes to remove it from. A wanted node in another group moves (its tag value changes); the other
+    spelling of the key is removed so the node is never in two groups.
+    """
+    other = other_tag_key(tag_key)
+    tag, untag = [], {tag_key: [], other: []}
+    wanted = set(wanted_ids)
+    for node_id in sorted(nodes):
+        tags = nodes[node_id]
+        if node_id in wanted and not removing:
+            if tags.get(tag_key) != group:
+                tag.append(node_id)
+            if other in tags:
+                untag[other].append(node_id)
+        elif (node_id in wanted and removing) or (purge and not removing and node_id not in wanted):
+            for key in (tag_key, other):
+                if tags.get(key) == group:
+                    untag[key].append(node_id)
+    return {"tag": tag, "untag": dict((key, ids) for key, ids in untag.items() if ids)}
+
+
+def chunks(items, size):
+    return [items[start:start + size] for start in range(0, len(items), size)]
+
+
+# PlatformName prefixes (as DescribeInstanceInformation reports them) to Patch Manager's operating
+# systems; Amazon Linux is told apart by version.
+_PLATFORM_SYSTEMS = (
+    ("Microsoft Windows", "WINDOWS"),
+    ("Ubuntu", "UBUNTU"),
+    ("Debian", "DEBIAN"),
+    ("Raspbian", "RASPBIAN"),
+    ("Red Hat Enterprise Linux", "REDHAT_ENTERPRISE_LINUX"),
+    ("CentOS", "CENTOS"),
+    ("Oracle Linux", "ORACLE_LINUX"),
+    ("Rocky Linux", "ROCKY_LINUX"),
+    ("AlmaLinux", "ALMA_LINUX"),
+    ("Alma Linux", "ALMA_LINUX"),
+    ("SLES", "SUSE"),
+    ("SUSE", "SUSE"),
+    ("macOS", "MACOS"),
+    ("Mac OS", "MACOS"),
+)
+_AMAZON_LINUX_VERSIONS = (("2023", "AMAZON_LINUX_2023"), ("2022", "AMAZON_LINUX_2022"), ("2", "AMAZON_LINUX_2"))
+
+
+def operating_system_of(platform_name, platform_version):
+    """Patch Manager's operating system for a node's PlatformName and PlatformVersion, or None."""
+    name = platform_name or ""
+    if name.startswith("Amazon Linux"):
+        version = (platform_version or "").split(".")[0]
+        for prefix, system in _AMAZON_LINUX_VERSIONS:
+            if version == prefix:
+                return system
+        return "AMAZON_LINUX"
+    for prefix, system in _PLATFORM_SYSTEMS:
+        if name.startswith(prefix):
+            return system
+    return None
+
+
+def effective_baseline(group, operating_system, registrations, defaults):
+    """The baseline that applies to a node, and why: its group's baseline for its OS, else the OS default.
+
+    `registrations` maps group to {OS: baseline id}; `defaults` maps OS to the default baseline id.
+    """
+    registered = registrations.get(group, {}).get(operating_system) if group else None
+    if registered:
+        return registered, "registered for patch group {0} and {1}".format(group, operating_system)
+    reason = "default baseline for {0}".format(operating_system)
+    if group:
+        reason += " (patch group {0} has no baseline for it)".format(group)
+    return defaults.get(operating_system), reason
