@@ -11,6 +11,7 @@ EXTENSION_MODULES = (
     "sandbox.patch_baselines",
     "sandbox.patch_groups",
     "sandbox.managed_nodes",
+    "sandbox.patch_states",
 )
 
 _installed = False

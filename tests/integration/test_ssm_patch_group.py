@@ -71,3 +71,9 @@ def test_converges_with_30_percent_throttling(run_target):
     finally:
         sandbox.clear_faults()
     assert len(throttled) > 10
+
+
+def test_info_shows_the_baseline_each_node_really_gets(run_target):
+    node_ids = seed_workshop_nodes(run_target.sandbox)
+    node_ids["Loner"] = run_target.sandbox.seed_nodes(1, "AMAZON_LINUX_2", tags={"Name": "Loner"})[0]
+    run_target("ssm_patch_group_info", {"node_ids": node_ids})
