@@ -12,7 +12,7 @@ short_description: Register AWS Systems Manager patch groups with baselines and 
 description:
   - Registers a patch group with a patch baseline (one baseline per operating system, as Patch
     Manager allows), moving the group from another baseline of the same operating system if needed.
-  - Puts nodes in the group by tagging them C(Patch Group) (or C(PatchGroup)) with the group's name:
+  - Puts nodes in the group by tagging them C(Patch Group) (or C(PatchGroup)) with the group's name;
     EC2 instances through EC2 tags, many instances a call; hybrid C(mi-) nodes through SSM tags.
   - A node is in one group only. A node of another group moves to this one, and the other spelling
     of the tag key is removed so that the node is never in two groups.

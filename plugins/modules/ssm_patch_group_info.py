@@ -12,8 +12,8 @@ short_description: Show patch groups, their members, and the baseline that reall
 description:
   - For each patch group, its baseline per operating system, its members, and its state counts
     (DescribePatchGroupState).
-  - For each member node, the baseline that actually applies and why: the baseline registered for
-    the node's group and operating system, or else the default baseline of its operating system.
+  - For each member node, the baseline that actually applies and why (the baseline registered for
+    the node's group and operating system, or else the default baseline of its operating system).
     The console never shows this in one place.
   - Groups are those registered with a baseline and those that nodes are tagged into
     (C(Patch Group) or C(PatchGroup)).
