@@ -31,3 +31,19 @@ def test_converges_with_30_percent_throttling(run_target):
         run_target.sandbox.clear_faults()
     # The faults really fired; the target's assertions prove every task still reached its state.
     assert len(throttled) > 10
+
+
+def test_check_mode_makes_no_mutating_call(run_target):
+    sandbox = run_target.sandbox
+    ssm = sandbox.client("ssm")
+    rule = {"PatchFilterGroup": {"PatchFilters": [{"Key": "PRODUCT", "Values": ["*"]}]}, "ApproveAfterDays": 0}
+    ssm.create_patch_baseline(Name="Existing", OperatingSystem="AMAZON_LINUX_2", ApprovalRules={"PatchRules": [rule]})
+    in_use = ssm.create_patch_baseline(Name="InUse", OperatingSystem="AMAZON_LINUX_2", ApprovalRules={"PatchRules": [rule]})
+    ssm.register_patch_baseline_for_patch_group(BaselineId=in_use["BaselineId"], PatchGroup="App")
+    ssm.register_default_patch_baseline(BaselineId=in_use["BaselineId"])
+    sandbox.clear_calls()
+
+    run_target("ssm_patch_baseline_check_mode")
+
+    assert sandbox.mutating_calls() == []
+    assert "DescribePatchBaselines" in sandbox.operations(service="ssm")
