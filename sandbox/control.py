@@ -33,6 +33,18 @@
                                                    "region"} -> the node
     DELETE /_sandbox/nodes/{id}?region=          deregister a hybrid node -> {"deregistered": id}
 
+    GET    /_sandbox/agent                       the simulated agent's timing {"seconds_per_node": 1.0,
+                                                   "reboot_seconds": 2.0, "delivery_timeout_scale": 1.0}
+    PUT    /_sandbox/agent                       body: any of those -> the settings (they stay across
+                                                   resets, like fault rules)
+    DELETE /_sandbox/agent                       back to the defaults
+    PUT    /_sandbox/nodes/{id}/failing-patches  body: {"patterns": ["kernel*"]}: installing a matching
+                                                   patch fails on that node (sandbox.patch_agent)
+    DELETE /_sandbox/nodes/{id}/failing-patches  no failing patches any more
+    GET    /_sandbox/commands?region=            {"commands": [{command_id, document_name, status,
+                                                   status_details, target_count, completed_count,
+                                                   error_count, requested}]} (advanced to now)
+
 Every request body and query may name `region` (default us-east-1) and `account_id` (default moto's
 123456789012). Errors: HTTP 400 or 404 with {"error": "..."}.
 `POST /moto-api/reset` (moto's own) also clears the call log.
@@ -47,7 +59,7 @@ import moto
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ssm.models import ssm_backends
 
-from sandbox import managed_nodes
+from sandbox import commands, managed_nodes
 from sandbox.faults import FaultConfigError
 
 DEFAULT_REGION = "us-east-1"
@@ -152,6 +164,10 @@ class ControlAPI:
             return 200, {"status": "ok", "calls_cleared": cleared}
         if parts[:1] == ["nodes"]:
             return self._nodes(method, parts[1:], query, body)
+        if parts == ["agent"]:
+            return self._agent(method, body)
+        if route == ("GET", "commands") and len(parts) == 1:
+            return self._commands(query)
         raise ControlError(404, f"no control route {method} /_sandbox/{'/'.join(parts)}")
 
     def _calls(self, method, query):
@@ -179,9 +195,51 @@ class ControlAPI:
             return 200, self.faults.configure(None)
         raise ControlError(405, "faults: GET, PUT or DELETE")
 
+    @staticmethod
+    def _agent(method, body):
+        if method == "GET":
+            return 200, commands.agent_settings()
+        if method == "PUT":
+            return 200, commands.configure_agent(**body)
+        if method == "DELETE":
+            return 200, commands.reset_agent()
+        raise ControlError(405, "agent: GET, PUT or DELETE")
+
+    def _commands(self, query):
+        backend = self._backend(query)
+        listed = commands.list_all_commands(backend)
+        return 200, {"commands": [
+            {"command_id": command.command_id, "document_name": command.document_name,
+             "status": command.status, "status_details": command.status_details,
+             "target_count": command.target_count, "completed_count": command.counts["completed"],
+             "error_count": command.counts["errors"], "requested": command.requested}
+            for command in listed
+        ]}
+
+    def _failing_patches(self, method, node_id, body):
+        from sandbox import patch_agent  # pylint: disable=import-outside-toplevel
+
+        backend = self._backend(body)
+        if managed_nodes.get_managed_node(backend, node_id) is None:
+            raise ControlError(404, f"no managed node {node_id}")
+        if method == "PUT":
+            patterns = body.get("patterns")
+            if not isinstance(patterns, list) or not all(isinstance(item, str) for item in patterns):
+                raise ControlError(400, "patterns must be a list of strings")
+            patch_agent.set_failing_patches(backend, node_id, patterns)
+            return 200, {"instance_id": node_id, "failing_patches": patterns}
+        if method == "DELETE":
+            patch_agent.clear_failing_patches(backend, node_id)
+            return 200, {"instance_id": node_id, "failing_patches": []}
+        raise ControlError(405, "failing-patches: PUT or DELETE")
+
     def _nodes(self, method, parts, query, body):
+        if len(parts) == 2 and parts[1] == "failing-patches":
+            return self._failing_patches(method, parts[0], {**query, **body})
         if method == "GET" and not parts:
             backend = self._backend(query)
+            # A node rebooting for a patch run shows ConnectionLost only while the command runs.
+            commands.advance_commands(backend)
             return 200, {"nodes": [node_to_json(node) for node in managed_nodes.iter_managed_nodes(backend)]}
         if method == "POST" and parts == ["seed"]:
             return self._seed(body)

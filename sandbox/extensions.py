@@ -12,6 +12,9 @@ EXTENSION_MODULES = (
     "sandbox.patch_groups",
     "sandbox.managed_nodes",
     "sandbox.patch_states",
+    "sandbox.documents",
+    "sandbox.commands",
+    "sandbox.associations",
 )
 
 _installed = False

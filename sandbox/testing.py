@@ -12,6 +12,11 @@ state, call log and fault rules). The `Sandbox` object drives the control API:
     sandbox.seed_nodes(count, operating_system, kind="ec2", tags=None, ...) -> instance ids
     sandbox.register_node(operating_system, **fields) -> node dict (hybrid mi- node)
     sandbox.update_node(node_id, **fields), sandbox.nodes()
+    sandbox.set_agent(seconds_per_node=0.1, reboot_seconds=0.2, delivery_timeout_scale=0.01)
+    sandbox.agent(), sandbox.reset_agent()             simulated time of Run Command
+    sandbox.take_offline(node_id, ping_status="ConnectionLost"), sandbox.bring_online(node_id)
+    sandbox.set_failing_patches(node_id, ["kernel*"]), sandbox.clear_failing_patches(node_id)
+    sandbox.commands(region)                           command summaries
 
 `start_sandbox(extra_args=[...])` starts another server (e.g. with `--faults`); stop it with
 `.stop()` in a `finally`, or use it as a context manager.
@@ -143,6 +148,40 @@ class Sandbox:
 
     def nodes(self, region=REGION):
         return self.request("GET", f"/_sandbox/nodes?region={region}")["nodes"]
+
+    # run command: simulated agent ---------------------------------------------------------------
+
+    def set_agent(self, **settings):
+        """Timing of simulated command runs: seconds_per_node, reboot_seconds, delivery_timeout_scale."""
+        return self.request("PUT", "/_sandbox/agent", settings)
+
+    def agent(self):
+        return self.request("GET", "/_sandbox/agent")
+
+    def reset_agent(self):
+        return self.request("DELETE", "/_sandbox/agent")
+
+    def take_offline(self, node_id, ping_status="ConnectionLost", region=REGION, **account):
+        return self.update_node(node_id, region=region, ping_status=ping_status, **account)
+
+    def bring_online(self, node_id, region=REGION, **account):
+        return self.update_node(node_id, region=region, ping_status="Online", **account)
+
+    def set_failing_patches(self, node_id, patterns, region=REGION, account_id=None):
+        body = {"patterns": list(patterns), "region": region}
+        if account_id:
+            body["account_id"] = account_id
+        return self.request("PUT", f"/_sandbox/nodes/{node_id}/failing-patches", body)
+
+    def clear_failing_patches(self, node_id, region=REGION, account_id=None):
+        body = {"region": region}
+        if account_id:
+            body["account_id"] = account_id
+        return self.request("DELETE", f"/_sandbox/nodes/{node_id}/failing-patches", body)
+
+    def commands(self, region=REGION, account_id=None):
+        query = f"?region={region}" + (f"&account_id={account_id}" if account_id else "")
+        return self.request("GET", "/_sandbox/commands" + query)["commands"]
 
     def stop(self):
         if self.process.poll() is None:
