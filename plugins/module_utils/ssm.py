@@ -180,3 +180,66 @@ def add_managed_node_tags(client, node_id, tags):
 @ssm_retry
 def remove_managed_node_tags(client, node_id, tag_keys):
     client.remove_tags_from_resource(ResourceType="ManagedInstance", ResourceId=node_id, TagKeys=list(tag_keys))
+
+
+@SSMErrorHandler.common_error_handler("send command")
+@ssm_retry
+def send_command(client, **kwargs):
+    return client.send_command(**kwargs)["Command"]
+
+
+@SSMErrorHandler.list_error_handler("get command", None)
+@ssm_retry
+def get_command(client, command_id):
+    """The command (ListCommands with its id: one call), or None."""
+    commands = client.list_commands(CommandId=command_id).get("Commands", [])
+    return commands[0] if commands else None
+
+
+@SSMErrorHandler.common_error_handler("list command invocations")
+@ssm_retry
+def list_command_invocations(client, command_id, details):
+    """Every node's invocation of a command, in pages of 50 (the API's largest): ceil(N/50) calls."""
+    paginator = client.get_paginator("list_command_invocations")
+    pages = paginator.paginate(CommandId=command_id, Details=details, PaginationConfig={"PageSize": 50})
+    return pages.build_full_result().get("CommandInvocations", [])
+
+
+@SSMErrorHandler.common_error_handler("describe patch states")
+@ssm_retry
+def describe_instance_patch_states(client, instance_ids):
+    """Patch states of at most 50 nodes (the API's limit), all pages."""
+    paginator = client.get_paginator("describe_instance_patch_states")
+    pages = paginator.paginate(InstanceIds=list(instance_ids), PaginationConfig={"PageSize": 50})
+    return pages.build_full_result().get("InstancePatchStates", [])
+
+
+@SSMErrorHandler.list_error_handler("describe document", None)
+@ssm_retry
+def describe_document(client, name):
+    try:
+        return client.describe_document(Name=name)["Document"]
+    except client.exceptions.InvalidDocument:
+        return None
+
+
+@SSMErrorHandler.common_error_handler("create association")
+@ssm_retry
+def create_association(client, **kwargs):
+    return client.create_association(**kwargs)["AssociationDescription"]
+
+
+@SSMErrorHandler.common_error_handler("describe association executions")
+@ssm_retry
+def describe_association_executions(client, association_id):
+    paginator = client.get_paginator("describe_association_executions")
+    pages = paginator.paginate(AssociationId=association_id, PaginationConfig={"PageSize": 50})
+    return pages.build_full_result().get("AssociationExecutions", [])
+
+
+@SSMErrorHandler.common_error_handler("describe association execution targets")
+@ssm_retry
+def describe_association_execution_targets(client, association_id, execution_id):
+    paginator = client.get_paginator("describe_association_execution_targets")
+    pages = paginator.paginate(AssociationId=association_id, ExecutionId=execution_id, PaginationConfig={"PageSize": 50})
+    return pages.build_full_result().get("AssociationExecutionTargets", [])

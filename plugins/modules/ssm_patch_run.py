@@ -1,0 +1,563 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the cloudpatch.ssm project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: ssm_patch_run
+version_added: 0.1.0
+short_description: Scan for or install patches with AWS Systems Manager Patch Manager, at fleet scale
+description:
+  - Runs C(AWS-RunPatchBaseline) (or C(AWS-RunPatchBaselineWithHooks) when a lifecycle hook is given)
+    on the nodes you target, as the console's B(Patch now) does, through Run Command or a one-time
+    State Manager association, and waits for the result.
+  - SSM does the fan-out. Waiting costs one call a poll while the run is going, and ceil(N/50)
+    calls to read N nodes' results once it is over; never one call per node.
+  - More than 50 explicit instance ids are sent as several commands of 50 and their results merged.
+  - Returns a summary and one row per node (status, reason, output URL, patch counts after the run).
+  - The task fails when more nodes failed than O(max_errors) allows, or the run failed, with each
+    node's reason in the result.
+  - O(operation=scan) never reports a change. O(operation=install) reports one only if a node
+    installed a patch or rebooted.
+  - Check mode sends nothing and returns the targeted nodes and the exact document and parameters
+    that would be sent.
+author:
+  - cloudpatch.ssm developers (@cloudpatch)
+options:
+  operation:
+    description:
+      - V(scan) reports missing patches; V(install) installs the approved ones that are missing.
+    type: str
+    choices: [scan, install]
+    required: true
+  reboot_option:
+    description:
+      - V(RebootIfNeeded) reboots nodes that installed patches; V(NoReboot) leaves them pending a
+        reboot (and non-compliant until a reboot and a scan).
+    type: str
+    choices: [RebootIfNeeded, NoReboot]
+    default: RebootIfNeeded
+  instance_ids:
+    description:
+      - Target these managed nodes (C(i-) or C(mi-) ids).
+      - One of O(instance_ids), O(patch_groups), O(tags), O(resource_group) and O(all_instances) is required.
+    type: list
+    elements: str
+  patch_groups:
+    description:
+      - Target the nodes of these patch groups (tagged C(Patch Group) or C(PatchGroup)).
+    type: list
+    elements: str
+  tags:
+    description:
+      - Target the nodes carrying all these tags (key to a value or a list of values); at most 5 keys.
+    type: dict
+  resource_group:
+    description:
+      - Target the nodes of this resource group.
+    type: str
+  all_instances:
+    description:
+      - Target every managed node of the region (the console's B(Patch all instances)).
+    type: bool
+  mechanism:
+    description:
+      - V(command) runs a Run Command command (SendCommand); V(association) creates a State Manager
+        association without a schedule, which runs once, as the console's B(Patch now) does.
+    type: str
+    choices: [command, association]
+    default: command
+  pre_install_hook:
+    description:
+      - SSM document (name or ARN) to run before installing; switches to C(AWS-RunPatchBaselineWithHooks).
+    type: str
+  post_install_hook:
+    description:
+      - SSM document to run after installing, before a reboot.
+    type: str
+  on_exit_hook:
+    description:
+      - SSM document to run at the end, after a reboot, also when an earlier step failed.
+    type: str
+  snapshot_id:
+    description:
+      - The GUID of the baseline snapshot every node evaluates. By default one new GUID shared by
+        every node of the run.
+    type: str
+  install_override_list:
+    description:
+      - An https or s3 URL of the list of patches to install instead of the baseline's approved ones.
+    type: str
+  baseline_override:
+    description:
+      - An https or s3 URL of a JSON list of baselines to use instead of the registered ones.
+    type: str
+  output_s3_bucket:
+    description:
+      - Bucket for the nodes' command output.
+    type: str
+  output_s3_prefix:
+    description:
+      - Key prefix of the output in O(output_s3_bucket).
+    type: str
+  output_s3_region:
+    description:
+      - Region of O(output_s3_bucket), when not the run's region.
+    type: str
+  cloudwatch_log_group:
+    description:
+      - CloudWatch Logs group for the output (O(mechanism=command) only).
+    type: str
+  max_concurrency:
+    description:
+      - How many nodes run at once, as a number or a percentage.
+      - By default the console's Patch now rules, from the operation and the number of targeted
+        nodes (install; 1 below 25 nodes, 5% to 100, 8% to 1,000, 10% above; scan; 1,000).
+    type: str
+  max_errors:
+    description:
+      - How many nodes may fail before the run stops, as a number or a percentage.
+      - By default the console's Patch now rules (install; 1 below 25 nodes, 5 to 100, 10 above;
+        scan; 1,000).
+    type: str
+  timeout_seconds:
+    description:
+      - Seconds a node may take to start the command before it counts as Delivery Timed Out (30 to 2592000).
+    type: int
+  comment:
+    description:
+      - A comment for the command, at most 100 characters.
+    type: str
+  notification:
+    description:
+      - SNS notification of the command's status changes (O(mechanism=command) only).
+    type: dict
+    suboptions:
+      topic_arn:
+        description: The SNS topic.
+        type: str
+        required: true
+      role_arn:
+        description: The role SSM assumes to publish.
+        type: str
+        required: true
+      events:
+        description: The events to notify.
+        type: list
+        elements: str
+        choices: [All, InProgress, Success, TimedOut, Cancelled, Failed]
+        default: [All]
+  wait:
+    description:
+      - Wait for the run to end. With V(false), return at once with the ids.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds to wait before failing the task (the run goes on in AWS).
+    type: int
+    default: 3600
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Scan every managed node, output to the workshop's bucket (the console's Patch now, Scan)
+  cloudpatch.ssm.ssm_patch_run:
+    operation: scan
+    all_instances: true
+    output_s3_bucket: "ssm-command-logs-{{ aws_region }}-{{ aws_account }}"
+  register: scan
+
+- name: Install on the App patch group, rebooting if needed, with hooks
+  cloudpatch.ssm.ssm_patch_run:
+    operation: install
+    patch_groups: [App]
+    pre_install_hook: DrainFromLoadBalancer
+    on_exit_hook: ReturnToLoadBalancer
+  register: install
+
+- name: Show what the install did
+  ansible.builtin.debug:
+    msg: "{{ install.summary.patches_installed }} patches on {{ install.summary.succeeded }} nodes"
+"""
+
+RETURN = r"""
+command_ids:
+  description: The Run Command command ids of the run (several when more than 50 ids were targeted).
+  returned: when sent, with O(mechanism=command)
+  type: list
+  elements: str
+  sample: ["d2a1c3f4-5b6e-4f70-8a9b-0c1d2e3f4a5b"]
+association_id:
+  description: The association that ran (O(mechanism=association)).
+  returned: when sent, with O(mechanism=association)
+  type: str
+  sample: 8dfe3659-4309-493a-8755-0123456789ab
+document:
+  description: The document run.
+  returned: always
+  type: str
+  sample: AWS-RunPatchBaseline
+parameters:
+  description: The document parameters sent.
+  returned: always
+  type: dict
+  sample: {"Operation": ["Scan"], "SnapshotId": ["8d1b5c6e-1f2a-4b3c-9d8e-7f6a5b4c3d2e"], "RebootOption": ["RebootIfNeeded"]}
+targets:
+  description: The Targets of each command or of the association.
+  returned: always
+  type: list
+  elements: list
+  sample: [[{"Key": "InstanceIds", "Values": ["*"]}]]
+operation:
+  description: Scan or Install.
+  returned: always
+  type: str
+  sample: Scan
+snapshot_id:
+  description: The snapshot GUID every node evaluated.
+  returned: always
+  type: str
+  sample: 8d1b5c6e-1f2a-4b3c-9d8e-7f6a5b4c3d2e
+max_concurrency:
+  description: The concurrency used.
+  returned: always
+  type: str
+  sample: "1000"
+max_errors:
+  description: The error threshold used.
+  returned: always
+  type: str
+  sample: "1000"
+status:
+  description: The run's overall status (Success, Failed, TimedOut, Cancelled, InProgress when not waiting).
+  returned: always
+  type: str
+  sample: Success
+targeted_nodes:
+  description: The ids of the managed nodes the run targets (as found before sending).
+  returned: always
+  type: list
+  elements: str
+  sample: ["i-0123456789abcdef0"]
+summary:
+  description: Counts over the run's nodes.
+  returned: when waited for
+  type: dict
+  sample: {"targeted": 4, "succeeded": 4, "failed": 0, "timed_out": 0, "cancelled": 0, "undeliverable": 0,
+           "patches_installed": 91, "patches_missing": 0, "patches_failed": 0, "patches_pending_reboot": 0, "rebooted_nodes": 4}
+nodes:
+  description: One row per node.
+  returned: when waited for
+  type: list
+  elements: dict
+  sample: [{"instance_id": "i-0123456789abcdef0", "name": null, "status": "Success", "details": "Success", "response_code": 0,
+            "output_url": "https://s3.us-east-1.amazonaws.com/bucket/cmd/i-0123456789abcdef0/awsrunShellScript/PatchLinux/stdout",
+            "installed_by_run": 23, "rebooted": true,
+            "patch_counts": {"installed": 310, "installed_other": 0, "installed_pending_reboot": 0, "installed_rejected": 0,
+                             "missing": 0, "failed": 0, "not_applicable": 12}}]
+failures:
+  description: Node id to why it did not succeed.
+  returned: when waited for
+  type: dict
+  sample: {"i-0fedcba9876543210": "Failed (Failed), response code 1"}
+"""
+
+import time
+import uuid
+
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import chunks
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import PENDING_STATUSES
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import allowed_errors
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import command_targets
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_for
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_parameters
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import failure_reasons
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_filters
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_row
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import patch_now_rate_controls
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import poll_delays
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import summarize
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import validate_run
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import create_association
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_association_execution_targets
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_association_executions
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_document
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_instance_information
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_instance_patch_states
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_command
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_command_invocations
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import send_command
+
+HOOK_OPTIONS = {"pre_install": "pre_install_hook", "post_install": "post_install_hook", "on_exit": "on_exit_hook"}
+
+
+class RunError(Exception):
+    """The run cannot be sent, or it failed; `result` carries what is known."""
+
+    def __init__(self, message, result=None):
+        super().__init__(message)
+        self.result = result or {}
+
+
+def targeted_nodes(client, params):
+    """{node id: the tag key spelling that puts it in a patch group (or None)} for the nodes the run targets."""
+    nodes = {}
+    for filters in node_filters(params):
+        key = next((f["Key"][4:] for f in filters if params.get("patch_groups") and f["Key"].startswith("tag:")), None)
+        for node in describe_instance_information(client, filters):
+            nodes.setdefault(node["InstanceId"], key)
+    return nodes
+
+
+def patch_states(client, node_ids):
+    """{node id: patch state} in batches of 50 ids, the API's limit."""
+    states = {}
+    for batch in chunks(sorted(node_ids), 50):
+        for state in describe_instance_patch_states(client, batch):
+            states[state["InstanceId"]] = state
+    return states
+
+
+class PatchRun:
+    def __init__(self, client, params):
+        self.client = client
+        self.params = params
+        self.operation = params["operation"].capitalize()
+        self.snapshot_id = params["snapshot_id"] or str(uuid.uuid4())
+        self.hooks = dict((hook, params[option]) for hook, option in HOOK_OPTIONS.items())
+        self.document = document_for(self.hooks)
+        self.parameters = document_parameters(
+            self.operation,
+            self.snapshot_id,
+            params["reboot_option"],
+            params["install_override_list"],
+            params["baseline_override"],
+            self.hooks,
+        )
+
+    def plan(self):
+        for hook, name in self.hooks.items():
+            if name and describe_document(self.client, name) is None:
+                raise RunError(f"{HOOK_OPTIONS[hook]}: no SSM document {name} in this region")
+        self.nodes = targeted_nodes(self.client, self.params)
+        if not self.nodes:
+            raise RunError("the targets match no managed node")
+        defaults = patch_now_rate_controls(self.operation, len(self.nodes))
+        self.max_concurrency = self.params["max_concurrency"] or defaults[0]
+        self.max_errors = self.params["max_errors"] or defaults[1]
+        keys_in_use = sorted(set(key for key in self.nodes.values() if key), reverse=True)
+        self.targets = command_targets(self.params, keys_in_use)
+        return self.result(status="NotSent")
+
+    def result(self, **extra):
+        result = {
+            "document": self.document,
+            "parameters": self.parameters,
+            "targets": self.targets,
+            "operation": self.operation,
+            "snapshot_id": self.snapshot_id,
+            "max_concurrency": self.max_concurrency,
+            "max_errors": self.max_errors,
+            "targeted_nodes": sorted(self.nodes),
+        }
+        result.update(extra)
+        return result
+
+    def _output_options(self):
+        options = {}
+        if self.params["output_s3_bucket"]:
+            options["OutputS3BucketName"] = self.params["output_s3_bucket"]
+            if self.params["output_s3_prefix"]:
+                options["OutputS3KeyPrefix"] = self.params["output_s3_prefix"]
+            if self.params["output_s3_region"]:
+                options["OutputS3Region"] = self.params["output_s3_region"]
+        return options
+
+    def send(self):
+        """Send the command(s) or create the association; returns their ids."""
+        if self.params["mechanism"] == "association":
+            return self._create_association()
+        options = dict(self._output_options(), MaxConcurrency=self.max_concurrency, MaxErrors=self.max_errors)
+        if self.params["timeout_seconds"]:
+            options["TimeoutSeconds"] = self.params["timeout_seconds"]
+        if self.params["comment"]:
+            options["Comment"] = self.params["comment"]
+        if self.params["cloudwatch_log_group"]:
+            options["CloudWatchOutputConfig"] = {"CloudWatchLogGroupName": self.params["cloudwatch_log_group"], "CloudWatchOutputEnabled": True}
+        if self.params["notification"]:
+            notification = self.params["notification"]
+            options["ServiceRoleArn"] = notification["role_arn"]
+            options["NotificationConfig"] = {
+                "NotificationArn": notification["topic_arn"],
+                "NotificationEvents": notification["events"],
+                "NotificationType": "Command",
+            }
+        return {
+            "command_ids": [
+                send_command(self.client, DocumentName=self.document, Targets=targets, Parameters=self.parameters, **options)["CommandId"]
+                for targets in self.targets
+            ]
+        }
+
+    def _create_association(self):
+        if len(self.targets) > 1:
+            raise RunError("mechanism=association runs one association: target at most 50 instance_ids, or use patch groups, tags or all_instances")
+        options = dict(MaxConcurrency=self.max_concurrency, MaxErrors=self.max_errors)
+        if self.params["output_s3_bucket"]:
+            location = {"OutputS3BucketName": self.params["output_s3_bucket"]}
+            if self.params["output_s3_prefix"]:
+                location["OutputS3KeyPrefix"] = self.params["output_s3_prefix"]
+            if self.params["output_s3_region"]:
+                location["OutputS3Region"] = self.params["output_s3_region"]
+            options["OutputLocation"] = {"S3Location": location}
+        association = create_association(
+            self.client,
+            Name=self.document,
+            Targets=self.targets[0],
+            Parameters=self.parameters,
+            AssociationName=f"PatchNow-{self.operation}-{self.snapshot_id[:8]}",
+            **options
+        )
+        return {"association_id": association["AssociationId"]}
+
+    def command_ids_of_association(self, association_id):
+        """The commands of the association's first execution, once it has them."""
+        executions = describe_association_executions(self.client, association_id)
+        if not executions:
+            return None
+        execution = executions[-1]
+        targets = describe_association_execution_targets(self.client, association_id, execution["ExecutionId"])
+        if execution.get("Status") in PENDING_STATUSES or not targets:
+            return None
+        return sorted(set(target["OutputSource"]["OutputSourceId"] for target in targets if target.get("OutputSource")))
+
+    def wait(self, ids, wait_timeout):
+        """Poll until every command is over: one call a command a poll, never one per node."""
+        deadline = time.monotonic() + wait_timeout
+        delays = poll_delays()
+        command_ids = ids.get("command_ids")
+        commands = {}
+        while True:
+            if command_ids is None:
+                command_ids = self.command_ids_of_association(ids["association_id"])
+            if command_ids is not None:
+                commands = dict((command_id, get_command(self.client, command_id)) for command_id in command_ids)
+                if all(command and command["Status"] not in PENDING_STATUSES for command in commands.values()):
+                    return commands
+            if time.monotonic() >= deadline:
+                raise RunError(f"the run did not end within wait_timeout ({wait_timeout} s); it goes on in AWS", self.result(status="InProgress", **ids))
+            time.sleep(min(next(delays), max(0.0, deadline - time.monotonic())))
+
+    def collect(self, commands, states_before):
+        invocations = []
+        for command_id in commands:
+            invocations += list_command_invocations(self.client, command_id, details=True)
+        states_after = patch_states(self.client, [invocation["InstanceId"] for invocation in invocations])
+        rows = [
+            node_row(invocation, states_before.get(invocation["InstanceId"]), states_after.get(invocation["InstanceId"]),
+                     self.params["reboot_option"], self.operation)
+            for invocation in invocations
+        ]
+        return sorted(rows, key=lambda row: row["instance_id"])
+
+
+def overall_status(commands):
+    """The run's status from its commands' StatusDetails, which tell a run that failed (MaxErrors
+    reached, delivery timed out, cancelled) from one that is Incomplete (some nodes failed, fewer
+    than MaxErrors), whatever Status each of those shows."""
+    details = [command.get("StatusDetails") or command["Status"] for command in commands.values()]
+    for detail in details:
+        if detail not in ("Success", "Incomplete"):
+            return detail
+    return "Incomplete" if "Incomplete" in details else "Success"
+
+
+def main():
+    argument_spec = dict(
+        operation=dict(type="str", choices=["scan", "install"], required=True),
+        reboot_option=dict(type="str", choices=["RebootIfNeeded", "NoReboot"], default="RebootIfNeeded"),
+        instance_ids=dict(type="list", elements="str"),
+        patch_groups=dict(type="list", elements="str"),
+        tags=dict(type="dict"),
+        resource_group=dict(type="str"),
+        all_instances=dict(type="bool"),
+        mechanism=dict(type="str", choices=["command", "association"], default="command"),
+        pre_install_hook=dict(type="str"),
+        post_install_hook=dict(type="str"),
+        on_exit_hook=dict(type="str"),
+        snapshot_id=dict(type="str"),
+        install_override_list=dict(type="str"),
+        baseline_override=dict(type="str"),
+        output_s3_bucket=dict(type="str"),
+        output_s3_prefix=dict(type="str"),
+        output_s3_region=dict(type="str"),
+        cloudwatch_log_group=dict(type="str"),
+        max_concurrency=dict(type="str"),
+        max_errors=dict(type="str"),
+        timeout_seconds=dict(type="int"),
+        comment=dict(type="str"),
+        notification=dict(
+            type="dict",
+            options=dict(
+                topic_arn=dict(type="str", required=True),
+                role_arn=dict(type="str", required=True),
+                events=dict(type="list", elements="str", default=["All"], choices=["All", "InProgress", "Success", "TimedOut", "Cancelled", "Failed"]),
+            ),
+        ),
+        wait=dict(type="bool", default=True),
+        wait_timeout=dict(type="int", default=3600),
+    )
+    target_options = ("instance_ids", "patch_groups", "tags", "resource_group", "all_instances")
+    module = AnsibleCloudpatchSSMModule(
+        argument_spec=argument_spec,
+        mutually_exclusive=[target_options],
+        required_one_of=[target_options],
+        supports_check_mode=True,
+    )
+    params = module.params
+    errors = validate_run(params)
+    if params["mechanism"] == "association":
+        errors += ["{0} applies to mechanism=command only".format(option) for option in ("cloudwatch_log_group", "notification", "comment", "timeout_seconds") if params[option]]
+    if errors:
+        module.fail_json(msg="; ".join(errors))
+
+    client = module.client("ssm")
+    run = PatchRun(client, params)
+    try:
+        planned = run.plan()
+        if module.check_mode:
+            module.exit_json(changed=params["operation"] == "install", **planned)
+        states_before = patch_states(client, run.nodes) if run.operation == "Install" else {}
+        ids = run.send()
+        if not params["wait"]:
+            module.exit_json(changed=params["operation"] == "install", **run.result(status="InProgress", **ids))
+        commands = run.wait(ids, params["wait_timeout"])
+        rows = run.collect(commands, states_before)
+    except RunError as e:
+        module.fail_json(msg=str(e), **e.result)
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
+
+    summary = summarize(rows, len(run.nodes))
+    status = overall_status(commands)
+    failures = failure_reasons(rows)
+    result = run.result(status=status, summary=summary, nodes=rows, failures=failures, **ids)
+    changed = run.operation == "Install" and (summary["patches_installed"] > 0 or summary["rebooted_nodes"] > 0)
+    too_many_failures = len(failures) > allowed_errors(run.max_errors, len(rows))
+    if too_many_failures or status not in ("Success", "Incomplete"):
+        reason = f"{len(failures)} of {len(rows)} nodes did not succeed (max_errors {run.max_errors})" if failures else f"the run ended {status}"
+        module.fail_json(msg=f"Patch {run.operation} failed: {reason}", changed=changed, **result)
+    module.exit_json(changed=changed, **result)
+
+
+if __name__ == "__main__":
+    main()
