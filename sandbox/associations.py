@@ -322,8 +322,8 @@ def parse_schedule(expression, now=None):
                                   "and plural otherwise (rate(2 days)).")
         interval = value * _RATE_UNITS[unit.rstrip("s")]
         if not MIN_INTERVAL_SECONDS <= interval <= MAX_RATE_SECONDS:
-            raise InvalidSchedule(f"Rate expression {text}: associations run every 30 minutes at most and at "
-                                  "least every 30 days.")
+            raise InvalidSchedule(f"Rate expression {text}: an association's rate is between 30 minutes and "
+                                  "30 days.")
         return Schedule(text, "rate", interval=interval)
     match = _AT.match(text)
     if match:
@@ -875,11 +875,16 @@ def create_association(backend, params, now=None):
         association = Association(str(uuid.uuid4()), config, schedule, now)
         store.associations[association.association_id] = association
         if tags:
-            backend._resource_tags["Association"][association.association_id] = dict(tags)  # pylint: disable=protected-access
+            _association_tags(backend)[association.association_id] = dict(tags)
         # AWS answers before the first run shows: the new association is still being created.
         described = association.to_api(creating=True)
         _start_after_change(backend, association, now)
     return described
+
+
+def _association_tags(backend):
+    """Tags by association id, where moto's AddTagsToResource / ListTagsForResource keep them."""
+    return backend._resource_tags["Association"]  # pylint: disable=protected-access
 
 
 def _start_after_change(backend, association, now):
@@ -923,7 +928,7 @@ def delete_association(backend, association_id=None, name=None, instance_id=None
     with store.lock:
         association = find_association(backend, association_id, name, instance_id, now)
         del store.associations[association.association_id]
-        backend._resource_tags.get("Association", {}).pop(association.association_id, None)  # pylint: disable=protected-access
+        _association_tags(backend).pop(association.association_id, None)
         for node_id in sorted(association.node_results):
             _refresh_node(backend, store, node_id)
 

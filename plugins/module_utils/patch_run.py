@@ -170,13 +170,19 @@ def node_row(invocation, before, after, reboot_option, operation):
     plugins = invocation.get("CommandPlugins") or []
     output_url = next((plugin.get("StandardOutputUrl") for plugin in plugins if plugin.get("StandardOutputUrl")), None)
     response_codes = [plugin.get("ResponseCode") for plugin in plugins if plugin.get("ResponseCode") not in (None, -1)]
-    installed = installed_by_run(before, after) if operation == "Install" else 0
+    if operation != "Install" or (before is None and (after or {}).get("Operation") != "Install"):
+        installed = 0
+    elif before is None:
+        # Never scanned before the run: its own installs cannot be told from what was there.
+        installed = None
+    else:
+        installed = installed_by_run(before, after)
     # With RebootIfNeeded, Patch Manager reboots a node that installed anything or had patches pending a reboot.
     rebooted = (
         operation == "Install"
         and reboot_option == "RebootIfNeeded"
         and invocation.get("Status") == "Success"
-        and (installed > 0 or (before or {}).get("InstalledPendingRebootCount", 0) > 0)
+        and (installed is None or installed > 0 or (before or {}).get("InstalledPendingRebootCount", 0) > 0)
     )
     return {
         "instance_id": invocation["InstanceId"],
@@ -203,7 +209,8 @@ def summarize(rows, targeted):
         "timed_out": count("TimedOut"),
         "cancelled": count("Cancelled"),
         "undeliverable": sum(count(details=details) for details in ("Undeliverable", "Delivery Timed Out", "DeliveryTimedOut")),
-        "patches_installed": sum(row["installed_by_run"] for row in rows),
+        "patches_installed": sum(row["installed_by_run"] or 0 for row in rows),
+        "nodes_installed_unknown": sum(1 for row in rows if row["installed_by_run"] is None),
         "patches_missing": sum(row["patch_counts"]["missing"] for row in rows),
         "patches_failed": sum(row["patch_counts"]["failed"] for row in rows),
         "patches_pending_reboot": sum(row["patch_counts"]["installed_pending_reboot"] for row in rows),

@@ -250,9 +250,12 @@ summary:
   returned: when waited for
   type: dict
   sample: {"targeted": 4, "succeeded": 4, "failed": 0, "timed_out": 0, "cancelled": 0, "undeliverable": 0,
-           "patches_installed": 91, "patches_missing": 0, "patches_failed": 0, "patches_pending_reboot": 0, "rebooted_nodes": 4}
+           "patches_installed": 91, "nodes_installed_unknown": 0, "patches_missing": 0, "patches_failed": 0, "patches_pending_reboot": 0, "rebooted_nodes": 4}
 nodes:
-  description: One row per node.
+  description:
+    - One row per node. C(installed_by_run) is the growth of the node's installed patches; it is
+      null for a node that had no patch state before an install (never scanned), whose own installs
+      cannot be told apart, and such a node counts as changed.
   returned: when waited for
   type: list
   elements: dict
@@ -435,9 +438,9 @@ class PatchRun:
         if not executions:
             return None
         execution = executions[-1]
-        targets = describe_association_execution_targets(self.client, association_id, execution["ExecutionId"])
-        if execution.get("Status") in PENDING_STATUSES or not targets:
+        if execution.get("Status") in PENDING_STATUSES:
             return None
+        targets = describe_association_execution_targets(self.client, association_id, execution["ExecutionId"])
         return sorted(set(target["OutputSource"]["OutputSourceId"] for target in targets if target.get("OutputSource")))
 
     def wait(self, ids, wait_timeout):
@@ -526,7 +529,8 @@ def main():
     params = module.params
     errors = validate_run(params)
     if params["mechanism"] == "association":
-        errors += ["{0} applies to mechanism=command only".format(option) for option in ("cloudwatch_log_group", "notification", "comment", "timeout_seconds") if params[option]]
+        command_only = ("cloudwatch_log_group", "notification", "comment", "timeout_seconds")
+        errors += [f"{option} applies to mechanism=command only" for option in command_only if params[option]]
     if errors:
         module.fail_json(msg="; ".join(errors))
 
@@ -551,7 +555,9 @@ def main():
     status = overall_status(commands)
     failures = failure_reasons(rows)
     result = run.result(status=status, summary=summary, nodes=rows, failures=failures, **ids)
-    changed = run.operation == "Install" and (summary["patches_installed"] > 0 or summary["rebooted_nodes"] > 0)
+    changed = run.operation == "Install" and (
+        summary["patches_installed"] > 0 or summary["rebooted_nodes"] > 0 or summary["nodes_installed_unknown"] > 0
+    )
     too_many_failures = len(failures) > allowed_errors(run.max_errors, len(rows))
     if too_many_failures or status not in ("Success", "Incomplete"):
         reason = f"{len(failures)} of {len(rows)} nodes did not succeed (max_errors {run.max_errors})" if failures else f"the run ended {status}"

@@ -1,0 +1,146 @@
+"""The pure logic behind ssm_patch_run: rate controls, documents, targets, validation and results."""
+
+import itertools
+
+import pytest
+
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import allowed_errors
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import command_targets
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_for
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_parameters
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_row
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import patch_now_rate_controls
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import poll_delays
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import summarize
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import validate_run
+
+GUID = "8d1b5c6e-1f2a-4b3c-9d8e-7f6a5b4c3d2e"
+
+
+@pytest.mark.parametrize(
+    "operation, nodes, expected",
+    [
+        ("Install", 1, ("1", "1")),
+        ("Install", 24, ("1", "1")),
+        ("Install", 25, ("5%", "5")),
+        ("Install", 100, ("5%", "5")),
+        ("Install", 101, ("8%", "10")),
+        ("Install", 1000, ("8%", "10")),
+        ("Install", 1001, ("10%", "10")),
+        ("Scan", 4, ("1000", "1000")),
+        ("Scan", 50000, ("1000", "1000")),
+    ],
+)
+def test_patch_now_rate_controls(operation, nodes, expected):
+    assert patch_now_rate_controls(operation, nodes) == expected
+
+
+def test_allowed_errors_as_count_or_percentage():
+    assert allowed_errors("10", 4) == 10
+    assert allowed_errors("5%", 100) == 5
+    assert allowed_errors("5%", 19) == 0
+
+
+def test_hooks_switch_the_document_and_drop_overrides():
+    hooks = {"pre_install": "Drain", "post_install": None, "on_exit": "Restore"}
+    assert document_for(hooks) == "AWS-RunPatchBaselineWithHooks"
+    assert document_for(dict.fromkeys(hooks)) == "AWS-RunPatchBaseline"
+    assert document_parameters("Install", GUID, "NoReboot", hooks=hooks) == {
+        "Operation": ["Install"],
+        "SnapshotId": [GUID],
+        "RebootOption": ["NoReboot"],
+        "PreInstallHookDocName": ["Drain"],
+        "OnExitHookDocName": ["Restore"],
+    }
+    assert document_parameters("Install", GUID, "RebootIfNeeded", "s3://b/list.yaml", None, dict.fromkeys(hooks))[
+        "InstallOverrideList"] == ["s3://b/list.yaml"]
+
+
+def test_explicit_ids_go_50_to_a_command():
+    ids = [f"i-{index:017x}" for index in range(120)]
+    targets = command_targets({"instance_ids": ids}, [])
+    assert [len(command[0]["Values"]) for command in targets] == [50, 50, 20]
+    assert list(itertools.chain.from_iterable(command[0]["Values"] for command in targets)) == ids
+
+
+def test_patch_groups_target_each_tag_spelling_in_use_by_a_command_of_its_own():
+    assert command_targets({"patch_groups": ["App", "Web"]}, ["Patch Group", "PatchGroup"]) == [
+        [{"Key": "tag:Patch Group", "Values": ["App", "Web"]}],
+        [{"Key": "tag:PatchGroup", "Values": ["App", "Web"]}],
+    ]
+
+
+def test_tags_resource_group_and_all_instances():
+    assert command_targets({"tags": {"Env": "prod", "Role": ["web", "api"]}}, []) == [
+        [{"Key": "tag:Env", "Values": ["prod"]}, {"Key": "tag:Role", "Values": ["web", "api"]}]]
+    assert command_targets({"resource_group": "web"}, []) == [[{"Key": "resource-groups:Name", "Values": ["web"]}]]
+    assert command_targets({"all_instances": True}, []) == [[{"Key": "InstanceIds", "Values": ["*"]}]]
+
+
+@pytest.mark.parametrize(
+    "params, error",
+    [
+        ({"snapshot_id": "abc"}, "snapshot_id must be a GUID"),
+        ({"install_override_list": "http://insecure/list"}, "install_override_list must be an https://"),
+        ({"baseline_override": "s3://bucket"}, "baseline_override must be an https://"),
+        ({"operation": "scan", "on_exit_hook": "X"}, "on_exit_hook applies to operation=install only"),
+        ({"operation": "install", "pre_install_hook": "X", "baseline_override": "s3://b/k"}, "pre_install_hook runs AWS-RunPatchBaselineWithHooks"),
+        ({"max_concurrency": "0"}, "max_concurrency must be"),
+        ({"max_errors": "-1"}, "max_errors must be"),
+        ({"timeout_seconds": 29}, "timeout_seconds must be 30-2592000"),
+        ({"comment": "c" * 101}, "comment must be at most 100"),
+        ({"tags": {}}, "tags must name at least one tag"),
+        ({"tags": dict((str(key), "v") for key in range(6))}, "tags may name at most 5"),
+    ],
+)
+def test_validation_names_the_parameter(params, error):
+    assert any(message.startswith(error) for message in validate_run(params)), validate_run(params)
+
+
+def test_valid_parameters_pass():
+    assert validate_run({"operation": "install", "snapshot_id": GUID, "max_concurrency": "10%", "max_errors": "0",
+                         "install_override_list": "https://example.com/list.yaml", "timeout_seconds": 600}) == []
+
+
+def invocation(node_id, status="Success", details="Success"):
+    return {"InstanceId": node_id, "Status": status, "StatusDetails": details,
+            "CommandPlugins": [{"Name": "PatchLinux", "ResponseCode": 0 if status == "Success" else 1,
+                                "StandardOutputUrl": f"https://s3/b/{node_id}/stdout"}]}
+
+
+def state(installed, pending=0, missing=0, operation="Install"):
+    return {"InstalledCount": installed, "InstalledPendingRebootCount": pending, "MissingCount": missing, "Operation": operation}
+
+
+def test_node_row_counts_what_the_install_did_and_whether_it_rebooted():
+    row = node_row(invocation("i-1"), state(100, missing=7, operation="Scan"), state(107), "RebootIfNeeded", "Install")
+    assert row["installed_by_run"] == 7 and row["rebooted"] and row["output_url"] == "https://s3/b/i-1/stdout"
+    no_reboot = node_row(invocation("i-1"), state(100, missing=7), state(104, pending=3), "NoReboot", "Install")
+    assert no_reboot["installed_by_run"] == 7 and not no_reboot["rebooted"]
+    assert no_reboot["patch_counts"]["installed_pending_reboot"] == 3
+    nothing = node_row(invocation("i-1"), state(107), state(107), "RebootIfNeeded", "Install")
+    assert nothing["installed_by_run"] == 0 and not nothing["rebooted"]
+
+
+def test_a_never_scanned_node_installs_an_unknown_number():
+    assert node_row(invocation("i-1"), None, state(107), "RebootIfNeeded", "Install")["installed_by_run"] is None
+    assert node_row(invocation("i-1"), None, state(107, operation="Scan"), "RebootIfNeeded", "Install")["installed_by_run"] == 0
+
+
+def test_summary_counts_statuses_and_patches():
+    rows = [
+        node_row(invocation("i-1"), state(1, operation="Scan"), state(3), "RebootIfNeeded", "Install"),
+        node_row(invocation("i-2", "Failed", "Failed"), state(1), state(1, missing=2), "RebootIfNeeded", "Install"),
+        node_row(invocation("i-3", "TimedOut", "DeliveryTimedOut"), None, None, "RebootIfNeeded", "Install"),
+    ]
+    summary = summarize(rows, 3)
+    assert summary == {
+        "targeted": 3, "succeeded": 1, "failed": 1, "timed_out": 1, "cancelled": 0, "undeliverable": 1,
+        "patches_installed": 2, "nodes_installed_unknown": 0, "patches_missing": 2, "patches_failed": 0,
+        "patches_pending_reboot": 0, "rebooted_nodes": 1,
+    }
+
+
+def test_polls_back_off_to_a_ceiling():
+    delays = list(itertools.islice(poll_delays(initial=2, factor=2, maximum=10), 5))
+    assert delays == [2, 4, 8, 10, 10]
