@@ -44,6 +44,7 @@ from moto.ssm.exceptions import InvalidDocument, SSMException
 from moto.ssm.models import SimpleSystemManagerBackend
 from moto.ssm.responses import SimpleSystemManagerResponse
 
+from sandbox import simulated_time
 from sandbox import commands
 from sandbox import documents as docs
 from sandbox.errors import InvalidInstanceId, InvalidResourceId, ValidationException
@@ -1175,20 +1176,6 @@ def describe_association_execution_targets_action(self):
                        token)
 
 
-def _advance_then(original):
-    """Every SSM request first brings associations to now (scheduled runs, compliance), so any read
-    (ListCommands, ListComplianceItems, DescribeInstanceInformation) sees them."""
-    def call_action(self):
-        try:
-            backend = self.ssm_backend
-        except Exception:  # pylint: disable=broad-except
-            backend = None
-        if backend is not None:
-            advance_associations(backend)
-        return original(self)
-    return call_action
-
-
 def _tag_validation(original):
     def validate_resource_type_and_id(self, resource_type, resource_id):
         if resource_type == "Association":
@@ -1212,7 +1199,8 @@ ACTIONS = {
 
 
 def install():
-    SimpleSystemManagerResponse.call_action = _advance_then(SimpleSystemManagerResponse.call_action)
+    simulated_time.register_advancer(advance_associations, before=commands.advance_commands)
+    simulated_time.install()
     for name, action in ACTIONS.items():
         setattr(SimpleSystemManagerResponse, name, action)
     SimpleSystemManagerBackend._validate_resource_type_and_id = _tag_validation(  # pylint: disable=protected-access

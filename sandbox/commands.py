@@ -64,6 +64,7 @@ from moto.ssm.exceptions import InvalidDocument, InvalidFilterValue
 from moto.ssm.exceptions import SSMException
 from moto.ssm.responses import SimpleSystemManagerResponse
 
+from sandbox import simulated_time
 from sandbox import documents as docs
 from sandbox.documents import InvalidParameters
 from sandbox.errors import InvalidFilterKey, InvalidInstanceId, ValidationException
@@ -1337,18 +1338,6 @@ def compile_command_filters(filters, statuses):
 # SSM actions
 
 
-def _advance_then(original):
-    def call_action(self):
-        try:
-            backend = self.ssm_backend
-        except Exception:  # pylint: disable=broad-except
-            backend = None
-        if backend is not None:
-            advance_commands(backend)
-        return original(self)
-    return call_action
-
-
 def _locked(action):
     """Build the answer under the store's lock: another request thread may be advancing the same
     commands."""
@@ -1458,7 +1447,8 @@ def cancel_command_action(self):
 
 
 def install():
-    SimpleSystemManagerResponse.call_action = _advance_then(SimpleSystemManagerResponse.call_action)
+    simulated_time.register_advancer(advance_commands)
+    simulated_time.install()
     SimpleSystemManagerResponse.send_command = send_command
     SimpleSystemManagerResponse.list_commands = list_commands
     SimpleSystemManagerResponse.list_command_invocations = list_command_invocations
