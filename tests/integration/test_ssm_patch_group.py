@@ -45,14 +45,14 @@ def test_check_mode_makes_no_mutating_call(run_target):
     assert sandbox.mutating_calls() == []
 
 
-def test_tags_1500_instances_in_two_ec2_calls(run_target):
+def test_tags_1001_instances_in_two_ec2_calls(run_target):
     sandbox = run_target.sandbox
-    sandbox.seed_nodes(1500, "AMAZON_LINUX_2", tags={"Role": "fleet"})
+    sandbox.seed_nodes(1001, "AMAZON_LINUX_2", tags={"Role": "fleet"})
     sandbox.clear_calls()
 
-    run_target("ssm_patch_group_fleet", {"fleet_size": 1500})
+    run_target("ssm_patch_group_fleet", {"fleet_size": 1001})
 
-    # CreateTags takes 1,000 resources a call: 1,500 instances need exactly two.
+    # CreateTags takes 1,000 resources a call: 1,001 instances need exactly two.
     assert [call["operation"] for call in sandbox.calls(service="ec2", mutating=True)] == ["CreateTags", "CreateTags"]
     assert len(sandbox.calls(service="ssm", mutating=True)) == 0
 
@@ -66,7 +66,7 @@ def test_converges_with_30_percent_throttling(run_target):
         {"service": "ec2", "operation": "*", "throttle_rate": 0.3},
     ], seed=4)
     try:
-        run_target("ssm_patch_group", {"node_ids": node_ids, "hybrid_id": hybrid["instance_id"]})
+        run_target("ssm_patch_group_throttled", {"node_ids": node_ids, "hybrid_id": hybrid["instance_id"]})
         throttled = [call for call in sandbox.calls() if call.get("injected")]
     finally:
         sandbox.clear_faults()

@@ -1,0 +1,26 @@
+"""The sandbox's shortcuts answer exactly what moto's own code answers."""
+
+from moto import mock_aws
+from moto.ec2.models import ec2_backends
+
+from sandbox.speedups import ec2_resource_tags
+
+import boto3
+
+
+@mock_aws
+def test_ec2_resource_tags_match_moto_describe_tags():
+    ec2 = boto3.client("ec2", region_name="us-east-1")
+    image_id = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    ids = [item["InstanceId"] for item in ec2.run_instances(ImageId=image_id, MinCount=3, MaxCount=3)["Instances"]]
+    ec2.create_tags(Resources=ids[:2], Tags=[{"Key": "Patch Group", "Value": "App"}, {"Key": "Name", "Value": "App"}])
+    ec2.create_tags(Resources=[ids[2]], Tags=[{"Key": "Role", "Value": "web"}])
+    backend = ec2_backends["123456789012"]["us-east-1"]
+    for instance_id in ids + ["i-00000000000000000"]:
+        instance = backend.get_instance(instance_id) if instance_id in ids else None
+        expected = backend.describe_tags(filters={"resource-id": [instance_id]})
+        if instance is not None:
+            assert ec2_resource_tags(instance) == expected
+    untagged = backend.get_instance(ids[2])
+    backend.delete_tags([ids[2]], {"Role": None})
+    assert ec2_resource_tags(untagged) == [] == backend.describe_tags(filters={"resource-id": [ids[2]]})
