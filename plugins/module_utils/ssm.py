@@ -243,3 +243,154 @@ def describe_association_execution_targets(client, association_id, execution_id)
     paginator = client.get_paginator("describe_association_execution_targets")
     pages = paginator.paginate(AssociationId=association_id, ExecutionId=execution_id, PaginationConfig={"PageSize": 50})
     return pages.build_full_result().get("AssociationExecutionTargets", [])
+
+
+# --------------------------------------------------------------------------------------------------
+# Compliance reads for ssm_patch_compliance_info and ssm_compliance_export.
+#
+# The fleet-wide listings are read one page a call (the caller streams the rows on), each page with
+# its own retry: a paginator cannot resume after a throttled page, and keeping every page of a
+# 10,000-node fleet in memory is what the export must not do.
+
+# ListResourceComplianceSummaries, ListComplianceItems, DescribeInstanceInformation: 50 at most a page.
+COMPLIANCE_PAGE_SIZE = 50
+# DescribeTags (EC2): 1,000 at most a page.
+EC2_TAGS_PAGE_SIZE = 1000
+
+
+def _page(result, key):
+    return result.get(key, []), result.get("NextToken")
+
+
+@SSMErrorHandler.common_error_handler("describe managed nodes")
+@ssm_retry
+def describe_instance_information_page(client, filters=None, next_token=None):
+    """One page (up to 50) of managed nodes: (nodes, next token or None)."""
+    kwargs = {"Filters": filters or [], "MaxResults": COMPLIANCE_PAGE_SIZE}
+    if next_token:
+        kwargs["NextToken"] = next_token
+    return _page(client.describe_instance_information(**kwargs), "InstanceInformationList")
+
+
+@SSMErrorHandler.common_error_handler("list resource compliance summaries")
+@ssm_retry
+def list_patch_compliance_summaries_page(client, next_token=None, resource_id=None):
+    """One page (up to 50) of nodes' Patch compliance summaries (of one node if given): (items, next token or None)."""
+    filters = [{"Key": "ComplianceType", "Values": ["Patch"], "Type": "EQUAL"}]
+    if resource_id:
+        filters.append({"Key": "ResourceId", "Values": [resource_id], "Type": "EQUAL"})
+    kwargs = {"Filters": filters, "MaxResults": COMPLIANCE_PAGE_SIZE}
+    if next_token:
+        kwargs["NextToken"] = next_token
+    return _page(client.list_resource_compliance_summaries(**kwargs), "ResourceComplianceSummaryItems")
+
+
+@SSMErrorHandler.common_error_handler("list compliance items")
+@ssm_retry
+def list_non_compliant_patches(client, resource_id):
+    """One node's NON_COMPLIANT Patch compliance items, all pages (ListComplianceItems takes one id a call)."""
+    paginator = client.get_paginator("list_compliance_items")
+    pages = paginator.paginate(
+        ResourceIds=[resource_id],
+        ResourceTypes=["ManagedInstance"],
+        Filters=[
+            {"Key": "ComplianceType", "Values": ["Patch"], "Type": "EQUAL"},
+            {"Key": "Status", "Values": ["NON_COMPLIANT"], "Type": "EQUAL"},
+        ],
+        PaginationConfig={"PageSize": COMPLIANCE_PAGE_SIZE},
+    )
+    return pages.build_full_result().get("ComplianceItems", [])
+
+
+@SSMErrorHandler.common_error_handler("list commands")
+@ssm_retry
+def list_recent_commands(client, document_name, max_results):
+    """The newest commands (one page, at most 50) that ran a document."""
+    result = client.list_commands(Filters=[{"key": "DocumentName", "value": document_name}], MaxResults=max_results)
+    return result.get("Commands", [])
+
+
+@SSMErrorHandler.common_error_handler("list associations")
+@ssm_retry
+def list_associations(client, document_name):
+    """Every association that runs a document, all pages."""
+    paginator = client.get_paginator("list_associations")
+    pages = paginator.paginate(AssociationFilterList=[{"key": "Name", "value": document_name}], PaginationConfig={"PageSize": 50})
+    return pages.build_full_result().get("Associations", [])
+
+
+@SSMErrorHandler.common_error_handler("describe association executions")
+@ssm_retry
+def recent_association_executions(client, association_id, max_results):
+    """The newest executions of an association (one page)."""
+    result = client.describe_association_executions(AssociationId=association_id, MaxResults=max_results)
+    return result.get("AssociationExecutions", [])
+
+
+@SSMErrorHandler.common_error_handler("describe maintenance windows")
+@ssm_retry
+def describe_maintenance_windows(client):
+    paginator = client.get_paginator("describe_maintenance_windows")
+    return paginator.paginate(PaginationConfig={"PageSize": 50}).build_full_result().get("WindowIdentities", [])
+
+
+@SSMErrorHandler.common_error_handler("describe maintenance window tasks")
+@ssm_retry
+def describe_maintenance_window_tasks(client, window_id):
+    paginator = client.get_paginator("describe_maintenance_window_tasks")
+    pages = paginator.paginate(WindowId=window_id, PaginationConfig={"PageSize": 100})
+    return pages.build_full_result().get("Tasks", [])
+
+
+class AnsibleReportDestinationError(AnsibleAWSError):
+    pass
+
+
+class ReportDestinationErrorHandler(AWSErrorHandler):
+    """Errors of the report's destinations (S3, SNS) and of EC2 reads, reported like the SSM ones."""
+
+    _CUSTOM_EXCEPTION = AnsibleReportDestinationError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code(["NoSuchBucket", "NotFound", "InvalidInstanceID.NotFound"])
+
+
+@ReportDestinationErrorHandler.common_error_handler("describe instance Name tags")
+@AWSRetry.jittered_backoff()
+def describe_name_tags_page(client, next_token=None, resource_id=None):
+    """One page (up to 1,000) of EC2 instances' Name tags (of one instance if given): ({instance id: name}, next token)."""
+    filters = [{"Name": "resource-type", "Values": ["instance"]}, {"Name": "key", "Values": ["Name"]}]
+    if resource_id:
+        filters.append({"Name": "resource-id", "Values": [resource_id]})
+    kwargs = {"Filters": filters, "MaxResults": EC2_TAGS_PAGE_SIZE}
+    if next_token:
+        kwargs["NextToken"] = next_token
+    result = client.describe_tags(**kwargs)
+    return dict((tag["ResourceId"], tag["Value"]) for tag in result.get("Tags", [])), result.get("NextToken")
+
+
+# A report may be large: a few quick retries, then the error (the report is not left half-written).
+@ReportDestinationErrorHandler.common_error_handler("put report object")
+@AWSRetry.jittered_backoff(retries=4, delay=1, max_delay=8, catch_extra_error_codes=["SlowDown"])
+def put_report_object(client, fileobj, **kwargs):
+    """One PutObject of a local file (rewound at each attempt); returns the answer without metadata."""
+    fileobj.seek(0)
+    result = client.put_object(Body=fileobj, **kwargs)
+    result.pop("ResponseMetadata", None)
+    return result
+
+
+@ReportDestinationErrorHandler.common_error_handler("publish report notification")
+@AWSRetry.jittered_backoff()
+def publish_notification(client, topic_arn, subject, message):
+    return client.publish(TopicArn=topic_arn, Subject=subject, Message=message)["MessageId"]
+
+
+@SSMErrorHandler.common_error_handler("describe association execution targets")
+@ssm_retry
+def first_association_execution_target(client, association_id, execution_id):
+    """One target of an execution (one call whatever the fleet's size): its OutputSource names the command."""
+    result = client.describe_association_execution_targets(AssociationId=association_id, ExecutionId=execution_id, MaxResults=1)
+    targets = result.get("AssociationExecutionTargets", [])
+    return targets[0] if targets else None

@@ -1,0 +1,166 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the cloudpatch.ssm project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Reading the fleet's patch compliance with as few calls as the API allows, one page at a time.
+
+For N nodes: ceil(N/1000) DescribeTags (EC2 Name tags), ceil(N/50) ListResourceComplianceSummaries,
+then page by page ceil(N/50) DescribeInstanceInformation, each page's ids in one
+DescribeInstancePatchStates. Only a small tuple per node (its name, its compliance counts) is kept
+while the rows stream out; no call is ever made per node.
+"""
+
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import PATCHING_DOCUMENTS
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import association_operation
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import association_task
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import command_operation
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import compact_summary
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import is_patching_document
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import node_row
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import recent_operations
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import window_task
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import detail_row
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import PATCH_GROUP_TAG_KEYS
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import chunks
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_instance_information_page
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_instance_patch_states
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_maintenance_window_tasks
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_maintenance_windows
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_name_tags_page
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import first_association_execution_target
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_command
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_associations
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_non_compliant_patches
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_patch_compliance_summaries_page
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_recent_commands
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import recent_association_executions
+
+# DescribeInstancePatchStates takes at most 50 ids; DescribeInstanceInformation's InstanceIds filter as many.
+IDS_PER_CALL = 50
+
+
+def _all_pages(read_page, **kwargs):
+    token = None
+    while True:
+        items, token = read_page(next_token=token, **kwargs)
+        yield items
+        if not token:
+            return
+
+
+def name_tags(ec2, instance_id=None):
+    """{EC2 instance id: Name tag}, in pages of 1,000 (hybrid nodes are named by SSM instead)."""
+    if instance_id is not None and not instance_id.startswith("i-"):
+        return {}
+    names = {}
+    for page in _all_pages(describe_name_tags_page, client=ec2, resource_id=instance_id):
+        names.update(page)
+    return names
+
+
+def compliance_summaries(ssm, instance_id=None):
+    """{node id: compact summary} of every node that has reported Patch compliance, in pages of 50."""
+    summaries = {}
+    for page in _all_pages(list_patch_compliance_summaries_page, client=ssm, resource_id=instance_id):
+        for item in page:
+            summaries[item["ResourceId"]] = compact_summary(item)
+    return summaries
+
+
+def node_filter_sets(instance_ids=None, patch_groups=None, tags=None):
+    """The DescribeInstanceInformation filter lists whose union is the selection (ANDed within a list)."""
+    base = [{"Key": f"tag:{key}", "Values": [value] if isinstance(value, str) else list(value)} for key, value in (tags or {}).items()]
+    id_sets = [[{"Key": "InstanceIds", "Values": batch}] for batch in chunks(list(instance_ids), IDS_PER_CALL)] if instance_ids else [[]]
+    group_sets = [[{"Key": f"tag:{key}", "Values": list(patch_groups)}] for key in PATCH_GROUP_TAG_KEYS] if patch_groups else [[]]
+    return [base + ids + groups for ids in id_sets for groups in group_sets]
+
+
+def iter_node_pages(ssm, filter_sets):
+    """Pages of managed nodes for the union of the filter sets, each node once."""
+    seen = set() if len(filter_sets) > 1 else None
+    for filters in filter_sets:
+        for page in _all_pages(describe_instance_information_page, client=ssm, filters=filters):
+            if seen is not None:
+                page = [node for node in page if node["InstanceId"] not in seen]
+                seen.update(node["InstanceId"] for node in page)
+            if page:
+                yield page
+
+
+def iter_rows(ssm, ec2, now, days, instance_ids=None, patch_groups=None, tags=None):
+    """Every selected node's row (compliance.node_row), streamed: ceil(N/50) x 3 + ceil(N/1000) calls."""
+    single = instance_ids[0] if instance_ids and len(instance_ids) == 1 else None
+    names = name_tags(ec2, single)
+    summaries = compliance_summaries(ssm, single)
+    for page in iter_node_pages(ssm, node_filter_sets(instance_ids, patch_groups, tags)):
+        states = dict((state["InstanceId"], state) for state in describe_instance_patch_states(ssm, [node["InstanceId"] for node in page]))
+        for info in page:
+            node_id = info["InstanceId"]
+            yield node_row(info, states.get(node_id), summaries.get(node_id), names.get(node_id), now, days)
+
+
+def logs_url(ssm, row, items):
+    """Where the agent wrote the output of the node's last patching command, if it wrote it to S3."""
+    summary = next((item.get("ExecutionSummary") for item in items if item.get("ExecutionSummary")), None) or {}
+    if summary.get("ExecutionType") != "Command" or not summary.get("ExecutionId"):
+        return None
+    command = get_command(ssm, summary["ExecutionId"])
+    if not command or not command.get("OutputS3BucketName"):
+        return None
+    step = {"Windows": "awsrunPowerShellScript/PatchWindows", "MacOS": "awsrunShellScript/PatchMacOS"}.get(
+        row["platform_type"], "awsrunShellScript/PatchLinux")
+    prefix = "/".join(part for part in (command.get("OutputS3KeyPrefix", "").strip("/"), command["CommandId"], row["instance_id"], step) if part)
+    return f"s3://{command['OutputS3BucketName']}/{prefix}/stdout"
+
+
+def node_details(ssm, row):
+    """One node's non-compliant patches (ListComplianceItems) as detail rows."""
+    items = list_non_compliant_patches(ssm, row["instance_id"])
+    url = logs_url(ssm, row, items)
+    return [detail_row(row, item, url) for item in items]
+
+
+def dashboard_activity(ssm, limit):
+    """(recent patch operations, recurring patching tasks): calls independent of the fleet's size.
+
+    ListCommands and ListAssociations once a patching document, DescribeAssociationExecutions once an
+    association that has run, then for the `limit` newest executions one DescribeAssociationExecutionTargets
+    (MaxResults 1: the command the run started) and, when Run Command did not list that command, one
+    ListCommands for it (ListAssociations has no Parameters: the operation is the command's);
+    DescribeMaintenanceWindows, then DescribeMaintenanceWindowTasks once a window.
+    """
+    commands = [command_operation(command) for document in PATCHING_DOCUMENTS for command in list_recent_commands(ssm, document, limit)]
+    associations = [association for document in PATCHING_DOCUMENTS for association in list_associations(ssm, document)]
+    executions = []
+    for association in associations:
+        if association.get("LastExecutionDate") is None:
+            continue
+        for execution in recent_association_executions(ssm, association["AssociationId"], limit):
+            executions.append((association, execution))
+    executions.sort(key=lambda pair: pair[1].get("CreatedTime"), reverse=True)
+    executions = executions[:limit]
+    by_command = dict((row["id"], row) for row in commands)
+    association_rows, association_command_ids = [], set()
+    for association, execution in executions:
+        target = first_association_execution_target(ssm, association["AssociationId"], execution["ExecutionId"]) or {}
+        command_id = (target.get("OutputSource") or {}).get("OutputSourceId")
+        command_ids = [command_id] if command_id else []
+        association_command_ids.update(command_ids)
+        row = association_operation(association, execution)
+        # The association's own Parameters are not in ListAssociations: take the operation from the
+        # command the run started (when Run Command lists it) or the association's document.
+        started = next((by_command[command_id] for command_id in command_ids if command_id in by_command), None)
+        if started is None and command_ids:
+            command = get_command(ssm, command_ids[0])
+            started = command_operation(command) if command else None
+        row["operation"] = started["operation"] if started else None
+        association_rows.append(row)
+    operations = recent_operations(commands, association_rows, association_command_ids, limit)
+
+    tasks = [association_task(association) for association in associations if association.get("ScheduleExpression")]
+    for window in describe_maintenance_windows(ssm):
+        for task in describe_maintenance_window_tasks(ssm, window["WindowId"]):
+            if task.get("Type") == "RUN_COMMAND" and is_patching_document(task.get("TaskArn")):
+                tasks.append(window_task(window, task))
+    return operations, tasks

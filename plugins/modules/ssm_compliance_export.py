@@ -1,0 +1,398 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the cloudpatch.ssm project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: ssm_compliance_export
+version_added: 0.1.0
+short_description: Export a patch compliance report (CSV, JSON or an HTML dashboard) to S3 or a local file
+description:
+  - The Patch Manager console's "Export to S3" without its limits. The console runs a priced
+    automation capped at 10,000 nodes; this module reads the compliance data itself, with no node cap.
+  - "O(format=csv) writes AWS's columns in AWS's order: one row per node; for a single node
+    (O(instance_id)) the same summary row, a blank line, then one row per non-compliant patch."
+  - O(format=html) writes a self-contained page modelled on the console's dashboard (donut widgets,
+    state counts, recent operations, recurring tasks, one row per node); inline CSS and SVG only,
+    it opens offline. O(format=json) writes the rows and the dashboard's counts as data.
+  - "Rows are streamed to a temporary file as they are read, so memory stays flat as the fleet grows.
+    Writes are atomic: the local file is renamed into place, S3 gets one PutObject with a SHA-256
+    checksum; a failure half-way leaves no partial report anywhere."
+  - "An all-node export of N nodes makes ceil(N/50) DescribeInstanceInformation, ceil(N/50)
+    DescribeInstancePatchStates, ceil(N/50) ListResourceComplianceSummaries and ceil(N/1000) EC2
+    DescribeTags calls, plus PutObject and Publish. O(format=html) adds the dashboard's operations and
+    tasks, a few calls that do not grow with the fleet."
+  - Writing a report is a change. In check mode the report is built and measured but nothing is
+    written or published; the result says what would have been written.
+author:
+  - cloudpatch.ssm developers (@cloudpatch)
+options:
+  report_name:
+    description:
+      - The report's name, 1 to 50 characters of C(a-z A-Z . _ -), as the console takes it.
+      - The file and the S3 object are named C(<report_name>.<format>).
+    type: str
+    required: true
+  instance_id:
+    description:
+      - A single-node report of this managed node, with one detail row per non-compliant patch.
+      - Without it, the report covers every managed node.
+    type: str
+  format:
+    description:
+      - The report's format.
+    type: str
+    choices: [csv, json, html]
+    default: csv
+  s3_bucket:
+    description:
+      - Put the report in this bucket, at C(<s3_prefix><report_name>.<format>) (the bucket's root by default, like the console).
+    type: str
+  s3_prefix:
+    description:
+      - A key prefix for the object; a C(/) is added if missing.
+    type: str
+  server_side_encryption:
+    description:
+      - Server-side encryption of the object.
+    type: str
+    choices: [AES256, aws:kms]
+    default: AES256
+  kms_key_id:
+    description:
+      - The KMS key for O(server_side_encryption=aws:kms) (the bucket's default key if omitted).
+    type: str
+  expected_bucket_owner:
+    description:
+      - The account id that must own O(s3_bucket); the put fails otherwise.
+    type: str
+  dest:
+    description:
+      - Write the report to this local path (on the host the module runs on). An existing directory
+        receives C(<report_name>.<format>).
+    type: path
+  sns_topic_arn:
+    description:
+      - Publish a notification to this SNS topic once the report is written.
+    type: str
+  reporting_days:
+    description:
+      - The reporting age threshold of the dashboard's counts, in days.
+    type: int
+    default: 7
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: The workshop's export, as the console's Export to S3
+  cloudpatch.ssm.ssm_compliance_export:
+    report_name: ssm-workshop
+    s3_bucket: ssm-command-logs-us-east-1-123456789012
+
+- name: A dashboard page to look at, kept locally and in S3 under reports/, KMS-encrypted, with a notification
+  cloudpatch.ssm.ssm_compliance_export:
+    report_name: fleet-dashboard
+    format: html
+    dest: /var/www/reports/
+    s3_bucket: my-reports
+    s3_prefix: reports
+    server_side_encryption: aws:kms
+    kms_key_id: alias/reports
+    sns_topic_arn: arn:aws:sns:us-east-1:123456789012:patch-reports
+
+- name: One node's missing patches
+  cloudpatch.ssm.ssm_compliance_export:
+    report_name: app1-patches
+    instance_id: i-0123456789abcdef0
+    dest: /tmp/app1-patches.csv
+"""
+
+RETURN = r"""
+report:
+  description: What was written (in check mode, what would have been written).
+  returned: always
+  type: dict
+  contains:
+    name:
+      description: The report's name.
+      type: str
+      sample: ssm-workshop
+    format:
+      description: Its format.
+      type: str
+      sample: csv
+    scope:
+      description: C(all nodes) or the node's id.
+      type: str
+      sample: all nodes
+    nodes:
+      description: Node rows in the report.
+      type: int
+      sample: 4
+    patches:
+      description: Detail rows (non-compliant patches) of a single-node report.
+      type: int
+      sample: 13
+    bytes:
+      description: The report's size.
+      type: int
+      sample: 1234
+    sha256:
+      description: The report's SHA-256, hex.
+      type: str
+      sample: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+    generated_at:
+      description: When the report was generated, ISO 8601.
+      type: str
+      sample: "2026-11-30T02:40:00Z"
+    s3_bucket:
+      description: The bucket, when O(s3_bucket) is set.
+      type: str
+      sample: ssm-command-logs-us-east-1-123456789012
+    s3_key:
+      description: The object's key, when O(s3_bucket) is set.
+      type: str
+      sample: ssm-workshop.csv
+    s3_url:
+      description: The object's s3:// URL, when O(s3_bucket) is set.
+      type: str
+      sample: s3://ssm-command-logs-us-east-1-123456789012/ssm-workshop.csv
+    s3_version_id:
+      description: The object's version, in a versioned bucket.
+      type: str
+      sample: 3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY
+    dest:
+      description: The local file, when O(dest) is set.
+      type: str
+      sample: /tmp/ssm-workshop.csv
+    sns_message_id:
+      description: The notification's message id, when O(sns_topic_arn) is set (not in check mode).
+      type: str
+      sample: 2b4c1d0e-8b7a-4f0e-9e1c-5d6a7b8c9d0e
+dashboard:
+  description: The dashboard's counts over the report's nodes (see M(cloudpatch.ssm.ssm_patch_compliance_info)).
+  returned: always
+  type: dict
+  sample: {"compliance_summary": {"compliant": 4, "critical_non_compliant": 0, "high_non_compliant": 0, "other_non_compliant": 0},
+           "patch_states": {"managed_nodes": 4, "with_missing_patches": 0, "with_failed_patches": 0, "pending_reboot": 0},
+           "reporting_age": {"days": 7, "within_days": 4, "older": 0, "never_reported": 0},
+           "recent_operations": [], "recurring_tasks": []}
+"""
+
+import base64
+import datetime
+import hashlib
+import json
+import os
+import re
+import tempfile
+
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DashboardCounts
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import iso
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import dashboard_activity
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import iter_rows
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import node_details
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import CONTENT_TYPES
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import EXTENSIONS
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import report_writer
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import validate_report_name
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import publish_notification
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import put_report_object
+
+NODE_ID = re.compile(r"^(i-(\w{8}|\w{17})|mi-\w{17})$")
+ACCOUNT_ID = re.compile(r"^\d{12}$")
+SNS_TOPIC_ARN = re.compile(r"^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]{1,256}(\.fifo)?$")
+BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+HASH_CHUNK = 1024 * 1024
+# Activity (recent operations and recurring tasks) shown on the HTML page.
+OPERATIONS_ON_PAGE = 10
+
+
+def validate(params):
+    """Errors the argument spec cannot express, naming the parameter; checked before any API call."""
+    errors = []
+    error = validate_report_name(params["report_name"])
+    if error:
+        errors.append(error)
+    if params["instance_id"] is not None and not NODE_ID.match(params["instance_id"]):
+        errors.append(f"instance_id must be an i- or mi- node id, got {params['instance_id']!r}")
+    if params["s3_bucket"] is not None and not BUCKET_NAME.match(params["s3_bucket"]):
+        errors.append(f"s3_bucket must be an S3 bucket name, got {params['s3_bucket']!r}")
+    if params["kms_key_id"] and params["server_side_encryption"] != "aws:kms":
+        errors.append("kms_key_id needs server_side_encryption=aws:kms")
+    if params["expected_bucket_owner"] is not None and not ACCOUNT_ID.match(params["expected_bucket_owner"]):
+        errors.append(f"expected_bucket_owner must be a 12-digit account id, got {params['expected_bucket_owner']!r}")
+    if params["sns_topic_arn"] is not None and not SNS_TOPIC_ARN.match(params["sns_topic_arn"]):
+        errors.append(f"sns_topic_arn must be an SNS topic ARN, got {params['sns_topic_arn']!r}")
+    if params["reporting_days"] < 1:
+        errors.append(f"reporting_days must be at least 1, got {params['reporting_days']}")
+    if params["dest"] is not None:
+        directory = params["dest"] if os.path.isdir(params["dest"]) else os.path.dirname(os.path.abspath(params["dest"]))
+        if not os.path.isdir(directory):
+            errors.append(f"dest's directory {directory} does not exist")
+        elif not os.access(directory, os.W_OK):
+            errors.append(f"dest's directory {directory} is not writable")
+    return errors
+
+
+def file_name(params):
+    return f"{params['report_name']}.{EXTENSIONS[params['format']]}"
+
+
+def dest_path(params):
+    dest = params["dest"]
+    return os.path.join(dest, file_name(params)) if os.path.isdir(dest) else os.path.abspath(dest)
+
+
+def s3_key(params):
+    prefix = params["s3_prefix"] or ""
+    if prefix and not prefix.endswith("/"):
+        prefix += "/"
+    return prefix.lstrip("/") + file_name(params)
+
+
+def build_report(ssm, ec2, params, stream, meta, now):
+    """Stream the report into `stream`; returns (node rows, detail rows, dashboard)."""
+    writer = report_writer(params["format"], stream, meta)
+    counts = DashboardCounts(params["reporting_days"])
+    instance_ids = [params["instance_id"]] if params["instance_id"] else None
+    nodes, last = 0, None
+    for row in iter_rows(ssm, ec2, now, params["reporting_days"], instance_ids=instance_ids):
+        writer.node(row)
+        counts.add(row)
+        nodes += 1
+        last = row
+    details = []
+    if params["instance_id"]:
+        if last is None:
+            raise LookupError(f"instance_id {params['instance_id']} is not a managed node")
+        details = node_details(ssm, last)
+        writer.details(last, details)
+    activity = dashboard_activity(ssm, OPERATIONS_ON_PAGE) if params["format"] == "html" else ((), ())
+    dashboard = counts.as_dict(*activity)
+    writer.close(dashboard)
+    return nodes, len(details), dashboard
+
+
+def digest(path):
+    sha256, size = hashlib.sha256(), 0
+    with open(path, "rb") as stream:
+        for chunk in iter(lambda: stream.read(HASH_CHUNK), b""):
+            sha256.update(chunk)
+            size += len(chunk)
+    return size, sha256
+
+
+def put_to_s3(s3, params, path, sha256):
+    kwargs = {
+        "Bucket": params["s3_bucket"],
+        "Key": s3_key(params),
+        "ContentType": CONTENT_TYPES[params["format"]],
+        "ServerSideEncryption": params["server_side_encryption"],
+        # S3 recomputes it and refuses the object if a byte differs: all of the report or nothing.
+        "ChecksumSHA256": base64.b64encode(sha256.digest()).decode(),
+    }
+    if params["kms_key_id"]:
+        kwargs["SSEKMSKeyId"] = params["kms_key_id"]
+    if params["expected_bucket_owner"]:
+        kwargs["ExpectedBucketOwner"] = params["expected_bucket_owner"]
+    with open(path, "rb") as body:
+        return put_report_object(s3, body, **kwargs)
+
+
+def notification(report, dashboard):
+    subject = f"Patch compliance report {report['name']} generated"
+    message = {
+        "report": report,
+        "compliance_summary": dashboard["compliance_summary"],
+        "patch_states": dashboard["patch_states"],
+        "reporting_age": dashboard["reporting_age"],
+    }
+    return subject, json.dumps(message, sort_keys=True)
+
+
+def export(module, params):
+    now = datetime.datetime.now(datetime.timezone.utc)
+    report = {
+        "name": params["report_name"],
+        "format": params["format"],
+        "scope": params["instance_id"] or "all nodes",
+        "generated_at": iso(now),
+    }
+    meta = {"report_name": params["report_name"], "generated_at": report["generated_at"], "scope": report["scope"], "region": module.region}
+    # The temporary file sits beside dest so that the final rename is atomic (same file system).
+    directory = os.path.dirname(dest_path(params)) if params["dest"] else None
+    handle, temporary = tempfile.mkstemp(prefix=f".{params['report_name']}.", suffix=".part", dir=directory)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            nodes, patches, dashboard = build_report(module.client("ssm"), module.client("ec2"), params, stream, meta, now)
+        size, sha256 = digest(temporary)
+        report.update(nodes=nodes, bytes=size, sha256=sha256.hexdigest())
+        if params["instance_id"]:
+            report["patches"] = patches
+        if params["s3_bucket"]:
+            report.update(s3_bucket=params["s3_bucket"], s3_key=s3_key(params), s3_url=f"s3://{params['s3_bucket']}/{s3_key(params)}")
+        if params["dest"]:
+            report["dest"] = dest_path(params)
+        if module.check_mode:
+            return False, report, dashboard
+        if params["s3_bucket"]:
+            answer = put_to_s3(module.client("s3"), params, temporary, sha256)
+            if answer.get("VersionId"):
+                report["s3_version_id"] = answer["VersionId"]
+        if params["dest"]:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
+            os.replace(temporary, report["dest"])
+        if params["sns_topic_arn"]:
+            subject, message = notification(report, dashboard)
+            report["sns_message_id"] = publish_notification(module.client("sns"), params["sns_topic_arn"], subject, message)
+        return True, report, dashboard
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def main():
+    argument_spec = dict(
+        report_name=dict(type="str", required=True),
+        instance_id=dict(type="str"),
+        format=dict(type="str", choices=["csv", "json", "html"], default="csv"),
+        s3_bucket=dict(type="str"),
+        s3_prefix=dict(type="str"),
+        server_side_encryption=dict(type="str", choices=["AES256", "aws:kms"], default="AES256"),
+        kms_key_id=dict(type="str"),
+        expected_bucket_owner=dict(type="str"),
+        dest=dict(type="path"),
+        sns_topic_arn=dict(type="str"),
+        reporting_days=dict(type="int", default=7),
+    )
+    module = AnsibleCloudpatchSSMModule(
+        argument_spec=argument_spec,
+        required_one_of=[("s3_bucket", "dest")],
+        required_by={"s3_prefix": "s3_bucket", "kms_key_id": "s3_bucket", "expected_bucket_owner": "s3_bucket"},
+        supports_check_mode=True,
+    )
+    errors = validate(module.params)
+    if errors:
+        module.fail_json(msg="; ".join(errors))
+    try:
+        changed, report, dashboard = export(module, module.params)
+    except LookupError as e:
+        module.fail_json(msg=str(e))
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
+    module.exit_json(changed=changed, report=report, dashboard=dashboard)
+
+
+if __name__ == "__main__":
+    main()

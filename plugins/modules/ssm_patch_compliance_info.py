@@ -1,0 +1,242 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the cloudpatch.ssm project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: ssm_patch_compliance_info
+version_added: 0.1.0
+short_description: The Patch Manager dashboard as data, and one compliance row per managed node
+description:
+  - Returns the widgets of the Patch Manager console's dashboard as data. Compliance summary
+    (compliant, critical, high and other non-compliant nodes among those that reported patch data),
+    patch states (managed nodes, nodes with missing patches, with failed patches, pending reboot),
+    reporting age (reported within O(reporting_days) days, not within them, never reported), recent
+    patch operations (commands and association executions that ran a patching document) and
+    recurring patching tasks (scheduled associations and maintenance window tasks that run a
+    patching document).
+  - With O(instances=true), one row per managed node (id, name, IP address, platform, agent version,
+    patch group, baseline, compliance status and severity, patch counts).
+  - "For N nodes the counts cost ceil(N/50) DescribeInstanceInformation, ceil(N/50)
+    DescribeInstancePatchStates (50 ids a call), ceil(N/50) ListResourceComplianceSummaries and
+    ceil(N/1000) EC2 DescribeTags calls; never a call per node."
+  - Read only; works in check mode.
+author:
+  - cloudpatch.ssm developers (@cloudpatch)
+options:
+  instance_ids:
+    description:
+      - Only these managed nodes (C(i-) or C(mi-) ids).
+    type: list
+    elements: str
+  patch_groups:
+    description:
+      - Only the nodes tagged into these patch groups (tag C(Patch Group) or C(PatchGroup)).
+    type: list
+    elements: str
+  tags:
+    description:
+      - Only the nodes with all these tags (a value may be a list of accepted values).
+    type: dict
+  instances:
+    description:
+      - Also return one row per node in RV(instances).
+    type: bool
+    default: false
+  reporting_days:
+    description:
+      - The reporting age widget's threshold, in days.
+    type: int
+    default: 7
+  operations_limit:
+    description:
+      - How many recent patch operations to return, newest first.
+    type: int
+    default: 10
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Read the Patch Manager dashboard
+  cloudpatch.ssm.ssm_patch_compliance_info:
+  register: compliance
+
+- name: Show the compliance summary
+  ansible.builtin.debug:
+    var: compliance.dashboard.compliance_summary
+
+- name: Non-compliant nodes of the App patch group
+  cloudpatch.ssm.ssm_patch_compliance_info:
+    patch_groups: [App]
+    instances: true
+  register: app
+
+- name: List them
+  ansible.builtin.debug:
+    msg: "{{ app.instances | selectattr('status', 'equalto', 'NON_COMPLIANT') | map(attribute='instance_id') | list }}"
+"""
+
+RETURN = r"""
+dashboard:
+  description: The console dashboard's widgets.
+  returned: always
+  type: dict
+  contains:
+    compliance_summary:
+      description: Among the nodes that reported patch data, how many are compliant, and the non-compliant by their highest compliance level.
+      type: dict
+      sample: {"compliant": 2, "critical_non_compliant": 2, "high_non_compliant": 0, "other_non_compliant": 0}
+    patch_states:
+      description: Managed nodes, and how many have missing patches, failed patches, patches pending a reboot.
+      type: dict
+      sample: {"managed_nodes": 4, "with_missing_patches": 4, "with_failed_patches": 0, "pending_reboot": 0}
+    reporting_age:
+      description: Nodes that reported within O(reporting_days) days, before that, or never.
+      type: dict
+      sample: {"days": 7, "within_days": 4, "older": 0, "never_reported": 0}
+    recent_operations:
+      description: Recent commands and association executions that ran a patching document, newest first.
+      type: list
+      elements: dict
+      sample: [{"operation": "Scan", "mechanism": "Association", "document": "AWS-RunPatchBaseline",
+                "id": "8d1b5c6e-1f2a-4b3c-9d8e-7f6a5b4c3d2e", "start_time": "2026-11-30T02:31:00Z",
+                "end_time": "2026-11-30T02:31:02Z", "status": "Success", "targets": "InstanceIds: *"}]
+    recurring_tasks:
+      description: Scheduled associations and maintenance window tasks that run a patching document.
+      type: list
+      elements: dict
+      sample: [{"name": "nightly-scan", "type": "Association", "document": "AWS-RunPatchBaseline",
+                "schedule": "cron(0 2 ? * * *)", "targets": "tag:Patch Group: App"}]
+instances:
+  description: One row per managed node.
+  returned: when O(instances=true)
+  type: list
+  elements: dict
+  contains:
+    instance_id:
+      description: The node's id.
+      type: str
+      sample: i-0123456789abcdef0
+    name:
+      description: Its EC2 C(Name) tag (hybrid nodes, their SSM name).
+      type: str
+      sample: App1
+    ip_address:
+      description: Its IP address.
+      type: str
+      sample: 10.0.0.12
+    platform_name:
+      description: Its platform.
+      type: str
+      sample: Amazon Linux
+    platform_version:
+      description: The platform's version.
+      type: str
+      sample: "2"
+    agent_version:
+      description: Its SSM Agent's version.
+      type: str
+      sample: 3.3.1142.0
+    patch_group:
+      description: The patch group its last scan or install ran with, or null.
+      type: str
+      sample: App
+    baseline_id:
+      description: The baseline its last scan or install used, or null.
+      type: str
+      sample: pb-0123456789abcdef0
+    status:
+      description: C(COMPLIANT), C(NON_COMPLIANT), or C(NEVER_REPORTED) for a node that has no patch data.
+      type: str
+      sample: NON_COMPLIANT
+    severity:
+      description: The highest compliance level of its non-compliant patches, or null.
+      type: str
+      sample: CRITICAL
+    non_compliant_counts:
+      description: Its non-compliant patches by compliance level (null if it never reported).
+      type: dict
+      sample: {"critical": 12, "high": 1, "medium": 0, "low": 0, "informational": 0, "unspecified": 0}
+    patch_counts:
+      description: Its patch counts from its last operation (null if it never reported).
+      type: dict
+      sample: {"installed": 310, "installed_other": 2, "installed_pending_reboot": 0, "installed_rejected": 0,
+               "missing": 13, "failed": 0, "not_applicable": 1200}
+    last_operation:
+      description: C(Scan) or C(Install).
+      type: str
+      sample: Scan
+    last_report_time:
+      description: When it last reported (end of its last operation), ISO 8601.
+      type: str
+      sample: "2026-11-30T02:31:02Z"
+    reporting_age:
+      description: C(within), C(older) or C(never), against O(reporting_days).
+      type: str
+      sample: within
+"""
+
+import datetime
+
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DashboardCounts
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import dashboard_activity
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import iter_rows
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
+
+
+def validate(params):
+    errors = []
+    if params["reporting_days"] < 1:
+        errors.append(f"reporting_days must be at least 1, got {params['reporting_days']}")
+    if not 1 <= params["operations_limit"] <= 50:
+        errors.append(f"operations_limit must be 1-50, got {params['operations_limit']}")
+    for index, node_id in enumerate(params["instance_ids"] or []):
+        if not (node_id.startswith("i-") or node_id.startswith("mi-")):
+            errors.append(f"instance_ids[{index}] must be an i- or mi- node id, got {node_id!r}")
+    return errors
+
+
+def gather(ssm, ec2, params):
+    counts = DashboardCounts(params["reporting_days"])
+    rows = []
+    now = datetime.datetime.now(datetime.timezone.utc)
+    for row in iter_rows(ssm, ec2, now, params["reporting_days"], params["instance_ids"], params["patch_groups"], params["tags"]):
+        counts.add(row)
+        if params["instances"]:
+            rows.append(row)
+    operations, tasks = dashboard_activity(ssm, params["operations_limit"])
+    return counts.as_dict(operations, tasks), rows
+
+
+def main():
+    argument_spec = dict(
+        instance_ids=dict(type="list", elements="str"),
+        patch_groups=dict(type="list", elements="str"),
+        tags=dict(type="dict"),
+        instances=dict(type="bool", default=False),
+        reporting_days=dict(type="int", default=7),
+        operations_limit=dict(type="int", default=10),
+    )
+    module = AnsibleCloudpatchSSMModule(argument_spec=argument_spec, supports_check_mode=True)
+    errors = validate(module.params)
+    if errors:
+        module.fail_json(msg="; ".join(errors))
+    try:
+        dashboard, rows = gather(module.client("ssm"), module.client("ec2"), module.params)
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
+    result = dict(changed=False, dashboard=dashboard)
+    if module.params["instances"]:
+        result["instances"] = rows
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""Pure compliance logic: node rows, the dashboard's counts, operations and tasks."""
+
+import datetime
+
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DashboardCounts
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import association_operation
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import command_operation
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import compact_summary
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import is_patching_document
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import node_row
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import recent_operations
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import reporting_age
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import targets_text
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import node_filter_sets
+
+NOW = datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.timezone.utc)
+INFO = {"InstanceId": "i-0123456789abcdef0", "IPAddress": "10.0.0.12", "PlatformName": "Amazon Linux", "PlatformVersion": "2",
+        "PlatformType": "Linux", "AgentVersion": "3.3.1142.0", "ResourceType": "EC2Instance", "PingStatus": "Online"}
+
+
+def summary(status, severity, critical=0, high=0, medium=0, unspecified=0, when=NOW):
+    return {"ResourceId": INFO["InstanceId"], "Status": status, "OverallSeverity": severity,
+            "ExecutionSummary": {"ExecutionTime": when},
+            "NonCompliantSummary": {"NonCompliantCount": critical + high + medium + unspecified, "SeveritySummary": {
+                "CriticalCount": critical, "HighCount": high, "MediumCount": medium, "LowCount": 0, "InformationalCount": 0,
+                "UnspecifiedCount": unspecified}}}
+
+
+def state(missing=0, failed=0, pending=0, end=NOW, group="App"):
+    return {"InstanceId": INFO["InstanceId"], "PatchGroup": group, "BaselineId": "pb-0123456789abcdef0", "InstalledCount": 10,
+            "MissingCount": missing, "FailedCount": failed, "InstalledPendingRebootCount": pending, "Operation": "Scan",
+            "OperationEndTime": end}
+
+
+def test_a_never_reported_node():
+    row = node_row(INFO, None, None, "App1", NOW)
+    assert row["status"] == "NEVER_REPORTED" and row["reporting_age"] == "never"
+    assert row["severity"] is None and row["non_compliant_counts"] is None and row["patch_counts"] is None
+    assert row["patch_group"] is None and row["baseline_id"] is None and row["name"] == "App1"
+
+
+def test_a_non_compliant_node():
+    row = node_row(INFO, state(missing=3), compact_summary(summary("NON_COMPLIANT", "CRITICAL", critical=2, medium=1)), None, NOW)
+    assert row["status"] == "NON_COMPLIANT" and row["severity"] == "CRITICAL"
+    assert row["non_compliant_counts"] == {"critical": 2, "high": 0, "medium": 1, "low": 0, "informational": 0, "unspecified": 0}
+    assert row["patch_counts"]["missing"] == 3 and row["patch_group"] == "App"
+    assert row["last_report_time"] == "2026-11-30T12:00:00Z" and row["reporting_age"] == "within"
+
+
+def test_a_compliant_node_has_no_severity():
+    row = node_row(INFO, state(), compact_summary(summary("COMPLIANT", "UNSPECIFIED")), None, NOW)
+    assert row["status"] == "COMPLIANT" and row["severity"] is None
+
+
+def test_hybrid_nodes_are_named_by_ssm():
+    assert node_row(dict(INFO, Name="onprem-1"), None, None, None, NOW)["name"] == "onprem-1"
+
+
+def test_reporting_age_boundaries():
+    seven_days = datetime.timedelta(days=7)
+    assert reporting_age(NOW - seven_days, NOW, 7) == "within"
+    assert reporting_age(NOW - seven_days - datetime.timedelta(seconds=1), NOW, 7) == "older"
+    assert reporting_age(None, NOW, 7) == "never"
+
+
+def test_dashboard_counts_like_the_console():
+    counts = DashboardCounts()
+    old = NOW - datetime.timedelta(days=30)
+    counts.add(node_row(INFO, state(missing=2), compact_summary(summary("NON_COMPLIANT", "CRITICAL", critical=2)), None, NOW))
+    counts.add(node_row(INFO, state(missing=1, pending=1), compact_summary(summary("NON_COMPLIANT", "HIGH", high=1)), None, NOW))
+    counts.add(node_row(INFO, state(failed=1, end=old), compact_summary(summary("NON_COMPLIANT", "UNSPECIFIED", unspecified=1, when=old)), None, NOW))
+    counts.add(node_row(INFO, state(), compact_summary(summary("COMPLIANT", "UNSPECIFIED")), None, NOW))
+    counts.add(node_row(INFO, None, None, None, NOW))
+    dashboard = counts.as_dict()
+    assert dashboard["compliance_summary"] == {"compliant": 1, "critical_non_compliant": 1, "high_non_compliant": 1, "other_non_compliant": 1}
+    assert dashboard["patch_states"] == {"managed_nodes": 5, "with_missing_patches": 2, "with_failed_patches": 1, "pending_reboot": 1}
+    assert dashboard["reporting_age"] == {"days": 7, "within_days": 3, "older": 1, "never_reported": 1}
+
+
+def test_operations_show_association_runs_once():
+    command = {"CommandId": "c-1", "DocumentName": "AWS-RunPatchBaseline", "Parameters": {"Operation": ["Install"]},
+               "RequestedDateTime": NOW, "Status": "Success", "Targets": [{"Key": "tag:Patch Group", "Values": ["App"]}]}
+    started = dict(command, CommandId="c-2", Parameters={"Operation": ["Scan"]})
+    association = {"AssociationId": "a-1", "Name": "AWS-RunPatchBaseline", "Targets": [{"Key": "InstanceIds", "Values": ["*"]}]}
+    execution = {"ExecutionId": "e-1", "Status": "Success", "CreatedTime": NOW - datetime.timedelta(hours=1),
+                 "LastExecutionDate": NOW - datetime.timedelta(minutes=50)}
+    rows = recent_operations([command_operation(command), command_operation(started)], [association_operation(association, execution)], {"c-2"}, 10)
+    assert [(row["mechanism"], row["id"]) for row in rows] == [("Run Command", "c-1"), ("Association", "e-1")]
+    assert rows[0]["targets"] == "tag:Patch Group: App" and rows[1]["targets"] == "InstanceIds: *"
+    assert recent_operations([command_operation(command)], [], set(), 0) == []
+
+
+def test_targets_and_documents():
+    assert targets_text(None, ["i-1", "i-2"]) == "InstanceIds: i-1, i-2"
+    assert is_patching_document("arn:aws:ssm:us-east-1::document/AWS-RunPatchBaselineWithHooks")
+    assert not is_patching_document("AWS-RunShellScript")
+
+
+def test_node_filter_sets_union_groups_and_id_batches():
+    sets = node_filter_sets(instance_ids=[f"i-{index:017x}" for index in range(60)], patch_groups=["App"], tags={"Env": "prod"})
+    assert len(sets) == 4  # two batches of ids x two patch-group tag keys
+    assert all(filters[0] == {"Key": "tag:Env", "Values": ["prod"]} for filters in sets)
+    assert [len(filters[1]["Values"]) for filters in sets] == [50, 50, 10, 10]
+    assert {filters[2]["Key"] for filters in sets} == {"tag:Patch Group", "tag:PatchGroup"}
+    assert node_filter_sets() == [[]]
