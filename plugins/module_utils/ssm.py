@@ -394,3 +394,9 @@ def first_association_execution_target(client, association_id, execution_id):
     result = client.describe_association_execution_targets(AssociationId=association_id, ExecutionId=execution_id, MaxResults=1)
     targets = result.get("AssociationExecutionTargets", [])
     return targets[0] if targets else None
+
+
+@SSMErrorHandler.common_error_handler("cancel command")
+@ssm_retry
+def cancel_command(client, command_id):
+    client.cancel_command(CommandId=command_id)

@@ -126,6 +126,13 @@ options:
     description:
       - Seconds a node may take to start the command before it counts as Delivery Timed Out (30 to 2592000).
     type: int
+  execution_timeout:
+    description:
+      - Seconds the run may take once sent. The commands still going then are cancelled (nodes
+        not done end Cancelled) and the task fails.
+      - C(AWS-RunPatchBaseline) takes no execution timeout of its own (its steps stop after two
+        hours), so the module enforces this one while it waits; it needs O(wait=true).
+    type: int
   comment:
     description:
       - A comment for the command, at most 100 characters.
@@ -290,6 +297,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import pa
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import poll_delays
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import summarize
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import validate_run
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import cancel_command
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import create_association
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_association_execution_targets
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_association_executions
@@ -443,19 +451,30 @@ class PatchRun:
         targets = describe_association_execution_targets(self.client, association_id, execution["ExecutionId"])
         return sorted(set(target["OutputSource"]["OutputSourceId"] for target in targets if target.get("OutputSource")))
 
-    def wait(self, ids, wait_timeout):
-        """Poll until every command is over: one call a command a poll, never one per node."""
-        deadline = time.monotonic() + wait_timeout
+    def wait(self, ids, wait_timeout, execution_timeout=None):
+        """Poll until every command is over: one call a command a poll, never one per node.
+
+        Past `execution_timeout` seconds, the commands still going are cancelled (their nodes not yet
+        done end Cancelled) and the wait goes on until they report it.
+        """
+        started = time.monotonic()
+        deadline = started + wait_timeout
         delays = poll_delays()
         command_ids = ids.get("command_ids")
         commands = {}
+        cancelled = False
         while True:
             if command_ids is None:
                 command_ids = self.command_ids_of_association(ids["association_id"])
             if command_ids is not None:
                 commands = dict((command_id, get_command(self.client, command_id)) for command_id in command_ids)
-                if all(command and command["Status"] not in PENDING_STATUSES for command in commands.values()):
+                running = [command_id for command_id, command in commands.items() if not command or command["Status"] in PENDING_STATUSES]
+                if not running:
                     return commands
+                if execution_timeout and not cancelled and time.monotonic() - started >= execution_timeout:
+                    for command_id in running:
+                        cancel_command(self.client, command_id)
+                    cancelled = True
             if time.monotonic() >= deadline:
                 raise RunError(f"the run did not end within wait_timeout ({wait_timeout} s); it goes on in AWS", self.result(status="InProgress", **ids))
             time.sleep(min(next(delays), max(0.0, deadline - time.monotonic())))
@@ -507,6 +526,7 @@ def main():
         max_concurrency=dict(type="str"),
         max_errors=dict(type="str"),
         timeout_seconds=dict(type="int"),
+        execution_timeout=dict(type="int"),
         comment=dict(type="str"),
         notification=dict(
             type="dict",
@@ -531,6 +551,8 @@ def main():
     if params["mechanism"] == "association":
         command_only = ("cloudwatch_log_group", "notification", "comment", "timeout_seconds")
         errors += [f"{option} applies to mechanism=command only" for option in command_only if params[option]]
+    if params["execution_timeout"] is not None and (params["execution_timeout"] < 1 or not params["wait"]):
+        errors.append("execution_timeout must be a positive number of seconds, and needs wait=true")
     if errors:
         module.fail_json(msg="; ".join(errors))
 
@@ -544,7 +566,7 @@ def main():
         ids = run.send()
         if not params["wait"]:
             module.exit_json(changed=params["operation"] == "install", **run.result(status="InProgress", **ids))
-        commands = run.wait(ids, params["wait_timeout"])
+        commands = run.wait(ids, params["wait_timeout"], params["execution_timeout"])
         rows = run.collect(commands, states_before)
     except RunError as e:
         module.fail_json(msg=str(e), **e.result)

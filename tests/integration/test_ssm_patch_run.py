@@ -135,3 +135,9 @@ def test_converges_with_30_percent_throttling(run_target, agent):
     finally:
         agent.clear_faults()
     assert len(throttled) > 10
+
+
+def test_execution_timeout_cancels_the_run(run_target, agent):
+    node_ids = workshop(agent)
+    agent.set_agent(seconds_per_node=2.0, reboot_seconds=0.5)
+    run_scenario(run_target, "execution_timeout", {"node_ids": node_ids})
