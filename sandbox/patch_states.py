@@ -203,6 +203,7 @@ class ComplianceRecord:
         self.compliance_type = compliance_type
         self.resource_type = resource_type
         self._items = items
+        self._summary = None
         self.execution_summary = execution_summary
 
     def items(self):
@@ -215,7 +216,13 @@ class ComplianceRecord:
         return [{**common, **item} for item in self.items()]
 
     def summary(self):
-        """ResourceComplianceSummaryItem."""
+        """ResourceComplianceSummaryItem, computed once: a record is replaced, never changed, when the
+        resource reports again, and ListResourceComplianceSummaries pages through every record."""
+        if self._summary is None:
+            self._summary = self._summarize()
+        return self._summary
+
+    def _summarize(self):
         compliant, non_compliant = _severity_counts(), _severity_counts()
         for item in self.items():
             if item["Status"] == "COMPLIANT":
