@@ -132,7 +132,8 @@ def test_no_reboot_leaves_patches_pending_across_scans(backend):
 
 
 def test_failing_patches_fail_the_run_then_recover(backend):
-    target = node(backend)
+    # The node of the workshop test above, which lacks glibc (a random id may already have it).
+    target = node(backend, instance_id="mi-0123456789abcdef0")
     set_failing_patches(backend, target.instance_id, ["glibc*"])
     run = run_patch_baseline(backend, target, operation="Install", snapshot_id=SNAPSHOT, now=now())
     assert (run.status, run.response_code) == ("Failed", 1) and run.failed >= 1
