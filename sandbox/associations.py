@@ -1087,13 +1087,8 @@ def _with_token(result, token):
     return ActionResult(result)
 
 
-def _locked(action):
-    """Answer under the association store's lock (taken before the command engine's)."""
-    def locked_action(self):
-        with _store(self.ssm_backend).lock:
-            return action(self)
-    locked_action.__name__ = action.__name__
-    return locked_action
+# Actions answer under the association store's lock, always taken before the command engine's.
+_locked = simulated_time.under_lock(_store)
 
 
 @_locked

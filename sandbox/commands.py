@@ -1338,14 +1338,8 @@ def compile_command_filters(filters, statuses):
 # SSM actions
 
 
-def _locked(action):
-    """Build the answer under the store's lock: another request thread may be advancing the same
-    commands."""
-    def locked_action(self):
-        with _store(self.ssm_backend).lock:
-            return action(self)
-    locked_action.__name__ = action.__name__
-    return locked_action
+# Actions answer under the command store's lock: another request may be advancing the same commands.
+_locked = simulated_time.under_lock(_store)
 
 
 @_locked

@@ -43,3 +43,18 @@ def _advance_then(original):
 def install():
     if not getattr(SimpleSystemManagerResponse.call_action, "sandbox_advances", False):
         SimpleSystemManagerResponse.call_action = _advance_then(SimpleSystemManagerResponse.call_action)
+
+
+def under_lock(store_of):
+    """Decorate an SSM action to build its answer under `store_of(backend).lock`: another request
+    thread may be advancing the same simulation."""
+
+    def decorate(action):
+        def locked_action(self):
+            with store_of(self.ssm_backend).lock:
+                return action(self)
+
+        locked_action.__name__ = action.__name__
+        return locked_action
+
+    return decorate
