@@ -13,7 +13,11 @@ SANITY_ROOT := $(BUILD)/sanity/ansible_collections
 SANITY_TREE := $(SANITY_ROOT)/cloudpatch/ssm
 # ansible-test and ansible-lint keep their caches and virtualenvs here, not in the user's home
 TOOL_HOME := $(BUILD)/home
-SITE_PACKAGES = $(shell $(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+# amazon.aws, taken from this release of the `ansible` package (no Galaxy here; see tools/install_amazon_aws.py)
+ANSIBLE_PACKAGE_VERSION := 12.3.0
+AMAZON_AWS := $(COLLECTIONS)/ansible_collections/amazon/aws
+# Every distinct AWS operation the integration and molecule runs made, per run: tests/iam_policy reads them.
+OPERATIONS := $(BUILD)/operations
 
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
@@ -25,7 +29,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # What goes into the sanity copy: the collection as Galaxy would build it, plus its tests.
 SANITY_EXCLUDES := sandbox|bench|tools|\.ci|conftest\.py|pytest\.ini|Makefile|requirements-test\.txt
 
-.PHONY: demo test venv layout units sandbox-tests integration browser molecule sanity lint bench clean
+.PHONY: demo test test-pytest-lane test-tools-lane venv layout units sandbox-tests integration browser molecule \
+	iam-policy sanity lint bench clean
 
 # The workshop end to end on a sandbox started for it (stopped by PID afterwards): workshop.yml writes
 # reports/ssm-workshop.csv and reports/dashboard.html, then teardown.yml removes what it created.
@@ -41,16 +46,29 @@ demo: layout
 	  echo "   attached internet gateway, see extensions/molecule/README.md; on AWS teardown.yml deletes it)"; \
 	  $(DEMO_PLAYBOOK) playbooks/teardown.yml -e teardown_delete_stack=false'
 
-# molecule (make molecule) is left out until its 6-8 minutes fit the CI budget.
-test: sandbox-tests units integration sanity lint
+# Two lanes at once on the two cores: the pytest suites (two workers, much of their time spent waiting
+# on simulated agents and retry back-off) beside molecule, sanity and lint (one process each). Then
+# the IAM policy check, which reads the operations both integration and molecule recorded.
+test: layout
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-pytest-lane test-tools-lane
+	@$(MAKE) --no-print-directory iam-policy
 
-venv: $(VENV)/.installed
+test-pytest-lane:
+	@$(MAKE) --no-print-directory sandbox-tests units integration
+
+test-tools-lane:
+	@$(MAKE) --no-print-directory molecule sanity lint
+
+venv: $(VENV)/.installed $(AMAZON_AWS)/MANIFEST.json
 
 $(VENV)/.installed: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-test.txt
 	touch $@
+
+$(AMAZON_AWS)/MANIFEST.json: $(VENV)/.installed tools/install_amazon_aws.py
+	$(BIN)/python tools/install_amazon_aws.py --ansible $(ANSIBLE_PACKAGE_VERSION) --dest $(COLLECTIONS)
 
 layout: venv
 	@mkdir -p $(COLLECTIONS)/ansible_collections/cloudpatch
@@ -64,7 +82,8 @@ units: layout
 	$(BIN)/python -m pytest -q tests/unit
 
 integration: layout browser
-	$(BIN)/python -m pytest -q -n 2 tests/integration
+	@rm -rf $(OPERATIONS)/integration
+	CLOUDPATCH_SANDBOX_OPERATIONS_DIR=$(OPERATIONS)/integration $(BIN)/python -m pytest -q -n 2 tests/integration
 
 # The compliance dashboard test opens the HTML report in Debian's headless Chromium.
 browser:
@@ -77,9 +96,14 @@ molecule: layout
 	@# Fresh scenario state: with --shared-state only the default scenario is destroyed, so a role
 	@# scenario's "prepared" flag would otherwise survive into the next run and skip its prepare.
 	@mkdir -p $(TOOL_HOME) && rm -rf $(TOOL_HOME)/.ansible/tmp/molecule.*
-	cd $(CURDIR) && HOME=$(TOOL_HOME) \
+	@rm -rf $(OPERATIONS)/molecule
+	cd $(CURDIR) && HOME=$(TOOL_HOME) CLOUDPATCH_SANDBOX_OPERATIONS_DIR=$(OPERATIONS)/molecule \
 	  CLOUDPATCH_SANDBOX_PORT=$$($(BIN)/python -c 'from sandbox.testing import free_port; print(free_port())') \
 	  $(BIN)/molecule test --all --shared-state --no-command-borders
+
+# docs/iam-policy.json against every operation the integration and molecule runs made.
+iam-policy: layout
+	CLOUDPATCH_SANDBOX_OPERATIONS_DIR=$(OPERATIONS) $(BIN)/python -m pytest -q tests/iam_policy
 
 sanity: layout
 	@# Keep tests/output (ansible-test's virtualenvs) between runs; replace everything else.
@@ -91,7 +115,7 @@ sanity: layout
 	@git ls-files --cached --others --exclude-standard -z \
 	  | grep -zvE '^($(SANITY_EXCLUDES))(/|$$)' \
 	  | xargs -0 cp --parents --no-dereference -t $(SANITY_TREE)
-	@rm -rf $(SANITY_ROOT)/amazon/aws && cp -r $(SITE_PACKAGES)/ansible_collections/amazon/aws $(SANITY_ROOT)/amazon/aws
+	@rm -rf $(SANITY_ROOT)/amazon/aws && cp -r $(AMAZON_AWS) $(SANITY_ROOT)/amazon/aws
 	@cp tools/get_pip_offline.py $(TOOL_HOME)/.ansible/test/cache/get_pip_24_2.py
 	cd $(SANITY_TREE) && HOME=$(TOOL_HOME) $(BIN)/ansible-test sanity --venv --python 3.11 --color no
 

@@ -3,13 +3,19 @@
 Tests assert on this log ("check mode made no mutating call", "the module paginated"), so each
 entry says what a CloudTrail record would: service (from the SigV4 credential scope), operation
 (`X-Amz-Target` for JSON protocols, `Action` for query protocols, a name derived from method, path and
-sub-resource for S3's REST API, `METHOD /path` for other REST services), region, the decoded
-parameters, the HTTP status, the error code and whether the sandbox injected that error.
+sub-resource for S3's REST API, `METHOD /path` for other REST services), region, the caller (access
+key id and user agent), the decoded parameters, the HTTP status, the error code and whether the
+sandbox injected that error.
+
+`OperationsRecord` keeps, on disk, every distinct (service, operation, caller) the sandbox served: it
+outlives resets and the process, so tests/iam_policy can compare what whole test runs called with the
+IAM policy the README documents.
 """
 
 import collections
 import itertools
 import json
+import os
 import re
 import threading
 import time
@@ -36,7 +42,7 @@ READ_ONLY_PREFIXES = (
     "Simulate",
 )
 
-_CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
+_CREDENTIAL_SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 _XML_CODE = re.compile(rb"<Code>([^<]+)</Code>")
 
 
@@ -53,6 +59,8 @@ class RequestInfo:
     protocol: str  # json, query, rest-xml (S3), rest-json (anything else)
     parameters: dict = field(default_factory=dict)
     params_error: bool = False  # body was not what the protocol says (left to the service to reject)
+    access_key_id: str = ""
+    user_agent: str = ""
 
 
 def _flatten_form(body):
@@ -144,7 +152,14 @@ def describe_request(environ, body):
     """Identify the AWS call in a WSGI request whose body has already been read (bytes)."""
     auth = environ.get("HTTP_AUTHORIZATION", "")
     scope = _CREDENTIAL_SCOPE.search(auth)
-    region, service = (scope.group(1), scope.group(2)) if scope else ("us-east-1", "unknown")
+    access_key_id, region, service = scope.groups() if scope else ("", "us-east-1", "unknown")
+    info = _describe_call(environ, body, service, region)
+    info.access_key_id = access_key_id
+    info.user_agent = environ.get("HTTP_USER_AGENT", "")
+    return info
+
+
+def _describe_call(environ, body, service, region):
     method = environ.get("REQUEST_METHOD", "GET")
     path = environ.get("PATH_INFO", "/")
     target = environ.get("HTTP_X_AMZ_TARGET")
@@ -205,10 +220,11 @@ def error_code_from_response(status, headers, body):
 class CallLog:
     """A bounded, thread-safe, ordered record of calls."""
 
-    def __init__(self, capacity=DEFAULT_CAPACITY):
+    def __init__(self, capacity=DEFAULT_CAPACITY, operations_record=None):
         self._entries = collections.deque(maxlen=capacity)
         self._lock = threading.Lock()
         self._sequence = itertools.count(1)
+        self._operations_record = operations_record
 
     def record(self, info, status, error_code, injected, duration):
         entry = {
@@ -217,6 +233,8 @@ class CallLog:
             "service": info.service,
             "operation": info.operation,
             "region": info.region,
+            "access_key_id": info.access_key_id,
+            "user_agent": info.user_agent,
             "parameters": info.parameters,
             "status": status,
             "error_code": error_code,
@@ -226,6 +244,8 @@ class CallLog:
         }
         with self._lock:
             self._entries.append(entry)
+        if self._operations_record is not None:
+            self._operations_record.note(entry)
         return entry
 
     def query(self, service=None, operation=None, region=None, mutating=None, since=None):
@@ -249,3 +269,38 @@ class CallLog:
 
     def __len__(self):
         return len(self._entries)
+
+
+class OperationsRecord:
+    """Appends each distinct (service, operation, access key id, user agent) to a JSON-lines file.
+
+    One file per sandbox process (`operations-<pid>.jsonl` in `directory`), so parallel test workers
+    never write to the same file; a line is written the first time a combination is seen, so the file
+    stays small however many calls a run makes.
+    """
+
+    def __init__(self, directory):
+        os.makedirs(directory, exist_ok=True)
+        self.path = os.path.join(directory, f"operations-{os.getpid()}.jsonl")
+        self._seen = set()
+        self._lock = threading.Lock()
+
+    def note(self, entry):
+        key = (entry["service"], entry["operation"], entry["access_key_id"], entry["user_agent"])
+        with self._lock:
+            if key in self._seen:
+                return
+            self._seen.add(key)
+            line = json.dumps(dict(zip(("service", "operation", "access_key_id", "user_agent"), key)))
+            with open(self.path, "a", encoding="utf-8") as handle:
+                handle.write(line + "\n")
+
+
+def read_operations(directory):
+    """Every record the sandboxes that wrote to `directory` left there."""
+    records = []
+    for name in sorted(os.listdir(directory)):
+        if name.startswith("operations-") and name.endswith(".jsonl"):
+            with open(os.path.join(directory, name), encoding="utf-8") as handle:
+                records.extend(json.loads(line) for line in handle if line.strip())
+    return records

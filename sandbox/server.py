@@ -34,7 +34,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from moto.ssm.responses import SimpleSystemManagerResponse
 from werkzeug.http import HTTP_STATUS_CODES
 
-from sandbox.call_log import CallLog, describe_request, error_code_from_response
+from sandbox.call_log import CallLog, OperationsRecord, describe_request, error_code_from_response
 from sandbox.control import ControlAPI
 from sandbox import speedups
 from sandbox.extensions import install_all
@@ -86,8 +86,9 @@ class SandboxApp:
 
     def __init__(self, inner, call_log=None, faults=None, validated_services=VALIDATED_SERVICES):
         self.inner = inner
-        self.call_log = call_log or CallLog()
-        self.faults = faults or FaultInjector()
+        # `is None`, not `or`: an empty CallLog is falsy (it has a length).
+        self.call_log = call_log if call_log is not None else CallLog()
+        self.faults = faults if faults is not None else FaultInjector()
         self.validators = {service: RequestValidator(service) for service in validated_services}
         self.control = ControlAPI(self.call_log, self.faults)
 
@@ -182,10 +183,15 @@ def load_faults(value):
     return json.loads(text)
 
 
-def build_app(faults=None):
+def build_app(faults=None, operations_dir=None):
     install_all()
     speedups.apply()
-    return SandboxApp(DomainDispatcherApplication(create_backend_app), faults=FaultInjector(faults))
+    operations_record = OperationsRecord(operations_dir) if operations_dir else None
+    return SandboxApp(
+        DomainDispatcherApplication(create_backend_app),
+        call_log=CallLog(operations_record=operations_record),
+        faults=FaultInjector(faults),
+    )
 
 
 def _parse_args(argv):
@@ -193,6 +199,12 @@ def _parse_args(argv):
     parser.add_argument("--port", type=int, default=5000, help="TCP port on 127.0.0.1")
     parser.add_argument("--pid-file", help="write the server's PID here once it listens")
     parser.add_argument("--faults", help="fault injection rules: inline JSON or a JSON file (see sandbox/faults.py)")
+    parser.add_argument(
+        "--operations-dir",
+        default=os.environ.get("CLOUDPATCH_SANDBOX_OPERATIONS_DIR"),
+        help="record each distinct operation and caller served in a file here, across resets "
+        "(default: $CLOUDPATCH_SANDBOX_OPERATIONS_DIR; tests/iam_policy reads them)",
+    )
     return parser.parse_args(argv)
 
 
@@ -224,7 +236,7 @@ def main(argv=None):
     # when told to load AWS managed policies.
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     os.environ.setdefault("MOTO_PORT", str(args.port))
-    app = build_app(load_faults(args.faults))
+    app = build_app(load_faults(args.faults), args.operations_dir)
     warm_up(app)
     # waitress, not werkzeug's development server: werkzeug closes the connection after every
     # response, which costs each call a TCP connection and a thread on both sides.

@@ -5,7 +5,16 @@ import io
 import pytest
 from botocore.exceptions import ClientError
 
-from sandbox.call_log import CallLog, RequestInfo, describe_request, error_code_from_response, is_mutating
+from sandbox.call_log import (
+    CallLog,
+    OperationsRecord,
+    RequestInfo,
+    describe_request,
+    error_code_from_response,
+    is_mutating,
+    read_operations,
+)
+from sandbox.testing import start_sandbox
 
 
 def _environ(method="POST", path="/", query="", body=b"", **headers):
@@ -22,6 +31,20 @@ def test_describe_json_request():
     info = describe_request(_environ(HTTP_X_AMZ_TARGET="AmazonSSM.GetPatchBaseline"), b'{"BaselineId": "pb-1"}')
     assert (info.service, info.operation, info.region, info.protocol, info.parameters) == (
         "ssm", "GetPatchBaseline", "eu-west-1", "json", {"BaselineId": "pb-1"})
+
+
+def test_describe_records_the_caller():
+    environ = _environ(HTTP_X_AMZ_TARGET="AmazonSSM.ListDocuments", HTTP_USER_AGENT="APN/1.0 Ansible/2.19.14",
+                       auth="AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/ssm/aws4_request, "
+                            "SignedHeaders=host, Signature=x")
+    info = describe_request(environ, b"{}")
+    assert (info.access_key_id, info.user_agent, info.region) == ("AKIDEXAMPLE", "APN/1.0 Ansible/2.19.14", "us-east-1")
+
+
+def test_describe_unsigned_request():
+    environ = _environ(method="GET", path="/bucket/key", auth="")
+    info = describe_request(environ, b"")
+    assert (info.access_key_id, info.service, info.user_agent) == ("", "unknown", "")
 
 
 def test_describe_query_request():
@@ -78,6 +101,20 @@ def test_bounded_log():
     assert [entry["operation"] for entry in log.query()] == ["Op2", "Op3", "Op4"]
 
 
+def test_operations_record_keeps_each_distinct_call_once_across_clears(tmp_path):
+    log = CallLog(operations_record=OperationsRecord(tmp_path))
+    ansible = RequestInfo("ssm", "GetPatchBaseline", "us-east-1", "json", access_key_id="k", user_agent="Ansible/2")
+    harness = RequestInfo("ssm", "GetPatchBaseline", "us-east-1", "json", access_key_id="k", user_agent="Boto3/1")
+    for info in (ansible, ansible, harness):
+        log.record(info, 200, None, False, 0.0)
+    log.clear()
+    log.record(ansible, 400, "DoesNotExistException", False, 0.0)
+    assert read_operations(tmp_path) == [
+        {"service": "ssm", "operation": "GetPatchBaseline", "access_key_id": "k", "user_agent": "Ansible/2"},
+        {"service": "ssm", "operation": "GetPatchBaseline", "access_key_id": "k", "user_agent": "Boto3/1"},
+    ]
+
+
 # --------------------------------------------------------------------------- through the server
 
 
@@ -131,3 +168,18 @@ def test_resets_clear_the_log(clean_sandbox):
     clean_sandbox.client("sts").get_caller_identity()
     clean_sandbox.request("POST", "/moto-api/reset")
     assert clean_sandbox.calls() == []
+
+
+def test_server_records_operations_across_resets(tmp_path):
+    server = start_sandbox(env={"CLOUDPATCH_SANDBOX_OPERATIONS_DIR": str(tmp_path)})
+    try:
+        server.client("ssm").describe_patch_baselines()
+        server.reset()
+        server.client("s3").list_buckets()
+        server.client("ssm").describe_patch_baselines()
+    finally:
+        server.stop()
+    recorded = [(r["service"], r["operation"], r["access_key_id"]) for r in read_operations(tmp_path)]
+    key = server.environment()["AWS_ACCESS_KEY_ID"]
+    assert recorded == [("ssm", "DescribePatchBaselines", key), ("s3", "ListBuckets", key)]
+    assert all("Boto3/" in r["user_agent"] for r in read_operations(tmp_path))
