@@ -41,10 +41,8 @@ demo: layout
 	  echo "== 1/2 playbooks/workshop.yml: prerequisites, baseline, groups, dashboard, scan, dashboard, export, install, dashboard"; \
 	  $(DEMO_PLAYBOOK) playbooks/workshop.yml || exit $$?; \
 	  echo "== reports written:"; ls -l reports/ssm-workshop.csv reports/dashboard.html || exit 1; \
-	  echo "== 2/2 playbooks/teardown.yml: patch groups deregistered, baseline deleted"; \
-	  echo "   (the stack is left to the discarded sandbox: moto cannot yet delete a stack whose VPC has an"; \
-	  echo "   attached internet gateway, see extensions/molecule/README.md; on AWS teardown.yml deletes it)"; \
-	  $(DEMO_PLAYBOOK) playbooks/teardown.yml -e teardown_delete_stack=false'
+	  echo "== 2/2 playbooks/teardown.yml: patch groups deregistered, baseline deleted, log bucket emptied, stack deleted"; \
+	  $(DEMO_PLAYBOOK) playbooks/teardown.yml'
 
 # Two lanes at once on the two cores: the pytest suites (two workers, much of their time spent waiting
 # on simulated agents and retry back-off) beside molecule, sanity and lint (one process each). Then

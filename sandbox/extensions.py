@@ -15,6 +15,10 @@ EXTENSION_MODULES = (
     "sandbox.documents",
     "sandbox.commands",
     "sandbox.associations",
+    "sandbox.s3_integrity",
+    "sandbox.ec2_lifecycle",
+    "sandbox.cloudformation",
+    "sandbox.maintenance_windows",
 )
 
 _installed = False

@@ -1,17 +1,17 @@
 """The sandbox's shortcuts answer exactly what moto's own code answers."""
 
+import boto3
 from moto import mock_aws
 from moto.ec2.models import ec2_backends
 
 from sandbox.speedups import ec2_resource_tags
-
-import boto3
+from sandbox.testing import amazon_linux_2_ami
 
 
 @mock_aws
 def test_ec2_resource_tags_match_moto_describe_tags():
     ec2 = boto3.client("ec2", region_name="us-east-1")
-    image_id = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    image_id = amazon_linux_2_ami(ec2)
     ids = [item["InstanceId"] for item in ec2.run_instances(ImageId=image_id, MinCount=3, MaxCount=3)["Instances"]]
     ec2.create_tags(Resources=ids[:2], Tags=[{"Key": "Patch Group", "Value": "App"}, {"Key": "Name", "Value": "App"}])
     ec2.create_tags(Resources=[ids[2]], Tags=[{"Key": "Role", "Value": "web"}])
