@@ -1,16 +1,21 @@
 """All-node compliance exports of 1,000 and 10,000 nodes: ssm_compliance_export against a naive export.
 
-    python bench/compliance_export_scale.py [--nodes 1000 10000] [--format csv]
+    python bench/compliance_export_scale.py [--nodes 1000 10000] [--format csv] [--naive-limit-seconds 900]
 
 For each fleet size it starts a sandbox (stopped by PID), seeds that many hybrid nodes, scans them all
-(one Run Command, MaxConcurrency 1000) and then runs, in this process against the sandbox:
+(one Run Command, MaxConcurrency 1000) and then runs, each in a fresh Python process against the sandbox:
 - ours: ssm_compliance_export's own `export()` (the module's code path; boto3 clients instead of
   AnsibleAWSModule's), writing the report to a temporary directory;
 - naive: what a per-node script does: list the nodes, then for each node DescribeInstancePatchStates
   with its one id and ListComplianceItems (its non-compliant patches, counted by level), rows kept
   in a list, CSV written at the end.
-Each is run twice: once for wall time, once under tracemalloc for the peak of Python allocations.
-Calls come from the sandbox's call log. Prints a table; asserts nothing.
+Before them, every compliance summary is read once (the sandbox works each node's compliance out on
+the first read after the scan; AWS has it ready). Each variant runs twice, each time in its own process: once for wall time, calls and peak RSS (the
+process's high-water mark, SQLite's page cache and every C allocation included; also shown over the
+RSS measured just before the export, i.e. after imports), once under tracemalloc for the peak of
+Python allocations (tracemalloc slows Python down, so that run is not timed). Calls come from the
+sandbox's call log. A naive run still going after --naive-limit-seconds is stopped, and the line says
+how far it got and what that bounds. Prints a table; asserts nothing.
 Then it times the real module once through ansible-playbook (process start-up included).
 """
 
@@ -18,7 +23,9 @@ import argparse
 import collections
 import csv
 import datetime
+import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -31,9 +38,7 @@ COLLECTIONS = REPO_ROOT / ".build" / "collections"
 sys.path.insert(0, str(REPO_ROOT))
 sys.path.insert(0, str(COLLECTIONS))
 
-from sandbox.testing import start_sandbox  # noqa: E402
-
-from ansible_collections.cloudpatch.ssm.plugins.modules import ssm_compliance_export  # noqa: E402
+from sandbox.testing import Sandbox, start_sandbox  # noqa: E402
 
 PLAYBOOK = """
 - name: Export every node's compliance
@@ -50,12 +55,13 @@ PLAYBOOK = """
 
 
 class BenchModule:
-    """What export() needs of AnsibleAWSModule: params, check_mode, region, client()."""
+    """What export() needs of AnsibleAWSModule: params, check_mode, region, tmpdir, client()."""
 
-    def __init__(self, sandbox, params):
+    def __init__(self, sandbox, params, tmpdir):
         self.params = params
         self.check_mode = False
         self.region = "us-east-1"
+        self.tmpdir = tmpdir
         self.sandbox = sandbox
 
     def client(self, service):
@@ -70,15 +76,28 @@ def scan_all(sandbox):
         time.sleep(0.5)
 
 
-def ours(sandbox, workdir, fmt):
-    params = {"report_name": "bench", "instance_id": None, "format": fmt, "s3_bucket": None, "s3_prefix": None,
-              "server_side_encryption": "AES256", "kms_key_id": None, "expected_bucket_owner": None, "dest": str(workdir),
-              "sns_topic_arn": None, "reporting_days": 7}
-    _changed, report, _dashboard = ssm_compliance_export.export(BenchModule(sandbox, params), params)
+def warm_up(sandbox):
+    """Read every compliance summary once: the sandbox works out a node's compliance items lazily, on the
+    first read after a scan, so that whichever export ran first would pay for all of it. Returns seconds."""
+    started = time.perf_counter()
+    pages = sandbox.client("ssm").get_paginator("list_resource_compliance_summaries").paginate(
+        Filters=[{"Key": "ComplianceType", "Values": ["Patch"], "Type": "EQUAL"}], PaginationConfig={"PageSize": 50})
+    for _page in pages:
+        pass
+    return time.perf_counter() - started
+
+
+def ours(sandbox, workdir, fmt, progress):
+    from ansible_collections.cloudpatch.ssm.plugins.modules import ssm_compliance_export  # pylint: disable=import-outside-toplevel
+
+    params = {"report_name": "bench", "instance_id": None, "instance_ids": None, "patch_groups": None, "tags": None,
+              "format": fmt, "s3_bucket": None, "s3_prefix": None, "server_side_encryption": "AES256", "kms_key_id": None,
+              "expected_bucket_owner": None, "dest": str(workdir), "sns_topic_arn": None, "reporting_days": 7}
+    _changed, report, _dashboard = ssm_compliance_export.export(BenchModule(sandbox, params, str(workdir)), params)
     return report["nodes"]
 
 
-def naive(sandbox, workdir, fmt):
+def naive(sandbox, workdir, fmt, progress):
     ssm = sandbox.client("ssm", retries={"mode": "standard", "total_max_attempts": 3})
     nodes = ssm.get_paginator("describe_instance_information").paginate(PaginationConfig={"PageSize": 50}).build_full_result()["InstanceInformationList"]
     rows = []
@@ -92,6 +111,7 @@ def naive(sandbox, workdir, fmt):
         counts = collections.Counter(f"{item['Severity'].title()}Count" for item in items)
         summary = {"Status": "NON_COMPLIANT" if items else "COMPLIANT", "NonCompliantSummary": {"SeveritySummary": counts}}
         rows.append((node, states[0] if states else {}, summary))
+        progress(len(rows))
     with open(Path(workdir) / f"naive.{fmt}", "w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
         for index, (node, state, summary) in enumerate(rows, start=1):
@@ -102,24 +122,88 @@ def naive(sandbox, workdir, fmt):
     return len(rows)
 
 
-def measure(sandbox, function, fmt):
-    results = {}
+VARIANTS = {"ours": ours, "naive": naive}
+
+
+def child(args):
+    """One measured run in this (fresh) process; prints one JSON line."""
+    sandbox = Sandbox(args.port, None)
+    function = VARIANTS[args.child]
+    progress_file = Path(args.progress) if args.progress else None
+
+    def progress(done):
+        if progress_file is not None and done % 100 == 0:
+            progress_file.write_text(str(done), encoding="utf-8")
+
+    # Everything a run loads is loaded first (the module, botocore's SSM and EC2 models), so that the
+    # RSS before the export is the baseline; then the parent clears the call log and says go.
+    from ansible_collections.cloudpatch.ssm.plugins.modules import ssm_compliance_export  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
+    for service in ("ssm", "ec2"):
+        sandbox.client(service)
+    print("ready", flush=True)
+    sys.stdin.readline()
     with tempfile.TemporaryDirectory() as workdir:
+        result = {}
+        if args.trace:
+            tracemalloc.start()
+            result["nodes"] = function(sandbox, workdir, args.format, progress)
+            result["peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
+        else:
+            result["rss_before_mib"] = rss_now_mib()
+            started = time.perf_counter()
+            result["nodes"] = function(sandbox, workdir, args.format, progress)
+            result["seconds"] = time.perf_counter() - started
+            result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result), flush=True)
+
+
+def rss_now_mib():
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def run_child(sandbox, name, fmt, trace, limit):
+    """Run one variant in a child process; (result dict or None if stopped, seconds, nodes done when stopped).
+
+    The call log is cleared once the child has loaded everything, just before it starts the export."""
+    with tempfile.TemporaryDirectory() as scratch:
+        progress = Path(scratch) / "progress"
+        command = [sys.executable, __file__, "--child", name, "--port", str(sandbox.port), "--format", fmt,
+                   "--progress", str(progress)] + (["--trace"] if trace else [])
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # pylint: disable=consider-using-with
+        if process.stdout.readline().strip() != "ready":
+            process.kill()
+            process.communicate()
+            raise RuntimeError(f"{name} did not start")
         sandbox.clear_calls()
         started = time.perf_counter()
-        results["nodes"] = function(sandbox, workdir, fmt)
-        results["seconds"] = time.perf_counter() - started
-        log = sandbox.calls()
-        results["calls"] = collections.Counter(call["operation"] for call in log)
-        results["server_seconds"] = collections.Counter()
-        for call in log:
-            results["server_seconds"][call["operation"]] += call["duration_ms"] / 1000
-    with tempfile.TemporaryDirectory() as workdir:
-        tracemalloc.start()
-        function(sandbox, workdir, fmt)
-        results["peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-    return results
+        process.stdin.write("go\n")
+        process.stdin.flush()
+        try:
+            output, _ = process.communicate(timeout=limit)
+        except subprocess.TimeoutExpired:
+            process.kill()  # our own child, by its handle
+            process.communicate()
+            done = int(progress.read_text(encoding="utf-8")) if progress.exists() else 0
+            return None, time.perf_counter() - started, done
+        if process.returncode != 0:
+            raise RuntimeError(f"{name} exited {process.returncode}")
+        return json.loads(output.strip().splitlines()[-1]), time.perf_counter() - started, None
+
+
+def measure(sandbox, name, fmt, limit):
+    timed, seconds, done = run_child(sandbox, name, fmt, trace=False, limit=limit)
+    log = sandbox.calls()
+    calls = collections.Counter(call["operation"] for call in log)
+    server_seconds = collections.Counter()
+    for call in log:
+        server_seconds[call["operation"]] += call["duration_ms"] / 1000
+    if timed is None:
+        return {"stopped": True, "seconds": seconds, "done": done, "calls": calls, "server_seconds": server_seconds}
+    traced, _seconds, _done = run_child(sandbox, name, fmt, trace=True, limit=limit * 3 if limit else None)
+    return {"stopped": False, **timed, "peak_mib": traced["peak_mib"] if traced else None, "calls": calls,
+            "server_seconds": server_seconds}
 
 
 def module_seconds(sandbox, fmt):
@@ -137,26 +221,52 @@ def module_seconds(sandbox, fmt):
         return time.perf_counter() - started, result.returncode
 
 
+def line(count, name, budget, result):
+    calls = result["calls"]
+    by_operation = ", ".join(f"{operation} {number} ({result['server_seconds'][operation]:.1f} s in the sandbox)"
+                             for operation, number in sorted(calls.items()))
+    if result["stopped"]:
+        # Each node costs the naive export at least two calls; what it did in the time bounds the rest.
+        rate = result["done"] / result["seconds"] if result["seconds"] else 0
+        estimate = f"~{count / rate:.0f} s at that rate" if rate else "unknown"
+        return (f"{count:>6} {name:>6} {'>' + format(result['seconds'], '.0f'):>8} {'>' + str(sum(calls.values())):>7} {budget:>7} "
+                f"{'-':>9} {'-':>9} {'-':>9}  STOPPED after {result['seconds']:.0f} s with {result['done']} of {count} nodes read "
+                f"(a full run: at least {2 * count + -(-count // 50)} calls, {estimate}); {by_operation}")
+    peak = f"{result['peak_mib']:.2f}" if result.get("peak_mib") is not None else "-"
+    return (f"{count:>6} {name:>6} {result['seconds']:>8.2f} {sum(calls.values()):>7} {budget:>7} {peak:>9} "
+            f"{result['peak_rss_mib']:>9.1f} {result['peak_rss_mib'] - result['rss_before_mib']:>9.1f}  {by_operation}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--format", choices=["csv", "json", "html"], default="csv")
-    parser.add_argument("--skip-naive", action="store_true", help="only ours (the naive export of 10,000 nodes is slow)")
+    parser.add_argument("--skip-naive", action="store_true", help="only ours")
+    parser.add_argument("--naive-limit-seconds", type=float, default=900, help="stop a naive run still going after this long")
+    parser.add_argument("--child", choices=sorted(VARIANTS), help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--progress", help=argparse.SUPPRESS)
+    parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    print(f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M}Z  format={args.format}")
-    print(f"{'nodes':>6} {'export':>6} {'wall s':>8} {'calls':>7} {'budget':>7} {'peak MiB':>9}  calls by operation")
+    if args.child:
+        child(args)
+        return
+    print(f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M}Z  format={args.format}  cpus={os.cpu_count()}")
+    print("peak py: tracemalloc peak of Python allocations; peak RSS: the process's high-water mark; over base: peak RSS"
+          " minus the RSS after imports, just before the export")
+    print(f"{'nodes':>6} {'export':>6} {'wall s':>8} {'calls':>7} {'budget':>7} {'peak py':>9} {'peak RSS':>9} {'over base':>9}"
+          "  calls by operation (MiB)")
     for count in args.nodes:
         with start_sandbox() as sandbox:
             sandbox.seed_nodes(count, "AMAZON_LINUX_2", kind="hybrid")
             sandbox.set_agent(seconds_per_node=0.2)
             scan_all(sandbox)
+            print(f"{count:>6} warm-up: every compliance summary read once in {warm_up(sandbox):.1f} s "
+                  "(the sandbox evaluates each node's compliance on its first read)", flush=True)
             budget = 3 * -(-count // 50) + -(-count // 1000) + 10
-            for name, function in (("ours", ours), ("naive", naive))[:1 if args.skip_naive else 2]:
-                result = measure(sandbox, function, args.format)
-                calls = result["calls"]
-                print(f"{count:>6} {name:>6} {result['seconds']:>8.2f} {sum(calls.values()):>7} {budget:>7} {result['peak_mib']:>9.2f}  "
-                      + ", ".join(f"{operation} {number} ({result['server_seconds'][operation]:.1f} s in the sandbox)"
-                                  for operation, number in sorted(calls.items())), flush=True)
+            for name in ("ours", "naive")[:1 if args.skip_naive else 2]:
+                limit = args.naive_limit_seconds if name == "naive" else None
+                print(line(count, name, budget, measure(sandbox, name, args.format, limit)), flush=True)
             seconds, code = module_seconds(sandbox, args.format)
             print(f"{count:>6} module {seconds:>8.2f}  (ansible-playbook, process start-up included; exit {code})", flush=True)
 

@@ -119,7 +119,7 @@ def digest(algorithm, data):
     if algorithm == "SHA256":
         return hashlib.sha256(data).digest()
     if algorithm == "SHA1":
-        return hashlib.sha1(data).digest()  # noqa: S324 - S3's algorithm, not a security use
+        return hashlib.sha1(data, usedforsecurity=False).digest()  # S3's algorithm
     if algorithm == "CRC32":
         return binascii.crc32(data).to_bytes(4, "big")
     if algorithm == "CRC32C":
@@ -169,7 +169,7 @@ def checksum_error(headers, body, raw_body=None):
         expected = _decode(md5, 16)
         if expected is None:
             return InvalidDigest()
-        if hashlib.md5(body).digest() != expected:  # noqa: S324 - S3's Content-MD5, not a security use
+        if hashlib.md5(body, usedforsecurity=False).digest() != expected:  # S3's Content-MD5
             return BadDigest("The Content-MD5 you specified did not match what we received.")
     checksums = header_checksums(headers) + trailer_checksums(headers, raw_body)
     if len(checksums) > 1:

@@ -13,6 +13,10 @@ never reported.
 
 import datetime
 
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import EC2_INSTANCE_ID
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import HYBRID_NODE_ID
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_group_name
+
 PATCHING_DOCUMENTS = ("AWS-RunPatchBaseline", "AWS-RunPatchBaselineWithHooks")
 SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNSPECIFIED")
 COMPLIANT, NON_COMPLIANT, NEVER_REPORTED = "COMPLIANT", "NON_COMPLIANT", "NEVER_REPORTED"
@@ -28,6 +32,59 @@ PATCH_COUNTS = (
     ("FailedCount", "failed"),
     ("NotApplicableCount", "not_applicable"),
 )
+
+
+# EC2 tags: keys of 1-128 characters, values of at most 256.
+MAX_TAG_KEY_LENGTH, MAX_TAG_VALUE_LENGTH = 128, 256
+# DescribeInstanceInformation: at most 100 values a filter.
+MAX_FILTER_VALUES = 100
+
+
+def is_node_id(value):
+    """An EC2 instance id (i- and 8 or 17 hex digits) or a hybrid node id (mi- and 17)."""
+    return isinstance(value, str) and bool(EC2_INSTANCE_ID.match(value) or HYBRID_NODE_ID.match(value))
+
+
+def tag_filter_values(value):
+    """A tag filter's accepted values as a list of strings (one value, or a list of them)."""
+    values = value if isinstance(value, (list, tuple)) else [value]
+    return [str(item).lower() if isinstance(item, bool) else str(item) for item in values]
+
+
+def validate_selection(instance_ids=None, patch_groups=None, tags=None):
+    """Errors in a node selection (instance_ids, patch_groups, tags), each naming its parameter path."""
+    errors = []
+    for index, node_id in enumerate(instance_ids or []):
+        if not is_node_id(node_id):
+            errors.append(f"instance_ids[{index}] must be an i- or mi- node id, got {node_id!r}")
+    for index, group in enumerate(patch_groups or []):
+        errors.extend(error.replace("name ", f"patch_groups[{index}] ", 1) for error in validate_group_name(group))
+    for key, value in (tags or {}).items():
+        if not 1 <= len(key) <= MAX_TAG_KEY_LENGTH:
+            errors.append(f"tags key {key!r} must be 1 to {MAX_TAG_KEY_LENGTH} characters")
+        if isinstance(value, dict) or value is None or (isinstance(value, (list, tuple)) and not value):
+            errors.append(f"tags.{key} must be a value or a non-empty list of values")
+            continue
+        values = tag_filter_values(value)
+        if len(values) > MAX_FILTER_VALUES:
+            errors.append(f"tags.{key} takes at most {MAX_FILTER_VALUES} values, got {len(values)}")
+        for item in values:
+            if len(item) > MAX_TAG_VALUE_LENGTH:
+                errors.append(f"tags.{key} values must be at most {MAX_TAG_VALUE_LENGTH} characters")
+                break
+    return errors
+
+
+def selection_text(instance_ids=None, patch_groups=None, tags=None):
+    """The scope of a report of selected nodes, as a line of text ("all nodes" without a filter)."""
+    parts = []
+    if instance_ids:
+        parts.append(f"instance ids {', '.join(instance_ids)}" if len(instance_ids) <= 5 else f"{len(instance_ids)} instance ids")
+    if patch_groups:
+        parts.append(f"patch groups {', '.join(patch_groups)}")
+    if tags:
+        parts.append("tags " + ", ".join(f"{key}={'|'.join(tag_filter_values(value))}" for key, value in sorted(tags.items())))
+    return "; ".join(parts) if parts else "all nodes"
 
 
 def compact_summary(item):

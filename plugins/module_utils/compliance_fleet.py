@@ -5,21 +5,25 @@
 
 """Reading the fleet's patch compliance with as few calls as the API allows, one page at a time.
 
-For N nodes: ceil(N/1000) DescribeTags (EC2 Name tags), ceil(N/50) ListResourceComplianceSummaries,
-then page by page ceil(N/50) DescribeInstanceInformation, each page's ids in one
-DescribeInstancePatchStates. Only a small tuple per node (its name, its compliance counts) is kept
-while the rows stream out; no call is ever made per node.
+For N nodes: ceil(N/1000) DescribeTags (EC2 Name tags) and ceil(N/50) ListResourceComplianceSummaries,
+both fleet-wide and in no documented order, go page by page into an on-disk index
+(compliance_index); then page by page ceil(N/50) DescribeInstanceInformation, each page's ids in one
+DescribeInstancePatchStates and one index lookup. The process holds one page at a time; no call is
+ever made per node.
 """
+
+import contextlib
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import PATCHING_DOCUMENTS
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import association_operation
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import association_task
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import command_operation
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import compact_summary
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import is_patching_document
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import node_row
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import recent_operations
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import tag_filter_values
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import window_task
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_index import open_index
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import detail_row
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import PATCH_GROUP_TAG_KEYS
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import chunks
@@ -38,66 +42,97 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import recent_a
 
 # DescribeInstancePatchStates takes at most 50 ids; DescribeInstanceInformation's InstanceIds filter as many.
 IDS_PER_CALL = 50
+# DescribeInstanceInformation: at most 100 values a filter.
+VALUES_PER_FILTER = 100
+# A selection of at most this many instance ids reads its names and summaries id by id (one call
+# each, filtered on the id) rather than the whole region's.
+FEW_IDS = 5
 
 
 def _all_pages(read_page, **kwargs):
+    """Each page of a listing in turn; a page is let go before the next is read."""
     token = None
     while True:
         items, token = read_page(next_token=token, **kwargs)
         yield items
+        del items
         if not token:
             return
 
 
-def name_tags(ec2, instance_id=None):
-    """{EC2 instance id: Name tag}, in pages of 1,000 (hybrid nodes are named by SSM instead)."""
-    if instance_id is not None and not instance_id.startswith("i-"):
-        return {}
-    names = {}
-    for page in _all_pages(describe_name_tags_page, client=ec2, resource_id=instance_id):
-        names.update(page)
-    return names
+def index_names(ec2, index, instance_ids=None):
+    """EC2 instances' Name tags into the index, in pages of 1,000 (hybrid nodes are named by SSM instead)."""
+    if instance_ids is not None and len(instance_ids) <= FEW_IDS:
+        for node_id in instance_ids:
+            if node_id.startswith("i-"):
+                for page in _all_pages(describe_name_tags_page, client=ec2, resource_id=node_id):
+                    index.add_names(page)
+        return
+    for page in _all_pages(describe_name_tags_page, client=ec2):
+        index.add_names(page)
+        del page  # a page of 1,000 is let go before the next is read
 
 
-def compliance_summaries(ssm, instance_id=None):
-    """{node id: compact summary} of every node that has reported Patch compliance, in pages of 50."""
-    summaries = {}
-    for page in _all_pages(list_patch_compliance_summaries_page, client=ssm, resource_id=instance_id):
-        for item in page:
-            summaries[item["ResourceId"]] = compact_summary(item)
-    return summaries
+def index_summaries(ssm, index, instance_ids=None):
+    """The Patch compliance summary of every node that has reported, into the index, in pages of 50."""
+    if instance_ids is not None and len(instance_ids) <= FEW_IDS:
+        for node_id in instance_ids:
+            for page in _all_pages(list_patch_compliance_summaries_page, client=ssm, resource_id=node_id):
+                index.add_summaries(page)
+        return
+    for page in _all_pages(list_patch_compliance_summaries_page, client=ssm):
+        index.add_summaries(page)
+        del page
 
 
 def node_filter_sets(instance_ids=None, patch_groups=None, tags=None):
     """The DescribeInstanceInformation filter lists whose union is the selection (ANDed within a list)."""
-    base = [{"Key": f"tag:{key}", "Values": [value] if isinstance(value, str) else list(value)} for key, value in (tags or {}).items()]
-    id_sets = [[{"Key": "InstanceIds", "Values": batch}] for batch in chunks(list(instance_ids), IDS_PER_CALL)] if instance_ids else [[]]
-    group_sets = [[{"Key": f"tag:{key}", "Values": list(patch_groups)}] for key in PATCH_GROUP_TAG_KEYS] if patch_groups else [[]]
-    return [base + ids + groups for ids in id_sets for groups in group_sets]
+    base = [{"Key": f"tag:{key}", "Values": tag_filter_values(value)} for key, value in (tags or {}).items()]
+    ids = list(dict.fromkeys(instance_ids)) if instance_ids else None
+    id_sets = [[{"Key": "InstanceIds", "Values": batch}] for batch in chunks(ids, IDS_PER_CALL)] if ids else [[]]
+    groups = list(dict.fromkeys(patch_groups)) if patch_groups else None
+    group_sets = [[{"Key": f"tag:{key}", "Values": batch}] for key in PATCH_GROUP_TAG_KEYS
+                  for batch in chunks(groups, VALUES_PER_FILTER)] if groups else [[]]
+    return [base + id_set + group_set for id_set in id_sets for group_set in group_sets]
 
 
-def iter_node_pages(ssm, filter_sets):
-    """Pages of managed nodes for the union of the filter sets, each node once."""
-    seen = set() if len(filter_sets) > 1 else None
+def iter_node_pages(ssm, filter_sets, index):
+    """Pages of managed nodes for the union of the filter sets, each node once (the index remembers
+    which were listed when the sets may overlap: a node tagged both `Patch Group` and `PatchGroup`)."""
     for filters in filter_sets:
         for page in _all_pages(describe_instance_information_page, client=ssm, filters=filters):
-            if seen is not None:
-                page = [node for node in page if node["InstanceId"] not in seen]
-                seen.update(node["InstanceId"] for node in page)
+            if len(filter_sets) > 1:
+                fresh = set(index.first_seen(node["InstanceId"] for node in page))
+                page = [node for node in page if node["InstanceId"] in fresh]
             if page:
                 yield page
 
 
-def iter_rows(ssm, ec2, now, days, instance_ids=None, patch_groups=None, tags=None):
-    """Every selected node's row (compliance.node_row), streamed: ceil(N/50) x 3 + ceil(N/1000) calls."""
-    single = instance_ids[0] if instance_ids and len(instance_ids) == 1 else None
-    names = name_tags(ec2, single)
-    summaries = compliance_summaries(ssm, single)
-    for page in iter_node_pages(ssm, node_filter_sets(instance_ids, patch_groups, tags)):
-        states = dict((state["InstanceId"], state) for state in describe_instance_patch_states(ssm, [node["InstanceId"] for node in page]))
+def _rows(ssm, index, now, days, filter_sets):
+    for page in iter_node_pages(ssm, filter_sets, index):
+        ids = [node["InstanceId"] for node in page]
+        states = dict((state["InstanceId"], state) for state in describe_instance_patch_states(ssm, ids))
+        names, summaries = index.names(ids), index.summaries(ids)
         for info in page:
             node_id = info["InstanceId"]
             yield node_row(info, states.get(node_id), summaries.get(node_id), names.get(node_id), now, days)
+
+
+@contextlib.contextmanager
+def fleet_rows(ssm, ec2, now, days, instance_ids=None, patch_groups=None, tags=None, workdir=None):
+    """Every selected node's row (compliance.node_row), streamed: 3 x ceil(N/50) + ceil(N/1000) calls.
+
+    A context manager giving an iterator of rows; the index (a temporary file in `workdir`) is removed
+    when the block ends, however it ends.
+    """
+    ids = list(dict.fromkeys(instance_ids)) if instance_ids else None
+    index = open_index(workdir, small=ids is not None and len(ids) <= FEW_IDS)
+    try:
+        index_names(ec2, index, ids)
+        index_summaries(ssm, index, ids)
+        yield _rows(ssm, index, now, days, node_filter_sets(ids, patch_groups, tags))
+    finally:
+        index.close()
 
 
 def logs_url(ssm, row, items):
@@ -158,7 +193,9 @@ def dashboard_activity(ssm, limit):
         association_rows.append(row)
     operations = recent_operations(commands, association_rows, association_command_ids, limit)
 
-    tasks = [association_task(association) for association in associations if association.get("ScheduleExpression")]
+    # As the console's Recurring Patching Tasks: every association running a patching document, with
+    # its schedule or none (AWS-PatchNowAssociation shows with schedule "-"), and window tasks.
+    tasks = [association_task(association) for association in associations]
     for window in describe_maintenance_windows(ssm):
         for task in describe_maintenance_window_tasks(ssm, window["WindowId"]):
             if task.get("Type") == "RUN_COMMAND" and is_patching_document(task.get("TaskArn")):

@@ -5,15 +5,18 @@
 
 """Compliance reports written row by row: CSV (AWS's columns and order), JSON, and a self-contained HTML page.
 
-Nothing here calls AWS. A writer takes node rows (compliance.node_row) one at a time and writes them to
-a text file at once, so a report of any size needs the memory of one row; the dashboard, known only
-at the end, is written last (JSON) or put above the rows spooled to a temporary file (HTML).
+Nothing here calls AWS. A writer takes node rows (compliance.node_row) one at a time and writes each
+at once, so a report of any size needs the memory of one row. The dashboard, known only at the end,
+is written last (JSON); the HTML page shows it above the node table, so the table's rows go to a
+spool file as they come and are copied below the dashboard at the end, a buffer at a time.
 """
 
 import csv
+import hashlib
 import html
 import json
 import re
+import shutil
 import tempfile
 
 REPORT_NAME = re.compile(r"^[a-zA-Z._-]{1,50}$")
@@ -35,6 +38,24 @@ DETAIL_COLUMNS = (
 )
 SEVERITY_KEYS = ("critical", "high", "medium", "low", "informational", "unspecified")
 STATUS_LABELS = {"COMPLIANT": "Compliant", "NON_COMPLIANT": "Non compliant", "NEVER_REPORTED": "Never reported"}
+
+
+class DigestingWriter:
+    """A text stream that encodes to UTF-8, hashes (SHA-256) and counts what is written, and passes the
+    bytes on to a binary file, or to nothing: check mode measures the report without writing it."""
+
+    def __init__(self, binary=None):
+        self.binary = binary
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def write(self, text):
+        data = text.encode("utf-8")
+        self.sha256.update(data)
+        self.size += len(data)
+        if self.binary is not None:
+            self.binary.write(data)
+        return len(text)
 
 
 def validate_report_name(name):
@@ -89,7 +110,7 @@ def detail_cells(index, row, detail):
 class CsvReport:
     """AWS's layout: the summary table; for a single node, a blank line and the detail table."""
 
-    def __init__(self, stream, meta):
+    def __init__(self, stream, meta, workdir=None):
         self.writer = csv.writer(stream, lineterminator="\r\n")
         self.index = 0
         self.writer.writerow(SUMMARY_COLUMNS)
@@ -111,7 +132,7 @@ class CsvReport:
 class JsonReport:
     """{"report": {...}, "nodes": [...], "patches": [...] (single node), "dashboard": {...}}, one row a line."""
 
-    def __init__(self, stream, meta):
+    def __init__(self, stream, meta, workdir=None):
         self.stream = stream
         self.first = True
         self.has_details = False
@@ -122,7 +143,9 @@ class JsonReport:
         self.first = False
 
     def details(self, row, details):
-        self.stream.write('\n],\n"patches": [' + ",".join("\n" + json.dumps(detail, sort_keys=True) for detail in details))
+        self.stream.write('\n],\n"patches": [')
+        for index, detail in enumerate(details):
+            self.stream.write(("\n" if index == 0 else ",\n") + json.dumps(detail, sort_keys=True))
 
     def close(self, dashboard):
         self.stream.write('\n],\n"dashboard": ' + json.dumps(dashboard, sort_keys=True) + "}\n")
@@ -252,7 +275,7 @@ def dashboard_html(dashboard):
         + _panel("Recent Patch Operations", "Recent patching commands, run by an association, a maintenance window or Run Command",
                  _table("operations", ("Patch operation", "Execution mechanism", "Document name", "End time", "Status", "Targets"),
                         operations, "No patch operations"), "recent-operations")
-        + _panel("Recurring Patching Tasks", "Scheduled associations and maintenance window tasks that run a patching document",
+        + _panel("Recurring Patching Tasks", "Associations and maintenance windows that run a patching document",
                  _table("tasks", ("Patching task name", "Task type", "Document name", "Schedule"), tasks, "No recurring patching tasks"),
                  "recurring-tasks")
     )
@@ -281,12 +304,18 @@ DETAIL_HTML_KEYS = ("title", "patch_id", "state", "compliance_level", "severity"
 
 
 class HtmlReport:
-    """The page: title, the dashboard (known at the end), the per-node table spooled meanwhile."""
+    """The page: title, the dashboard (known at the end), the per-node table spooled meanwhile.
 
-    def __init__(self, stream, meta):
+    The node rows go to a temporary spool file in `workdir` as they come (memory: one row), and are
+    copied below the dashboard when the report closes.
+    """
+
+    SPOOL_BUFFER = 64 * 1024
+
+    def __init__(self, stream, meta, workdir=None):
         self.stream = stream
         self.meta = meta
-        self.spool = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        self.spool = tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="", dir=workdir)
         self.detail_html = ""
 
     def node(self, row):
@@ -315,8 +344,7 @@ class HtmlReport:
         write(f'<section class="panel" id="nodes"><header><h2>Managed nodes</h2><p class="desc">One row per managed node</p></header>'
               f'<div class="body"><table id="node-table"><thead><tr>{head}</tr></thead><tbody>\n')
         self.spool.seek(0)
-        for line in self.spool:
-            write(line)
+        shutil.copyfileobj(self.spool, self.stream, self.SPOOL_BUFFER)
         self.spool.close()
         write("</tbody></table></div></section>\n</body></html>\n")
 
@@ -324,5 +352,5 @@ class HtmlReport:
 WRITERS = {"csv": CsvReport, "json": JsonReport, "html": HtmlReport}
 
 
-def report_writer(fmt, stream, meta):
-    return WRITERS[fmt](stream, meta)
+def report_writer(fmt, stream, meta, workdir=None):
+    return WRITERS[fmt](stream, meta, workdir)

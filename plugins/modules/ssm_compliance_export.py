@@ -17,15 +17,25 @@ description:
   - O(format=html) writes a self-contained page modelled on the console's dashboard (donut widgets,
     state counts, recent operations, recurring tasks, one row per node); inline CSS and SVG only,
     it opens offline. O(format=json) writes the rows and the dashboard's counts as data.
-  - "Rows are streamed to a temporary file as they are read, so memory stays flat as the fleet grows.
-    Writes are atomic: the local file is renamed into place, S3 gets one PutObject with a SHA-256
-    checksum; a failure half-way leaves no partial report anywhere."
+  - "Rows are streamed: each page of 50 nodes is read, written and dropped, so memory stays flat as
+    the fleet grows. The two reads that cover the whole region in no useful order (the compliance
+    summaries and the EC2 Name tags) are kept in a temporary SQLite file in the module's temporary
+    directory, not in memory, and looked up a page at a time; the HTML page's node table is spooled
+    to a temporary file while the dashboard above it is counted."
+  - "Writes are atomic: the local file is written beside O(dest) and renamed into place, S3 gets one
+    PutObject with a SHA-256 checksum that S3 verifies; a failure half-way leaves no partial report
+    anywhere and publishes nothing."
   - "An all-node export of N nodes makes ceil(N/50) DescribeInstanceInformation, ceil(N/50)
     DescribeInstancePatchStates, ceil(N/50) ListResourceComplianceSummaries and ceil(N/1000) EC2
-    DescribeTags calls, plus PutObject and Publish. O(format=html) adds the dashboard's operations and
-    tasks, a few calls that do not grow with the fleet."
-  - Writing a report is a change. In check mode the report is built and measured but nothing is
-    written or published; the result says what would have been written.
+    DescribeTags calls, plus PutObject and Publish: at most 3 x ceil(N/50) + ceil(N/1000) + 10.
+    O(format=html) adds the dashboard's operations and tasks, calls that do not grow with the fleet
+    (two ListCommands, two ListAssociations, DescribeMaintenanceWindows, one DescribeAssociationExecutions
+    per patching association that has run, one DescribeMaintenanceWindowTasks per maintenance window,
+    and for each of the 10 newest association runs shown one DescribeAssociationExecutionTargets and
+    at most one ListCommands)."
+  - "Writing a report is a change (C(changed=true)). In check mode the report is built and measured
+    (nodes, bytes, SHA-256) but nothing is written, put or published: RV(report) says what would
+    have been written where, and C(changed) is predicted as true."
 author:
   - cloudpatch.ssm developers (@cloudpatch)
 options:
@@ -38,8 +48,25 @@ options:
   instance_id:
     description:
       - A single-node report of this managed node, with one detail row per non-compliant patch.
-      - Without it, the report covers every managed node.
+      - Without it, the report covers every managed node, or those O(instance_ids), O(patch_groups)
+        and O(tags) select.
+      - Mutually exclusive with O(instance_ids), O(patch_groups) and O(tags).
     type: str
+  instance_ids:
+    description:
+      - An all-node report of these managed nodes only (C(i-) or C(mi-) ids), one summary row each.
+    type: list
+    elements: str
+  patch_groups:
+    description:
+      - Only the nodes tagged into these patch groups (tag C(Patch Group) or C(PatchGroup)).
+      - With O(instance_ids), the nodes that are both among the ids and in one of the groups.
+    type: list
+    elements: str
+  tags:
+    description:
+      - Only the nodes that have all these tags; a value may be a list of accepted values.
+    type: dict
   format:
     description:
       - The report's format.
@@ -52,7 +79,7 @@ options:
     type: str
   s3_prefix:
     description:
-      - A key prefix for the object; a C(/) is added if missing.
+      - A key prefix for the object; a C(/) is added if missing, a leading C(/) is removed.
     type: str
   server_side_encryption:
     description:
@@ -75,7 +102,11 @@ options:
     type: path
   sns_topic_arn:
     description:
-      - Publish a notification to this SNS topic once the report is written.
+      - Publish a notification to this SNS topic once the report is written (after the S3 object and
+        the local file are in place; never for a failed export).
+      - "Subject: C(Patch compliance report <report_name> generated). Message: JSON with C(report)
+        (as RV(report), without C(sns_message_id)), C(compliance_summary), C(patch_states) and
+        C(reporting_age)."
     type: str
   reporting_days:
     description:
@@ -110,6 +141,15 @@ EXAMPLES = r"""
     report_name: app1-patches
     instance_id: i-0123456789abcdef0
     dest: /tmp/app1-patches.csv
+
+- name: The App patch group's production nodes only, as JSON
+  cloudpatch.ssm.ssm_compliance_export:
+    report_name: app-production
+    format: json
+    patch_groups: [App]
+    tags:
+      Environment: production
+    dest: /tmp/
 """
 
 RETURN = r"""
@@ -127,7 +167,7 @@ report:
       type: str
       sample: csv
     scope:
-      description: C(all nodes) or the node's id.
+      description: C(all nodes), the node's id for a single-node report, or the filters that selected the nodes.
       type: str
       sample: all nodes
     nodes:
@@ -162,6 +202,14 @@ report:
       description: The object's s3:// URL, when O(s3_bucket) is set.
       type: str
       sample: s3://ssm-command-logs-us-east-1-123456789012/ssm-workshop.csv
+    server_side_encryption:
+      description: The object's server-side encryption, when O(s3_bucket) is set.
+      type: str
+      sample: AES256
+    kms_key_id:
+      description: The KMS key asked for, when O(kms_key_id) is set.
+      type: str
+      sample: alias/reports
     s3_version_id:
       description: The object's version, in a versioned bucket.
       type: str
@@ -170,6 +218,10 @@ report:
       description: The local file, when O(dest) is set.
       type: str
       sample: /tmp/ssm-workshop.csv
+    sns_topic_arn:
+      description: The topic notified (in check mode, that would be), when O(sns_topic_arn) is set.
+      type: str
+      sample: arn:aws:sns:us-east-1:123456789012:patch-reports
     sns_message_id:
       description: The notification's message id, when O(sns_topic_arn) is set (not in check mode).
       type: str
@@ -186,7 +238,6 @@ dashboard:
 
 import base64
 import datetime
-import hashlib
 import json
 import os
 import re
@@ -195,23 +246,27 @@ import tempfile
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DashboardCounts
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import is_node_id
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import iso
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import selection_text
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import validate_selection
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import dashboard_activity
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import iter_rows
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import fleet_rows
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import node_details
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import CONTENT_TYPES
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import EXTENSIONS
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import DigestingWriter
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import report_writer
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import validate_report_name
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import publish_notification
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import put_report_object
 
-NODE_ID = re.compile(r"^(i-(\w{8}|\w{17})|mi-\w{17})$")
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 SNS_TOPIC_ARN = re.compile(r"^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]{1,256}(\.fifo)?$")
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-HASH_CHUNK = 1024 * 1024
+# Object keys: at most 1,024 bytes (UTF-8).
+MAX_KEY_BYTES = 1024
 # Activity (recent operations and recurring tasks) shown on the HTML page.
 OPERATIONS_ON_PAGE = 10
 
@@ -222,10 +277,13 @@ def validate(params):
     error = validate_report_name(params["report_name"])
     if error:
         errors.append(error)
-    if params["instance_id"] is not None and not NODE_ID.match(params["instance_id"]):
+    if params["instance_id"] is not None and not is_node_id(params["instance_id"]):
         errors.append(f"instance_id must be an i- or mi- node id, got {params['instance_id']!r}")
+    errors.extend(validate_selection(params.get("instance_ids"), params.get("patch_groups"), params.get("tags")))
     if params["s3_bucket"] is not None and not BUCKET_NAME.match(params["s3_bucket"]):
         errors.append(f"s3_bucket must be an S3 bucket name, got {params['s3_bucket']!r}")
+    if params["s3_bucket"] is not None and not errors and len(s3_key(params).encode("utf-8")) > MAX_KEY_BYTES:
+        errors.append(f"s3_prefix is too long: the object key would exceed {MAX_KEY_BYTES} bytes")
     if params["kms_key_id"] and params["server_side_encryption"] != "aws:kms":
         errors.append("kms_key_id needs server_side_encryption=aws:kms")
     if params["expected_bucket_owner"] is not None and not ACCOUNT_ID.match(params["expected_bucket_owner"]):
@@ -253,23 +311,29 @@ def dest_path(params):
 
 
 def s3_key(params):
-    prefix = params["s3_prefix"] or ""
+    prefix = (params["s3_prefix"] or "").lstrip("/")
     if prefix and not prefix.endswith("/"):
         prefix += "/"
-    return prefix.lstrip("/") + file_name(params)
+    return prefix + file_name(params)
 
 
-def build_report(ssm, ec2, params, stream, meta, now):
+def selection(params):
+    """The node filters of an all-node report (a single-node report has instance_id instead)."""
+    return {"instance_ids": params.get("instance_ids"), "patch_groups": params.get("patch_groups"), "tags": params.get("tags")}
+
+
+def build_report(ssm, ec2, params, stream, meta, now, workdir=None):
     """Stream the report into `stream`; returns (node rows, detail rows, dashboard)."""
-    writer = report_writer(params["format"], stream, meta)
+    writer = report_writer(params["format"], stream, meta, workdir)
     counts = DashboardCounts(params["reporting_days"])
-    instance_ids = [params["instance_id"]] if params["instance_id"] else None
+    chosen = {"instance_ids": [params["instance_id"]]} if params["instance_id"] else selection(params)
     nodes, last = 0, None
-    for row in iter_rows(ssm, ec2, now, params["reporting_days"], instance_ids=instance_ids):
-        writer.node(row)
-        counts.add(row)
-        nodes += 1
-        last = row
+    with fleet_rows(ssm, ec2, now, params["reporting_days"], workdir=workdir, **chosen) as rows:
+        for row in rows:
+            writer.node(row)
+            counts.add(row)
+            nodes += 1
+            last = row
     details = []
     if params["instance_id"]:
         if last is None:
@@ -282,22 +346,13 @@ def build_report(ssm, ec2, params, stream, meta, now):
     return nodes, len(details), dashboard
 
 
-def digest(path):
-    sha256, size = hashlib.sha256(), 0
-    with open(path, "rb") as stream:
-        for chunk in iter(lambda: stream.read(HASH_CHUNK), b""):
-            sha256.update(chunk)
-            size += len(chunk)
-    return size, sha256
-
-
 def put_to_s3(s3, params, path, sha256):
     kwargs = {
         "Bucket": params["s3_bucket"],
         "Key": s3_key(params),
         "ContentType": CONTENT_TYPES[params["format"]],
         "ServerSideEncryption": params["server_side_encryption"],
-        # S3 recomputes it and refuses the object if a byte differs: all of the report or nothing.
+        # S3 recomputes it and refuses the object (BadDigest) if a byte differs: all of the report or nothing.
         "ChecksumSHA256": base64.b64encode(sha256.digest()).decode(),
     }
     if params["kms_key_id"]:
@@ -309,6 +364,7 @@ def put_to_s3(s3, params, path, sha256):
 
 
 def notification(report, dashboard):
+    """The SNS notification: a subject naming the report, and a JSON message with where it is and its counts."""
     subject = f"Patch compliance report {report['name']} generated"
     message = {
         "report": report,
@@ -319,33 +375,56 @@ def notification(report, dashboard):
     return subject, json.dumps(message, sort_keys=True)
 
 
-def export(module, params):
-    now = datetime.datetime.now(datetime.timezone.utc)
+def describe(params, now):
+    """The report's description before it is built: name, format, scope, time and destinations."""
     report = {
         "name": params["report_name"],
         "format": params["format"],
-        "scope": params["instance_id"] or "all nodes",
+        "scope": params["instance_id"] or selection_text(**selection(params)),
         "generated_at": iso(now),
     }
+    if params["s3_bucket"]:
+        report.update(s3_bucket=params["s3_bucket"], s3_key=s3_key(params), s3_url=f"s3://{params['s3_bucket']}/{s3_key(params)}",
+                      server_side_encryption=params["server_side_encryption"])
+        if params["kms_key_id"]:
+            report["kms_key_id"] = params["kms_key_id"]
+    if params["dest"]:
+        report["dest"] = dest_path(params)
+    if params["sns_topic_arn"]:
+        report["sns_topic_arn"] = params["sns_topic_arn"]
+    return report
+
+
+def export(module, params):
+    """Build the report and write it where asked; in check mode build and measure it, write nothing.
+
+    Returns (changed, report, dashboard). Writing a report is a change, so check mode predicts
+    changed=True; the report then says what would have been written (size, SHA-256, destinations).
+    """
+    now = datetime.datetime.now(datetime.timezone.utc)
+    report = describe(params, now)
     meta = {"report_name": params["report_name"], "generated_at": report["generated_at"], "scope": report["scope"], "region": module.region}
+    # Scratch files (the index of the fleet-wide reads, the HTML spool) go to the module's own
+    # temporary directory, which Ansible removes whatever happens.
+    workdir = getattr(module, "tmpdir", None)
+    ssm, ec2 = module.client("ssm"), module.client("ec2")
+    if module.check_mode:
+        sink = DigestingWriter()
+        nodes, patches, dashboard = build_report(ssm, ec2, params, sink, meta, now, workdir)
+        report.update(_measured(params, nodes, patches, sink))
+        return True, report, dashboard
     # The temporary file sits beside dest so that the final rename is atomic (same file system).
-    directory = os.path.dirname(dest_path(params)) if params["dest"] else None
+    directory = os.path.dirname(report["dest"]) if params["dest"] else workdir
     handle, temporary = tempfile.mkstemp(prefix=f".{params['report_name']}.", suffix=".part", dir=directory)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            nodes, patches, dashboard = build_report(module.client("ssm"), module.client("ec2"), params, stream, meta, now)
-        size, sha256 = digest(temporary)
-        report.update(nodes=nodes, bytes=size, sha256=sha256.hexdigest())
-        if params["instance_id"]:
-            report["patches"] = patches
+        with os.fdopen(handle, "wb") as binary:
+            sink = DigestingWriter(binary)
+            nodes, patches, dashboard = build_report(ssm, ec2, params, sink, meta, now, workdir)
+            binary.flush()
+            os.fsync(binary.fileno())
+        report.update(_measured(params, nodes, patches, sink))
         if params["s3_bucket"]:
-            report.update(s3_bucket=params["s3_bucket"], s3_key=s3_key(params), s3_url=f"s3://{params['s3_bucket']}/{s3_key(params)}")
-        if params["dest"]:
-            report["dest"] = dest_path(params)
-        if module.check_mode:
-            return False, report, dashboard
-        if params["s3_bucket"]:
-            answer = put_to_s3(module.client("s3"), params, temporary, sha256)
+            answer = put_to_s3(module.client("s3"), params, temporary, sink.sha256)
             if answer.get("VersionId"):
                 report["s3_version_id"] = answer["VersionId"]
         if params["dest"]:
@@ -362,10 +441,20 @@ def export(module, params):
             os.unlink(temporary)
 
 
+def _measured(params, nodes, patches, sink):
+    measured = {"nodes": nodes, "bytes": sink.size, "sha256": sink.sha256.hexdigest()}
+    if params["instance_id"]:
+        measured["patches"] = patches
+    return measured
+
+
 def main():
     argument_spec = dict(
         report_name=dict(type="str", required=True),
         instance_id=dict(type="str"),
+        instance_ids=dict(type="list", elements="str"),
+        patch_groups=dict(type="list", elements="str"),
+        tags=dict(type="dict"),
         format=dict(type="str", choices=["csv", "json", "html"], default="csv"),
         s3_bucket=dict(type="str"),
         s3_prefix=dict(type="str"),
@@ -379,6 +468,7 @@ def main():
     module = AnsibleCloudpatchSSMModule(
         argument_spec=argument_spec,
         required_one_of=[("s3_bucket", "dest")],
+        mutually_exclusive=[("instance_id", "instance_ids"), ("instance_id", "patch_groups"), ("instance_id", "tags")],
         required_by={"s3_prefix": "s3_bucket", "kms_key_id": "s3_bucket", "expected_bucket_owner": "s3_bucket"},
         supports_check_mode=True,
     )

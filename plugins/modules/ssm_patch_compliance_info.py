@@ -15,13 +15,20 @@ description:
     patch states (managed nodes, nodes with missing patches, with failed patches, pending reboot),
     reporting age (reported within O(reporting_days) days, not within them, never reported), recent
     patch operations (commands and association executions that ran a patching document) and
-    recurring patching tasks (scheduled associations and maintenance window tasks that run a
-    patching document).
+    recurring patching tasks (associations and maintenance window tasks that run a patching
+    document, with their schedule; as on the console, an association without a schedule such as
+    C(AWS-PatchNowAssociation) is listed with a null schedule).
   - With O(instances=true), one row per managed node (id, name, IP address, platform, agent version,
     patch group, baseline, compliance status and severity, patch counts).
   - "For N nodes the counts cost ceil(N/50) DescribeInstanceInformation, ceil(N/50)
     DescribeInstancePatchStates (50 ids a call), ceil(N/50) ListResourceComplianceSummaries and
-    ceil(N/1000) EC2 DescribeTags calls; never a call per node."
+    ceil(N/1000) EC2 DescribeTags calls; never a call per node. With at most 5 O(instance_ids), the
+    summaries and Name tags are read for those ids only (one call each)."
+  - "The counts are streamed, page by page, with the memory of one page (see
+    M(cloudpatch.ssm.ssm_compliance_export)); the rows of O(instances=true) are returned, so they
+    are held."
+  - "The filters combine: a node is counted if it is among O(instance_ids) (when given), in one of
+    O(patch_groups) (when given) and has all O(tags)."
   - Read only; works in check mode.
 author:
   - cloudpatch.ssm developers (@cloudpatch)
@@ -38,7 +45,7 @@ options:
     elements: str
   tags:
     description:
-      - Only the nodes with all these tags (a value may be a list of accepted values).
+      - Only the nodes with all these tags (a value may be a list of up to 100 accepted values).
     type: dict
   instances:
     description:
@@ -107,7 +114,7 @@ dashboard:
                 "id": "8d1b5c6e-1f2a-4b3c-9d8e-7f6a5b4c3d2e", "start_time": "2026-11-30T02:31:00Z",
                 "end_time": "2026-11-30T02:31:02Z", "status": "Success", "targets": "InstanceIds: *"}]
     recurring_tasks:
-      description: Scheduled associations and maintenance window tasks that run a patching document.
+      description: Associations (scheduled or not, as the console lists them) and maintenance window tasks that run a patching document.
       type: list
       elements: dict
       sample: [{"name": "nightly-scan", "type": "Association", "document": "AWS-RunPatchBaseline",
@@ -186,8 +193,9 @@ import datetime
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DashboardCounts
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import validate_selection
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import dashboard_activity
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import iter_rows
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import fleet_rows
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
 
 
@@ -197,20 +205,21 @@ def validate(params):
         errors.append(f"reporting_days must be at least 1, got {params['reporting_days']}")
     if not 1 <= params["operations_limit"] <= 50:
         errors.append(f"operations_limit must be 1-50, got {params['operations_limit']}")
-    for index, node_id in enumerate(params["instance_ids"] or []):
-        if not (node_id.startswith("i-") or node_id.startswith("mi-")):
-            errors.append(f"instance_ids[{index}] must be an i- or mi- node id, got {node_id!r}")
+    errors.extend(validate_selection(params["instance_ids"], params["patch_groups"], params["tags"]))
     return errors
 
 
-def gather(ssm, ec2, params):
+def gather(ssm, ec2, params, workdir=None):
+    """(dashboard, rows): the counts are kept as counters; rows only when asked for with instances=true."""
     counts = DashboardCounts(params["reporting_days"])
     rows = []
     now = datetime.datetime.now(datetime.timezone.utc)
-    for row in iter_rows(ssm, ec2, now, params["reporting_days"], params["instance_ids"], params["patch_groups"], params["tags"]):
-        counts.add(row)
-        if params["instances"]:
-            rows.append(row)
+    with fleet_rows(ssm, ec2, now, params["reporting_days"], params["instance_ids"], params["patch_groups"], params["tags"],
+                    workdir=workdir) as fleet:
+        for row in fleet:
+            counts.add(row)
+            if params["instances"]:
+                rows.append(row)
     operations, tasks = dashboard_activity(ssm, params["operations_limit"])
     return counts.as_dict(operations, tasks), rows
 
@@ -229,7 +238,7 @@ def main():
     if errors:
         module.fail_json(msg="; ".join(errors))
     try:
-        dashboard, rows = gather(module.client("ssm"), module.client("ec2"), module.params)
+        dashboard, rows = gather(module.client("ssm"), module.client("ec2"), module.params, module.tmpdir)
     except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
     result = dict(changed=False, dashboard=dashboard)

@@ -2,6 +2,7 @@
 before the scan, after it and after the install; the CSV cell by cell; S3, encryption and SNS; an
 export that fails half-way; throttling; the call budget of a 1,000-node export."""
 
+import base64
 import csv
 import hashlib
 import io
@@ -121,7 +122,11 @@ def test_workshop_dashboard_and_csv_before_scan_after_scan_and_after_install(run
     obj = s3.get_object(Bucket=BUCKET, Key="ssm-workshop.csv", ChecksumMode="ENABLED")
     assert obj["ServerSideEncryption"] == "AES256"
     assert obj["ContentType"] == "text/csv"
-    scanned_csv = read_csv(obj["Body"].read().decode())
+    body = obj["Body"].read()
+    # The object carries the checksum the module sent, which S3 (and the sandbox) verified on the put.
+    assert obj["ChecksumSHA256"] == base64.b64encode(hashlib.sha256(body).digest()).decode()
+    assert hashlib.sha256(body).hexdigest() == results["export_scan"]["report"]["sha256"]
+    scanned_csv = read_csv(body.decode())
     assert scanned_csv[0] == SUMMARY_HEADER
     by_id = dict((row["instance_id"], row) for row in results["scanned"]["instances"])
     assert len(scanned_csv) == 5
@@ -144,6 +149,9 @@ def test_workshop_dashboard_and_csv_before_scan_after_scan_and_after_install(run
     message = json.loads(messages[0]["Body"])
     assert message["report"]["s3_url"] == f"s3://{BUCKET}/ssm-workshop.csv"
     assert message["report"]["nodes"] == 4
+    assert message["report"]["sha256"] == results["export_scan"]["report"]["sha256"]
+    assert message["report"]["name"] == "ssm-workshop" and message["report"]["format"] == "csv"
+    assert message["patch_states"]["managed_nodes"] == 4 and message["reporting_age"]["within_days"] == 4
     assert message["compliance_summary"] == {"compliant": 0, "critical_non_compliant": 2, "high_non_compliant": 0, "other_non_compliant": 2}
 
     # Single node: its summary row, a blank line, one row per non-compliant patch.
@@ -159,6 +167,12 @@ def test_workshop_dashboard_and_csv_before_scan_after_scan_and_after_install(run
                for row in details)
     assert len(details) == by_id[node_ids["App1"]]["patch_counts"]["missing"]
     assert sum(1 for row in details if row[7] == "CRITICAL") == int(app1[1][11])
+
+    # The Web patch group's report: its two nodes only.
+    web = json.loads((tmp_path / "web-only.json").read_text())
+    web_ids = sorted(node_ids[name] for name in ("Web1", "Web2"))
+    assert sorted(node["instance_id"] for node in web["nodes"]) == web_ids
+    assert web["report"]["scope"] == "patch groups Web"
 
     # After the install: compliant everywhere, the same rows as the API's.
     after = read_csv((tmp_path / "after-install.csv").read_text())
@@ -212,6 +226,15 @@ def test_1000_node_export_stays_within_the_call_budget(run_target, agent, tmp_pa
     assert len(operations) <= 3 * pages + math.ceil(fleet_size / 1000) + 10
     assert agent.mutating_calls() == []
 
+    # The HTML page adds the dashboard's activity, a few calls that do not grow with the fleet.
+    agent.clear_calls()
+    result = export(run_target, tmp_path, {"report_name": "fleet", "format": "html", "dest": str(tmp_path)}, name="html")
+    assert result["report"]["nodes"] == fleet_size
+    assert (tmp_path / "fleet.html").read_text().count("<tr data-node=") == fleet_size
+    operations = agent.operations()
+    assert operations.count("DescribeInstanceInformation") == pages
+    assert len(operations) <= 3 * pages + math.ceil(fleet_size / 1000) + 10
+
 
 def test_s3_object_with_kms_expected_owner_and_prefix(run_target, agent, tmp_path):
     node_ids = workshop(agent)
@@ -228,9 +251,27 @@ def test_s3_object_with_kms_expected_owner_and_prefix(run_target, agent, tmp_pat
     assert hashlib.sha256(body).hexdigest() == result["report"]["sha256"]
     document = json.loads(body)
     assert sorted(node["instance_id"] for node in document["nodes"]) == sorted(node_ids.values())
-    # One PutObject. (It carries ChecksumSHA256, see the unit tests: the sandbox's S3, moto's, neither
-    # keeps nor checks that checksum, so it cannot be read back here.)
+    # One PutObject, with the report's SHA-256, which the sandbox's S3 verified and kept, as S3 does.
     assert len(agent.calls(service="s3", operation="PutObject")) == 1
+    head = agent.client("s3").head_object(Bucket=BUCKET, Key="reports/ssm-workshop.json", ChecksumMode="ENABLED")
+    assert head["ChecksumSHA256"] == base64.b64encode(hashlib.sha256(body).digest()).decode()
+
+
+def test_a_bucket_of_another_owner_gets_nothing(run_target, agent, tmp_path):
+    """expected_bucket_owner: S3 refuses the put (403 AccessDenied); the local copy is not left either."""
+    workshop(agent)
+    topic_arn, queue_url = sns_to_sqs(agent)
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    result = export(run_target, tmp_path, {"report_name": "ssm-workshop", "s3_bucket": BUCKET, "dest": str(reports),
+                                           "expected_bucket_owner": "210987654321", "sns_topic_arn": topic_arn},
+                    expect_failure=True)
+    assert "put report object" in result["msg"] and "AccessDenied" in json.dumps(result)
+    assert agent.client("s3").list_objects_v2(Bucket=BUCKET).get("KeyCount", 0) == 0
+    assert list(reports.iterdir()) == []
+    # No notification for a report that was not written.
+    assert agent.client("sqs").receive_message(QueueUrl=queue_url, WaitTimeSeconds=0).get("Messages", []) == []
+    assert agent.calls(service="sns", operation="Publish") == []
 
 
 def test_a_failure_half_way_leaves_nothing_behind(run_target, agent, tmp_path, monkeypatch):

@@ -10,7 +10,9 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import i
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import node_row
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import recent_operations
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import reporting_age
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import selection_text
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import targets_text
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import validate_selection
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import node_filter_sets
 
 NOW = datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.timezone.utc)
@@ -103,3 +105,23 @@ def test_node_filter_sets_union_groups_and_id_batches():
     assert [len(filters[1]["Values"]) for filters in sets] == [50, 50, 10, 10]
     assert {filters[2]["Key"] for filters in sets} == {"tag:Patch Group", "tag:PatchGroup"}
     assert node_filter_sets() == [[]]
+
+
+def test_selection_errors_name_the_parameter_path():
+    errors = validate_selection(instance_ids=["i-0123456789abcdef0", "i-xyz", "mi-0123456789abcdef0"],
+                                patch_groups=["App", ""], tags={"Env": None, "": "x", "Tier": ["a" * 257]})
+    assert errors == [
+        "instance_ids[1] must be an i- or mi- node id, got 'i-xyz'",
+        "patch_groups[1] must be 1 to 256 characters, got 0",
+        "tags.Env must be a value or a non-empty list of values",
+        "tags key '' must be 1 to 128 characters",
+        "tags.Tier values must be at most 256 characters",
+    ]
+    assert validate_selection(["i-01234567"], ["Web servers: prod/1"], {"Env": "prod", "Tier": [1, 2], "On": True}) == []
+
+
+def test_selection_text():
+    assert selection_text() == "all nodes"
+    assert selection_text(instance_ids=["i-1", "i-2"]) == "instance ids i-1, i-2"
+    assert selection_text(instance_ids=[f"i-{n}" for n in range(6)], patch_groups=["App", "Web"], tags={"On": True}) == (
+        "6 instance ids; patch groups App, Web; tags On=true")

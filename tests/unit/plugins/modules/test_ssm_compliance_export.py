@@ -1,13 +1,16 @@
 """ssm_compliance_export's writing: atomic local files, one checked S3 put, nothing left on failure."""
 
-import hashlib
 import base64
+import datetime
+import hashlib
+import json
 
 import pytest
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import AnsibleSSMError
 from ansible_collections.cloudpatch.ssm.plugins.modules import ssm_compliance_export as module_under_test
 
+NOW = datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.timezone.utc)
 NODE = {"InstanceId": "i-00000000000000001", "PlatformName": "Amazon Linux", "PlatformVersion": "2", "ResourceType": "EC2Instance"}
 
 
@@ -18,6 +21,7 @@ class FakeClients:
         self.fail = fail_on_second_page
         self.puts = []
         self.patch_state_calls = 0
+        self.node_filters = []
 
     def describe_tags(self, **kwargs):
         return {"Tags": [{"ResourceId": NODE["InstanceId"], "Key": "Name", "Value": "App1"}]}
@@ -26,6 +30,7 @@ class FakeClients:
         return {"ResourceComplianceSummaryItems": []}
 
     def describe_instance_information(self, **kwargs):
+        self.node_filters.append(kwargs.get("Filters"))
         if kwargs.get("NextToken"):
             return {"InstanceInformationList": [dict(NODE, InstanceId="i-00000000000000002")]}
         return {"InstanceInformationList": [NODE], "NextToken": "page-2"}
@@ -63,7 +68,8 @@ class FakeModule:
 
 
 def params(**overrides):
-    base = {"report_name": "fleet", "instance_id": None, "format": "csv", "s3_bucket": None, "s3_prefix": None,
+    base = {"report_name": "fleet", "instance_id": None, "instance_ids": None, "patch_groups": None, "tags": None,
+            "format": "csv", "s3_bucket": None, "s3_prefix": None,
             "server_side_encryption": "AES256", "kms_key_id": None, "expected_bucket_owner": None, "dest": None,
             "sns_topic_arn": None, "reporting_days": 7}
     base.update(overrides)
@@ -78,12 +84,34 @@ def test_a_local_report_is_renamed_into_place(tmp_path):
     assert dashboard["reporting_age"]["never_reported"] == 2
 
 
-def test_check_mode_writes_nothing(tmp_path):
+def test_check_mode_writes_nothing_and_says_what_it_would_write(tmp_path, monkeypatch):
+    made = []
+    real_mkstemp = module_under_test.tempfile.mkstemp
+
+    def mkstemp(*args, **kwargs):
+        made.append(kwargs.get("dir"))
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(module_under_test.tempfile, "mkstemp", mkstemp)
     clients = FakeClients()
-    wanted = params(dest=str(tmp_path), s3_bucket="reports")
+    wanted = params(dest=str(tmp_path), s3_bucket="reports", sns_topic_arn="arn:aws:sns:us-east-1:123456789012:reports")
     changed, report, _dashboard = module_under_test.export(FakeModule(wanted, clients, check_mode=True), wanted)
-    assert not changed and report["s3_key"] == "fleet.csv" and report["bytes"] > 0
+    # Writing a report is a change: check mode predicts it, and says where and what.
+    assert changed
+    assert report["s3_url"] == "s3://reports/fleet.csv" and report["dest"] == str(tmp_path / "fleet.csv")
+    assert report["sns_topic_arn"] == wanted["sns_topic_arn"] and "sns_message_id" not in report
+    assert report["nodes"] == 2 and report["bytes"] > 0 and len(report["sha256"]) == 64
     assert list(tmp_path.iterdir()) == [] and clients.puts == []
+    # Not even a temporary file beside dest (only the scratch index, in the temporary directory).
+    assert str(tmp_path) not in made
+
+
+def test_check_mode_measures_the_report_it_would_write(tmp_path):
+    wanted = params(dest=str(tmp_path))
+    _changed, predicted, _dashboard = module_under_test.export(FakeModule(wanted, FakeClients(), check_mode=True), wanted)
+    _changed, written, _dashboard = module_under_test.export(FakeModule(wanted, FakeClients()), wanted)
+    # The same report, but for the time it was generated at (which is in the HTML/JSON, not the CSV).
+    assert (predicted["bytes"], predicted["sha256"]) == (written["bytes"], written["sha256"])
 
 
 def test_s3_put_carries_the_checksum_and_encryption(tmp_path):
@@ -107,7 +135,48 @@ def test_a_failure_half_way_leaves_no_partial_report(tmp_path):
     assert list(tmp_path.iterdir()) == [] and clients.puts == []
 
 
+@pytest.mark.parametrize("prefix, key", [(None, "fleet.csv"), ("", "fleet.csv"), ("daily", "daily/fleet.csv"),
+                                         ("daily/", "daily/fleet.csv"), ("/a/b", "a/b/fleet.csv")])
+def test_s3_keys(prefix, key):
+    assert module_under_test.s3_key(params(s3_bucket="reports", s3_prefix=prefix)) == key
+
+
+def test_the_notification_names_the_report_and_its_counts():
+    report = {"name": "ssm-workshop", "format": "csv", "nodes": 4, "s3_url": "s3://b/ssm-workshop.csv"}
+    dashboard = {"compliance_summary": {"compliant": 4}, "patch_states": {"managed_nodes": 4},
+                 "reporting_age": {"days": 7, "within_days": 4}, "recent_operations": [{"id": "x"}], "recurring_tasks": []}
+    subject, message = module_under_test.notification(report, dashboard)
+    assert subject == "Patch compliance report ssm-workshop generated" and len(subject) <= 100
+    assert json.loads(message) == {"report": report, "compliance_summary": {"compliant": 4}, "patch_states": {"managed_nodes": 4},
+                                   "reporting_age": {"days": 7, "within_days": 4}}
+
+
+def test_the_scope_says_which_nodes():
+    assert module_under_test.describe(params(), NOW)["scope"] == "all nodes"
+    assert module_under_test.describe(params(instance_id="i-0123456789abcdef0"), NOW)["scope"] == "i-0123456789abcdef0"
+    scope = module_under_test.describe(params(patch_groups=["App"], tags={"Env": ["prod", "test"]}), NOW)["scope"]
+    assert scope == "patch groups App; tags Env=prod|test"
+
+
+def test_filters_reach_the_node_listing(tmp_path):
+    clients = FakeClients()
+    wanted = params(dest=str(tmp_path), patch_groups=["App"], tags={"Env": "prod"})
+    module_under_test.export(FakeModule(wanted, clients), wanted)
+    assert clients.node_filters[0] == [{"Key": "tag:Env", "Values": ["prod"]}, {"Key": "tag:Patch Group", "Values": ["App"]}]
+    assert clients.node_filters[-1] == [{"Key": "tag:Env", "Values": ["prod"]}, {"Key": "tag:PatchGroup", "Values": ["App"]}]
+
+
 @pytest.mark.parametrize("overrides, message", [
+    ({"report_name": ""}, "report_name must be 1 to 50 characters"),
+    ({"report_name": "a" * 51}, "report_name must be 1 to 50 characters"),
+    ({"report_name": "report/2026"}, "report_name must be 1 to 50 characters"),
+    ({"report_name": "r\u00e9sum\u00e9"}, "report_name must be 1 to 50 characters"),
+    ({"instance_ids": ["i-0123456789abcdef0", "web1"]}, "instance_ids[1] must be an i- or mi- node id, got 'web1'"),
+    ({"patch_groups": ["App", "bad!group"]}, "patch_groups[1] may hold letters"),
+    ({"patch_groups": ["x" * 257]}, "patch_groups[0] must be 1 to 256 characters"),
+    ({"tags": {"Env": []}}, "tags.Env must be a value or a non-empty list of values"),
+    ({"tags": {"Env": ["v"] * 101}}, "tags.Env takes at most 100 values"),
+    ({"s3_bucket": "reports", "s3_prefix": "p" * 1020}, "s3_prefix is too long"),
     ({"report_name": "bad name"}, "report_name must be"),
     ({"instance_id": "web1"}, "instance_id must be"),
     ({"kms_key_id": "alias/x"}, "kms_key_id needs server_side_encryption=aws:kms"),
@@ -118,4 +187,13 @@ def test_a_failure_half_way_leaves_no_partial_report(tmp_path):
     ({"dest": "/nonexistent/dir/x.csv"}, "dest's directory /nonexistent/dir does not exist"),
 ])
 def test_validation_names_the_parameter(overrides, message):
-    assert any(message in error for error in module_under_test.validate(params(**overrides)))
+    errors = module_under_test.validate(params(**overrides))
+    assert any(message in error for error in errors), errors
+
+
+def test_valid_input_has_no_errors(tmp_path):
+    assert module_under_test.validate(params(
+        report_name="Fleet_report-final.v", dest=str(tmp_path), instance_ids=["i-0123456789abcdef0", "mi-0123456789abcdef0"],
+        patch_groups=["App", "Web servers: prod"], tags={"Env": ["prod", "test"], "Tier": 1}, s3_bucket="reports",
+        s3_prefix="daily", server_side_encryption="aws:kms", kms_key_id="alias/r", expected_bucket_owner="123456789012",
+        sns_topic_arn="arn:aws:sns:us-east-1:123456789012:reports")) == []

@@ -1,0 +1,398 @@
+"""Reading the fleet page by page: the call budget, the join of unordered fleet-wide reads, flat memory.
+
+FakeFleet answers the compliance reads for N nodes computed on the fly (it stores nothing per node),
+so that what grows with N in a measurement can only be the code under test. The compliance summaries
+come back in a scrambled order, as nothing in the API promises theirs.
+"""
+
+import datetime
+import gc
+import json
+import math
+import tracemalloc
+
+import pytest
+
+from ansible_collections.cloudpatch.ssm.plugins.module_utils import compliance_index
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import dashboard_activity
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import fleet_rows
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import node_filter_sets
+from ansible_collections.cloudpatch.ssm.plugins.modules import ssm_compliance_export
+
+NOW = datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.timezone.utc)
+SCANNED = datetime.datetime(2026, 11, 30, 2, 31, tzinfo=datetime.timezone.utc)
+LEVELS = ("Critical", "High", "Medium", "Low", "Informational", "Unspecified")
+
+
+def node_id(number):
+    # Even nodes are EC2 instances (named by their Name tag), odd ones hybrid nodes (named by SSM).
+    return f"i-{number:017x}" if number % 2 == 0 else f"mi-{number:017x}"
+
+
+def number_of(resource_id):
+    return int(resource_id.split("-", 1)[1], 16)
+
+
+def reported(number):
+    return number % 7 != 3
+
+
+def non_compliant(number):
+    return number % 3 == 0
+
+
+class FakeFleet:
+    """SSM and EC2 for `size` nodes, answering each page from the page's offset; counts every call."""
+
+    def __init__(self, size, unmanaged_named=0, tag_page=None):
+        self.size = size
+        self.tag_page = tag_page  # DescribeTags may answer fewer than MaxResults
+        self.unmanaged_named = unmanaged_named  # EC2 instances with a Name tag that are not managed nodes
+        self.calls = {}
+        # A step coprime with the fleet's size scrambles the summaries' order.
+        self.step = next(step for step in range(size // 2 + 1, size + 2) if math.gcd(step, max(size, 1)) == 1)
+
+    def _count(self, operation):
+        self.calls[operation] = self.calls.get(operation, 0) + 1
+
+    # EC2 -------------------------------------------------------------------------------------------
+    def describe_tags(self, Filters, MaxResults, NextToken=None):
+        self._count("DescribeTags")
+        wanted = next((f["Values"] for f in Filters if f["Name"] == "resource-id"), None)
+        if wanted is not None:
+            tags = [{"ResourceId": rid, "Key": "Name", "Value": f"node-{number_of(rid)}"} for rid in wanted
+                    if rid.startswith("i-") and number_of(rid) < self.size]
+            return {"Tags": tags}
+        named = (self.size + 1) // 2  # nodes 0, 2, 4...
+        everything = named + self.unmanaged_named
+        start = int(NextToken or 0)
+        MaxResults = min(MaxResults, self.tag_page or MaxResults)
+        tags = []
+        for position in range(start, min(start + MaxResults, everything)):
+            if position < named:
+                tags.append({"ResourceId": node_id(2 * position), "Key": "Name", "Value": f"node-{2 * position}"})
+            else:
+                tags.append({"ResourceId": f"i-{(10**9 + position):017x}", "Key": "Name", "Value": "not-managed"})
+        end = start + MaxResults
+        return {"Tags": tags, **({"NextToken": str(end)} if end < everything else {})}
+
+    # SSM -------------------------------------------------------------------------------------------
+    @staticmethod
+    def summary(number):
+        bad = non_compliant(number)
+        counts = dict((f"{level}Count", (number % 5 + 1 if level == "Critical" else number % 2) if bad else 0) for level in LEVELS)
+        return {"ResourceId": node_id(number), "ResourceType": "ManagedInstance", "Status": "NON_COMPLIANT" if bad else "COMPLIANT",
+                "OverallSeverity": "CRITICAL" if bad else "UNSPECIFIED", "ExecutionSummary": {"ExecutionTime": SCANNED},
+                "CompliantSummary": {}, "NonCompliantSummary": {"SeveritySummary": counts}}
+
+    def list_resource_compliance_summaries(self, Filters, MaxResults, NextToken=None):
+        self._count("ListResourceComplianceSummaries")
+        wanted = next((f["Values"] for f in Filters if f["Key"] == "ResourceId"), None)
+        if wanted is not None:
+            items = [self.summary(number_of(rid)) for rid in wanted if number_of(rid) < self.size and reported(number_of(rid))]
+            return {"ResourceComplianceSummaryItems": items}
+        position, items = int(NextToken or 0), []
+        while position < self.size and len(items) < MaxResults:
+            number = (position * self.step) % self.size
+            if reported(number):
+                items.append(self.summary(number))
+            position += 1
+        return {"ResourceComplianceSummaryItems": items, **({"NextToken": str(position)} if position < self.size else {})}
+
+    def _selected(self, number, filters):
+        for node_filter in filters:
+            key, values = node_filter["Key"], node_filter["Values"]
+            if key == "InstanceIds" and node_id(number) not in values:
+                return False
+            if key == "tag:Patch Group" and not ("App" in values and number % 4 == 0):
+                return False
+            if key == "tag:PatchGroup" and not ("App" in values and number % 8 == 0):  # both tags on some nodes
+                return False
+            if key == "tag:Env" and "prod" not in values:
+                return False
+        return True
+
+    def describe_instance_information(self, Filters, MaxResults, NextToken=None):
+        self._count("DescribeInstanceInformation")
+        ids = next((f["Values"] for f in Filters if f["Key"] == "InstanceIds"), None)
+        candidates = sorted(number_of(rid) for rid in ids if number_of(rid) < self.size) if ids else None
+        count = len(candidates) if candidates is not None else self.size
+        position, nodes = int(NextToken or 0), []
+        while position < count and len(nodes) < MaxResults:
+            number = candidates[position] if candidates is not None else position
+            if self._selected(number, Filters):
+                nodes.append({"InstanceId": node_id(number), "PingStatus": "Online", "PlatformType": "Linux",
+                              "PlatformName": "Amazon Linux", "PlatformVersion": "2", "AgentVersion": "3.3.1142.0",
+                              "IPAddress": f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}",
+                              "ResourceType": "EC2Instance" if number % 2 == 0 else "ManagedInstance",
+                              **({} if number % 2 == 0 else {"Name": f"hybrid-{number}"})})
+            position += 1
+        return {"InstanceInformationList": nodes, **({"NextToken": str(position)} if position < count else {})}
+
+    def get_paginator(self, name):
+        if name == "describe_instance_patch_states":
+            return PatchStatePages(self)
+        assert name in ("list_associations", "describe_maintenance_windows"), name
+        self._count(name)
+        return NoPages()
+
+    def list_commands(self, **kwargs):
+        self._count("ListCommands")
+        return {"Commands": []}
+
+    # S3 --------------------------------------------------------------------------------------------
+    def put_object(self, Body, **kwargs):
+        self._count("PutObject")
+        while Body.read(1 << 16):
+            pass
+        return {"ETag": '"x"'}
+
+
+class PatchStatePages:
+    """DescribeInstancePatchStates' paginator (one class for all calls: a class a call would be cyclic garbage)."""
+
+    def __init__(self, fleet):
+        self.fleet = fleet
+        self.states = []
+
+    def paginate(self, InstanceIds, PaginationConfig):
+        assert len(InstanceIds) <= 50
+        self.fleet._count("DescribeInstancePatchStates")
+        self.states = [{"InstanceId": rid, "PatchGroup": "App", "BaselineId": "pb-0123456789abcdef0", "Operation": "Scan",
+                        "MissingCount": 1 if non_compliant(number_of(rid)) else 0, "InstalledCount": 5,
+                        "OperationEndTime": SCANNED} for rid in InstanceIds if reported(number_of(rid))]
+        return self
+
+    def build_full_result(self):
+        return {"InstancePatchStates": self.states}
+
+
+class NoPages:
+    """A paginator over nothing (no associations, no maintenance windows)."""
+
+    def paginate(self, **kwargs):
+        return self
+
+    def build_full_result(self):
+        return {}
+
+
+def budget(size):
+    return 3 * math.ceil(size / 50) + math.ceil(size / 1000) + 10
+
+
+def expected_row(number):
+    row = {"instance_id": node_id(number), "name": f"node-{number}" if number % 2 == 0 else f"hybrid-{number}"}
+    if not reported(number):
+        return dict(row, status="NEVER_REPORTED", severity=None, non_compliant_counts=None, reporting_age="never")
+    summary = FakeFleet.summary(number)
+    counts = dict((level.lower(), summary["NonCompliantSummary"]["SeveritySummary"][f"{level}Count"]) for level in LEVELS)
+    return dict(row, status=summary["Status"], severity="CRITICAL" if non_compliant(number) else None,
+                non_compliant_counts=counts, reporting_age="within")
+
+
+def read(fleet, **selection):
+    with fleet_rows(fleet, fleet, NOW, 7, **selection) as rows:
+        return [dict((key, row[key]) for key in ("instance_id", "name", "status", "severity", "non_compliant_counts", "reporting_age"))
+                for row in rows]
+
+
+@pytest.mark.parametrize("size", [1, 49, 50, 51, 999, 1000, 1001, 2345])
+def test_every_node_joined_right_within_the_call_budget(size):
+    fleet = FakeFleet(size, unmanaged_named=size // 10)
+    rows = read(fleet)
+    assert rows == [expected_row(number) for number in range(size)]
+    pages = math.ceil(size / 50)
+    assert fleet.calls["DescribeInstanceInformation"] == pages
+    assert fleet.calls["DescribeInstancePatchStates"] == pages
+    assert fleet.calls["ListResourceComplianceSummaries"] == max(1, math.ceil(sum(map(reported, range(size))) / 50))
+    assert fleet.calls["DescribeTags"] == max(1, math.ceil((len(range(0, size, 2)) + size // 10) / 1000))
+    assert sum(fleet.calls.values()) <= budget(size)
+
+
+def test_the_all_node_export_stays_within_the_call_budget(tmp_path):
+    size = 2345
+    fleet = FakeFleet(size)
+    wanted = export_params(tmp_path, s3_bucket="reports")
+    changed, report, _dashboard = ssm_compliance_export.export(FleetModule(wanted, fleet), wanted)
+    assert changed and report["nodes"] == size
+    assert fleet.calls["PutObject"] == 1
+    assert sum(fleet.calls.values()) <= budget(size)
+
+
+def test_a_few_instance_ids_read_their_own_summaries_and_names():
+    fleet = FakeFleet(5000)
+    ids = [node_id(0), node_id(3), node_id(6), node_id(0)]
+    rows = read(fleet, instance_ids=ids)
+    assert rows == [expected_row(0), expected_row(3), expected_row(6)]
+    # One call an id (EC2 ids only for the names), not the whole region's 100 pages of summaries.
+    assert fleet.calls == {"DescribeTags": 2, "ListResourceComplianceSummaries": 3, "DescribeInstanceInformation": 1,
+                           "DescribeInstancePatchStates": 1}
+
+
+def test_patch_groups_list_a_node_tagged_both_ways_once():
+    fleet = FakeFleet(200)
+    rows = read(fleet, patch_groups=["App"])
+    # Nodes 0, 4, 8...: `Patch Group: App`; 0, 8, 16...: also `PatchGroup: App`.
+    assert [row["instance_id"] for row in rows] == [node_id(number) for number in range(0, 200, 4)]
+
+
+def test_filters_combine_ids_groups_and_tags():
+    sets = node_filter_sets(["i-1", "i-2", "i-1"], ["App", "Web"], {"Env": ["prod", "test"], "Tier": 1})
+    assert sets == [
+        [{"Key": "tag:Env", "Values": ["prod", "test"]}, {"Key": "tag:Tier", "Values": ["1"]},
+         {"Key": "InstanceIds", "Values": ["i-1", "i-2"]}, {"Key": f"tag:{key}", "Values": ["App", "Web"]}]
+        for key in ("Patch Group", "PatchGroup")
+    ]
+
+
+def test_the_index_is_removed_however_the_read_ends(tmp_path, monkeypatch):
+    fleet = FakeFleet(120)
+    with fleet_rows(fleet, fleet, NOW, 7, workdir=str(tmp_path)) as rows:
+        assert len(list(tmp_path.iterdir())) == 1
+        next(rows)
+    assert list(tmp_path.iterdir()) == []
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("patch states failed")
+
+    monkeypatch.setattr(FakeFleet, "get_paginator", lambda self, name: broken())
+    with pytest.raises(RuntimeError):
+        read_with_workdir(fleet, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def read_with_workdir(fleet, workdir):
+    with fleet_rows(fleet, fleet, NOW, 7, workdir=str(workdir)) as rows:
+        return list(rows)
+
+
+def test_without_sqlite_the_rows_are_the_same(monkeypatch):
+    expected = read(FakeFleet(321))
+    monkeypatch.setattr(compliance_index, "sqlite3", None)
+    assert read(FakeFleet(321)) == expected
+
+
+# Memory -------------------------------------------------------------------------------------------
+
+class FleetModule:
+    def __init__(self, params, fleet, check_mode=False, tmpdir=None):
+        self.params = params
+        self.check_mode = check_mode
+        self.region = "us-east-1"
+        self.fleet = fleet
+        self.tmpdir = tmpdir
+
+    def client(self, service):
+        return self.fleet
+
+
+def export_params(tmp_path, **overrides):
+    params = {"report_name": "fleet", "instance_id": None, "instance_ids": None, "patch_groups": None, "tags": None,
+              "format": "csv", "s3_bucket": None, "s3_prefix": None, "server_side_encryption": "AES256", "kms_key_id": None,
+              "expected_bucket_owner": None, "dest": str(tmp_path), "sns_topic_arn": None, "reporting_days": 7}
+    params.update(overrides)
+    return params
+
+
+def export_peak(tmp_path, size, fmt):
+    """Peak of Python allocations (tracemalloc) while exporting `size` nodes to a local file."""
+    wanted = export_params(tmp_path, format=fmt)
+    module = FleetModule(wanted, FakeFleet(size, tag_page=100), tmpdir=str(tmp_path / "scratch"))
+    tracemalloc.start()
+    try:
+        _changed, report, _dashboard = ssm_compliance_export.export(module, wanted)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert report["nodes"] == size
+    return peak
+
+
+@pytest.mark.skipif(compliance_index.sqlite3 is None, reason="the on-disk index needs sqlite3")
+@pytest.mark.parametrize("fmt", ["csv", "json", "html"])
+def test_export_memory_does_not_grow_with_the_fleet(tmp_path, fmt):
+    (tmp_path / "scratch").mkdir()
+    # Warm-up: imports and caches, and CPython's free lists (up to 2,000 freed tuples of each size
+    # are kept for reuse, which tracemalloc counts as allocated until a gc.collect() clears them).
+    gc.collect()
+    export_peak(tmp_path, 2500, fmt)
+    # From 200 nodes on, every page is full (here DescribeTags answers 100 Name tags a page).
+    small = export_peak(tmp_path, 1000, fmt)
+    large = export_peak(tmp_path, 4000, fmt)
+    # Keeping as little as 50 bytes a node would add 150 KB here.
+    assert large - small < 48 * 1024, (small, large)
+    assert list((tmp_path / "scratch").iterdir()) == []
+    document = (tmp_path / f"fleet.{fmt}").read_bytes().decode("utf-8")
+    if fmt == "json":
+        assert len(json.loads(document)["nodes"]) == 4000
+    elif fmt == "html":
+        assert document.count("<tr data-node=") == 4000
+    else:
+        assert document.count("\r\n") == 4001
+
+
+# The dashboard's activity ------------------------------------------------------------------------
+
+class Listing:
+    """A paginator whose full result is computed from the paginate() arguments."""
+
+    def __init__(self, answer):
+        self.answer = answer
+        self.result = None
+
+    def paginate(self, **kwargs):
+        self.result = self.answer(**kwargs)
+        return self
+
+    def build_full_result(self):
+        return self.result
+
+
+class ActivityFake:
+    """A patch-now association (no schedule) that ran once, a nightly one that never ran, a window task."""
+
+    def __init__(self):
+        patch_now = {"AssociationId": "a-now", "AssociationName": "AWS-PatchNowAssociation", "Name": "AWS-RunPatchBaseline",
+                     "Targets": [{"Key": "InstanceIds", "Values": ["*"]}], "LastExecutionDate": SCANNED}
+        nightly = {"AssociationId": "a-nightly", "AssociationName": "nightly-scan", "Name": "AWS-RunPatchBaseline",
+                   "ScheduleExpression": "cron(0 2 ? * * *)", "Targets": [{"Key": "tag:Patch Group", "Values": ["App"]}]}
+        self.associations = {"AWS-RunPatchBaseline": [patch_now, nightly], "AWS-RunPatchBaselineWithHooks": []}
+
+    def get_paginator(self, name):
+        return Listing({
+            "list_associations": lambda AssociationFilterList, **kwargs: {
+                "Associations": self.associations[AssociationFilterList[0]["value"]]},
+            "describe_maintenance_windows": lambda **kwargs: {
+                "WindowIdentities": [{"WindowId": "mw-1", "Name": "weekend", "Schedule": "cron(0 4 ? * SUN *)"}]},
+            "describe_maintenance_window_tasks": lambda **kwargs: {"Tasks": [
+                {"WindowTaskId": "t-1", "Name": "install", "Type": "RUN_COMMAND", "TaskArn": "AWS-RunPatchBaseline",
+                 "Targets": [{"Key": "WindowTargetIds", "Values": ["wt-1"]}]},
+                {"WindowTaskId": "t-2", "Name": "inventory", "Type": "RUN_COMMAND", "TaskArn": "AWS-GatherSoftwareInventory"}]},
+        }[name])
+
+    def list_commands(self, Filters=None, MaxResults=None, CommandId=None):
+        # Run Command no longer lists the command the association started (e.g. it aged out): asked by id.
+        if CommandId == "c-now":
+            return {"Commands": [{"CommandId": "c-now", "DocumentName": "AWS-RunPatchBaseline",
+                                  "Parameters": {"Operation": ["Scan"]}, "Status": "Success"}]}
+        return {"Commands": []}
+
+    def describe_association_executions(self, AssociationId, MaxResults):
+        assert AssociationId == "a-now"  # the association that never ran is not asked
+        return {"AssociationExecutions": [{"AssociationId": "a-now", "ExecutionId": "e-1", "Status": "Success",
+                                           "CreatedTime": SCANNED, "LastExecutionDate": SCANNED}]}
+
+    def describe_association_execution_targets(self, AssociationId, ExecutionId, MaxResults):
+        return {"AssociationExecutionTargets": [{"OutputSource": {"OutputSourceId": "c-now", "OutputSourceType": "RunCommand"}}]}
+
+
+def test_recurring_tasks_are_the_patching_associations_and_window_tasks_as_on_the_console():
+    operations, tasks = dashboard_activity(ActivityFake(), 10)
+    assert [(task["name"], task["type"], task["schedule"]) for task in tasks] == [
+        ("AWS-PatchNowAssociation", "Association", None),  # the console lists it, schedule "-"
+        ("nightly-scan", "Association", "cron(0 2 ? * * *)"),
+        ("install", "Maintenance window", "cron(0 4 ? * SUN *)"),
+    ]
+    assert [(row["operation"], row["mechanism"], row["id"], row["status"], row["targets"]) for row in operations] == [
+        ("Scan", "Association", "e-1", "Success", "InstanceIds: *")]
