@@ -1,5 +1,6 @@
-"""ssm_patch_compliance_info's recurring patching tasks: maintenance window tasks and scheduled
-associations (scheduled or not) that run a patching document, as the console's Recurring Patching Tasks widget lists them."""
+"""ssm_patch_compliance_info's recurring patching tasks: maintenance window tasks and associations
+(scheduled or not) that run a patching document, as the console's Recurring Patching Tasks widget
+lists them."""
 
 
 def test_recurring_tasks_are_patching_window_tasks_and_associations(run_target):
