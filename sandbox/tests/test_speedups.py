@@ -3,8 +3,9 @@
 import boto3
 from moto import mock_aws
 from moto.ec2.models import ec2_backends
+from moto.iam.models import IAMBackend
 
-from sandbox.speedups import ec2_resource_tags
+from sandbox.speedups import ec2_resource_tags, init_aws_policies
 from sandbox.testing import amazon_linux_2_ami
 
 
@@ -24,3 +25,16 @@ def test_ec2_resource_tags_match_moto_describe_tags():
     untagged = backend.get_instance(ids[2])
     backend.delete_tags([ids[2]], {"Role": None})
     assert ec2_resource_tags(untagged) == [] == backend.describe_tags(filters={"resource-id": [ids[2]]})
+
+
+def test_aws_managed_policies_are_moto_s_own_in_the_served_partition_only(monkeypatch):
+    monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    served = IAMBackend(region_name="aws", account_id="123456789012")
+    ours = init_aws_policies(served)
+    assert len(ours) == len(served.aws_managed_policies) > 1000
+    assert [(p.arn, p.default_version_id, p.versions[0].document) for p in ours] == [
+        (p.arn, p.default_version_id, p.versions[0].document) for p in served.aws_managed_policies]
+    assert "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" in {p.arn for p in ours}
+    assert init_aws_policies(IAMBackend(region_name="aws-cn", account_id="123456789012")) == []
+    monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "false")
+    assert init_aws_policies(served) == []
