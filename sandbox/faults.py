@@ -1,20 +1,23 @@
-"""Fault injection: throttling, 500s, 503s and latency per service and operation.
+"""Fault injection: throttling, 500s, 503s, access denied and latency per service and operation.
 
 Configuration (the body of `PUT /_sandbox/faults` and of `--faults`):
 
     {"seed": 42,
      "rules": [{"service": "ssm", "operation": "DescribeInstanceInformation",
-                "throttle_rate": 0.5, "error_500_rate": 0.0, "error_503_rate": 0.0, "latency_ms": 0}]}
+                "throttle_rate": 0.5, "error_500_rate": 0.0, "error_503_rate": 0.0,
+                "access_denied_rate": 0.0, "latency_ms": 0}]}
 
 `service` and `operation` default to "*" (any). The most specific rule wins: service+operation, then
 service+"*", then "*"+operation, then "*"+"*". Each request draws one number from a generator seeded
 with `seed`, so a sequential run is reproducible: below throttle_rate it is throttled, then the 500
-band, then the 503 band (rates must add up to at most 1). Latency is added to every matching request,
-injected error or not.
+band, the 503 band and the access-denied band (rates must add up to at most 1). Latency is added to
+every matching request, injected error or not.
 
 Injected errors look exactly like the service's own, so botocore parses them into the right
 ClientError code: JSON protocols (SSM) answer 400 `ThrottlingException` "Rate exceeded"; EC2 answers
-`RequestLimitExceeded`; other query services `Throttling`; S3 `SlowDown` (503).
+`RequestLimitExceeded`; other query services `Throttling`; S3 `SlowDown` (503). Access denied is the
+error no client retries (permissions taken away half-way through a run): 400 `AccessDeniedException`
+(JSON), 403 `UnauthorizedOperation` (EC2), 403 `AccessDenied` (S3 and query services).
 """
 
 import json
@@ -22,7 +25,7 @@ import random
 import threading
 import uuid
 
-RATE_FIELDS = ("throttle_rate", "error_500_rate", "error_503_rate")
+RATE_FIELDS = ("throttle_rate", "error_500_rate", "error_503_rate", "access_denied_rate")
 
 # Throttling code and HTTP status by service, for the services that do not use the JSON default.
 _THROTTLE = {
@@ -43,6 +46,8 @@ _SERVER_ERRORS = {
     ("s3", 503): "ServiceUnavailable",
 }
 _SERVER_MESSAGES = {500: "An internal error occurred.", 503: "The service is unavailable. Please try again later."}
+_ACCESS_DENIED = {"json": ("AccessDeniedException", 400), "ec2": ("UnauthorizedOperation", 403),
+                  "s3": ("AccessDenied", 403), "query": ("AccessDenied", 403)}
 
 
 class FaultConfigError(ValueError):
@@ -63,7 +68,7 @@ def normalize_rule(rule):
             raise FaultConfigError(f"{name} must be between 0 and 1")
         normalized[name] = value
     if sum(normalized[name] for name in RATE_FIELDS) > 1.0 + 1e-9:
-        raise FaultConfigError("throttle_rate + error_500_rate + error_503_rate must not exceed 1")
+        raise FaultConfigError("throttle_rate + error_500_rate + error_503_rate + access_denied_rate must not exceed 1")
     latency = float(rule.get("latency_ms", 0))
     if latency < 0:
         raise FaultConfigError("latency_ms must not be negative")
@@ -83,7 +88,7 @@ def normalize_config(config):
 
 
 def choose_fault(rule, draw):
-    """Which error (None, 'throttle', 500, 503) a draw in [0, 1) selects under a rule."""
+    """Which error (None, 'throttle', 500, 503, 'denied') a draw in [0, 1) selects under a rule."""
     if rule is None:
         return None
     threshold = rule["throttle_rate"]
@@ -95,6 +100,9 @@ def choose_fault(rule, draw):
     threshold += rule["error_503_rate"]
     if draw < threshold:
         return 503
+    threshold += rule["access_denied_rate"]
+    if draw < threshold:
+        return "denied"
     return None
 
 
@@ -114,6 +122,9 @@ def error_response(service, protocol, fault):
     if fault == "throttle":
         default = _JSON_THROTTLE if family == "json" else _QUERY_THROTTLE
         code, status, message = _THROTTLE.get(service, default)
+    elif fault == "denied":
+        code, status = _ACCESS_DENIED[family]
+        message = "User: arn:aws:iam::123456789012:user/sandbox is not authorized to perform this operation"
     else:
         status = fault
         code = _SERVER_ERRORS[(family, status)]

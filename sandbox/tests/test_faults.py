@@ -19,6 +19,8 @@ def test_choose_fault_bands():
     assert [choose_fault(rule, d) for d in (0.0, 0.19, 0.2, 0.49, 0.5, 0.59, 0.6, 0.99)] == [
         "throttle", "throttle", 500, 500, 503, 503, None, None]
     assert choose_fault(None, 0.0) is None
+    denied = normalize_config({"rules": [{"error_503_rate": 0.5, "access_denied_rate": 0.25}]})["rules"][0]
+    assert [choose_fault(denied, d) for d in (0.49, 0.5, 0.74, 0.75)] == [503, "denied", "denied", None]
 
 
 @pytest.mark.parametrize("config", [
@@ -110,6 +112,18 @@ def test_server_errors(clean_sandbox, rates, expected):
     assert _error(clean_sandbox.client("ssm").describe_instance_information) == expected
 
 
+@pytest.mark.parametrize("service, call, expected", [
+    ("ssm", lambda s: s.client("ssm").describe_instance_information(), ("AccessDeniedException", 400)),
+    ("ec2", lambda s: s.client("ec2").describe_vpcs(), ("UnauthorizedOperation", 403)),
+    ("s3", lambda s: s.client("s3").list_buckets(), ("AccessDenied", 403)),
+    ("sts", lambda s: s.client("sts").get_caller_identity(), ("AccessDenied", 403)),
+])
+def test_access_denied_in_each_protocol(clean_sandbox, service, call, expected):
+    clean_sandbox.set_fault(service, access_denied_rate=1.0)
+    assert _error(lambda: call(clean_sandbox)) == expected
+    assert clean_sandbox.calls(service=service)[-1]["injected"] is True
+
+
 def test_ec2_server_errors(clean_sandbox):
     clean_sandbox.set_fault("ec2", error_500_rate=1.0)
     assert _error(clean_sandbox.client("ec2").describe_vpcs) == ("InternalError", 500)
@@ -145,7 +159,8 @@ def test_half_rate_with_seed_is_reproducible(clean_sandbox):
 def test_faults_round_trip_and_clear(clean_sandbox):
     config = clean_sandbox.set_faults([{"service": "ssm", "throttle_rate": 0.25}], seed=3)
     assert config == {"seed": 3, "rules": [{"service": "ssm", "operation": "*", "throttle_rate": 0.25,
-                                            "error_500_rate": 0.0, "error_503_rate": 0.0, "latency_ms": 0.0}]}
+                                            "error_500_rate": 0.0, "error_503_rate": 0.0, "access_denied_rate": 0.0,
+                                            "latency_ms": 0.0}]}
     assert clean_sandbox.faults() == config
     clean_sandbox.clear_faults()
     assert clean_sandbox.faults() == {"seed": None, "rules": []}

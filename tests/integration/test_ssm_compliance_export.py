@@ -291,6 +291,32 @@ def test_a_failure_half_way_leaves_nothing_behind(run_target, agent, tmp_path, m
     assert list(reports.iterdir()) == []
 
 
+def test_a_read_failing_mid_export_leaves_nothing_behind(run_target, agent, tmp_path):
+    """120 nodes are three pages: the second page's patch states fail after the first page's rows
+    were written, so the temporary file exists when the export stops."""
+    agent.seed_nodes(120, "AMAZON_LINUX_2", kind="hybrid")
+    scan_everything(agent)
+    agent.client("s3").create_bucket(Bucket="reports-mid-export")
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    # Only this operation draws from the seeded generator: with seed 10 its first draw (0.57) passes
+    # and its second (0.43) falls in the access-denied band, an error no client retries (permissions
+    # taken away half-way through).
+    agent.set_fault("ssm", "DescribeInstancePatchStates", access_denied_rate=0.5, seed=10)
+    agent.clear_calls()
+    try:
+        result = export(run_target, tmp_path, {"report_name": "mid-export", "s3_bucket": "reports-mid-export",
+                                               "dest": str(reports / "mid-export.csv")}, expect_failure=True)
+    finally:
+        agent.clear_faults()
+    patch_state_calls = agent.calls(operation="DescribeInstancePatchStates")
+    assert [(call["status"], call["error_code"]) for call in patch_state_calls] == [(200, None), (400, "AccessDeniedException")]
+    assert "AccessDeniedException" in result["msg"] or "not authorized" in result["msg"]
+    assert list(reports.iterdir()) == []
+    assert agent.client("s3").list_objects_v2(Bucket="reports-mid-export").get("KeyCount", 0) == 0
+    assert agent.calls(service="s3", operation="PutObject") == []
+
+
 def test_converges_with_30_percent_throttling(run_target, agent, tmp_path):
     agent.seed_nodes(120, "AMAZON_LINUX_2", kind="hybrid")
     scan_everything(agent)
