@@ -16,7 +16,6 @@ Two kinds of statement:
 """
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 POLICY = REPO_ROOT / "docs" / "iam-policy.json"
 TEMPLATE = REPO_ROOT / "roles" / "prerequisites" / "files" / "ssm-workshop-resources.yml"
 HANDLER_PERMISSIONS = Path(__file__).resolve().parent / "cloudformation_handler_permissions.json"
-RECORDS = Path(os.environ.get("CLOUDPATCH_SANDBOX_OPERATIONS_DIR", REPO_ROOT / ".build" / "operations"))
+# Where the Makefile's integration and molecule targets have their sandboxes record (OPERATIONS there).
+RECORDS = REPO_ROOT / ".build" / "operations"
 RUNS = ("integration", "molecule")
 HARNESS_ACCESS_KEY = "test-harness"
 ON_BEHALF_CONDITION_KEYS = {"aws:CalledVia", "iam:PassedToService", "kms:ViaService"}
@@ -68,9 +68,12 @@ def statements():
     return policy["Statement"]
 
 
+def condition_keys(statement):
+    return {key for operator in statement.get("Condition", {}).values() for key in operator}
+
+
 def is_on_behalf(statement):
-    keys = {key for operator in statement.get("Condition", {}).values() for key in operator}
-    return bool(keys & ON_BEHALF_CONDITION_KEYS)
+    return bool(condition_keys(statement) & ON_BEHALF_CONDITION_KEYS)
 
 
 def actions_of(statement):
@@ -121,7 +124,7 @@ def test_direct_statements_grant_exactly_what_the_runs_called(used_actions):
 def test_other_on_behalf_statements_are_the_documented_ones():
     granted = {}
     for statement in statements():
-        keys = {key for operator in statement.get("Condition", {}).values() for key in operator}
+        keys = condition_keys(statement)
         if is_on_behalf(statement) and "aws:CalledVia" not in keys:
             for action in actions_of(statement):
                 granted[action] = sorted(keys & ON_BEHALF_CONDITION_KEYS)
@@ -137,7 +140,7 @@ def test_cloudformation_statement_is_what_the_template_needs():
     for resource_type in resource_types:
         for handler in ("create", "update", "delete"):
             needed.update(handlers[resource_type][handler])
-    [statement] = [s for s in statements() if "aws:CalledVia" in str(s.get("Condition"))]
+    [statement] = [s for s in statements() if "aws:CalledVia" in condition_keys(s)]
     assert statement["Condition"] == {"ForAnyValue:StringEquals": {"aws:CalledVia": ["cloudformation.amazonaws.com"]}}
     assert sorted(actions_of(statement)) == sorted(needed)
 
