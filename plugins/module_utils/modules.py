@@ -8,10 +8,15 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.common import CLOUDPATCH_SSM_COLLECTION_NAME
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.common import CLOUDPATCH_SSM_COLLECTION_VERSION
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import region_error
 
 
 class AnsibleCloudpatchSSMModule(AnsibleAWSModule):
-    """AnsibleAWSModule that names cloudpatch.ssm and its version in the botocore user agent."""
+    """AnsibleAWSModule that names cloudpatch.ssm and its version in the botocore user agent.
+
+    It also refuses a region botocore's endpoint data does not know before any module makes a call:
+    a typo such as us-est-1 would otherwise fail later with an endpoint error that names no option.
+    """
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -19,3 +24,6 @@ class AnsibleCloudpatchSSMModule(AnsibleAWSModule):
             collection_name=CLOUDPATCH_SSM_COLLECTION_NAME,
             collection_version=CLOUDPATCH_SSM_COLLECTION_VERSION,
         )
+        error = region_error("region", self.region)
+        if error:
+            self.fail_json(msg=error)

@@ -26,9 +26,36 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 SSM_RETRYABLE_ERROR_CODES = ["ThrottlingException", "InternalServerError"]
 
 ssm_retry = AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=30, catch_extra_error_codes=SSM_RETRYABLE_ERROR_CODES)
+# One page of a listing is retried longer than a single call: a listing of 200 pages throttled 80%
+# of the time would, with 11 attempts a page, fail on some page nine times in ten; with 51 it ends.
+page_retry = AWSRetry.jittered_backoff(retries=50, delay=1, max_delay=30, catch_extra_error_codes=SSM_RETRYABLE_ERROR_CODES)
 
 # The API's page maxima: asking for the largest page keeps the number of calls down.
 PATCH_BASELINES_PAGE_SIZE = 100
+
+
+@page_retry
+def _one_page(method, token_key, next_token, kwargs):
+    if next_token:
+        kwargs = dict(kwargs, **{token_key: next_token})
+    return method(**kwargs)
+
+
+def all_pages(method, result_key, token_key="NextToken", **kwargs):
+    """Every item of a listing, one call a page, each page retried on its own.
+
+    A botocore paginator retried as a whole (around build_full_result()) starts again at page 1
+    after a throttle on page 150 of 200, and under heavy throttling a long listing never ends; a
+    paginator cannot resume from a page that failed. So the pages are asked for one by one with
+    the API's own NextToken, and only the throttled page is asked for again.
+    """
+    items, next_token = [], None
+    while True:
+        result = _one_page(method, token_key, next_token, kwargs)
+        items.extend(result.get(result_key, []))
+        next_token = result.get(token_key)
+        if not next_token:
+            return items
 
 
 class AnsibleSSMError(AnsibleAWSError):
@@ -44,12 +71,9 @@ class SSMErrorHandler(AWSErrorHandler):
 
 
 @SSMErrorHandler.common_error_handler("describe patch baselines")
-@ssm_retry
 def describe_patch_baselines(client, filters=None):
     """Every baseline identity matching the filters (a list of {Key, Values}), all pages."""
-    paginator = client.get_paginator("describe_patch_baselines")
-    pages = paginator.paginate(Filters=filters or [], PaginationConfig={"PageSize": PATCH_BASELINES_PAGE_SIZE})
-    return pages.build_full_result().get("BaselineIdentities", [])
+    return all_pages(client.describe_patch_baselines, "BaselineIdentities", Filters=filters or [], MaxResults=PATCH_BASELINES_PAGE_SIZE)
 
 
 @SSMErrorHandler.list_error_handler("get patch baseline", None)
@@ -138,12 +162,9 @@ def remove_patch_baseline_tags(client, baseline_id, tag_keys):
 
 
 @SSMErrorHandler.common_error_handler("describe patch groups")
-@ssm_retry
 def describe_patch_groups(client, filters=None):
     """Every {PatchGroup, BaselineIdentity} mapping matching the filters, all pages."""
-    paginator = client.get_paginator("describe_patch_groups")
-    pages = paginator.paginate(Filters=filters or [], PaginationConfig={"PageSize": PATCH_BASELINES_PAGE_SIZE})
-    return pages.build_full_result().get("Mappings", [])
+    return all_pages(client.describe_patch_groups, "Mappings", Filters=filters or [], MaxResults=PATCH_BASELINES_PAGE_SIZE)
 
 
 @SSMErrorHandler.common_error_handler("describe patch group state")
@@ -155,12 +176,9 @@ def describe_patch_group_state(client, patch_group):
 
 
 @SSMErrorHandler.common_error_handler("describe managed nodes")
-@ssm_retry
 def describe_instance_information(client, filters=None):
     """Every managed node matching the filters, in pages of 50 (the API's largest)."""
-    paginator = client.get_paginator("describe_instance_information")
-    pages = paginator.paginate(Filters=filters or [], PaginationConfig={"PageSize": 50})
-    return pages.build_full_result().get("InstanceInformationList", [])
+    return all_pages(client.describe_instance_information, "InstanceInformationList", Filters=filters or [], MaxResults=50)
 
 
 @SSMErrorHandler.list_error_handler("list tags of managed node", {})
@@ -197,21 +215,15 @@ def get_command(client, command_id):
 
 
 @SSMErrorHandler.common_error_handler("list command invocations")
-@ssm_retry
 def list_command_invocations(client, command_id, details):
     """Every node's invocation of a command, in pages of 50 (the API's largest): ceil(N/50) calls."""
-    paginator = client.get_paginator("list_command_invocations")
-    pages = paginator.paginate(CommandId=command_id, Details=details, PaginationConfig={"PageSize": 50})
-    return pages.build_full_result().get("CommandInvocations", [])
+    return all_pages(client.list_command_invocations, "CommandInvocations", CommandId=command_id, Details=details, MaxResults=50)
 
 
 @SSMErrorHandler.common_error_handler("describe patch states")
-@ssm_retry
 def describe_instance_patch_states(client, instance_ids):
     """Patch states of at most 50 nodes (the API's limit), all pages."""
-    paginator = client.get_paginator("describe_instance_patch_states")
-    pages = paginator.paginate(InstanceIds=list(instance_ids), PaginationConfig={"PageSize": 50})
-    return pages.build_full_result().get("InstancePatchStates", [])
+    return all_pages(client.describe_instance_patch_states, "InstancePatchStates", InstanceIds=list(instance_ids), MaxResults=50)
 
 
 @SSMErrorHandler.list_error_handler("describe document", None)
@@ -230,19 +242,16 @@ def create_association(client, **kwargs):
 
 
 @SSMErrorHandler.common_error_handler("describe association executions")
-@ssm_retry
 def describe_association_executions(client, association_id):
-    paginator = client.get_paginator("describe_association_executions")
-    pages = paginator.paginate(AssociationId=association_id, PaginationConfig={"PageSize": 50})
-    return pages.build_full_result().get("AssociationExecutions", [])
+    return all_pages(client.describe_association_executions, "AssociationExecutions", AssociationId=association_id, MaxResults=50)
 
 
 @SSMErrorHandler.common_error_handler("describe association execution targets")
-@ssm_retry
 def describe_association_execution_targets(client, association_id, execution_id):
-    paginator = client.get_paginator("describe_association_execution_targets")
-    pages = paginator.paginate(AssociationId=association_id, ExecutionId=execution_id, PaginationConfig={"PageSize": 50})
-    return pages.build_full_result().get("AssociationExecutionTargets", [])
+    return all_pages(
+        client.describe_association_execution_targets, "AssociationExecutionTargets",
+        AssociationId=association_id, ExecutionId=execution_id, MaxResults=50,
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -263,7 +272,7 @@ def _page(result, key):
 
 
 @SSMErrorHandler.common_error_handler("describe managed nodes")
-@ssm_retry
+@page_retry
 def describe_instance_information_page(client, filters=None, next_token=None):
     """One page (up to 50) of managed nodes: (nodes, next token or None)."""
     kwargs = {"Filters": filters or [], "MaxResults": COMPLIANCE_PAGE_SIZE}
@@ -273,7 +282,7 @@ def describe_instance_information_page(client, filters=None, next_token=None):
 
 
 @SSMErrorHandler.common_error_handler("list resource compliance summaries")
-@ssm_retry
+@page_retry
 def list_patch_compliance_summaries_page(client, next_token=None, resource_id=None):
     """One page (up to 50) of nodes' Patch compliance summaries (of one node if given): (items, next token or None)."""
     filters = [{"Key": "ComplianceType", "Values": ["Patch"], "Type": "EQUAL"}]
@@ -286,20 +295,19 @@ def list_patch_compliance_summaries_page(client, next_token=None, resource_id=No
 
 
 @SSMErrorHandler.common_error_handler("list compliance items")
-@ssm_retry
 def list_non_compliant_patches(client, resource_id):
     """One node's NON_COMPLIANT Patch compliance items, all pages (ListComplianceItems takes one id a call)."""
-    paginator = client.get_paginator("list_compliance_items")
-    pages = paginator.paginate(
+    return all_pages(
+        client.list_compliance_items,
+        "ComplianceItems",
         ResourceIds=[resource_id],
         ResourceTypes=["ManagedInstance"],
         Filters=[
             {"Key": "ComplianceType", "Values": ["Patch"], "Type": "EQUAL"},
             {"Key": "Status", "Values": ["NON_COMPLIANT"], "Type": "EQUAL"},
         ],
-        PaginationConfig={"PageSize": COMPLIANCE_PAGE_SIZE},
+        MaxResults=COMPLIANCE_PAGE_SIZE,
     )
-    return pages.build_full_result().get("ComplianceItems", [])
 
 
 @SSMErrorHandler.common_error_handler("list commands")
@@ -311,12 +319,9 @@ def list_recent_commands(client, document_name, max_results):
 
 
 @SSMErrorHandler.common_error_handler("list associations")
-@ssm_retry
 def list_associations(client, document_name):
     """Every association that runs a document, all pages."""
-    paginator = client.get_paginator("list_associations")
-    pages = paginator.paginate(AssociationFilterList=[{"key": "Name", "value": document_name}], PaginationConfig={"PageSize": 50})
-    return pages.build_full_result().get("Associations", [])
+    return all_pages(client.list_associations, "Associations", AssociationFilterList=[{"key": "Name", "value": document_name}], MaxResults=50)
 
 
 @SSMErrorHandler.common_error_handler("describe association executions")
@@ -328,18 +333,13 @@ def recent_association_executions(client, association_id, max_results):
 
 
 @SSMErrorHandler.common_error_handler("describe maintenance windows")
-@ssm_retry
 def describe_maintenance_windows(client):
-    paginator = client.get_paginator("describe_maintenance_windows")
-    return paginator.paginate(PaginationConfig={"PageSize": 50}).build_full_result().get("WindowIdentities", [])
+    return all_pages(client.describe_maintenance_windows, "WindowIdentities", MaxResults=50)
 
 
 @SSMErrorHandler.common_error_handler("describe maintenance window tasks")
-@ssm_retry
 def describe_maintenance_window_tasks(client, window_id):
-    paginator = client.get_paginator("describe_maintenance_window_tasks")
-    pages = paginator.paginate(WindowId=window_id, PaginationConfig={"PageSize": 100})
-    return pages.build_full_result().get("Tasks", [])
+    return all_pages(client.describe_maintenance_window_tasks, "Tasks", WindowId=window_id, MaxResults=100)
 
 
 class AnsibleReportDestinationError(AnsibleAWSError):

@@ -129,12 +129,21 @@ class FakeFleet:
             position += 1
         return {"InstanceInformationList": nodes, **({"NextToken": str(position)} if position < count else {})}
 
-    def get_paginator(self, name):
-        if name == "describe_instance_patch_states":
-            return PatchStatePages(self)
-        assert name in ("list_associations", "describe_maintenance_windows"), name
-        self._count(name)
-        return NoPages()
+    def describe_instance_patch_states(self, InstanceIds, MaxResults, NextToken=None):
+        assert len(InstanceIds) <= 50 and NextToken is None
+        self._count("DescribeInstancePatchStates")
+        return {"InstancePatchStates": [
+            {"InstanceId": rid, "PatchGroup": "App", "BaselineId": "pb-0123456789abcdef0", "Operation": "Scan",
+             "MissingCount": 1 if non_compliant(number_of(rid)) else 0, "InstalledCount": 5,
+             "OperationEndTime": SCANNED} for rid in InstanceIds if reported(number_of(rid))]}
+
+    def list_associations(self, **kwargs):
+        self._count("ListAssociations")
+        return {}
+
+    def describe_maintenance_windows(self, **kwargs):
+        self._count("DescribeMaintenanceWindows")
+        return {}
 
     def list_commands(self, **kwargs):
         self._count("ListCommands")
@@ -146,35 +155,6 @@ class FakeFleet:
         while Body.read(1 << 16):
             pass
         return {"ETag": '"x"'}
-
-
-class PatchStatePages:
-    """DescribeInstancePatchStates' paginator (one class for all calls: a class a call would be cyclic garbage)."""
-
-    def __init__(self, fleet):
-        self.fleet = fleet
-        self.states = []
-
-    def paginate(self, InstanceIds, PaginationConfig):
-        assert len(InstanceIds) <= 50
-        self.fleet._count("DescribeInstancePatchStates")
-        self.states = [{"InstanceId": rid, "PatchGroup": "App", "BaselineId": "pb-0123456789abcdef0", "Operation": "Scan",
-                        "MissingCount": 1 if non_compliant(number_of(rid)) else 0, "InstalledCount": 5,
-                        "OperationEndTime": SCANNED} for rid in InstanceIds if reported(number_of(rid))]
-        return self
-
-    def build_full_result(self):
-        return {"InstancePatchStates": self.states}
-
-
-class NoPages:
-    """A paginator over nothing (no associations, no maintenance windows)."""
-
-    def paginate(self, **kwargs):
-        return self
-
-    def build_full_result(self):
-        return {}
 
 
 def budget(size):
@@ -256,7 +236,7 @@ def test_the_index_is_removed_however_the_read_ends(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("patch states failed")
 
-    monkeypatch.setattr(FakeFleet, "get_paginator", lambda self, name: broken())
+    monkeypatch.setattr(FakeFleet, "describe_instance_patch_states", broken)
     with pytest.raises(RuntimeError):
         read_with_workdir(fleet, tmp_path)
     assert list(tmp_path.iterdir()) == []
@@ -334,21 +314,6 @@ def test_export_memory_does_not_grow_with_the_fleet(tmp_path, fmt):
 
 # The dashboard's activity ------------------------------------------------------------------------
 
-class Listing:
-    """A paginator whose full result is computed from the paginate() arguments."""
-
-    def __init__(self, answer):
-        self.answer = answer
-        self.result = None
-
-    def paginate(self, **kwargs):
-        self.result = self.answer(**kwargs)
-        return self
-
-    def build_full_result(self):
-        return self.result
-
-
 class ActivityFake:
     """A patch-now association (no schedule) that ran once, a nightly one that never ran, a window task."""
 
@@ -359,17 +324,17 @@ class ActivityFake:
                    "ScheduleExpression": "cron(0 2 ? * * *)", "Targets": [{"Key": "tag:Patch Group", "Values": ["App"]}]}
         self.associations = {"AWS-RunPatchBaseline": [patch_now, nightly], "AWS-RunPatchBaselineWithHooks": []}
 
-    def get_paginator(self, name):
-        return Listing({
-            "list_associations": lambda AssociationFilterList, **kwargs: {
-                "Associations": self.associations[AssociationFilterList[0]["value"]]},
-            "describe_maintenance_windows": lambda **kwargs: {
-                "WindowIdentities": [{"WindowId": "mw-1", "Name": "weekend", "Schedule": "cron(0 4 ? * SUN *)"}]},
-            "describe_maintenance_window_tasks": lambda **kwargs: {"Tasks": [
-                {"WindowTaskId": "t-1", "Name": "install", "Type": "RUN_COMMAND", "TaskArn": "AWS-RunPatchBaseline",
-                 "Targets": [{"Key": "WindowTargetIds", "Values": ["wt-1"]}]},
-                {"WindowTaskId": "t-2", "Name": "inventory", "Type": "RUN_COMMAND", "TaskArn": "AWS-GatherSoftwareInventory"}]},
-        }[name])
+    def list_associations(self, AssociationFilterList, **kwargs):
+        return {"Associations": self.associations[AssociationFilterList[0]["value"]]}
+
+    def describe_maintenance_windows(self, **kwargs):
+        return {"WindowIdentities": [{"WindowId": "mw-1", "Name": "weekend", "Schedule": "cron(0 4 ? * SUN *)"}]}
+
+    def describe_maintenance_window_tasks(self, **kwargs):
+        return {"Tasks": [
+            {"WindowTaskId": "t-1", "Name": "install", "Type": "RUN_COMMAND", "TaskArn": "AWS-RunPatchBaseline",
+             "Targets": [{"Key": "WindowTargetIds", "Values": ["wt-1"]}]},
+            {"WindowTaskId": "t-2", "Name": "inventory", "Type": "RUN_COMMAND", "TaskArn": "AWS-GatherSoftwareInventory"}]}
 
     def list_commands(self, Filters=None, MaxResults=None, CommandId=None):
         # Run Command no longer lists the command the association started (e.g. it aged out): asked by id.

@@ -35,21 +35,11 @@ class FakeClients:
             return {"InstanceInformationList": [dict(NODE, InstanceId="i-00000000000000002")]}
         return {"InstanceInformationList": [NODE], "NextToken": "page-2"}
 
-    def get_paginator(self, name):
-        assert name == "describe_instance_patch_states"
-        fake = self
-
-        class Pages:
-            def paginate(self, **kwargs):
-                fake.patch_state_calls += 1
-                if fake.fail and fake.patch_state_calls == 2:
-                    raise AnsibleSSMError(message="describe patch states failed")
-                return self
-
-            def build_full_result(self):
-                return {"InstancePatchStates": []}
-
-        return Pages()
+    def describe_instance_patch_states(self, **kwargs):
+        self.patch_state_calls += 1
+        if self.fail and self.patch_state_calls == 2:
+            raise AnsibleSSMError(message="describe patch states failed")
+        return {"InstancePatchStates": []}
 
     def put_object(self, Body, **kwargs):
         self.puts.append((Body.read(), kwargs))
