@@ -286,17 +286,22 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import chunks
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import PENDING_STATUSES
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import TARGET_OPTIONS
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import allowed_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import command_targets
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_for
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import describe_targets
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_parameters
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import failure_reasons
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import install_change_reasons
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_filters
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_ids_of_arns
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_row
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import patch_now_rate_controls
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import poll_delays
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import summarize
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import validate_run
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import zero_target_commands
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import cancel_command
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import create_association
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_association_execution_targets
@@ -306,26 +311,60 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_instance_patch_states
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_command
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_command_invocations
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_group_node_arns
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import send_command
 
 HOOK_OPTIONS = {"pre_install": "pre_install_hook", "post_install": "post_install_hook", "on_exit": "on_exit_hook"}
 
 
 class RunError(Exception):
-    """The run cannot be sent, or it failed; `result` carries what is known."""
+    """The run cannot be sent, or it failed; `result` carries what is known (the ids once sent)."""
 
     def __init__(self, message, result=None):
         super().__init__(message)
         self.result = result or {}
 
 
-def targeted_nodes(client, params):
-    """{node id: the tag key spelling that puts it in a patch group (or None)} for the nodes the run targets."""
+def nodes_matching(client, params):
+    """{node id: the tag key spelling that puts it in a patch group (or None)} for the nodes the filters find."""
     nodes = {}
     for filters in node_filters(params):
         key = next((f["Key"][4:] for f in filters if params.get("patch_groups") and f["Key"].startswith("tag:")), None)
         for node in describe_instance_information(client, filters):
             nodes.setdefault(node["InstanceId"], key)
+    return nodes
+
+
+def targeted_nodes(client, groups_client, params, region):
+    """The nodes the run targets, or RunError when the targets match none (nothing is sent then)."""
+    if params.get("resource_group"):
+        return resource_group_nodes(client, groups_client, params["resource_group"], region)
+    nodes = nodes_matching(client, params)
+    if params.get("instance_ids"):
+        unknown = [node_id for node_id in params["instance_ids"] if node_id not in nodes]
+        if unknown:
+            # SendCommand refuses the whole request for one id that is not a managed node.
+            raise RunError(f"instance_ids: {', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not "
+                           f"a managed node in {region} (not registered, stopped or not reporting to SSM)")
+    if not nodes:
+        if params.get("all_instances"):
+            raise RunError(f"all_instances: there is no managed node in {region}")
+        hint = " (no node is tagged Patch Group or PatchGroup with these values)" if params.get("patch_groups") else ""
+        raise RunError(f"{describe_targets(params)} match no managed node in {region}{hint}")
+    return nodes
+
+
+def resource_group_nodes(client, groups_client, group, region):
+    """The managed nodes among a resource group's members (ListGroupResources, then the managed-node listing)."""
+    arns = list_group_node_arns(groups_client, group)
+    if arns is None:
+        raise RunError(f"resource_group {group} does not exist in {region}")
+    member_ids = node_ids_of_arns(arns)
+    if not member_ids:
+        raise RunError(f"resource_group {group} holds no EC2 instance or managed node in {region}")
+    nodes = nodes_matching(client, {"instance_ids": member_ids})
+    if not nodes:
+        raise RunError(f"resource_group {group} holds {len(member_ids)} instance(s) in {region} but no managed node")
     return nodes
 
 
@@ -339,9 +378,11 @@ def patch_states(client, node_ids):
 
 
 class PatchRun:
-    def __init__(self, client, params):
+    def __init__(self, client, groups_client, params, region):
         self.client = client
+        self.groups_client = groups_client
         self.params = params
+        self.region = region
         self.operation = params["operation"].capitalize()
         self.snapshot_id = params["snapshot_id"] or str(uuid.uuid4())
         self.hooks = dict((hook, params[option]) for hook, option in HOOK_OPTIONS.items())
@@ -354,20 +395,36 @@ class PatchRun:
             params["baseline_override"],
             self.hooks,
         )
+        # What was created so far: every failure after it reports these ids.
+        self.sent = {}
 
     def plan(self):
         for hook, name in self.hooks.items():
             if name and describe_document(self.client, name) is None:
-                raise RunError(f"{HOOK_OPTIONS[hook]}: no SSM document {name} in this region")
-        self.nodes = targeted_nodes(self.client, self.params)
-        if not self.nodes:
-            raise RunError("the targets match no managed node")
+                raise RunError(f"{HOOK_OPTIONS[hook]}: no SSM document {name} in {self.region}")
+        self.nodes = targeted_nodes(self.client, self.groups_client, self.params, self.region)
         defaults = patch_now_rate_controls(self.operation, len(self.nodes))
         self.max_concurrency = self.params["max_concurrency"] or defaults[0]
         self.max_errors = self.params["max_errors"] or defaults[1]
         keys_in_use = sorted(set(key for key in self.nodes.values() if key), reverse=True)
         self.targets = command_targets(self.params, keys_in_use)
+        if self.params["mechanism"] == "association" and len(self.targets) > 1:
+            raise RunError("mechanism=association runs one association: target at most 50 instance_ids, or use patch groups, tags or all_instances")
         return self.result(status="NotSent")
+
+    @property
+    def changed_once_sent(self):
+        """An install that was started changes nodes, whatever happens to the task afterwards."""
+        return self.operation == "Install"
+
+    def failure(self, message, status="Unknown"):
+        """A RunError for a run already sent: it carries the ids, so the run can be followed up."""
+        return RunError(message, self.result(status=status, changed=self.changed_once_sent, **self.sent))
+
+    def sent_summary(self):
+        if "association_id" in self.sent:
+            return f"association {self.sent['association_id']}"
+        return f"command(s) {', '.join(self.sent.get('command_ids', []))}"
 
     def result(self, **extra):
         result = {
@@ -412,16 +469,12 @@ class PatchRun:
                 "NotificationEvents": notification["events"],
                 "NotificationType": "Command",
             }
-        return {
-            "command_ids": [
-                send_command(self.client, DocumentName=self.document, Targets=targets, Parameters=self.parameters, **options)["CommandId"]
-                for targets in self.targets
-            ]
-        }
+        for targets in self.targets:
+            command = send_command(self.client, DocumentName=self.document, Targets=targets, Parameters=self.parameters, **options)
+            self.sent.setdefault("command_ids", []).append(command["CommandId"])
+        return dict(self.sent)
 
     def _create_association(self):
-        if len(self.targets) > 1:
-            raise RunError("mechanism=association runs one association: target at most 50 instance_ids, or use patch groups, tags or all_instances")
         options = dict(MaxConcurrency=self.max_concurrency, MaxErrors=self.max_errors)
         if self.params["output_s3_bucket"]:
             location = {"OutputS3BucketName": self.params["output_s3_bucket"]}
@@ -438,7 +491,8 @@ class PatchRun:
             AssociationName=f"PatchNow-{self.operation}-{self.snapshot_id[:8]}",
             **options
         )
-        return {"association_id": association["AssociationId"]}
+        self.sent["association_id"] = association["AssociationId"]
+        return dict(self.sent)
 
     def command_ids_of_association(self, association_id):
         """The commands of the association's first execution, once it has them."""
@@ -466,8 +520,15 @@ class PatchRun:
         while True:
             if command_ids is None:
                 command_ids = self.command_ids_of_association(ids["association_id"])
+                if command_ids == []:
+                    raise self.failure(f"association {ids['association_id']} ran on no managed node: AWS found none for "
+                                       f"{describe_targets(self.params)} in {self.region}", status="NoTargets")
             if command_ids is not None:
                 commands = dict((command_id, get_command(self.client, command_id)) for command_id in command_ids)
+                empty = zero_target_commands(commands)
+                if empty:
+                    raise self.failure(f"command(s) {', '.join(empty)} reported 0 targets: AWS found no managed node for "
+                                       f"{describe_targets(self.params)} in {self.region}", status="NoTargets")
                 running = [command_id for command_id, command in commands.items() if not command or command["Status"] in PENDING_STATUSES]
                 if not running:
                     return commands
@@ -476,7 +537,8 @@ class PatchRun:
                         cancel_command(self.client, command_id)
                     cancelled = True
             if time.monotonic() >= deadline:
-                raise RunError(f"the run did not end within wait_timeout ({wait_timeout} s); it goes on in AWS", self.result(status="InProgress", **ids))
+                raise self.failure(f"the run did not end within wait_timeout ({wait_timeout} s); {self.sent_summary()} "
+                                   "goes on in AWS", status="InProgress")
             time.sleep(min(next(delays), max(0.0, deadline - time.monotonic())))
 
     def collect(self, commands, states_before):
@@ -539,39 +601,49 @@ def main():
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=3600),
     )
-    target_options = ("instance_ids", "patch_groups", "tags", "resource_group", "all_instances")
     module = AnsibleCloudpatchSSMModule(
         argument_spec=argument_spec,
-        mutually_exclusive=[target_options],
-        required_one_of=[target_options],
+        mutually_exclusive=[TARGET_OPTIONS],
+        required_one_of=[TARGET_OPTIONS],
+        required_by={"output_s3_prefix": "output_s3_bucket", "output_s3_region": "output_s3_bucket"},
         supports_check_mode=True,
     )
     params = module.params
     errors = validate_run(params)
     if params["mechanism"] == "association":
         command_only = ("cloudwatch_log_group", "notification", "comment", "timeout_seconds")
-        errors += [f"{option} applies to mechanism=command only" for option in command_only if params[option]]
-    if params["execution_timeout"] is not None and (params["execution_timeout"] < 1 or not params["wait"]):
-        errors.append("execution_timeout must be a positive number of seconds, and needs wait=true")
+        errors += [f"{option} applies to mechanism=command only" for option in command_only if params[option] is not None]
     if errors:
         module.fail_json(msg="; ".join(errors))
 
     client = module.client("ssm")
-    run = PatchRun(client, params)
+    groups_client = module.client("resource-groups") if params["resource_group"] else None
+    run = PatchRun(client, groups_client, params, module.region)
     try:
         planned = run.plan()
         if module.check_mode:
-            module.exit_json(changed=params["operation"] == "install", **planned)
+            if run.operation == "Install":
+                would_change = install_change_reasons(run.nodes, patch_states(client, run.nodes), params["reboot_option"])
+            else:
+                would_change = {}
+            module.exit_json(changed=bool(would_change), would_change=would_change, **planned)
         states_before = patch_states(client, run.nodes) if run.operation == "Install" else {}
         ids = run.send()
         if not params["wait"]:
-            module.exit_json(changed=params["operation"] == "install", **run.result(status="InProgress", **ids))
+            module.exit_json(changed=run.changed_once_sent, **run.result(status="InProgress", **ids))
         commands = run.wait(ids, params["wait_timeout"], params["execution_timeout"])
         rows = run.collect(commands, states_before)
     except RunError as e:
         module.fail_json(msg=str(e), **e.result)
     except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
+        if not run.sent:
+            module.fail_json_aws_error(e)
+        # The run is going on in AWS: say so, with its ids, so it can be followed up.
+        message = f"{e.message} after {run.sent_summary()} started in {module.region}; the run goes on in AWS"
+        result = run.result(status="Unknown", changed=run.changed_once_sent, **run.sent)
+        if e.exception:
+            module.fail_json_aws(e.exception, msg=message, **result)
+        module.fail_json(msg=message, **result)
 
     summary = summarize(rows, len(run.nodes))
     status = overall_status(commands)
@@ -583,7 +655,7 @@ def main():
     too_many_failures = len(failures) > allowed_errors(run.max_errors, len(rows))
     if too_many_failures or status not in ("Success", "Incomplete"):
         reason = f"{len(failures)} of {len(rows)} nodes did not succeed (max_errors {run.max_errors})" if failures else f"the run ended {status}"
-        module.fail_json(msg=f"Patch {run.operation} failed: {reason}", changed=changed, **result)
+        module.fail_json(msg=f"Patch {run.operation} failed: {reason}", changed=run.changed_once_sent, **result)
     module.exit_json(changed=changed, **result)
 
 
