@@ -344,8 +344,8 @@ def targeted_nodes(client, groups_client, params, region):
         unknown = [node_id for node_id in params["instance_ids"] if node_id not in nodes]
         if unknown:
             # SendCommand refuses the whole request for one id that is not a managed node.
-            raise RunError(f"instance_ids: {', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not "
-                           f"a managed node in {region} (not registered, stopped or not reporting to SSM)")
+            what = "is not a managed node" if len(unknown) == 1 else "are not managed nodes"
+            raise RunError(f"instance_ids: {', '.join(unknown)} {what} in {region} (not registered, stopped or not reporting to SSM)")
     if not nodes:
         if params.get("all_instances"):
             raise RunError(f"all_instances: there is no managed node in {region}")

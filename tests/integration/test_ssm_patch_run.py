@@ -97,13 +97,6 @@ def test_check_mode_sends_nothing(run_target, agent):
     assert agent.mutating_calls() == []
 
 
-def test_bad_inputs_send_nothing(run_target, agent):
-    node_ids = workshop(agent)
-    agent.clear_calls()
-    run_scenario(run_target, "bad_input", {"node_ids": node_ids})
-    assert agent.mutating_calls() == []
-
-
 def test_polling_1000_nodes_costs_one_call_a_poll_and_reads_results_in_pages_of_50(run_target, agent):
     fleet_size = 1000
     agent.seed_nodes(fleet_size, "AMAZON_LINUX_2", kind="hybrid")
