@@ -19,10 +19,23 @@ description:
   - Returns a summary and one row per node (status, reason, output URL, patch counts after the run).
   - The task fails when more nodes failed than O(max_errors) allows, or the run failed, with each
     node's reason in the result.
+  - Never more than asked. An empty or blank target (V([]), V(""), V({}), a blank element, a tag
+    without a value) is an error naming the option; O(all_instances=true) is the only way to target
+    every node, and nothing defaults to it.
+  - A target that matches no managed node (a tag or patch group nobody carries, ids that are not
+    managed nodes, a resource group that does not exist, is empty or holds no managed node) fails
+    before anything is sent, naming the region. If AWS then resolves a command's targets to none
+    (a node stopped in between), the task fails as soon as the command says so (C(TargetCount) 0 once
+    it is no longer Pending), with the command id.
+  - Once a command or association was created, every failure (a denied read, a lost endpoint,
+    O(wait_timeout), O(execution_timeout), too many failed nodes) still returns RV(command_ids) or
+    RV(association_id), and C(changed=true) for an install, so a running install can be followed up.
   - O(operation=scan) never reports a change. O(operation=install) reports one only if a node
-    installed a patch or rebooted.
+    installed a patch or rebooted (or, failing after the send, because an install was started).
   - Check mode sends nothing and returns the targeted nodes and the exact document and parameters
-    that would be sent.
+    that would be sent. For an install it predicts the change from the nodes' patch states (their
+    last scan or install, read 50 nodes a call) and says why each node would change in
+    RV(would_change); a scan never changes anything.
 author:
   - cloudpatch.ssm developers (@cloudpatch)
 options:
@@ -41,26 +54,34 @@ options:
     default: RebootIfNeeded
   instance_ids:
     description:
-      - Target these managed nodes (C(i-) or C(mi-) ids).
+      - Target these managed nodes (C(i-) or C(mi-) ids), each a managed node of the region (else the
+        task fails before sending, as SendCommand would refuse the request), none twice.
       - One of O(instance_ids), O(patch_groups), O(tags), O(resource_group) and O(all_instances) is required.
+      - An empty list or a blank id is an error, never every node.
     type: list
     elements: str
   patch_groups:
     description:
       - Target the nodes of these patch groups (tagged C(Patch Group) or C(PatchGroup)).
+      - An empty list or a blank name is an error; groups no node is in fail before sending.
     type: list
     elements: str
   tags:
     description:
       - Target the nodes carrying all these tags (key to a value or a list of values); at most 5 keys.
+      - An empty dict, a blank key or value, or an empty list of values is an error.
     type: dict
   resource_group:
     description:
-      - Target the nodes of this resource group.
+      - Target the nodes of this resource group (its name, as Run Command's C(resource-groups:Name) takes it).
+      - The module lists the group's EC2 instances and hybrid nodes (Resource Groups' ListGroupResources)
+        and keeps the managed nodes among them; a group that does not exist, is empty or holds no
+        managed node fails before sending.
     type: str
   all_instances:
     description:
       - Target every managed node of the region (the console's B(Patch all instances)).
+      - The only way to target every node; V(false) is an error (choose other targets instead).
     type: bool
   mechanism:
     description:
@@ -72,6 +93,7 @@ options:
   pre_install_hook:
     description:
       - SSM document (name or ARN) to run before installing; switches to C(AWS-RunPatchBaselineWithHooks).
+      - It must exist in the region (checked before sending).
     type: str
   post_install_hook:
     description:
@@ -83,42 +105,47 @@ options:
     type: str
   snapshot_id:
     description:
-      - The GUID of the baseline snapshot every node evaluates. By default one new GUID shared by
-        every node of the run.
+      - The GUID of the baseline snapshot every node evaluates (the whole value, as
+        C(8d1b5c6e-1f2a-4b3c-9d8e-7f6a5b4c3d2e)). By default one new GUID shared by every node of the run.
     type: str
   install_override_list:
     description:
-      - An https or s3 URL of the list of patches to install instead of the baseline's approved ones.
+      - An C(https://) or C(s3://bucket/key) URL (no whitespace) of the list of patches to install
+        instead of the baseline's approved ones.
     type: str
   baseline_override:
     description:
-      - An https or s3 URL of a JSON list of baselines to use instead of the registered ones.
+      - An C(https://) or C(s3://bucket/key) URL (no whitespace) of a JSON list of baselines to use
+        instead of the registered ones.
     type: str
   output_s3_bucket:
     description:
-      - Bucket for the nodes' command output.
+      - Bucket for the nodes' command output, named as S3's bucket naming rules require.
     type: str
   output_s3_prefix:
     description:
-      - Key prefix of the output in O(output_s3_bucket).
+      - Key prefix of the output in O(output_s3_bucket) (at most 500 characters); needs O(output_s3_bucket).
     type: str
   output_s3_region:
     description:
-      - Region of O(output_s3_bucket), when not the run's region.
+      - Region of O(output_s3_bucket), when not the run's region (a region botocore knows); needs O(output_s3_bucket).
     type: str
   cloudwatch_log_group:
     description:
-      - CloudWatch Logs group for the output (O(mechanism=command) only).
+      - CloudWatch Logs group for the output (O(mechanism=command) only), 1-512 of letters, digits,
+        C(.), C(-), C(_), C(/) and C(#), as CloudWatch Logs names groups.
     type: str
   max_concurrency:
     description:
-      - How many nodes run at once, as a number or a percentage.
+      - How many nodes run at once, as a number (at least 1) or a percentage (1% to 100%), the
+        SendCommand API's pattern, at most 7 characters.
       - By default the console's Patch now rules, from the operation and the number of targeted
         nodes (install; 1 below 25 nodes, 5% to 100, 8% to 1,000, 10% above; scan; 1,000).
     type: str
   max_errors:
     description:
-      - How many nodes may fail before the run stops, as a number or a percentage.
+      - How many nodes may fail before the run stops, as a number (0 or more) or a percentage (0% to
+        100%), the SendCommand API's pattern, at most 7 characters.
       - By default the console's Patch now rules (install; 1 below 25 nodes, 5 to 100, 10 above;
         scan; 1,000).
     type: str
@@ -132,6 +159,7 @@ options:
         not done end Cancelled) and the task fails.
       - C(AWS-RunPatchBaseline) takes no execution timeout of its own (its steps stop after two
         hours), so the module enforces this one while it waits; it needs O(wait=true).
+      - 1 to 172800 (two days).
     type: int
   comment:
     description:
@@ -143,11 +171,11 @@ options:
     type: dict
     suboptions:
       topic_arn:
-        description: The SNS topic.
+        description: The SNS topic's ARN (C(arn:aws:sns:REGION:ACCOUNT:NAME)).
         type: str
         required: true
       role_arn:
-        description: The role SSM assumes to publish.
+        description: The ARN of the IAM role SSM assumes to publish (C(arn:aws:iam::ACCOUNT:role/NAME)).
         type: str
         required: true
       events:
@@ -163,7 +191,8 @@ options:
     default: true
   wait_timeout:
     description:
-      - Seconds to wait before failing the task (the run goes on in AWS).
+      - Seconds to wait before failing the task (the run goes on in AWS, and the task returns its ids).
+      - 1 to 172800 (two days). To follow a longer run, use O(wait=false) and the returned ids.
     type: int
     default: 3600
 extends_documentation_fragment:
@@ -191,18 +220,46 @@ EXAMPLES = r"""
 - name: Show what the install did
   ansible.builtin.debug:
     msg: "{{ install.summary.patches_installed }} patches on {{ install.summary.succeeded }} nodes"
+
+- name: Predict which nodes of a resource group an install would change
+  cloudpatch.ssm.ssm_patch_run:
+    operation: install
+    resource_group: web-servers
+    reboot_option: NoReboot
+  check_mode: true
+  register: predicted
+
+- name: Show why each node would change
+  ansible.builtin.debug:
+    var: predicted.would_change
+
+- name: Install on two nodes; if the task fails after the send, the command ids are still returned
+  cloudpatch.ssm.ssm_patch_run:
+    operation: install
+    instance_ids: [i-0123456789abcdef0, i-0fedcba9876543210]
+    max_errors: "0"
+    wait_timeout: 7200
+  register: pinned
+  ignore_errors: true
+
+- name: Follow up a run that was sent
+  ansible.builtin.debug:
+    msg: "Run Command ids to follow: {{ pinned.command_ids | default([]) | join(', ') }}"
 """
 
 RETURN = r"""
 command_ids:
-  description: The Run Command command ids of the run (several when more than 50 ids were targeted).
-  returned: when sent, with O(mechanism=command)
+  description:
+    - The Run Command command ids of the run (several when more than 50 ids were targeted).
+    - Also when the task fails after the send (a denied read, O(wait_timeout), zero targets), so the
+      run can be followed up.
+  returned: when sent, with O(mechanism=command), also on failure
   type: list
   elements: str
   sample: ["d2a1c3f4-5b6e-4f70-8a9b-0c1d2e3f4a5b"]
 association_id:
-  description: The association that ran (O(mechanism=association)).
-  returned: when sent, with O(mechanism=association)
+  description: The association that ran (O(mechanism=association)), also when the task fails after creating it.
+  returned: when sent, with O(mechanism=association), also on failure
   type: str
   sample: 8dfe3659-4309-493a-8755-0123456789ab
 document:
@@ -242,10 +299,23 @@ max_errors:
   type: str
   sample: "1000"
 status:
-  description: The run's overall status (Success, Failed, TimedOut, Cancelled, InProgress when not waiting).
+  description:
+    - The run's overall status (Success, Failed, TimedOut, Cancelled, InProgress when not waiting or
+      past O(wait_timeout)), NotSent in check mode, NoTargets when AWS resolved the targets to no node,
+      Unknown when a call failed after the send.
   returned: always
   type: str
   sample: Success
+would_change:
+  description:
+    - In check mode, node id to why an install would change it, from its patch state (its last scan
+      or install) - patches missing or failed, patches installed pending a reboot (with
+      O(reboot_option=RebootIfNeeded), which would reboot it), or never scanned (no patch state).
+      Nodes that would not change are left out; empty for a scan.
+    - C(changed) is true when it names any node.
+  returned: in check mode
+  type: dict
+  sample: {"i-0123456789abcdef0": "3 missing", "i-0fedcba9876543210": "never scanned: no patch state"}
 targeted_nodes:
   description: The ids of the managed nodes the run targets (as found before sending).
   returned: always
