@@ -24,10 +24,17 @@ IDS_PER_COMMAND = 50
 GUID = re.compile(r"\A[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}\Z")
 # InstallOverrideList and BaselineOverride: an https URL or an s3://bucket/key URL, no whitespace.
 OVERRIDE_URL = re.compile(r"\A(?:https://[^\s/]+/\S*|s3://[^\s/]+/\S+)\Z")
-# The API's own patterns (the SSM service model's MaxConcurrency and MaxErrors shapes), whole-string.
-MAX_CONCURRENCY = ssm_shape_pattern("MaxConcurrency")
-MAX_ERRORS = ssm_shape_pattern("MaxErrors")
-DOCUMENT_NAME = ssm_shape_pattern("DocumentARN")
+# The API's own patterns (the SSM service model's shapes), whole-string; read from botocore when first
+# needed, so importing this file needs no botocore.
+API_PATTERN_SHAPES = {"max_concurrency": "MaxConcurrency", "max_errors": "MaxErrors", "document": "DocumentARN"}
+_API_PATTERNS = {}
+
+
+def api_pattern(name):
+    if name not in _API_PATTERNS:
+        _API_PATTERNS[name] = ssm_shape_pattern(API_PATTERN_SHAPES[name])
+    return _API_PATTERNS[name]
+
 MIN_DELIVERY_TIMEOUT, MAX_DELIVERY_TIMEOUT = 30, 2592000
 PENDING_STATUSES = ("Pending", "InProgress", "Delayed", "Cancelling")
 
@@ -160,23 +167,26 @@ def validate_run(params):
     errors = target_errors(params)
     errors += [f"{option} is blank: give a value, or leave the option out" for option in STRING_OPTIONS
                if option != "resource_group" and params.get(option) is not None and _blank(params[option])]
-    given = lambda option: params.get(option) is not None and not _blank(params[option])  # noqa: E731
+
+    def given(option):
+        return params.get(option) is not None and not _blank(params[option])
+
     if given("snapshot_id") and not full_match(GUID, params["snapshot_id"]):
         errors.append(f"snapshot_id must be a GUID such as 8d1b5c6e-1f2a-4b3c-9d8e-7f6a5b4c3d2e, got {params['snapshot_id']!r}")
     for option in ("install_override_list", "baseline_override"):
         if given(option) and not full_match(OVERRIDE_URL, params[option]):
             errors.append(f"{option} must be an https:// or s3://bucket/key URL, got {params[option]!r}")
     for option in HOOK_OPTIONS:
-        if given(option) and not full_match(DOCUMENT_NAME, params[option]):
+        if given(option) and not full_match(api_pattern("document"), params[option]):
             errors.append(f"{option} must be an SSM document name or ARN (3-128 of letters, digits, '_', '-', '.', ':' and '/'), got {params[option]!r}")
     hooks = [option for option in HOOK_OPTIONS if given(option)]
     if hooks and (params.get("install_override_list") or params.get("baseline_override")):
         errors.append(f"{hooks[0]} runs AWS-RunPatchBaselineWithHooks, which takes no install_override_list or baseline_override")
     if hooks and params.get("operation") == "scan":
         errors.append(f"{hooks[0]} applies to operation=install only")
-    for option, pattern, example in (("max_concurrency", MAX_CONCURRENCY, "10%"), ("max_errors", MAX_ERRORS, "5%")):
+    for option, example in (("max_concurrency", "10%"), ("max_errors", "5%")):
         value = params.get(option)
-        if given(option) and (len(value) > RATE_CONTROL_MAX_LENGTH or not full_match(pattern, value)):
+        if given(option) and (len(value) > RATE_CONTROL_MAX_LENGTH or not full_match(api_pattern(option), value)):
             errors.append(f"{option} must be a number of nodes (at most {RATE_CONTROL_MAX_LENGTH} digits) or a percentage such as {example}, got {value!r}")
     timeout = params.get("timeout_seconds")
     if timeout is not None and not MIN_DELIVERY_TIMEOUT <= timeout <= MAX_DELIVERY_TIMEOUT:

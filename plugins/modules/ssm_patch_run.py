@@ -25,7 +25,7 @@ description:
   - A target that matches no managed node (a tag or patch group nobody carries, ids that are not
     managed nodes, a resource group that does not exist, is empty or holds no managed node) fails
     before anything is sent, naming the region. If AWS then resolves a command's targets to none
-    (a node stopped in between), the task fails as soon as the command says so (C(TargetCount) 0 once
+    (a node stopped in between), the task (with O(wait=true)) fails as soon as the command says so (C(TargetCount) 0 once
     it is no longer Pending), with the command id.
   - Once a command or association was created, every failure (a denied read, a lost endpoint,
     O(wait_timeout), O(execution_timeout), too many failed nodes) still returns RV(command_ids) or
