@@ -325,3 +325,30 @@ def test_check_mode_predicts_an_install_from_the_last_scan(patch_run, teams, cle
     scan = patch_run({"operation": "scan", **targets}, check_mode=True)
     assert scan["changed"] is False and scan["would_change"] == {}
     assert clean_sandbox.mutating_calls() == []
+
+
+def test_a_lost_endpoint_after_the_send_keeps_the_ids_and_the_change(monkeypatch, tmp_path):
+    """The endpoint goes away once the command is sent (a sandbox of this test's own, stopped by its PID)."""
+    from sandbox.testing import start_sandbox  # pylint: disable=import-outside-toplevel
+
+    lost = start_sandbox()
+    with lost:
+        for name, value in lost.environment().items():
+            monkeypatch.setenv(name, value)
+        # One attempt a call: botocore's own retries of a refused connection would only slow the test.
+        monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+        monkeypatch.chdir(tmp_path)
+        lost.seed_nodes(2, "AMAZON_LINUX_2", tags={"Team": "app"})
+        module = importlib.import_module(MODULE)
+        real_send = module.PatchRun.send
+
+        def send_then_lose_the_endpoint(run):
+            ids = real_send(run)
+            lost.stop()
+            return ids
+
+        monkeypatch.setattr(module.PatchRun, "send", send_then_lose_the_endpoint)
+        result = run_in_process("ssm_patch_run", {"operation": "install", "tags": {"Team": "app"}})
+    assert result.get("failed") and "uncaught" not in result, result
+    assert result["changed"] is True and len(result["command_ids"]) == 1
+    assert "Could not connect to the endpoint URL" in result["msg"] and "the run goes on in AWS" in result["msg"]
