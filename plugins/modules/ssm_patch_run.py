@@ -77,6 +77,7 @@ options:
       - The module lists the group's EC2 instances and hybrid nodes (Resource Groups' ListGroupResources)
         and keeps the managed nodes among them; a group that does not exist, is empty or holds no
         managed node fails before sending.
+      - Needs the permission C(resource-groups:ListGroupResources).
     type: str
   all_instances:
     description:
