@@ -96,6 +96,8 @@ MAX_PATCH_GROUP_LENGTH = 256
 MAX_S3_PREFIX_LENGTH = 500
 MAX_COMMENT_LENGTH = 100
 RATE_CONTROL_MAX_LENGTH = 7
+# The two tag keys that put a node in a patch group.
+PATCH_GROUP_TAG_KEYS = ("Patch Group", "PatchGroup")
 TARGET_OPTIONS = ("instance_ids", "patch_groups", "tags", "resource_group", "all_instances")
 STRING_OPTIONS = (
     "resource_group", "pre_install_hook", "post_install_hook", "on_exit_hook", "snapshot_id",
@@ -241,7 +243,8 @@ def node_filters(params):
     if params.get("instance_ids"):
         return [[{"Key": "InstanceIds", "Values": batch}] for batch in _batches(params["instance_ids"], IDS_PER_COMMAND)]
     if params.get("patch_groups"):
-        return [[{"Key": f"tag:{key}", "Values": list(params["patch_groups"])}] for key in ("Patch Group", "PatchGroup")]
+        # One listing per group and tag spelling, so a group no node is in can be named.
+        return [[{"Key": f"tag:{key}", "Values": [group]}] for group in params["patch_groups"] for key in PATCH_GROUP_TAG_KEYS]
     if params.get("tags"):
         return [[{"Key": f"tag:{key}", "Values": _as_list(values)} for key, values in params["tags"].items()]]
     return [[]]

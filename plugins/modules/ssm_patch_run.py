@@ -63,7 +63,8 @@ options:
   patch_groups:
     description:
       - Target the nodes of these patch groups (tagged C(Patch Group) or C(PatchGroup)).
-      - An empty list or a blank name is an error; groups no node is in fail before sending.
+      - An empty list or a blank name is an error; a group no node is in (even among others) fails
+        before sending.
     type: list
     elements: str
   tags:
@@ -397,20 +398,28 @@ class RunError(Exception):
 
 
 def nodes_matching(client, params):
-    """{node id: the tag key spelling that puts it in a patch group (or None)} for the nodes the filters find."""
+    """({node id: the tag key spelling that puts it in a patch group (or None)}, the patch groups no node is in)."""
     nodes = {}
+    groups_seen = set()
     for filters in node_filters(params):
         key = next((f["Key"][4:] for f in filters if params.get("patch_groups") and f["Key"].startswith("tag:")), None)
         for node in describe_instance_information(client, filters):
             nodes.setdefault(node["InstanceId"], key)
-    return nodes
+            if key:
+                groups_seen.add(filters[0]["Values"][0])
+    unmatched = [group for group in params.get("patch_groups") or [] if group not in groups_seen]
+    return nodes, unmatched
 
 
 def targeted_nodes(client, groups_client, params, region):
     """The nodes the run targets, or RunError when the targets match none (nothing is sent then)."""
     if params.get("resource_group"):
         return resource_group_nodes(client, groups_client, params["resource_group"], region)
-    nodes = nodes_matching(client, params)
+    nodes, unmatched_groups = nodes_matching(client, params)
+    if unmatched_groups:
+        # Each group named must be patched: a misspelt group among others would otherwise pass unseen.
+        raise RunError(f"patch_groups {unmatched_groups!r} match no managed node in {region} "
+                       "(no node is tagged Patch Group or PatchGroup with these values)")
     if params.get("instance_ids"):
         unknown = [node_id for node_id in params["instance_ids"] if node_id not in nodes]
         if unknown:
@@ -420,8 +429,7 @@ def targeted_nodes(client, groups_client, params, region):
     if not nodes:
         if params.get("all_instances"):
             raise RunError(f"all_instances: there is no managed node in {region}")
-        hint = " (no node is tagged Patch Group or PatchGroup with these values)" if params.get("patch_groups") else ""
-        raise RunError(f"{describe_targets(params)} match no managed node in {region}{hint}")
+        raise RunError(f"{describe_targets(params)} match no managed node in {region}")
     return nodes
 
 
@@ -433,7 +441,7 @@ def resource_group_nodes(client, groups_client, group, region):
     member_ids = node_ids_of_arns(arns)
     if not member_ids:
         raise RunError(f"resource_group {group} holds no EC2 instance or managed node in {region}")
-    nodes = nodes_matching(client, {"instance_ids": member_ids})
+    nodes = nodes_matching(client, {"instance_ids": member_ids})[0]
     if not nodes:
         raise RunError(f"resource_group {group} holds {len(member_ids)} instance(s) in {region} but no managed node")
     return nodes

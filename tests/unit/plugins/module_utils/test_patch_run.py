@@ -11,6 +11,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import do
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_parameters
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import install_change_reasons
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_ids_of_arns
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_filters
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_row
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import patch_now_rate_controls
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import poll_delays
@@ -251,3 +252,13 @@ def test_summary_counts_statuses_and_patches():
 def test_polls_back_off_to_a_ceiling():
     delays = list(itertools.islice(poll_delays(initial=2, factor=2, maximum=10), 5))
     assert delays == [2, 4, 8, 10, 10]
+
+
+def test_node_filters_list_each_patch_group_under_both_tag_spellings():
+    assert node_filters({"patch_groups": ["App", "Web"]}) == [
+        [{"Key": "tag:Patch Group", "Values": ["App"]}], [{"Key": "tag:PatchGroup", "Values": ["App"]}],
+        [{"Key": "tag:Patch Group", "Values": ["Web"]}], [{"Key": "tag:PatchGroup", "Values": ["Web"]}],
+    ]
+    assert node_filters({"tags": {"Env": ["a", "b"]}}) == [[{"Key": "tag:Env", "Values": ["a", "b"]}]]
+    assert node_filters({"all_instances": True}) == [[]]
+    assert [len(f[0]["Values"]) for f in node_filters({"instance_ids": [f"i-{n:017x}" for n in range(51)]})] == [50, 1]
