@@ -3,7 +3,8 @@
 Tests assert on this log ("check mode made no mutating call", "the module paginated"), so each
 entry says what a CloudTrail record would: service (from the SigV4 credential scope), operation
 (`X-Amz-Target` for JSON protocols, `Action` for query protocols, a name derived from method, path and
-sub-resource for S3's REST API, `METHOD /path` for other REST services), region, the caller (access
+sub-resource for S3's REST API, the operation whose HTTP method and request URI in botocore's model
+match for other REST services, else `METHOD /path`), region, the caller (access
 key id and user agent), the decoded parameters, the HTTP status, the error code and whether the
 sandbox injected that error.
 
@@ -21,6 +22,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, parse_qsl, unquote
+
+import botocore.session
+from botocore.exceptions import UnknownServiceError
 
 DEFAULT_CAPACITY = 100_000
 
@@ -192,7 +196,48 @@ def _describe_call(environ, body, service, region):
             params.update(json.loads(body))
         except (ValueError, TypeError):
             pass
-    return RequestInfo(service, f"{method} {path}", region, "rest-json", params)
+    return RequestInfo(service, rest_operation(service, method, path) or f"{method} {path}", region, "rest-json", params)
+
+
+_REST_ROUTES = {}
+
+
+def _uri_pattern(uri):
+    """A request URI template as a whole-path pattern: {label} is one segment, {label+} the rest."""
+    parts = []
+    for segment in uri.split("/"):
+        if segment.startswith("{") and segment.endswith("+}"):
+            parts.append(".+")
+        elif segment.startswith("{") and segment.endswith("}"):
+            parts.append("[^/]+")
+        else:
+            parts.append(re.escape(segment))
+    return re.compile(r"\A" + "/".join(parts) + r"/?\Z")
+
+
+def _rest_routes(service):
+    """[(method, path pattern, operation)] of a REST service, from botocore's model (cached)."""
+    routes = _REST_ROUTES.get(service)
+    if routes is None:
+        routes = []
+        try:
+            model = botocore.session.get_session().get_service_model(service)
+        except UnknownServiceError:
+            model = None
+        for name in model.operation_names if model else ():
+            http = model.operation_model(name).http
+            uri = http.get("requestUri", "/").split("?", 1)[0]
+            routes.append((http.get("method", "POST"), _uri_pattern(uri), name))
+        _REST_ROUTES[service] = routes
+    return routes
+
+
+def rest_operation(service, method, path):
+    """The operation of a REST request (`POST /list-group-resources` is ListGroupResources), or None."""
+    for route_method, pattern, name in _rest_routes(service):
+        if route_method == method and pattern.match(path):
+            return name
+    return None
 
 
 def error_code_from_response(status, headers, body):

@@ -19,6 +19,7 @@ EXTENSION_MODULES = (
     "sandbox.ec2_lifecycle",
     "sandbox.cloudformation",
     "sandbox.maintenance_windows",
+    "sandbox.resource_groups",
 )
 
 _installed = False

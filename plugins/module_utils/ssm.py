@@ -400,3 +400,39 @@ def first_association_execution_target(client, association_id, execution_id):
 @ssm_retry
 def cancel_command(client, command_id):
     client.cancel_command(CommandId=command_id)
+
+
+# --- patch run ---
+# ssm_patch_run resolves a resource group's members itself, so a group that does not exist, is empty
+# or holds no managed node fails before anything is sent.
+
+# ListGroupResources: 50 at most a page.
+GROUP_RESOURCES_PAGE_SIZE = 50
+# The resource types Run Command's resource-groups:Name target runs on.
+NODE_RESOURCE_TYPES = ["AWS::EC2::Instance", "AWS::SSM::ManagedInstance"]
+
+
+class AnsibleResourceGroupsError(AnsibleAWSError):
+    pass
+
+
+class ResourceGroupsErrorHandler(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = AnsibleResourceGroupsError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("NotFoundException")
+
+
+@ResourceGroupsErrorHandler.list_error_handler("list resource group members", None)
+@AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=30, catch_extra_error_codes=["TooManyRequestsException"])
+def list_group_node_arns(client, group):
+    """ARNs of a resource group's EC2 instances and hybrid nodes (all pages), or None if there is no such group."""
+    paginator = client.get_paginator("list_group_resources")
+    pages = paginator.paginate(
+        Group=group,
+        Filters=[{"Name": "resource-type", "Values": NODE_RESOURCE_TYPES}],
+        PaginationConfig={"PageSize": GROUP_RESOURCES_PAGE_SIZE},
+    )
+    result = pages.build_full_result()
+    return [item["Identifier"]["ResourceArn"] for item in result.get("Resources", [])]

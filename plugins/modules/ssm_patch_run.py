@@ -19,10 +19,23 @@ description:
   - Returns a summary and one row per node (status, reason, output URL, patch counts after the run).
   - The task fails when more nodes failed than O(max_errors) allows, or the run failed, with each
     node's reason in the result.
+  - Never more than asked. An empty or blank target (V([]), V(""), V({}), a blank element, a tag
+    without a value) is an error naming the option; O(all_instances=true) is the only way to target
+    every node, and nothing defaults to it.
+  - A target that matches no managed node (a tag or patch group nobody carries, ids that are not
+    managed nodes, a resource group that does not exist, is empty or holds no managed node) fails
+    before anything is sent, naming the region. If AWS then resolves a command's targets to none
+    (a node stopped in between), the task (with O(wait=true)) fails as soon as the command says so (C(TargetCount) 0 once
+    it is no longer Pending), with the command id.
+  - Once a command or association was created, every failure (a denied read, a lost endpoint,
+    O(wait_timeout), O(execution_timeout), too many failed nodes) still returns RV(command_ids) or
+    RV(association_id), and C(changed=true) for an install, so a running install can be followed up.
   - O(operation=scan) never reports a change. O(operation=install) reports one only if a node
-    installed a patch or rebooted.
+    installed a patch or rebooted (or, failing after the send, because an install was started).
   - Check mode sends nothing and returns the targeted nodes and the exact document and parameters
-    that would be sent.
+    that would be sent. For an install it predicts the change from the nodes' patch states (their
+    last scan or install, read 50 nodes a call) and says why each node would change in
+    RV(would_change); a scan never changes anything.
 author:
   - cloudpatch.ssm developers (@cloudpatch)
 options:
@@ -41,26 +54,36 @@ options:
     default: RebootIfNeeded
   instance_ids:
     description:
-      - Target these managed nodes (C(i-) or C(mi-) ids).
+      - Target these managed nodes (C(i-) or C(mi-) ids), each a managed node of the region (else the
+        task fails before sending, as SendCommand would refuse the request), none twice.
       - One of O(instance_ids), O(patch_groups), O(tags), O(resource_group) and O(all_instances) is required.
+      - An empty list or a blank id is an error, never every node.
     type: list
     elements: str
   patch_groups:
     description:
       - Target the nodes of these patch groups (tagged C(Patch Group) or C(PatchGroup)).
+      - An empty list or a blank name is an error; a group no node is in (even among others) fails
+        before sending.
     type: list
     elements: str
   tags:
     description:
       - Target the nodes carrying all these tags (key to a value or a list of values); at most 5 keys.
+      - An empty dict, a blank key or value, or an empty list of values is an error.
     type: dict
   resource_group:
     description:
-      - Target the nodes of this resource group.
+      - Target the nodes of this resource group (its name, as Run Command's C(resource-groups:Name) takes it).
+      - The module lists the group's EC2 instances and hybrid nodes (Resource Groups' ListGroupResources)
+        and keeps the managed nodes among them; a group that does not exist, is empty or holds no
+        managed node fails before sending.
+      - Needs the permission C(resource-groups:ListGroupResources).
     type: str
   all_instances:
     description:
       - Target every managed node of the region (the console's B(Patch all instances)).
+      - The only way to target every node; V(false) is an error (choose other targets instead).
     type: bool
   mechanism:
     description:
@@ -72,6 +95,7 @@ options:
   pre_install_hook:
     description:
       - SSM document (name or ARN) to run before installing; switches to C(AWS-RunPatchBaselineWithHooks).
+      - It must exist in the region (checked before sending).
     type: str
   post_install_hook:
     description:
@@ -83,42 +107,47 @@ options:
     type: str
   snapshot_id:
     description:
-      - The GUID of the baseline snapshot every node evaluates. By default one new GUID shared by
-        every node of the run.
+      - The GUID of the baseline snapshot every node evaluates (the whole value, as
+        C(8d1b5c6e-1f2a-4b3c-9d8e-7f6a5b4c3d2e)). By default one new GUID shared by every node of the run.
     type: str
   install_override_list:
     description:
-      - An https or s3 URL of the list of patches to install instead of the baseline's approved ones.
+      - An C(https://) or C(s3://bucket/key) URL (no whitespace) of the list of patches to install
+        instead of the baseline's approved ones.
     type: str
   baseline_override:
     description:
-      - An https or s3 URL of a JSON list of baselines to use instead of the registered ones.
+      - An C(https://) or C(s3://bucket/key) URL (no whitespace) of a JSON list of baselines to use
+        instead of the registered ones.
     type: str
   output_s3_bucket:
     description:
-      - Bucket for the nodes' command output.
+      - Bucket for the nodes' command output, named as S3's bucket naming rules require.
     type: str
   output_s3_prefix:
     description:
-      - Key prefix of the output in O(output_s3_bucket).
+      - Key prefix of the output in O(output_s3_bucket) (at most 500 characters); needs O(output_s3_bucket).
     type: str
   output_s3_region:
     description:
-      - Region of O(output_s3_bucket), when not the run's region.
+      - Region of O(output_s3_bucket), when not the run's region (a region botocore knows); needs O(output_s3_bucket).
     type: str
   cloudwatch_log_group:
     description:
-      - CloudWatch Logs group for the output (O(mechanism=command) only).
+      - CloudWatch Logs group for the output (O(mechanism=command) only), 1-512 of letters, digits,
+        C(.), C(-), C(_), C(/) and C(#), as CloudWatch Logs names groups.
     type: str
   max_concurrency:
     description:
-      - How many nodes run at once, as a number or a percentage.
+      - How many nodes run at once, as a number (at least 1) or a percentage (1% to 100%), the
+        SendCommand API's pattern, at most 7 characters.
       - By default the console's Patch now rules, from the operation and the number of targeted
         nodes (install; 1 below 25 nodes, 5% to 100, 8% to 1,000, 10% above; scan; 1,000).
     type: str
   max_errors:
     description:
-      - How many nodes may fail before the run stops, as a number or a percentage.
+      - How many nodes may fail before the run stops, as a number (0 or more) or a percentage (0% to
+        100%), the SendCommand API's pattern, at most 7 characters.
       - By default the console's Patch now rules (install; 1 below 25 nodes, 5 to 100, 10 above;
         scan; 1,000).
     type: str
@@ -132,6 +161,7 @@ options:
         not done end Cancelled) and the task fails.
       - C(AWS-RunPatchBaseline) takes no execution timeout of its own (its steps stop after two
         hours), so the module enforces this one while it waits; it needs O(wait=true).
+      - 1 to 172800 (two days).
     type: int
   comment:
     description:
@@ -143,11 +173,11 @@ options:
     type: dict
     suboptions:
       topic_arn:
-        description: The SNS topic.
+        description: The SNS topic's ARN (C(arn:aws:sns:REGION:ACCOUNT:NAME)).
         type: str
         required: true
       role_arn:
-        description: The role SSM assumes to publish.
+        description: The ARN of the IAM role SSM assumes to publish (C(arn:aws:iam::ACCOUNT:role/NAME)).
         type: str
         required: true
       events:
@@ -163,7 +193,8 @@ options:
     default: true
   wait_timeout:
     description:
-      - Seconds to wait before failing the task (the run goes on in AWS).
+      - Seconds to wait before failing the task (the run goes on in AWS, and the task returns its ids).
+      - 1 to 172800 (two days). To follow a longer run, use O(wait=false) and the returned ids.
     type: int
     default: 3600
 extends_documentation_fragment:
@@ -191,18 +222,46 @@ EXAMPLES = r"""
 - name: Show what the install did
   ansible.builtin.debug:
     msg: "{{ install.summary.patches_installed }} patches on {{ install.summary.succeeded }} nodes"
+
+- name: Predict which nodes of a resource group an install would change
+  cloudpatch.ssm.ssm_patch_run:
+    operation: install
+    resource_group: web-servers
+    reboot_option: NoReboot
+  check_mode: true
+  register: predicted
+
+- name: Show why each node would change
+  ansible.builtin.debug:
+    var: predicted.would_change
+
+- name: Install on two nodes; if the task fails after the send, the command ids are still returned
+  cloudpatch.ssm.ssm_patch_run:
+    operation: install
+    instance_ids: [i-0123456789abcdef0, i-0fedcba9876543210]
+    max_errors: "0"
+    wait_timeout: 7200
+  register: pinned
+  ignore_errors: true
+
+- name: Follow up a run that was sent
+  ansible.builtin.debug:
+    msg: "Run Command ids to follow: {{ pinned.command_ids | default([]) | join(', ') }}"
 """
 
 RETURN = r"""
 command_ids:
-  description: The Run Command command ids of the run (several when more than 50 ids were targeted).
-  returned: when sent, with O(mechanism=command)
+  description:
+    - The Run Command command ids of the run (several when more than 50 ids were targeted).
+    - Also when the task fails after the send (a denied read, O(wait_timeout), zero targets), so the
+      run can be followed up.
+  returned: when sent, with O(mechanism=command), also on failure
   type: list
   elements: str
   sample: ["d2a1c3f4-5b6e-4f70-8a9b-0c1d2e3f4a5b"]
 association_id:
-  description: The association that ran (O(mechanism=association)).
-  returned: when sent, with O(mechanism=association)
+  description: The association that ran (O(mechanism=association)), also when the task fails after creating it.
+  returned: when sent, with O(mechanism=association), also on failure
   type: str
   sample: 8dfe3659-4309-493a-8755-0123456789ab
 document:
@@ -242,10 +301,23 @@ max_errors:
   type: str
   sample: "1000"
 status:
-  description: The run's overall status (Success, Failed, TimedOut, Cancelled, InProgress when not waiting).
+  description:
+    - The run's overall status (Success, Failed, TimedOut, Cancelled, InProgress when not waiting or
+      past O(wait_timeout)), NotSent in check mode, NoTargets when AWS resolved the targets to no node,
+      Unknown when a call failed after the send.
   returned: always
   type: str
   sample: Success
+would_change:
+  description:
+    - In check mode, node id to why an install would change it, from its patch state (its last scan
+      or install) - patches missing or failed, patches installed pending a reboot (with
+      O(reboot_option=RebootIfNeeded), which would reboot it), or never scanned (no patch state).
+      Nodes that would not change are left out; empty for a scan.
+    - C(changed) is true when it names any node.
+  returned: in check mode
+  type: dict
+  sample: {"i-0123456789abcdef0": "3 missing", "i-0fedcba9876543210": "never scanned: no patch state"}
 targeted_nodes:
   description: The ids of the managed nodes the run targets (as found before sending).
   returned: always
@@ -286,17 +358,22 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import chunks
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import PENDING_STATUSES
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import TARGET_OPTIONS
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import allowed_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import command_targets
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_for
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import describe_targets
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_parameters
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import failure_reasons
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import install_change_reasons
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_filters
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_ids_of_arns
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_row
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import patch_now_rate_controls
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import poll_delays
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import summarize
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import validate_run
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import zero_target_commands
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import cancel_command
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import create_association
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_association_execution_targets
@@ -306,26 +383,67 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_instance_patch_states
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_command
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_command_invocations
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_group_node_arns
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import send_command
 
 HOOK_OPTIONS = {"pre_install": "pre_install_hook", "post_install": "post_install_hook", "on_exit": "on_exit_hook"}
 
 
 class RunError(Exception):
-    """The run cannot be sent, or it failed; `result` carries what is known."""
+    """The run cannot be sent, or it failed; `result` carries what is known (the ids once sent)."""
 
     def __init__(self, message, result=None):
         super().__init__(message)
         self.result = result or {}
 
 
-def targeted_nodes(client, params):
-    """{node id: the tag key spelling that puts it in a patch group (or None)} for the nodes the run targets."""
+def nodes_matching(client, params):
+    """({node id: the tag key spelling that puts it in a patch group (or None)}, the patch groups no node is in)."""
     nodes = {}
+    groups_seen = set()
     for filters in node_filters(params):
         key = next((f["Key"][4:] for f in filters if params.get("patch_groups") and f["Key"].startswith("tag:")), None)
         for node in describe_instance_information(client, filters):
             nodes.setdefault(node["InstanceId"], key)
+            if key:
+                groups_seen.add(filters[0]["Values"][0])
+    unmatched = [group for group in params.get("patch_groups") or [] if group not in groups_seen]
+    return nodes, unmatched
+
+
+def targeted_nodes(client, groups_client, params, region):
+    """The nodes the run targets, or RunError when the targets match none (nothing is sent then)."""
+    if params.get("resource_group"):
+        return resource_group_nodes(client, groups_client, params["resource_group"], region)
+    nodes, unmatched_groups = nodes_matching(client, params)
+    if unmatched_groups:
+        # Each group named must be patched: a misspelt group among others would otherwise pass unseen.
+        raise RunError(f"patch_groups {unmatched_groups!r} match no managed node in {region} "
+                       "(no node is tagged Patch Group or PatchGroup with these values)")
+    if params.get("instance_ids"):
+        unknown = [node_id for node_id in params["instance_ids"] if node_id not in nodes]
+        if unknown:
+            # SendCommand refuses the whole request for one id that is not a managed node.
+            what = "is not a managed node" if len(unknown) == 1 else "are not managed nodes"
+            raise RunError(f"instance_ids: {', '.join(unknown)} {what} in {region} (not registered, stopped or not reporting to SSM)")
+    if not nodes:
+        if params.get("all_instances"):
+            raise RunError(f"all_instances: there is no managed node in {region}")
+        raise RunError(f"{describe_targets(params)} match no managed node in {region}")
+    return nodes
+
+
+def resource_group_nodes(client, groups_client, group, region):
+    """The managed nodes among a resource group's members (ListGroupResources, then the managed-node listing)."""
+    arns = list_group_node_arns(groups_client, group)
+    if arns is None:
+        raise RunError(f"resource_group {group} does not exist in {region}")
+    member_ids = node_ids_of_arns(arns)
+    if not member_ids:
+        raise RunError(f"resource_group {group} holds no EC2 instance or managed node in {region}")
+    nodes = nodes_matching(client, {"instance_ids": member_ids})[0]
+    if not nodes:
+        raise RunError(f"resource_group {group} holds {len(member_ids)} instance(s) in {region} but no managed node")
     return nodes
 
 
@@ -339,9 +457,11 @@ def patch_states(client, node_ids):
 
 
 class PatchRun:
-    def __init__(self, client, params):
+    def __init__(self, client, groups_client, params, region):
         self.client = client
+        self.groups_client = groups_client
         self.params = params
+        self.region = region
         self.operation = params["operation"].capitalize()
         self.snapshot_id = params["snapshot_id"] or str(uuid.uuid4())
         self.hooks = dict((hook, params[option]) for hook, option in HOOK_OPTIONS.items())
@@ -354,20 +474,36 @@ class PatchRun:
             params["baseline_override"],
             self.hooks,
         )
+        # What was created so far: every failure after it reports these ids.
+        self.sent = {}
 
     def plan(self):
         for hook, name in self.hooks.items():
             if name and describe_document(self.client, name) is None:
-                raise RunError(f"{HOOK_OPTIONS[hook]}: no SSM document {name} in this region")
-        self.nodes = targeted_nodes(self.client, self.params)
-        if not self.nodes:
-            raise RunError("the targets match no managed node")
+                raise RunError(f"{HOOK_OPTIONS[hook]}: no SSM document {name} in {self.region}")
+        self.nodes = targeted_nodes(self.client, self.groups_client, self.params, self.region)
         defaults = patch_now_rate_controls(self.operation, len(self.nodes))
         self.max_concurrency = self.params["max_concurrency"] or defaults[0]
         self.max_errors = self.params["max_errors"] or defaults[1]
         keys_in_use = sorted(set(key for key in self.nodes.values() if key), reverse=True)
         self.targets = command_targets(self.params, keys_in_use)
+        if self.params["mechanism"] == "association" and len(self.targets) > 1:
+            raise RunError("mechanism=association runs one association: target at most 50 instance_ids, or use patch groups, tags or all_instances")
         return self.result(status="NotSent")
+
+    @property
+    def changed_once_sent(self):
+        """An install that was started changes nodes, whatever happens to the task afterwards."""
+        return self.operation == "Install"
+
+    def failure(self, message, status="Unknown"):
+        """A RunError for a run already sent: it carries the ids, so the run can be followed up."""
+        return RunError(message, self.result(status=status, changed=self.changed_once_sent, **self.sent))
+
+    def sent_summary(self):
+        if "association_id" in self.sent:
+            return f"association {self.sent['association_id']}"
+        return f"command(s) {', '.join(self.sent.get('command_ids', []))}"
 
     def result(self, **extra):
         result = {
@@ -412,16 +548,12 @@ class PatchRun:
                 "NotificationEvents": notification["events"],
                 "NotificationType": "Command",
             }
-        return {
-            "command_ids": [
-                send_command(self.client, DocumentName=self.document, Targets=targets, Parameters=self.parameters, **options)["CommandId"]
-                for targets in self.targets
-            ]
-        }
+        for targets in self.targets:
+            command = send_command(self.client, DocumentName=self.document, Targets=targets, Parameters=self.parameters, **options)
+            self.sent.setdefault("command_ids", []).append(command["CommandId"])
+        return dict(self.sent)
 
     def _create_association(self):
-        if len(self.targets) > 1:
-            raise RunError("mechanism=association runs one association: target at most 50 instance_ids, or use patch groups, tags or all_instances")
         options = dict(MaxConcurrency=self.max_concurrency, MaxErrors=self.max_errors)
         if self.params["output_s3_bucket"]:
             location = {"OutputS3BucketName": self.params["output_s3_bucket"]}
@@ -438,7 +570,8 @@ class PatchRun:
             AssociationName=f"PatchNow-{self.operation}-{self.snapshot_id[:8]}",
             **options
         )
-        return {"association_id": association["AssociationId"]}
+        self.sent["association_id"] = association["AssociationId"]
+        return dict(self.sent)
 
     def command_ids_of_association(self, association_id):
         """The commands of the association's first execution, once it has them."""
@@ -466,8 +599,15 @@ class PatchRun:
         while True:
             if command_ids is None:
                 command_ids = self.command_ids_of_association(ids["association_id"])
+                if command_ids == []:
+                    raise self.failure(f"association {ids['association_id']} ran on no managed node: AWS found none for "
+                                       f"{describe_targets(self.params)} in {self.region}", status="NoTargets")
             if command_ids is not None:
                 commands = dict((command_id, get_command(self.client, command_id)) for command_id in command_ids)
+                empty = zero_target_commands(commands)
+                if empty:
+                    raise self.failure(f"command(s) {', '.join(empty)} reported 0 targets: AWS found no managed node for "
+                                       f"{describe_targets(self.params)} in {self.region}", status="NoTargets")
                 running = [command_id for command_id, command in commands.items() if not command or command["Status"] in PENDING_STATUSES]
                 if not running:
                     return commands
@@ -476,7 +616,8 @@ class PatchRun:
                         cancel_command(self.client, command_id)
                     cancelled = True
             if time.monotonic() >= deadline:
-                raise RunError(f"the run did not end within wait_timeout ({wait_timeout} s); it goes on in AWS", self.result(status="InProgress", **ids))
+                raise self.failure(f"the run did not end within wait_timeout ({wait_timeout} s); {self.sent_summary()} "
+                                   "goes on in AWS", status="InProgress")
             time.sleep(min(next(delays), max(0.0, deadline - time.monotonic())))
 
     def collect(self, commands, states_before):
@@ -539,39 +680,49 @@ def main():
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=3600),
     )
-    target_options = ("instance_ids", "patch_groups", "tags", "resource_group", "all_instances")
     module = AnsibleCloudpatchSSMModule(
         argument_spec=argument_spec,
-        mutually_exclusive=[target_options],
-        required_one_of=[target_options],
+        mutually_exclusive=[TARGET_OPTIONS],
+        required_one_of=[TARGET_OPTIONS],
+        required_by={"output_s3_prefix": "output_s3_bucket", "output_s3_region": "output_s3_bucket"},
         supports_check_mode=True,
     )
     params = module.params
     errors = validate_run(params)
     if params["mechanism"] == "association":
         command_only = ("cloudwatch_log_group", "notification", "comment", "timeout_seconds")
-        errors += [f"{option} applies to mechanism=command only" for option in command_only if params[option]]
-    if params["execution_timeout"] is not None and (params["execution_timeout"] < 1 or not params["wait"]):
-        errors.append("execution_timeout must be a positive number of seconds, and needs wait=true")
+        errors += [f"{option} applies to mechanism=command only" for option in command_only if params[option] is not None]
     if errors:
         module.fail_json(msg="; ".join(errors))
 
     client = module.client("ssm")
-    run = PatchRun(client, params)
+    groups_client = module.client("resource-groups") if params["resource_group"] else None
+    run = PatchRun(client, groups_client, params, module.region)
     try:
         planned = run.plan()
         if module.check_mode:
-            module.exit_json(changed=params["operation"] == "install", **planned)
+            if run.operation == "Install":
+                would_change = install_change_reasons(run.nodes, patch_states(client, run.nodes), params["reboot_option"])
+            else:
+                would_change = {}
+            module.exit_json(changed=bool(would_change), would_change=would_change, **planned)
         states_before = patch_states(client, run.nodes) if run.operation == "Install" else {}
         ids = run.send()
         if not params["wait"]:
-            module.exit_json(changed=params["operation"] == "install", **run.result(status="InProgress", **ids))
+            module.exit_json(changed=run.changed_once_sent, **run.result(status="InProgress", **ids))
         commands = run.wait(ids, params["wait_timeout"], params["execution_timeout"])
         rows = run.collect(commands, states_before)
     except RunError as e:
         module.fail_json(msg=str(e), **e.result)
     except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
+        if not run.sent:
+            module.fail_json_aws_error(e)
+        # The run is going on in AWS: say so, with its ids, so it can be followed up.
+        message = f"{e.message} after {run.sent_summary()} started in {module.region}; the run goes on in AWS"
+        result = run.result(status="Unknown", changed=run.changed_once_sent, **run.sent)
+        if e.exception:
+            module.fail_json_aws(e.exception, msg=message, **result)
+        module.fail_json(msg=message, **result)
 
     summary = summarize(rows, len(run.nodes))
     status = overall_status(commands)
@@ -583,7 +734,7 @@ def main():
     too_many_failures = len(failures) > allowed_errors(run.max_errors, len(rows))
     if too_many_failures or status not in ("Success", "Incomplete"):
         reason = f"{len(failures)} of {len(rows)} nodes did not succeed (max_errors {run.max_errors})" if failures else f"the run ended {status}"
-        module.fail_json(msg=f"Patch {run.operation} failed: {reason}", changed=changed, **result)
+        module.fail_json(msg=f"Patch {run.operation} failed: {reason}", changed=run.changed_once_sent, **result)
     module.exit_json(changed=changed, **result)
 
 

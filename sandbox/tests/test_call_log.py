@@ -183,3 +183,15 @@ def test_server_records_operations_across_resets(tmp_path):
     key = server.environment()["AWS_ACCESS_KEY_ID"]
     assert recorded == [("ssm", "DescribePatchBaselines", key), ("s3", "ListBuckets", key)]
     assert all("Boto3/" in r["user_agent"] for r in read_operations(tmp_path))
+
+
+@pytest.mark.parametrize("service, method, path, operation", [
+    ("resource-groups", "POST", "/list-group-resources", "ListGroupResources"),
+    ("resource-groups", "POST", "/groups", "CreateGroup"),
+    ("resource-groups", "POST", "/nowhere", "POST /nowhere"),
+    ("no-such-service", "GET", "/x", "GET /x"),
+])
+def test_describe_rest_json_request_by_the_models_routes(service, method, path, operation):
+    info = describe_request(_environ(method=method, path=path, service=service, CONTENT_TYPE="application/json"), b"{}")
+    assert (info.protocol, info.operation) == ("rest-json", operation)
+    assert is_mutating(info.operation) == (operation not in ("ListGroupResources",))

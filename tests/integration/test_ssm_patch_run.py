@@ -1,5 +1,6 @@
 """ssm_patch_run against the sandbox agent: the workshop, hooks, faults, mechanisms and scale."""
 
+import importlib
 import json
 import math
 
@@ -97,13 +98,6 @@ def test_check_mode_sends_nothing(run_target, agent):
     assert agent.mutating_calls() == []
 
 
-def test_bad_inputs_send_nothing(run_target, agent):
-    node_ids = workshop(agent)
-    agent.clear_calls()
-    run_scenario(run_target, "bad_input", {"node_ids": node_ids})
-    assert agent.mutating_calls() == []
-
-
 def test_polling_1000_nodes_costs_one_call_a_poll_and_reads_results_in_pages_of_50(run_target, agent):
     fleet_size = 1000
     agent.seed_nodes(fleet_size, "AMAZON_LINUX_2", kind="hybrid")
@@ -141,3 +135,220 @@ def test_execution_timeout_cancels_the_run(run_target, agent):
     node_ids = workshop(agent)
     agent.set_agent(seconds_per_node=2.0, reboot_seconds=0.5)
     run_scenario(run_target, "execution_timeout", {"node_ids": node_ids})
+
+
+# --------------------------------------------------------------------------------------------------
+# In-process runs (as Ansible runs the module, without a process per task), against the sandbox:
+# targets that match nothing, commands that report zero targets, failures after the send, and the
+# check-mode prediction, each checked in the sandbox's call log.
+
+from tests.integration.test_bad_inputs import run_in_process  # noqa: E402 (the suite's own runner)
+
+MODULE = "ansible_collections.cloudpatch.ssm.plugins.modules.ssm_patch_run"
+
+
+@pytest.fixture
+def patch_run(clean_sandbox, monkeypatch, tmp_path):
+    for name, value in clean_sandbox.environment().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    clean_sandbox.set_agent(seconds_per_node=0.2, reboot_seconds=0.5, delivery_timeout_scale=0.05)
+    yield lambda args, check_mode=False: run_in_process("ssm_patch_run", args, check_mode)
+    clean_sandbox.reset_agent()
+
+
+def tag_group(sandbox, name, tag_filters):
+    query = {"ResourceTypeFilters": ["AWS::AllSupported"], "TagFilters": tag_filters}
+    sandbox.client("resource-groups").create_group(
+        Name=name, ResourceQuery={"Type": "TAG_FILTERS_1_0", "Query": json.dumps(query)})
+
+
+@pytest.fixture
+def teams(clean_sandbox):
+    """Two managed nodes of team app, an EC2 instance of team db that is no managed node, resource groups."""
+    from sandbox.testing import amazon_linux_2_ami  # pylint: disable=import-outside-toplevel
+
+    sandbox = clean_sandbox
+    app = sandbox.seed_nodes(2, "AMAZON_LINUX_2", tags={"Team": "app"})
+    ec2 = sandbox.client("ec2")
+    unmanaged = ec2.run_instances(
+        ImageId=amazon_linux_2_ami(ec2), MinCount=1, MaxCount=1,
+        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Team", "Value": "db"}]}],
+    )["Instances"][0]["InstanceId"]
+    tag_group(sandbox, "app-servers", [{"Key": "Team", "Values": ["app"]}])
+    tag_group(sandbox, "nobody", [{"Key": "Team", "Values": ["nobody"]}])
+    tag_group(sandbox, "db-servers", [{"Key": "Team", "Values": ["db"]}])
+    sandbox.clear_calls()
+    return {"app": app, "unmanaged": unmanaged}
+
+
+@pytest.mark.parametrize("targets, message", [
+    ({"tags": {"Team": "nobody"}}, "tags {'Team': 'nobody'} match no managed node in us-east-1"),
+    ({"patch_groups": ["Nobody"]}, "patch_groups ['Nobody'] match no managed node in us-east-1"),
+    ({"instance_ids": ["{unmanaged}"]}, "instance_ids: {unmanaged} is not a managed node in us-east-1"),
+    ({"resource_group": "no-such-group"}, "resource_group no-such-group does not exist in us-east-1"),
+    ({"resource_group": "nobody"}, "resource_group nobody holds no EC2 instance or managed node in us-east-1"),
+    ({"resource_group": "db-servers"}, "resource_group db-servers holds 1 instance(s) in us-east-1 but no managed node"),
+    ({"all_instances": True, "region": "eu-west-1"}, "all_instances: there is no managed node in eu-west-1"),
+])
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_a_target_that_matches_no_managed_node_fails_before_anything_is_sent(patch_run, teams, clean_sandbox,
+                                                                               targets, message, check_mode):
+    targets = json.loads(json.dumps(targets).replace("{unmanaged}", teams["unmanaged"]))
+    result = patch_run({"operation": "install", **targets}, check_mode)
+    assert result.get("failed") and message.replace("{unmanaged}", teams["unmanaged"]) in result["msg"], result
+    assert "command_ids" not in result and not result.get("changed")
+    assert clean_sandbox.mutating_calls() == []
+    if "resource_group" in targets:
+        # The members come from Resource Groups: one ListGroupResources, nothing else to find them.
+        assert clean_sandbox.operations(service="resource-groups") == ["ListGroupResources"]
+
+
+def test_a_resource_group_targets_its_managed_nodes_only(patch_run, teams, clean_sandbox):
+    result = patch_run({"operation": "scan", "resource_group": "app-servers"})
+    assert not result.get("failed"), result
+    assert result["targeted_nodes"] == sorted(teams["app"])
+    assert result["targets"] == [[{"Key": "resource-groups:Name", "Values": ["app-servers"]}]]
+    assert result["summary"]["targeted"] == 2 and result["summary"]["succeeded"] == 2
+    assert clean_sandbox.operations(service="resource-groups") == ["ListGroupResources"]
+    assert clean_sandbox.operations(service="ssm").count("SendCommand") == 1
+
+
+def stop_before(monkeypatch, clean_sandbox, function_name, node_ids):
+    """The nodes stop between the module's listing and its send (a race only AWS sees): the real call follows."""
+    module = importlib.import_module(MODULE)
+    real = getattr(module, function_name)
+
+    def stopped_then_sent(*args, **kwargs):
+        clean_sandbox.client("ec2").stop_instances(InstanceIds=list(node_ids))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, function_name, stopped_then_sent)
+
+
+def test_a_command_that_reports_zero_targets_fails_with_its_id(patch_run, teams, clean_sandbox, monkeypatch):
+    stop_before(monkeypatch, clean_sandbox, "send_command", teams["app"])
+    result = patch_run({"operation": "install", "tags": {"Team": "app"}})
+    assert result.get("failed"), result
+    [command_id] = result["command_ids"]
+    assert f"command(s) {command_id} reported 0 targets" in result["msg"] and "us-east-1" in result["msg"]
+    assert result["changed"] is True and result["status"] == "NoTargets"
+    [command] = clean_sandbox.client("ssm").list_commands(CommandId=command_id)["Commands"]
+    assert command["TargetCount"] == 0
+    operations = clean_sandbox.operations(service="ssm")
+    assert operations.count("SendCommand") == 1 and "ListCommandInvocations" not in operations
+
+
+def test_an_association_that_runs_on_no_node_fails_with_its_id(patch_run, teams, clean_sandbox, monkeypatch):
+    stop_before(monkeypatch, clean_sandbox, "create_association", teams["app"])
+    result = patch_run({"operation": "scan", "tags": {"Team": "app"}, "mechanism": "association"})
+    assert result.get("failed"), result
+    association_id = result["association_id"]
+    assert f"association {association_id} ran on no managed node" in result["msg"] and "us-east-1" in result["msg"]
+    # A scan changes nothing, but the id is there to follow.
+    assert result["changed"] is False and result["status"] == "NoTargets"
+    assert clean_sandbox.operations(service="ssm").count("CreateAssociation") == 1
+
+
+@pytest.mark.parametrize("operation, mechanism, denied, changed", [
+    ("install", "command", "ListCommands", True),
+    ("scan", "command", "ListCommandInvocations", False),
+    ("install", "command", "DescribeInstancePatchStates", True),
+    ("install", "association", "DescribeAssociationExecutions", True),
+])
+def test_a_denied_read_after_the_send_keeps_the_ids_and_the_change(patch_run, teams, clean_sandbox,
+                                                                    operation, mechanism, denied, changed):
+    args = {"operation": operation, "tags": {"Team": "app"}, "mechanism": mechanism}
+    module = importlib.import_module(MODULE)
+    if denied == "DescribeInstancePatchStates":
+        # Also read before the send (the nodes' states before the install): denied from the send on.
+        real_send = module.PatchRun.send
+
+        def send_then_deny(run):
+            ids = real_send(run)
+            clean_sandbox.set_fault("ssm", denied, access_denied_rate=1.0)
+            return ids
+
+        with pytest.MonkeyPatch.context() as patcher:
+            patcher.setattr(module.PatchRun, "send", send_then_deny)
+            result = patch_run(args)
+    else:
+        # Nothing reads these before the send, so the permission is gone from the start.
+        clean_sandbox.set_fault("ssm", denied, access_denied_rate=1.0)
+        result = patch_run(args)
+    clean_sandbox.clear_faults()
+    assert result.get("failed") and "uncaught" not in result, result
+    assert result["changed"] is changed
+    key = "association_id" if mechanism == "association" else "command_ids"
+    assert result[key], result
+    assert "AccessDenied" in result["msg"] and "the run goes on in AWS" in result["msg"] and "us-east-1" in result["msg"]
+    sent = clean_sandbox.commands()
+    assert len(sent) == 1
+    if mechanism == "command":
+        assert result["command_ids"] == [sent[0]["command_id"]]
+    denied_calls = [call for call in clean_sandbox.calls(service="ssm", operation=denied) if call.get("injected")]
+    assert len(denied_calls) == 1  # AccessDenied is never retried
+
+
+def test_wait_timeout_keeps_the_ids_and_the_change(patch_run, teams, clean_sandbox):
+    clean_sandbox.set_agent(seconds_per_node=30.0)
+    result = patch_run({"operation": "install", "tags": {"Team": "app"}, "wait_timeout": 1})
+    assert result.get("failed"), result
+    assert "did not end within wait_timeout (1 s)" in result["msg"]
+    assert result["changed"] is True and result["status"] == "InProgress" and len(result["command_ids"]) == 1
+    assert result["command_ids"][0] in result["msg"]
+
+
+def test_check_mode_reads_patch_states_50_ids_a_call_and_sends_nothing(patch_run, clean_sandbox):
+    nodes = clean_sandbox.seed_nodes(60, "AMAZON_LINUX_2", kind="hybrid")
+    clean_sandbox.clear_calls()
+    result = patch_run({"operation": "install", "all_instances": True}, check_mode=True)
+    assert result["changed"] is True and result["status"] == "NotSent"
+    assert result["would_change"] == dict((node, "never scanned: no patch state") for node in sorted(nodes))
+    assert clean_sandbox.operations(service="ssm").count("DescribeInstancePatchStates") == 2
+    assert clean_sandbox.mutating_calls() == []
+
+
+def test_check_mode_predicts_an_install_from_the_last_scan(patch_run, teams, clean_sandbox):
+    targets = {"tags": {"Team": "app"}}
+    assert patch_run({"operation": "scan", **targets})["status"] == "Success"
+    missing = patch_run({"operation": "install", **targets}, check_mode=True)
+    assert missing["changed"] is True
+    assert sorted(missing["would_change"]) == sorted(teams["app"])
+    assert all(reason.endswith("missing") or "missing," in reason for reason in missing["would_change"].values())
+    install = patch_run({"operation": "install", **targets})
+    assert install["changed"] is True and install["summary"]["patches_missing"] == 0
+    assert patch_run({"operation": "scan", **targets})["summary"]["patches_missing"] == 0
+    clean_sandbox.clear_calls()
+    patched = patch_run({"operation": "install", **targets}, check_mode=True)
+    assert patched["changed"] is False and patched["would_change"] == {}
+    scan = patch_run({"operation": "scan", **targets}, check_mode=True)
+    assert scan["changed"] is False and scan["would_change"] == {}
+    assert clean_sandbox.mutating_calls() == []
+
+
+def test_a_lost_endpoint_after_the_send_keeps_the_ids_and_the_change(monkeypatch, tmp_path):
+    """The endpoint goes away once the command is sent (a sandbox of this test's own, stopped by its PID)."""
+    from sandbox.testing import start_sandbox  # pylint: disable=import-outside-toplevel
+
+    lost = start_sandbox()
+    with lost:
+        for name, value in lost.environment().items():
+            monkeypatch.setenv(name, value)
+        # One attempt a call: botocore's own retries of a refused connection would only slow the test.
+        monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+        monkeypatch.chdir(tmp_path)
+        lost.seed_nodes(2, "AMAZON_LINUX_2", tags={"Team": "app"})
+        module = importlib.import_module(MODULE)
+        real_send = module.PatchRun.send
+
+        def send_then_lose_the_endpoint(run):
+            ids = real_send(run)
+            lost.stop()
+            return ids
+
+        monkeypatch.setattr(module.PatchRun, "send", send_then_lose_the_endpoint)
+        result = run_in_process("ssm_patch_run", {"operation": "install", "tags": {"Team": "app"}})
+    assert result.get("failed") and "uncaught" not in result, result
+    assert result["changed"] is True and len(result["command_ids"]) == 1
+    assert "Could not connect to the endpoint URL" in result["msg"] and "the run goes on in AWS" in result["msg"]

@@ -6,13 +6,18 @@ import pytest
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import allowed_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import command_targets
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import describe_targets
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_for
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_parameters
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import install_change_reasons
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_ids_of_arns
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_filters
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_row
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import patch_now_rate_controls
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import poll_delays
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import summarize
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import validate_run
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import zero_target_commands
 
 GUID = "8d1b5c6e-1f2a-4b3c-9d8e-7f6a5b4c3d2e"
 
@@ -89,8 +94,49 @@ def test_tags_resource_group_and_all_instances():
         ({"max_errors": "-1"}, "max_errors must be"),
         ({"timeout_seconds": 29}, "timeout_seconds must be 30-2592000"),
         ({"comment": "c" * 101}, "comment must be at most 100"),
-        ({"tags": {}}, "tags must name at least one tag"),
+        ({"tags": {}}, "tags is empty"),
         ({"tags": dict((str(key), "v") for key in range(6))}, "tags may name at most 5"),
+        ({"instance_ids": []}, "instance_ids is empty"),
+        ({"instance_ids": [""]}, "instance_ids[0] is blank"),
+        ({"instance_ids": ["i-0123456789abcdef0", "web1"]}, "instance_ids[1] must be a managed node id"),
+        ({"instance_ids": ["i-0123456789abcdef0\n"]}, "instance_ids[0] must be a managed node id"),
+        ({"instance_ids": ["mi-0123456789abcdef0", "mi-0123456789abcdef0"]}, "instance_ids names mi-0123456789abcdef0 more than once"),
+        ({"patch_groups": []}, "patch_groups is empty"),
+        ({"patch_groups": ["App", "  "]}, "patch_groups[1] is blank"),
+        ({"patch_groups": ["x" * 257]}, "patch_groups[0] must be at most 256"),
+        ({"tags": {"Env": []}}, "tags.Env has no value"),
+        ({"tags": {"Env": ""}}, "tags.Env is blank"),
+        ({"tags": {"Env": ["prod", " "]}}, "tags.Env[1] is blank"),
+        ({"tags": {"Env": None}}, "tags.Env is blank"),
+        ({"tags": {"Env": {"a": 1}}}, "tags.Env must be a value or a list"),
+        ({"tags": {" ": "x"}}, "tags has a blank key"),
+        ({"resource_group": ""}, "resource_group is blank"),
+        ({"resource_group": "web servers"}, "resource_group must be a resource group name"),
+        ({"all_instances": False}, "all_instances must be true when given"),
+        ({"snapshot_id": GUID + "\n"}, "snapshot_id must be a GUID"),
+        ({"snapshot_id": ""}, "snapshot_id is blank"),
+        ({"install_override_list": "https://example.com/list.yaml\n"}, "install_override_list must be an https://"),
+        ({"baseline_override": "s3://bucket/key with space"}, "baseline_override must be an https://"),
+        ({"pre_install_hook": "x"}, "pre_install_hook must be an SSM document name"),
+        ({"max_concurrency": "10%\n"}, "max_concurrency must be"),
+        ({"max_concurrency": "12345678"}, "max_concurrency must be"),
+        ({"max_errors": "101%"}, "max_errors must be"),
+        ({"max_errors": "01"}, "max_errors must be"),
+        ({"wait_timeout": 10000000000}, "wait_timeout must be 1-172800 seconds"),
+        ({"wait_timeout": 0}, "wait_timeout must be 1-172800 seconds"),
+        ({"execution_timeout": 0}, "execution_timeout must be 1-172800 seconds"),
+        ({"execution_timeout": 60, "wait": False}, "execution_timeout needs wait=true"),
+        ({"output_s3_bucket": "Reports_Bucket"}, "output_s3_bucket must be an S3 bucket name"),
+        ({"output_s3_region": "us-nowhere-1"}, "output_s3_region must be an AWS region"),
+        ({"output_s3_prefix": "p" * 501}, "output_s3_prefix must be at most 500"),
+        ({"cloudwatch_log_group": "logs group"}, "cloudwatch_log_group must be a CloudWatch Logs group name"),
+        ({"comment": "  "}, "comment is blank"),
+        ({"notification": {"topic_arn": "patching", "role_arn": "arn:aws:iam::123456789012:role/Sns", "events": ["All"]}},
+         "notification.topic_arn must be an SNS topic ARN"),
+        ({"notification": {"topic_arn": "arn:aws:sns:us-east-1:123456789012:t", "role_arn": "arn:aws:iam::123456789012:user/u",
+                           "events": ["All"]}}, "notification.role_arn must be an IAM role ARN"),
+        ({"notification": {"topic_arn": "arn:aws:sns:us-east-1:123456789012:t", "role_arn": "arn:aws:iam::123456789012:role/r",
+                           "events": []}}, "notification.events is empty"),
     ],
 )
 def test_validation_names_the_parameter(params, error):
@@ -100,6 +146,68 @@ def test_validation_names_the_parameter(params, error):
 def test_valid_parameters_pass():
     assert validate_run({"operation": "install", "snapshot_id": GUID, "max_concurrency": "10%", "max_errors": "0",
                          "install_override_list": "https://example.com/list.yaml", "timeout_seconds": 600}) == []
+    assert validate_run({
+        "operation": "install", "instance_ids": ["i-0123456789abcdef0", "i-01234567", "mi-0123456789abcdef0"],
+        "pre_install_hook": "arn:aws:ssm:us-east-1:123456789012:document/Drain", "max_concurrency": "1234567",
+        "max_errors": "100%", "wait_timeout": 172800, "execution_timeout": 1, "wait": True,
+        "output_s3_bucket": "reports-bucket", "output_s3_prefix": "patch/", "output_s3_region": "eu-west-1",
+        "cloudwatch_log_group": "/aws/ssm/Patch#1", "comment": "c" * 100,
+        "notification": {"topic_arn": "arn:aws:sns:us-east-1:123456789012:patching.fifo",
+                         "role_arn": "arn:aws:iam::123456789012:role/service-role/SsmSns", "events": ["Failed"]},
+    }) == []
+    assert validate_run({"tags": {"Env": ["prod", "stage"], "Tier": 1}, "baseline_override": "s3://b/override.json"}) == []
+    assert validate_run({"patch_groups": ["App"], "all_instances": None}) == []
+    assert validate_run({"resource_group": "web.servers-1"}) == []
+
+
+@pytest.mark.parametrize("reboot_option, state, reason", [
+    ("RebootIfNeeded", None, "never scanned: no patch state"),
+    ("NoReboot", None, "never scanned: no patch state"),
+    ("RebootIfNeeded", {"MissingCount": 3}, "3 missing"),
+    ("RebootIfNeeded", {"FailedCount": 1, "MissingCount": 2}, "2 missing, 1 failed"),
+    ("RebootIfNeeded", {"InstalledPendingRebootCount": 4}, "4 installed pending a reboot (RebootIfNeeded reboots it)"),
+    ("NoReboot", {"InstalledPendingRebootCount": 4}, None),
+    ("NoReboot", {"InstalledPendingRebootCount": 4, "MissingCount": 1}, "1 missing"),
+    ("RebootIfNeeded", {"InstalledCount": 300, "MissingCount": 0, "FailedCount": 0, "InstalledPendingRebootCount": 0}, None),
+])
+def test_install_change_reasons_from_patch_states(reboot_option, state, reason):
+    states = {} if state is None else {"i-1": dict(state, InstanceId="i-1")}
+    assert install_change_reasons(["i-1"], states, reboot_option) == ({} if reason is None else {"i-1": reason})
+
+
+def test_install_change_reasons_over_many_nodes_names_only_those_that_change():
+    states = {"i-1": {"MissingCount": 0}, "i-2": {"MissingCount": 5}}
+    assert install_change_reasons(["i-3", "i-2", "i-1"], states, "RebootIfNeeded") == {
+        "i-2": "5 missing", "i-3": "never scanned: no patch state"}
+    assert install_change_reasons([], {}, "RebootIfNeeded") == {}
+
+
+def test_zero_target_commands_only_once_past_pending():
+    commands = {
+        "c-pending": {"Status": "Pending", "TargetCount": 0},
+        "c-empty": {"Status": "Success", "TargetCount": 0},
+        "c-running": {"Status": "InProgress", "TargetCount": 2},
+        "c-gone": None,
+    }
+    assert zero_target_commands(commands) == ["c-empty"]
+    assert zero_target_commands({}) == []
+
+
+def test_node_ids_of_arns_keep_instances_and_hybrid_nodes():
+    arns = [
+        "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0",
+        "arn:aws:ssm:us-east-1:123456789012:managed-instance/mi-0123456789abcdef0",
+        "arn:aws:s3:::bucket",
+        "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0",
+    ]
+    assert node_ids_of_arns(arns) == ["i-0123456789abcdef0", "mi-0123456789abcdef0"]
+    assert node_ids_of_arns([]) == []
+
+
+def test_describe_targets_names_the_option():
+    assert describe_targets({"tags": {"Team": "x"}}) == "tags {'Team': 'x'}"
+    assert describe_targets({"resource_group": "web"}) == "resource_group web"
+    assert describe_targets({"all_instances": True}) == "all_instances"
 
 
 def invocation(node_id, status="Success", details="Success"):
@@ -144,3 +252,13 @@ def test_summary_counts_statuses_and_patches():
 def test_polls_back_off_to_a_ceiling():
     delays = list(itertools.islice(poll_delays(initial=2, factor=2, maximum=10), 5))
     assert delays == [2, 4, 8, 10, 10]
+
+
+def test_node_filters_list_each_patch_group_under_both_tag_spellings():
+    assert node_filters({"patch_groups": ["App", "Web"]}) == [
+        [{"Key": "tag:Patch Group", "Values": ["App"]}], [{"Key": "tag:PatchGroup", "Values": ["App"]}],
+        [{"Key": "tag:Patch Group", "Values": ["Web"]}], [{"Key": "tag:PatchGroup", "Values": ["Web"]}],
+    ]
+    assert node_filters({"tags": {"Env": ["a", "b"]}}) == [[{"Key": "tag:Env", "Values": ["a", "b"]}]]
+    assert node_filters({"all_instances": True}) == [[]]
+    assert [len(f[0]["Values"]) for f in node_filters({"instance_ids": [f"i-{n:017x}" for n in range(51)]})] == [50, 1]
