@@ -400,3 +400,31 @@ def first_association_execution_target(client, association_id, execution_id):
 @ssm_retry
 def cancel_command(client, command_id):
     client.cancel_command(CommandId=command_id)
+
+
+# --- patch baselines ---
+
+
+@SSMErrorHandler.common_error_handler("describe patch properties")
+@ssm_retry
+def describe_patch_properties_page(client, operating_system, property_name, patch_set=None, next_token=None):
+    """One page (up to 50, the API's largest) of a property's values: (entries, next token or None)."""
+    kwargs = {"OperatingSystem": operating_system, "Property": property_name, "MaxResults": 50}
+    if patch_set is not None:
+        kwargs["PatchSet"] = patch_set
+    if next_token:
+        kwargs["NextToken"] = next_token
+    return _page(client.describe_patch_properties(**kwargs), "Properties")
+
+
+def describe_patch_properties(client, operating_system, property_name, patch_set=None):
+    """Every value name DescribePatchProperties lists for one property of an OS (and Windows patch set).
+
+    Each page has its own retry, so a throttled page is asked again on its own.
+    """
+    names, next_token = [], None
+    while True:
+        entries, next_token = describe_patch_properties_page(client, operating_system, property_name, patch_set, next_token)
+        names.extend(entry["Name"] for entry in entries if entry.get("Name"))
+        if not next_token:
+            return names
