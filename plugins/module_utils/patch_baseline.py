@@ -147,6 +147,7 @@ NON_LINUX_SYSTEMS = ("WINDOWS", "MACOS")
 # The API's BaselineName, PatchSourceName and BaselineId patterns, matched whole (fullmatch: "$"
 # would let a trailing newline through).
 BASELINE_NAME_PATTERN = r"[a-zA-Z0-9_\-.]{3,128}"
+BASELINE_NAME_PREFIX_PATTERN = r"[a-zA-Z0-9_\-.]{1,128}"
 SOURCE_NAME_PATTERN = r"[a-zA-Z0-9_\-.]{3,50}"
 BASELINE_ID_PATTERN = r"[a-zA-Z0-9_\-:/]{20,128}"
 MAX_DESCRIPTION_LENGTH = 1024
