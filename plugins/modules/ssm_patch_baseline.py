@@ -18,7 +18,7 @@ description:
     C(ResourceInUseException).
   - AWS-owned (predefined) baselines are read only; use M(cloudpatch.ssm.ssm_patch_baseline_info)
     to read them. The one thing this module does with one (named by O(name) or by its ARN in
-    O(baseline_id)) is O(default_baseline): RegisterDefaultPatchBaseline takes any baseline. Any
+    O(baseline_id)) is O(default_baseline), since RegisterDefaultPatchBaseline takes any baseline. Any
     other option with an AWS-owned baseline is an error.
   - A create sends CreatePatchBaseline a C(ClientToken) derived from the request (O(name), O(operating_system)
     and a hash of the whole definition and tags). AWS answers the same token and request with the same
@@ -26,7 +26,7 @@ description:
     makes one baseline, not two.
   - Patch filter values are checked against DescribePatchProperties for the baseline's operating
     system before anything is written (see O(validate_filter_values)).
-  - O(sources[].configuration) may hold a repository's credentials: it is never logged, and it reads
+  - O(sources[].configuration) may hold a repository's credentials, so it is never logged, and it reads
     as V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER) in the result and the diff (the diff's after says
     V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER (changed)) when it changes). Idempotency compares the real
     values.
@@ -162,7 +162,7 @@ options:
     description:
       - V(true) makes this baseline the default of its operating system.
       - V(false) while it is the default restores the AWS-owned default baseline of that system
-        (an error for that AWS-owned default itself: make another baseline the default instead).
+        (an error for that AWS-owned default itself; make another baseline the default instead).
       - Works for AWS-owned baselines too, for example to give the default back to
         V(AWS-AmazonLinux2DefaultPatchBaseline) after another baseline took it.
       - Left out, the default is left as it is.

@@ -13,7 +13,7 @@ description:
   - Lists the patch baselines of a region, the account's own and the AWS-owned (predefined) ones,
     each with its full definition, the patch groups registered with it and its tags.
   - Also returns the default patch baseline of each operating system.
-  - A source's repository configuration may hold credentials: it is returned as
+  - A source's repository configuration may hold credentials, so it is returned as
     V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER), never as the file AWS returns.
   - Read only; works in check mode.
 author:
@@ -152,7 +152,7 @@ patch_baselines:
     sources:
       description:
         - Alternative patch source repositories (Linux), each with name, products and configuration.
-        - The configuration is always V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER): it may hold credentials.
+        - The configuration is always V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER), since it may hold credentials.
       type: list
       elements: dict
       sample: [{"name": "internal-mirror", "products": ["AmazonLinux2"], "configuration": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"}]
