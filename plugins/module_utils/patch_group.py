@@ -16,9 +16,10 @@ PATCH_GROUP_TAG_KEYS = ("Patch Group", "PatchGroup")
 MAX_GROUP_NAME_LENGTH = 256
 # Besides letters, numbers and separators (\p{L}\p{Z}\p{N} in the API's pattern).
 GROUP_NAME_PUNCTUATION = "_.:/=+-@"
-# Whole-string patterns (fullmatch): "$" would take "i-0123456789abcdef0\n" for an instance id.
-EC2_INSTANCE_ID = re.compile(r"i-[0-9a-f]{8}(?:[0-9a-f]{9})?")
-HYBRID_NODE_ID = re.compile(r"mi-[0-9a-f]{17}")
+# Anchored with \A...\Z, so that match() and fullmatch() both take the whole string: "$" would take
+# "i-0123456789abcdef0\n" for an instance id.
+EC2_INSTANCE_ID = re.compile(r"\Ai-[0-9a-f]{8}(?:[0-9a-f]{9})?\Z")
+HYBRID_NODE_ID = re.compile(r"\Ami-[0-9a-f]{17}\Z")
 # EC2 tag keys are 1-128 characters, values up to 256 (EC2 User Guide, "Tag restrictions").
 MAX_EC2_TAG_KEY_LENGTH = 128
 MAX_EC2_TAG_VALUE_LENGTH = 256
