@@ -186,3 +186,30 @@ def test_tags_follow_the_ssm_tag_pattern():
     assert validate_tags({"team#1": "x"})[0].startswith("tags keys may hold letters, numbers, spaces and")
     assert validate_tags({"team": "a;b"}) == ["tags.team may hold letters, numbers, spaces and _.:/=+-@; not ';'"]
     assert validate_tags({"team": "line\n"}) != []
+
+
+class PagedProperties:
+    """A client whose DescribePatchProperties answers in pages of two, recording each request."""
+
+    def __init__(self, names):
+        self.names = names
+        self.requests = []
+
+    def describe_patch_properties(self, **kwargs):
+        self.requests.append(kwargs)
+        start = int(kwargs.get("NextToken", 0))
+        page = {"Properties": [{"Name": name} for name in self.names[start:start + 2]]}
+        if start + 2 < len(self.names):
+            page["NextToken"] = str(start + 2)
+        return page
+
+
+def test_describe_patch_properties_reads_every_page_one_call_each():
+    from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_patch_properties
+
+    client = PagedProperties(["Security", "Bugfix", "Enhancement", "Recommended", "Newpackage"])
+    assert describe_patch_properties(client, "REDHAT_ENTERPRISE_LINUX", "CLASSIFICATION") == client.names
+    assert [request.get("NextToken") for request in client.requests] == [None, "2", "4"]
+    assert all(request["MaxResults"] == 50 and "PatchSet" not in request for request in client.requests)
+    describe_patch_properties(client, "WINDOWS", "PRODUCT", "APPLICATION")
+    assert client.requests[-1]["PatchSet"] == "APPLICATION"
