@@ -180,7 +180,8 @@ options:
         macOS; V(PRODUCT), V(PRODUCT_FAMILY), V(CLASSIFICATION), V(MSRC_SEVERITY) on Windows, by the
         group's V(PATCH_SET)). V(*) and values with a wildcard are never checked, nor free-text keys
         (V(PATCH_ID), V(CVE_ID), V(NAME), V(VERSION), V(SECTION)...).
-      - Each listing is read once a run. V(false) skips the check (and the C(ssm:DescribePatchProperties)
+      - The filters a task gives are checked whether or not they change, in check mode too. Each
+        listing is read once a run. V(false) skips the check (and the C(ssm:DescribePatchProperties)
         permission it needs).
     type: bool
     default: true
