@@ -11,7 +11,12 @@ parameters. Nothing here calls AWS.
 """
 
 import datetime
-import re
+import difflib
+import hashlib
+import json
+import unicodedata
+
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
 
 AWS_OWNED_BASELINE_PREFIX = "arn:"
 
@@ -139,8 +144,17 @@ GLOBAL_FILTER_KEYS = dict(RULE_FILTER_KEYS, **dict((system, _RPM_GLOBAL_KEYS) fo
 # Non-security updates and alternative sources exist only where packages come from repositories.
 NON_LINUX_SYSTEMS = ("WINDOWS", "MACOS")
 
-BASELINE_NAME_PATTERN = r"^[a-zA-Z0-9_\-.]{3,128}$"
-SOURCE_NAME_PATTERN = r"^[a-zA-Z0-9_\-.]{3,50}$"
+# The API's BaselineName, PatchSourceName and BaselineId patterns, matched whole (fullmatch: "$"
+# would let a trailing newline through).
+BASELINE_NAME_PATTERN = r"[a-zA-Z0-9_\-.]{3,128}"
+BASELINE_NAME_PREFIX_PATTERN = r"[a-zA-Z0-9_\-.]{1,128}"
+SOURCE_NAME_PATTERN = r"[a-zA-Z0-9_\-.]{3,50}"
+BASELINE_ID_PATTERN = r"[a-zA-Z0-9_\-:/]{20,128}"
+MAX_DESCRIPTION_LENGTH = 1024
+MAX_SOURCE_PRODUCT_LENGTH = 128
+MAX_SOURCE_CONFIGURATION_LENGTH = 1024
+# PATCH_SET takes the API's PatchSet values only.
+PATCH_SETS = ("OS", "APPLICATION")
 MAX_APPROVAL_RULES = 10
 MAX_FILTERS = 4
 MAX_FILTER_VALUES = 20
@@ -219,14 +233,16 @@ def _check_filters(errors, filters, path, allowed_keys, operating_system):
         if not 1 <= len(values) <= MAX_FILTER_VALUES:
             errors.append(f"{path}.{key} must have 1 to {MAX_FILTER_VALUES} values, got {len(values)}")
         for value in values:
-            if not isinstance(value, str) or not 1 <= len(value) <= MAX_FILTER_VALUE_LENGTH:
+            if not isinstance(value, str) or not 1 <= len(value) <= MAX_FILTER_VALUE_LENGTH or not value.strip():
                 errors.append(f"{path}.{key} values must be strings of 1 to {MAX_FILTER_VALUE_LENGTH} characters, got {value!r}")
+            elif key == "PATCH_SET" and value not in PATCH_SETS:
+                errors.append(f"{path}.PATCH_SET values must be {' or '.join(PATCH_SETS)}, got {value!r}")
 
 
 def _check_date(errors, value, path):
     try:
         datetime.datetime.strptime(value, "%Y-%m-%d")
-        valid = len(value) == 10
+        valid = full_match(r"\d{4}-\d{2}-\d{2}", value)
     except (TypeError, ValueError):
         valid = False
     if not valid:
@@ -235,6 +251,9 @@ def _check_date(errors, value, path):
 
 def _check_rule(errors, rule, path, operating_system):
     allowed = RULE_FILTER_KEYS.get(operating_system)
+    if not rule["patch_filters"]:
+        # A rule without filters approves every patch: "nothing" must never mean "everything".
+        errors.append(f"{path}.patch_filters is empty: give at least one filter (PRODUCT: '*' approves every product)")
     _check_filters(errors, rule["patch_filters"], f"{path}.patch_filters", allowed, operating_system)
     days, until = rule["approve_after_days"], rule["approve_until_date"]
     if days is not None and not 0 <= days <= MAX_APPROVE_AFTER_DAYS:
@@ -260,14 +279,41 @@ def _check_patch_list(errors, patches, path):
     if len(patches) > MAX_PATCHES:
         errors.append(f"{path} has {len(patches)} patches; at most {MAX_PATCHES} are allowed")
     for patch in patches:
-        if not 1 <= len(patch) <= MAX_PATCH_NAME_LENGTH:
+        if not 1 <= len(patch) <= MAX_PATCH_NAME_LENGTH or not patch.strip():
             errors.append(f"{path} entries must be 1 to {MAX_PATCH_NAME_LENGTH} characters, got {patch!r}")
 
 
-def validate_name(name):
-    if name is not None and not re.match(BASELINE_NAME_PATTERN, name):
-        return [f"name must be 3 to 128 letters, digits, '_', '-' or '.', got {name!r}"]
+def validate_name(name, option="name"):
+    if name is not None and not full_match(BASELINE_NAME_PATTERN, name):
+        return [f"{option} must be 3 to 128 letters, digits, '_', '-' or '.', got {name!r}"]
     return []
+
+
+def validate_baseline_id(baseline_id, option="baseline_id"):
+    """The API's BaselineId: a `pb-` id, or an AWS-owned baseline's ARN."""
+    if baseline_id is not None and not full_match(BASELINE_ID_PATTERN, baseline_id):
+        return [f"{option} must be a baseline id (pb-...) or an AWS-owned baseline's ARN, got {baseline_id!r}"]
+    return []
+
+
+def _check_sources(errors, sources, linux, operating_system):
+    if sources and not linux:
+        errors.append(f"sources are for Linux baselines only, not {operating_system}")
+    if len(sources) > MAX_SOURCES:
+        errors.append(f"sources has {len(sources)} entries; at most {MAX_SOURCES} are allowed")
+    for index, source in enumerate(sources):
+        path = f"sources[{index}]"
+        if not full_match(SOURCE_NAME_PATTERN, source["name"]):
+            errors.append(f"{path}.name must be 3 to 50 letters, digits, '_', '-' or '.', got {source['name']!r}")
+        if not 1 <= len(source["products"]) <= 20:
+            errors.append(f"{path}.products must have 1 to 20 entries")
+        for product in source["products"]:
+            if not 1 <= len(product) <= MAX_SOURCE_PRODUCT_LENGTH or not product.strip():
+                errors.append(f"{path}.products entries must be 1 to {MAX_SOURCE_PRODUCT_LENGTH} characters, got {product!r}")
+        configuration = source["configuration"] or ""
+        # Never repeat the configuration itself: it may hold a repository's credentials.
+        if not 1 <= len(configuration) <= MAX_SOURCE_CONFIGURATION_LENGTH or not configuration.strip():
+            errors.append(f"{path}.configuration must be 1 to {MAX_SOURCE_CONFIGURATION_LENGTH} characters (got {len(configuration)})")
 
 
 def validate_fields(desired, operating_system, operating_systems):
@@ -282,8 +328,8 @@ def validate_fields(desired, operating_system, operating_systems):
         operating_system = None
     linux = operating_system not in NON_LINUX_SYSTEMS
     description = desired.get("description")
-    if description is not None and not 1 <= len(description) <= 1024:
-        errors.append("description must be 1 to 1024 characters")
+    if description is not None and (not 1 <= len(description) <= MAX_DESCRIPTION_LENGTH or not description.strip()):
+        errors.append(f"description must be 1 to {MAX_DESCRIPTION_LENGTH} characters, not blank")
     rules = desired.get("approval_rules", [])
     if len(rules) > MAX_APPROVAL_RULES:
         errors.append(f"approval_rules has {len(rules)} rules; at most {MAX_APPROVAL_RULES} are allowed")
@@ -296,22 +342,140 @@ def validate_fields(desired, operating_system, operating_systems):
     _check_patch_list(errors, desired.get("rejected_patches", []), "rejected_patches")
     if desired.get("approved_patches_enable_non_security") and not linux:
         errors.append(f"approved_patches_enable_non_security is for Linux baselines only, not {operating_system}")
-    sources = desired.get("sources", [])
-    if sources and not linux:
-        errors.append(f"sources are for Linux baselines only, not {operating_system}")
-    if len(sources) > MAX_SOURCES:
-        errors.append(f"sources has {len(sources)} entries; at most {MAX_SOURCES} are allowed")
-    for index, source in enumerate(sources):
-        path = f"sources[{index}]"
-        if not re.match(SOURCE_NAME_PATTERN, source["name"] or ""):
-            errors.append(f"{path}.name must be 3 to 50 letters, digits, '_', '-' or '.', got {source['name']!r}")
-        if not 1 <= len(source["products"]) <= 20:
-            errors.append(f"{path}.products must have 1 to 20 entries")
-        if not 1 <= len(source["configuration"] or "") <= 1024:
-            errors.append(f"{path}.configuration must be 1 to 1024 characters")
+    _check_sources(errors, desired.get("sources", []), linux, operating_system)
     if desired.get("available_security_updates_compliance_status") is not None and operating_system not in (None, "WINDOWS"):
         errors.append(f"available_security_updates_compliance_status is for Windows baselines only, not {operating_system}")
     return errors
+
+
+# --------------------------------------------------------------------------------------------------
+# Filter values against DescribePatchProperties.
+
+# The properties DescribePatchProperties lists per operating system (API reference,
+# DescribePatchProperties: "Valid properties"). Only these keys have values AWS can enumerate; the
+# others (NAME, CVE_ID, PATCH_ID, VERSION, RELEASE, SECTION...) are free text and not checked, and
+# neither are the systems the reference does not list (AMAZON_LINUX_2022, RASPBIAN, ROCKY_LINUX,
+# ALMA_LINUX).
+_RPM_PROPERTIES = ("PRODUCT", "CLASSIFICATION", "SEVERITY")
+ENUMERABLE_FILTER_KEYS = dict(
+    [(system, _RPM_PROPERTIES) for system in (
+        "AMAZON_LINUX", "AMAZON_LINUX_2", "AMAZON_LINUX_2023", "CENTOS", "ORACLE_LINUX", "REDHAT_ENTERPRISE_LINUX", "SUSE",
+    )]
+    + [("DEBIAN", ("PRODUCT", "PRIORITY")), ("UBUNTU", ("PRODUCT", "PRIORITY")), ("MACOS", ("PRODUCT", "CLASSIFICATION"))]
+    + [("WINDOWS", ("PRODUCT", "PRODUCT_FAMILY", "CLASSIFICATION", "MSRC_SEVERITY"))]
+)
+WILDCARD = "*"
+
+
+def filter_groups(desired):
+    """(option path, {KEY: values}) of every filter group a task gives."""
+    groups = [(f"approval_rules[{index}].patch_filters", rule["patch_filters"]) for index, rule in enumerate(desired.get("approval_rules", []))]
+    if desired.get("global_filters"):
+        groups.append(("global_filters", desired["global_filters"]))
+    return groups
+
+
+def _patch_sets(filters, operating_system):
+    """Windows' values depend on the group's PATCH_SET (OS unless it says APPLICATION); other systems have none."""
+    if operating_system != "WINDOWS":
+        return [None]
+    return [value for value in filters.get("PATCH_SET", ["OS"]) if value in PATCH_SETS] or ["OS"]
+
+
+def _checkable(value):
+    # A value with a wildcard matches by pattern: DescribePatchProperties cannot say it approves nothing.
+    return isinstance(value, str) and WILDCARD not in value
+
+
+def property_lookups(desired, operating_system):
+    """The (operating system, property, patch set) listings the task's filter values need, sorted."""
+    keys = ENUMERABLE_FILTER_KEYS.get(operating_system, ())
+    lookups = set()
+    for _path, filters in filter_groups(desired):
+        for key, values in filters.items():
+            if key in keys and any(_checkable(value) for value in values):
+                lookups.update((operating_system, key, patch_set) for patch_set in _patch_sets(filters, operating_system))
+    return sorted(lookups, key=lambda lookup: (lookup[0], lookup[1], lookup[2] or ""))
+
+
+def filter_value_errors(desired, operating_system, known):
+    """Errors for filter values DescribePatchProperties does not list, with the closest valid values.
+
+    `known` maps each of property_lookups' (operating system, property, patch set) to the value names
+    AWS lists.
+    """
+    keys = ENUMERABLE_FILTER_KEYS.get(operating_system, ())
+    errors = []
+    for path, filters in filter_groups(desired):
+        patch_sets = _patch_sets(filters, operating_system)
+        for key, values in filters.items():
+            if key not in keys:
+                continue
+            valid = []
+            for patch_set in patch_sets:
+                valid += [name for name in known.get((operating_system, key, patch_set), []) if name not in valid]
+            for value in values:
+                if not _checkable(value) or value in valid:
+                    continue
+                where = operating_system + (f" (PATCH_SET {', '.join(patch_sets)})" if patch_sets != [None] else "")
+                close = difflib.get_close_matches(value, valid, n=3, cutoff=0.6)
+                close += [name for name in valid if name.lower() == value.lower() and name not in close]
+                hint = f"did you mean {', '.join(close)}?" if close else f"valid values: {', '.join(valid[:30])}"
+                errors.append(f"{path}.{key}: {value!r} is not a {key} of {where}; {hint} ('*' matches every value)")
+    return errors
+
+
+# --------------------------------------------------------------------------------------------------
+# Repository configurations are secrets; idempotent creates.
+
+# What a source's configuration reads as in results and diffs (the value Ansible itself prints for
+# a no_log parameter): a repository file may hold credentials.
+SOURCE_CONFIGURATION_MASK = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+SOURCE_CONFIGURATION_CHANGED_MASK = SOURCE_CONFIGURATION_MASK + " (changed)"
+
+
+def masked(baseline):
+    """A copy of a baseline (the collection's shape) with every source's configuration hidden."""
+    if not baseline or not baseline.get("sources"):
+        return dict(baseline or {})
+    return dict(baseline, sources=[dict(source, configuration=SOURCE_CONFIGURATION_MASK) for source in baseline["sources"]])
+
+
+def masked_diff(before, after):
+    """{before, after} with configurations hidden; a configuration that changes says so, and only that."""
+    before_configurations = dict((source["name"], source["configuration"]) for source in (before or {}).get("sources", []))
+    hidden_after = masked(after)
+    if hidden_after.get("sources"):
+        hidden_after["sources"] = [
+            dict(hidden, configuration=SOURCE_CONFIGURATION_CHANGED_MASK)
+            if before_configurations.get(source["name"]) != source["configuration"] else hidden
+            for source, hidden in zip(after["sources"], hidden_after["sources"])
+        ]
+    return {"before": masked(before), "after": hidden_after}
+
+
+MAX_CLIENT_TOKEN_LENGTH = 64
+
+
+def client_token(name, operating_system, request, reused_ids=()):
+    """CreatePatchBaseline's ClientToken, derived from what the request asks for.
+
+    A retry after a lost response, or another process creating the identical baseline at the same
+    time, sends the same token, and AWS answers the same token and request with the same baseline
+    instead of making a second one. The account and region are implicit in the endpoint. The name
+    keeps the token readable; the hash covers the name, the operating system and the whole request,
+    so any other request gets another token. `reused_ids` are baselines an earlier token of this
+    request led to that are gone or renamed since: a new create then needs a new token, and every
+    process that sees the same ids derives the same one.
+    """
+    canonical = json.dumps(
+        {"name": name, "operating_system": operating_system, "request": request, "reused": list(reused_ids)},
+        sort_keys=True,
+        default=str,
+    )
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
+    return f"{name[:MAX_CLIENT_TOKEN_LENGTH - len(digest) - 1]}-{digest}"
+
 
 
 def _comparable(field, value):
@@ -386,20 +550,39 @@ def fields_to_api(fields):
 
 
 MAX_TAGS = 50
+MAX_TAG_KEY_LENGTH = 128
+MAX_TAG_VALUE_LENGTH = 256
+# Besides letters, separators and numbers (\p{L}\p{Z}\p{N} in the API's TagKey and TagValue patterns).
+TAG_PUNCTUATION = "_.:/=+-@"
+
+
+def invalid_tag_characters(text):
+    """The characters of `text` that the SSM TagKey/TagValue pattern refuses, sorted."""
+    return sorted(set(char for char in text if unicodedata.category(char)[0] not in "LZN" and char not in TAG_PUNCTUATION))
 
 
 def validate_tags(tags):
-    """Errors in a task's tags as AWS would reject them (keys 1-128, values up to 256, no aws: prefix)."""
+    """Errors in a task's tags as SSM would reject them (keys 1-128, values 0-256, the API's characters, no aws: prefix)."""
     if tags is None:
         return []
     errors = []
     if len(tags) > MAX_TAGS:
         errors.append(f"tags has {len(tags)} entries; at most {MAX_TAGS} are allowed")
     for key, value in tags.items():
-        if not 1 <= len(key) <= 128:
-            errors.append(f"tags keys must be 1 to 128 characters, got {key!r}")
+        key = str(key)
+        value = "" if value is None else str(value)
+        if not 1 <= len(key) <= MAX_TAG_KEY_LENGTH or not key.strip():
+            errors.append(f"tags keys must be 1 to {MAX_TAG_KEY_LENGTH} characters, got {key!r}")
         elif key.lower().startswith("aws:"):
             errors.append(f"tags.{key}: keys starting with aws: are reserved for AWS")
-        if value is not None and len(str(value)) > 256:
-            errors.append(f"tags.{key} must be at most 256 characters")
+        elif invalid_tag_characters(key):
+            errors.append(
+                f"tags keys may hold letters, numbers, spaces and {TAG_PUNCTUATION}; {key!r} has {''.join(invalid_tag_characters(key))!r}"
+            )
+        if len(value) > MAX_TAG_VALUE_LENGTH:
+            errors.append(f"tags.{key} must be at most {MAX_TAG_VALUE_LENGTH} characters")
+        elif invalid_tag_characters(value):
+            errors.append(
+                f"tags.{key} may hold letters, numbers, spaces and {TAG_PUNCTUATION}; not {''.join(invalid_tag_characters(value))!r}"
+            )
     return errors

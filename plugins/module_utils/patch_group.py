@@ -16,19 +16,28 @@ PATCH_GROUP_TAG_KEYS = ("Patch Group", "PatchGroup")
 MAX_GROUP_NAME_LENGTH = 256
 # Besides letters, numbers and separators (\p{L}\p{Z}\p{N} in the API's pattern).
 GROUP_NAME_PUNCTUATION = "_.:/=+-@"
-EC2_INSTANCE_ID = re.compile(r"^i-[0-9a-f]{8}([0-9a-f]{9})?$")
-HYBRID_NODE_ID = re.compile(r"^mi-[0-9a-f]{17}$")
+# Anchored with \A...\Z, so that match() and fullmatch() both take the whole string: "$" would take
+# "i-0123456789abcdef0\n" for an instance id.
+EC2_INSTANCE_ID = re.compile(r"\Ai-[0-9a-f]{8}(?:[0-9a-f]{9})?\Z")
+HYBRID_NODE_ID = re.compile(r"\Ami-[0-9a-f]{17}\Z")
+# EC2 tag keys are 1-128 characters, values up to 256 (EC2 User Guide, "Tag restrictions").
+MAX_EC2_TAG_KEY_LENGTH = 128
+MAX_EC2_TAG_VALUE_LENGTH = 256
 # CreateTags and DeleteTags take up to 1,000 resource ids a call.
 EC2_TAGGING_BATCH = 1000
 
 
-def validate_group_name(name):
-    """Errors in a patch group name by the API's rules (1-256 letters, numbers, spaces, _.:/=+-@)."""
+def validate_group_name(name, option="name"):
+    """Errors in a patch group name by the API's rules (1-256 letters, numbers, spaces, _.:/=+-@), not blank."""
+    if not isinstance(name, str):
+        return [f"{option} must be a string, got {name!r}"]
     if not 1 <= len(name) <= MAX_GROUP_NAME_LENGTH:
-        return [f"name must be 1 to {MAX_GROUP_NAME_LENGTH} characters, got {len(name)}"]
+        return [f"{option} must be 1 to {MAX_GROUP_NAME_LENGTH} characters, got {len(name)}"]
     invalid = sorted(set(char for char in name if not _allowed_in_group_name(char)))
     if invalid:
-        return [f"name may hold letters, numbers, spaces and {GROUP_NAME_PUNCTUATION}; not {''.join(invalid)!r}"]
+        return [f"{option} may hold letters, numbers, spaces and {GROUP_NAME_PUNCTUATION}; not {''.join(invalid)!r}"]
+    if not name.strip():
+        return [f"{option} is blank: a patch group needs a name"]
     return []
 
 
@@ -46,9 +55,9 @@ def classify_members(members):
     for member in members:
         if isinstance(member, dict):
             classified["tag_filters"].append(dict((key, _as_list(value)) for key, value in member.items()))
-        elif EC2_INSTANCE_ID.match(member):
+        elif EC2_INSTANCE_ID.fullmatch(member):
             classified["ec2_ids"].append(member)
-        elif HYBRID_NODE_ID.match(member):
+        elif HYBRID_NODE_ID.fullmatch(member):
             classified["hybrid_ids"].append(member)
         else:
             classified["names"].append(member)
@@ -60,16 +69,26 @@ def _as_list(value):
 
 
 def validate_members(members):
+    """Errors in a task's members; an empty list or filter is an error, never "every node"."""
+    if members is not None and not members:
+        return ["members is empty: name at least one node, or leave members out to leave membership as it is"]
     errors = []
     for index, member in enumerate(members or []):
+        path = f"members[{index}]"
         if isinstance(member, dict):
             if not member:
-                errors.append(f"members[{index}] is an empty tag filter")
+                errors.append(f"{path} is an empty tag filter: it would match every node")
             for key, value in member.items():
-                if not key or (isinstance(value, list) and not value):
-                    errors.append(f"members[{index}].{key or '(empty key)'} needs a key and at least one value")
-        elif not isinstance(member, str) or not member:
-            errors.append(f"members[{index}] must be an instance id, a Name tag value or a dict of tag filters")
+                values = value if isinstance(value, list) else [value]
+                if not isinstance(key, str) or not key.strip() or len(key) > MAX_EC2_TAG_KEY_LENGTH:
+                    errors.append(f"{path} tag keys must be 1 to {MAX_EC2_TAG_KEY_LENGTH} characters, got {key!r}")
+                elif not values:
+                    errors.append(f"{path}.{key} needs at least one value")
+                for item in values:
+                    if item is None or isinstance(item, (dict, list)) or len(str(item)) > MAX_EC2_TAG_VALUE_LENGTH:
+                        errors.append(f"{path}.{key} values must be strings of at most {MAX_EC2_TAG_VALUE_LENGTH} characters, got {item!r}")
+        elif not isinstance(member, str) or not member.strip():
+            errors.append(f"{path} must be an instance id, a Name tag value or a dict of tag filters, got {member!r}")
     return errors
 
 

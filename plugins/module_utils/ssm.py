@@ -411,6 +411,8 @@ GROUP_RESOURCES_PAGE_SIZE = 50
 # The resource types Run Command's resource-groups:Name target runs on.
 NODE_RESOURCE_TYPES = ["AWS::EC2::Instance", "AWS::SSM::ManagedInstance"]
 
+resource_groups_page_retry = AWSRetry.jittered_backoff(retries=50, delay=1, max_delay=30, catch_extra_error_codes=["TooManyRequestsException"])
+
 
 class AnsibleResourceGroupsError(AnsibleAWSError):
     pass
@@ -424,15 +426,33 @@ class ResourceGroupsErrorHandler(AWSErrorHandler):
         return is_boto3_error_code("NotFoundException")
 
 
+@resource_groups_page_retry
+def _group_resources_page(client, group, next_token):
+    kwargs = {"Group": group, "Filters": [{"Name": "resource-type", "Values": NODE_RESOURCE_TYPES}], "MaxResults": GROUP_RESOURCES_PAGE_SIZE}
+    if next_token:
+        kwargs["NextToken"] = next_token
+    return client.list_group_resources(**kwargs)
+
+
 @ResourceGroupsErrorHandler.list_error_handler("list resource group members", None)
-@AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=30, catch_extra_error_codes=["TooManyRequestsException"])
 def list_group_node_arns(client, group):
-    """ARNs of a resource group's EC2 instances and hybrid nodes (all pages), or None if there is no such group."""
-    paginator = client.get_paginator("list_group_resources")
-    pages = paginator.paginate(
-        Group=group,
-        Filters=[{"Name": "resource-type", "Values": NODE_RESOURCE_TYPES}],
-        PaginationConfig={"PageSize": GROUP_RESOURCES_PAGE_SIZE},
-    )
-    result = pages.build_full_result()
-    return [item["Identifier"]["ResourceArn"] for item in result.get("Resources", [])]
+    """ARNs of a resource group's EC2 instances and hybrid nodes (all pages, each retried on its own), or None if there is no such group."""
+    arns, next_token = [], None
+    while True:
+        result = _group_resources_page(client, group, next_token)
+        arns.extend(item["Identifier"]["ResourceArn"] for item in result.get("Resources", []))
+        next_token = result.get("NextToken")
+        if not next_token:
+            return arns
+
+
+# --- patch baselines ---
+
+
+@SSMErrorHandler.common_error_handler("describe patch properties")
+def describe_patch_properties(client, operating_system, property_name, patch_set=None):
+    """Every value name DescribePatchProperties lists for one property of an OS (and Windows patch set), each page retried on its own."""
+    kwargs = {"OperatingSystem": operating_system, "Property": property_name, "MaxResults": 50}
+    if patch_set is not None:
+        kwargs["PatchSet"] = patch_set
+    return [entry["Name"] for entry in all_pages(client.describe_patch_properties, "Properties", **kwargs) if entry.get("Name")]

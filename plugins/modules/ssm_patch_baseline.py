@@ -17,20 +17,36 @@ description:
     operating system, restores the AWS-owned default, so the delete never fails with
     C(ResourceInUseException).
   - AWS-owned (predefined) baselines are read only; use M(cloudpatch.ssm.ssm_patch_baseline_info)
-    to read them.
+    to read them. The one thing this module does with one (named by O(name) or by its ARN in
+    O(baseline_id)) is O(default_baseline), since RegisterDefaultPatchBaseline takes any baseline. Any
+    other option with an AWS-owned baseline is an error.
+  - A create sends CreatePatchBaseline a C(ClientToken) derived from the request (O(name), O(operating_system)
+    and a hash of the whole definition and tags). AWS answers the same token and request with the same
+    baseline, so a create retried after a lost response, or run by two processes at the same time,
+    makes one baseline, not two.
+  - Patch filter values are checked against DescribePatchProperties for the baseline's operating
+    system before anything is written (see O(validate_filter_values)).
+  - O(sources[].configuration) may hold a repository's credentials, so it is never logged, and it reads
+    as V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER) in the result and the diff (the diff's after says
+    V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER \(changed\)) when it changes). Idempotency compares the real
+    values.
+  - Messages name the module's options, and say the region when a baseline is not found.
 author:
   - cloudpatch.ssm developers (@cloudpatch)
 options:
   name:
     description:
       - The baseline's name, 3 to 128 letters, digits, V(_), V(-) or V(.).
-      - Names are not unique in AWS. When several of the account's baselines share O(name), give
-        O(baseline_id) to choose one.
+      - Names are not unique in AWS. When several baselines share O(name), every task by that name
+        fails, listing their ids; give O(baseline_id) to choose one.
+      - An AWS-owned baseline's name (such as V(AWS-AmazonLinux2DefaultPatchBaseline)) is accepted
+        with O(default_baseline) only.
       - Required to create a baseline. With O(baseline_id), a different O(name) renames the baseline.
     type: str
   baseline_id:
     description:
-      - The C(pb-) id of the baseline to manage, when a name is not enough to find it.
+      - The C(pb-) id of the baseline to manage, when a name is not enough to find it (for example
+        when several baselines share a name), or an AWS-owned baseline's ARN to make it the default.
     type: str
   state:
     description:
@@ -63,6 +79,9 @@ options:
             V(SEVERITY) on Amazon Linux; V(PRODUCT), V(CLASSIFICATION), V(MSRC_SEVERITY) on Windows;
             V(PRODUCT), V(PRIORITY), V(SECTION) on Ubuntu.
           - V(*) matches every value. The console's V(All) is accepted and sent as V(*).
+          - Must not be empty (a rule without filters would approve every patch).
+          - Values of the keys DescribePatchProperties lists for the operating system are checked
+            against it (see O(validate_filter_values)).
         type: dict
         required: true
       approve_after_days:
@@ -129,7 +148,9 @@ options:
         elements: str
         required: true
       configuration:
-        description: The repository configuration (a yum repo file's content, for example).
+        description:
+          - The repository configuration (a yum repo file's content, for example), 1 to 1024 characters.
+          - It may hold credentials, so it is C(no_log) and masked in the result and the diff.
         type: str
         required: true
   available_security_updates_compliance_status:
@@ -140,9 +161,30 @@ options:
   default_baseline:
     description:
       - V(true) makes this baseline the default of its operating system.
-      - V(false) while it is the default restores the AWS-owned default baseline of that system.
+      - V(false) while it is the default restores the AWS-owned default baseline of that system
+        (an error for that AWS-owned default itself; make another baseline the default instead).
+      - Works for AWS-owned baselines too, for example to give the default back to
+        V(AWS-AmazonLinux2DefaultPatchBaseline) after another baseline took it.
       - Left out, the default is left as it is.
     type: bool
+  validate_filter_values:
+    description:
+      - Check the values of O(approval_rules[].patch_filters) and O(global_filters) against
+        DescribePatchProperties before anything is written. A value the API does not list for the
+        operating system (for example V(SecurityUpdates) as a RHEL V(CLASSIFICATION), or V(Requird) as
+        an Ubuntu V(PRIORITY)) would approve nothing; the error names the option and the closest
+        valid values.
+      - Only the keys DescribePatchProperties enumerates for the system are checked (V(PRODUCT),
+        V(CLASSIFICATION), V(SEVERITY) on Amazon Linux, Amazon Linux 2 and 2023, CentOS, Oracle Linux,
+        RHEL and SUSE; V(PRODUCT), V(PRIORITY) on Debian and Ubuntu; V(PRODUCT), V(CLASSIFICATION) on
+        macOS; V(PRODUCT), V(PRODUCT_FAMILY), V(CLASSIFICATION), V(MSRC_SEVERITY) on Windows, by the
+        group's V(PATCH_SET)). V(*) and values with a wildcard are never checked, nor free-text keys
+        (V(PATCH_ID), V(CVE_ID), V(NAME), V(VERSION), V(SECTION)...).
+      - The filters a task gives are checked whether or not they change, in check mode too. Each
+        listing is read once a run. V(false) skips the check (and the C(ssm:DescribePatchProperties)
+        permission it needs).
+    type: bool
+    default: true
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -179,6 +221,24 @@ EXAMPLES = r"""
     name: AmazonLinux2SecAndNonSecBaseline
     default_baseline: true
 
+- name: An internal mirror whose repository file holds a password (never shown)
+  cloudpatch.ssm.ssm_patch_baseline:
+    name: AmazonLinux2SecAndNonSecBaseline
+    sources:
+      - name: internal-mirror
+        products: [AmazonLinux2]
+        configuration: "{{ lookup('ansible.builtin.file', 'mirror.repo') }}"
+
+- name: One of two baselines that share a name, by id
+  cloudpatch.ssm.ssm_patch_baseline:
+    baseline_id: pb-0123456789abcdef0
+    description: The one the App group uses
+
+- name: Give the Amazon Linux 2 default back to the AWS-owned baseline
+  cloudpatch.ssm.ssm_patch_baseline:
+    name: AWS-AmazonLinux2DefaultPatchBaseline
+    default_baseline: true
+
 - name: Delete it (patch groups are deregistered and the AWS default restored first)
   cloudpatch.ssm.ssm_patch_baseline:
     name: AmazonLinux2SecAndNonSecBaseline
@@ -207,7 +267,7 @@ patch_baseline:
       type: str
       sample: AmazonLinux2SecAndNonSecBaseline
     owner:
-      description: Always V(Self) for the baselines this module manages.
+      description: V(Self) for the account's baselines, V(AWS) for an AWS-owned one made the default.
       type: str
       sample: Self
     operating_system:
@@ -252,10 +312,12 @@ patch_baseline:
       type: str
       sample: ALLOW_AS_DEPENDENCY
     sources:
-      description: Alternative repositories, each with name, products and configuration.
+      description:
+        - Alternative repositories, each with name, products and configuration.
+        - The configuration is always V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER), never the repository file.
       type: list
       elements: dict
-      sample: []
+      sample: [{"name": "internal-mirror", "products": ["AmazonLinux2"], "configuration": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"}]
     available_security_updates_compliance_status:
       description: Windows only.
       type: str
@@ -283,8 +345,6 @@ patch_baseline:
       sample: "2026-11-30T10:00:00+00:00"
 """
 
-import uuid
-
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_info
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
@@ -292,13 +352,20 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_lookup import BaselineLookupError
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_lookup import aws_default_baseline_id
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_lookup import find_baseline
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_lookup import owned_by_aws
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import baseline_arn
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import baseline_to_ansible
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import changed_fields
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import client_token
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import desired_fields
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import fields_to_api
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import filter_value_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import is_aws_owned
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import masked
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import masked_diff
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import property_lookups
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_baseline_id
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_fields
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_name
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_tags
@@ -307,6 +374,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import add_patc
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import create_patch_baseline
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import delete_patch_baseline
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import deregister_patch_baseline_for_patch_group
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_patch_properties
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_default_patch_baseline
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_patch_baseline
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_patch_baseline_tags
@@ -315,31 +383,64 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import remove_p
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import ssm_enum
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import update_patch_baseline
 
+# A create whose token leads to a baseline deleted or renamed since gets a new token; a few rounds
+# at most (each needs someone to delete or rename the baseline just created).
+MAX_CREATE_ATTEMPTS = 5
+# Options that describe a baseline's definition: an AWS-owned baseline takes none of them.
+DEFINITION_OPTIONS = (
+    "description", "approval_rules", "global_filters", "approved_patches", "approved_patches_compliance_level",
+    "approved_patches_enable_non_security", "rejected_patches", "rejected_patches_action", "sources",
+    "available_security_updates_compliance_status", "tags",
+)
+
 
 class BaselineTask:
     """What one task run needs to read, change and describe a baseline."""
 
-    def __init__(self, client, check_mode, arn_of):
+    def __init__(self, client, check_mode, region, arn_of):
         self.client = client
         self.check_mode = check_mode
+        self.region = region
         self.arn_of = arn_of
+        # DescribePatchProperties listings, read once a run whatever the number of filters using them.
+        self.properties = {}
 
     def describe(self, definition):
         """The collection's shape of a GetPatchBaseline result, with tags and default flag."""
         baseline_id = definition["BaselineId"]
         is_default = get_default_patch_baseline(self.client, definition["OperatingSystem"]) == baseline_id
-        tags = list_patch_baseline_tags(self.client, baseline_id)
+        # AWS-owned baselines have no tags of the account's.
+        tags = {} if is_aws_owned(baseline_id) else list_patch_baseline_tags(self.client, baseline_id)
         return baseline_to_ansible(definition, arn=self.arn_of(baseline_id), tags=tags, default_baseline=is_default)
+
+    def check_filter_values(self, desired, operating_system):
+        """Every filter value DescribePatchProperties can enumerate is one it lists; errors otherwise."""
+        known = {}
+        for lookup in property_lookups(desired, operating_system):
+            if lookup not in self.properties:
+                try:
+                    self.properties[lookup] = describe_patch_properties(self.client, *lookup)
+                except AnsibleSSMError as e:
+                    raise BaselineLookupError(
+                        f"cannot read the {lookup[1]} values of {lookup[0]} in {self.region} to check the patch filters "
+                        f"({e}); set validate_filter_values: false to skip the check"
+                    ) from e
+            known[lookup] = self.properties[lookup]
+        return filter_value_errors(desired, operating_system, known)
 
     def set_default(self, baseline, make_default):
         """Register the baseline as its OS's default, or give the default back to AWS's. True if it changed."""
         if make_default is None or make_default == baseline["default_baseline"]:
             return False
+        if not make_default:
+            aws_default = aws_default_baseline_id(self.client, self.region, baseline["operating_system"])
+            if aws_default == baseline["baseline_id"]:
+                raise BaselineLookupError(
+                    f"default_baseline: {baseline['name']} is the AWS default of {baseline['operating_system']} in "
+                    f"{self.region}; to stop it being the default, make another baseline the default"
+                )
         if not self.check_mode:
-            if make_default:
-                register_default_patch_baseline(self.client, baseline["baseline_id"])
-            else:
-                register_default_patch_baseline(self.client, aws_default_baseline_id(self.client, baseline["operating_system"]))
+            register_default_patch_baseline(self.client, baseline["baseline_id"] if make_default else aws_default)
         baseline["default_baseline"] = make_default
         return True
 
@@ -373,18 +474,29 @@ class BaselineTask:
             return True, predicted
         request = fields_to_api(desired)
         if tags:
-            request["Tags"] = ansible_dict_to_boto3_tag_list(tags)
-        baseline_id = create_patch_baseline(
-            self.client,
-            Name=params["name"],
-            OperatingSystem=params["operating_system"],
-            # One token per task run: a create retried after a lost response makes no second baseline.
-            ClientToken=str(uuid.uuid4()),
-            **request
-        )
+            request["Tags"] = sorted(ansible_dict_to_boto3_tag_list(tags), key=lambda tag: tag["Key"])
+        definition, reused = None, []
+        for _attempt in range(MAX_CREATE_ATTEMPTS):
+            baseline_id = create_patch_baseline(
+                self.client,
+                Name=params["name"],
+                OperatingSystem=params["operating_system"],
+                ClientToken=client_token(params["name"], params["operating_system"], request, reused),
+                **request
+            )
+            definition = get_patch_baseline(self.client, baseline_id)
+            if definition is not None and definition["Name"] == params["name"]:
+                break
+            # The token's baseline was deleted or renamed since it was made: this is a new create.
+            reused.append(baseline_id)
+        else:
+            raise BaselineLookupError(
+                f"name: every create of {params['name']} in {self.region} led to a baseline deleted or renamed since "
+                f"({', '.join(reused)}); run the task again"
+            )
         if params["default_baseline"]:
             register_default_patch_baseline(self.client, baseline_id)
-        return True, self.describe(get_patch_baseline(self.client, baseline_id))
+        return True, self.describe(definition)
 
     def update(self, current, params, desired):
         """Bring an existing baseline to what the task asks; returns (changed, after)."""
@@ -417,30 +529,60 @@ class BaselineTask:
 
 def validate_parameters(params, operating_systems):
     desired = desired_fields(params)
-    errors = validate_name(params["name"])
+    errors = validate_name(params["name"]) + validate_baseline_id(params["baseline_id"])
     errors += validate_fields(desired, params["operating_system"], operating_systems)
     errors += validate_tags(params["tags"])
     return desired, errors
 
 
+def ensure_aws_owned(task, current, params):
+    """An AWS-owned baseline is read only; the one thing a task can do is make it (or stop it being) the default."""
+    where = f"{current['name']} ({current['baseline_id']}) is an AWS-owned baseline"
+    if params["state"] == "absent":
+        raise BaselineLookupError(f"state=absent: {where}; AWS-owned baselines cannot be deleted")
+    given = [option for option in DEFINITION_OPTIONS if params[option] is not None]
+    if params["name"] is not None and params["name"] != current["name"]:
+        given.insert(0, "name")
+    if given:
+        raise BaselineLookupError(
+            f"{', '.join(given)}: {where}; it cannot be changed, only made its operating system's default with "
+            "default_baseline (create a baseline of your own to change a definition)"
+        )
+    if params["operating_system"] is not None and params["operating_system"] != current["operating_system"]:
+        raise BaselineLookupError(f"operating_system: {where} for {current['operating_system']}, not {params['operating_system']}")
+    baseline = dict(current)
+    return task.set_default(baseline, params["default_baseline"]), baseline
+
+
 def ensure_present(task, current, params, desired, operating_systems):
     if current is None and params["baseline_id"] is not None:
-        raise BaselineLookupError(f"baseline_id {params['baseline_id']}: no such baseline in this region")
+        raise BaselineLookupError(f"baseline_id: no baseline {params['baseline_id']} in {task.region}")
     if current is None:
         missing = [option for option in ("name", "operating_system") if params[option] is None]
         if missing:
-            raise BaselineLookupError(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} required to create a baseline")
-        return task.create(params, desired)
-    if params["operating_system"] is not None and params["operating_system"] != current["operating_system"]:
-        raise BaselineLookupError(
-            f"operating_system cannot change: {current['name']} ({current['baseline_id']}) is a "
-            f"{current['operating_system']} baseline; create another baseline for {params['operating_system']}"
-        )
-    if params["operating_system"] is None:
-        # Only now is the OS known, and with it the filter keys and options it allows.
-        errors = validate_fields(desired, current["operating_system"], operating_systems)
+            raise BaselineLookupError(
+                f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} required to create a baseline "
+                f"(no baseline is named {params['name']} in {task.region})"
+            )
+        operating_system = params["operating_system"]
+    else:
+        if params["operating_system"] is not None and params["operating_system"] != current["operating_system"]:
+            raise BaselineLookupError(
+                f"operating_system cannot change: {current['name']} ({current['baseline_id']}) is a "
+                f"{current['operating_system']} baseline; create another baseline for {params['operating_system']}"
+            )
+        operating_system = current["operating_system"]
+        if params["operating_system"] is None:
+            # Only now is the OS known, and with it the filter keys and options it allows.
+            errors = validate_fields(desired, operating_system, operating_systems)
+            if errors:
+                raise BaselineLookupError("; ".join(errors))
+    if params["validate_filter_values"]:
+        errors = task.check_filter_values(desired, operating_system)
         if errors:
             raise BaselineLookupError("; ".join(errors))
+    if current is None:
+        return task.create(params, desired)
     return task.update(current, params, desired)
 
 
@@ -457,7 +599,8 @@ def main():
     source_spec = dict(
         name=dict(type="str", required=True),
         products=dict(type="list", elements="str", required=True),
-        configuration=dict(type="str", required=True),
+        # A repository file may hold credentials (AWS marks PatchSourceConfiguration sensitive).
+        configuration=dict(type="str", required=True, no_log=True),
     )
     argument_spec = dict(
         name=dict(type="str"),
@@ -477,6 +620,7 @@ def main():
         sources=dict(type="list", elements="dict", options=source_spec),
         available_security_updates_compliance_status=dict(type="str", choices=["COMPLIANT", "NON_COMPLIANT"]),
         default_baseline=dict(type="bool"),
+        validate_filter_values=dict(type="bool", default=True),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
     )
@@ -490,16 +634,18 @@ def main():
     desired, errors = validate_parameters(params, operating_systems)
     if errors:
         module.fail_json(msg="; ".join(errors))
-    if params["baseline_id"] is not None and is_aws_owned(params["baseline_id"]):
-        module.fail_json(msg=f"baseline_id {params['baseline_id']} is an AWS-owned baseline: it cannot be changed or deleted")
 
     client = module.client("ssm")
     try:
         account_id, partition = get_aws_account_info(module)
-        task = BaselineTask(client, module.check_mode, lambda baseline_id: baseline_arn(baseline_id, module.region, account_id, partition))
-        definition = find_baseline(client, name=params["name"], baseline_id=params["baseline_id"])
+        task = BaselineTask(
+            client, module.check_mode, module.region, lambda baseline_id: baseline_arn(baseline_id, module.region, account_id, partition)
+        )
+        definition = find_baseline(client, module.region, name=params["name"], baseline_id=params["baseline_id"])
         current = task.describe(definition) if definition else None
-        if params["state"] == "absent":
+        if owned_by_aws(definition):
+            changed, after = ensure_aws_owned(task, current, params)
+        elif params["state"] == "absent":
             changed, after = task.delete(current) if current else (False, {})
         else:
             changed, after = ensure_present(task, current, params, desired, operating_systems)
@@ -508,7 +654,8 @@ def main():
     except AnsibleSSMError as e:
         module.fail_json_aws_error(e)
 
-    module.exit_json(changed=changed, patch_baseline=after, diff=dict(before=current or {}, after=after))
+    # Idempotency compared the real configurations; results and diffs never show them.
+    module.exit_json(changed=changed, patch_baseline=masked(after), diff=masked_diff(current, after))
 
 
 if __name__ == "__main__":

@@ -13,22 +13,25 @@ description:
   - Lists the patch baselines of a region, the account's own and the AWS-owned (predefined) ones,
     each with its full definition, the patch groups registered with it and its tags.
   - Also returns the default patch baseline of each operating system.
+  - A source's repository configuration may hold credentials, so it is returned as
+    V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER), never as the file AWS returns.
   - Read only; works in check mode.
 author:
   - cloudpatch.ssm developers (@cloudpatch)
 options:
   name:
     description:
-      - Only baselines with exactly this name. Several baselines may share a name.
+      - Only baselines with exactly this name (3 to 128 letters, digits, V(_), V(-) or V(.)).
+        Several baselines may share a name.
     type: str
   name_prefix:
     description:
-      - Only baselines whose name starts with this prefix.
+      - Only baselines whose name starts with this prefix (1 to 128 of the characters a name may hold).
     type: str
   baseline_ids:
     description:
       - Only these baselines. Each is a C(pb-) id or, for an AWS-owned baseline, its ARN (its
-        C(pb-) part is accepted too).
+        C(pb-) part is accepted too). Must not be empty; an id that matches no baseline is warned about.
     type: list
     elements: str
   owner:
@@ -147,10 +150,12 @@ patch_baselines:
       type: str
       sample: ALLOW_AS_DEPENDENCY
     sources:
-      description: Alternative patch source repositories (Linux).
+      description:
+        - Alternative patch source repositories (Linux), each with name, products and configuration.
+        - The configuration is always V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER), since it may hold credentials.
       type: list
       elements: dict
-      sample: []
+      sample: [{"name": "internal-mirror", "products": ["AmazonLinux2"], "configuration": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"}]
     available_security_updates_compliance_status:
       description: How security updates that are available but not approved are reported (Windows).
       type: str
@@ -189,18 +194,32 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import Ansi
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import baseline_arn
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import baseline_to_ansible
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import default_baselines_by_os
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import BASELINE_NAME_PREFIX_PATTERN
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import is_aws_owned
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import masked
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import matches_baseline_id
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import select_identities
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_baseline_id
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_name
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import AnsibleSSMError
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_patch_baselines
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_patch_baseline
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_patch_baseline_tags
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import ssm_enum
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import blank_errors
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
 
 
 def validate_parameters(params):
     """Errors in the parameters that the argument spec cannot express, before any API call."""
-    errors = []
+    errors = blank_errors(params, ["name", "name_prefix", "baseline_ids"])
+    if not errors:
+        errors += validate_name(params["name"])
+        prefix = params["name_prefix"]
+        if prefix is not None and not full_match(BASELINE_NAME_PREFIX_PATTERN, prefix):
+            errors.append(f"name_prefix must be 1 to 128 letters, digits, '_', '-' or '.', got {prefix!r}")
+        for index, baseline_id in enumerate(params["baseline_ids"] or []):
+            errors += validate_baseline_id(baseline_id, f"baseline_ids[{index}]")
     operating_system = params["operating_system"]
     if operating_system is not None and operating_system not in ssm_enum("OperatingSystem"):
         errors.append(f"operating_system must be one of {', '.join(ssm_enum('OperatingSystem'))}, got {operating_system!r}")
@@ -226,15 +245,19 @@ def gather_baselines(client, params, region, account_id, partition):
         if definition is None:  # deleted between the listing and this read
             continue
         tags = {} if is_aws_owned(baseline_id) else list_patch_baseline_tags(client, baseline_id)
-        baselines.append(
-            baseline_to_ansible(
-                definition,
-                arn=baseline_arn(baseline_id, region, account_id, partition),
-                tags=tags,
-                default_baseline=bool(identity.get("DefaultBaseline")),
-            )
+        baseline = baseline_to_ansible(
+            definition,
+            arn=baseline_arn(baseline_id, region, account_id, partition),
+            tags=tags,
+            default_baseline=bool(identity.get("DefaultBaseline")),
         )
-    return baselines, default_baselines_by_os(identities)
+        baselines.append(masked(baseline))
+    return baselines, default_baselines_by_os(identities), missing_ids(identities, params["baseline_ids"])
+
+
+def missing_ids(identities, baseline_ids):
+    """The asked-for ids that no baseline of the region has."""
+    return [wanted for wanted in baseline_ids or [] if not any(matches_baseline_id(item["BaselineId"], wanted) for item in identities)]
 
 
 def main():
@@ -254,9 +277,13 @@ def main():
     client = module.client("ssm")
     try:
         account_id, partition = get_aws_account_info(module)
-        baselines, defaults = gather_baselines(client, module.params, module.region, account_id, partition)
+        baselines, defaults, missing = gather_baselines(client, module.params, module.region, account_id, partition)
     except AnsibleSSMError as e:
         module.fail_json_aws_error(e)
+    for index, baseline_id in enumerate(module.params["baseline_ids"] or []):
+        if baseline_id in missing:
+            system = f"{module.params['operating_system']} " if module.params["operating_system"] else ""
+            module.warn(f"baseline_ids[{index}]: no {system}baseline {baseline_id} in {module.region}")
 
     module.exit_json(changed=False, patch_baselines=baselines, default_baselines=defaults)
 

@@ -30,7 +30,7 @@ options:
     description:
       - The baseline to register the group with, by name, C(pb-) id or ARN. AWS-owned baselines can
         be named (for example V(AWS-AmazonLinux2DefaultPatchBaseline)).
-      - A name several baselines share is an error; give the id.
+      - A name several baselines share is an error that lists their ids; give one of the ids instead.
       - Left out, the group's registrations are left as they are.
     type: str
   operating_system:
@@ -50,8 +50,10 @@ options:
       - The nodes of the group. Each entry is an EC2 instance id (C(i-...)), a hybrid node id
         (C(mi-...)), a C(Name) tag value (or a hybrid node's name), or a dict of tag key to value (or
         list of values) that selects every node carrying all of them.
-      - Every entry must match at least one node; otherwise the task fails and changes nothing.
-      - Left out, membership is left as it is.
+      - Every entry must match at least one node; otherwise the task fails, with the region, and
+        changes nothing.
+      - Left out, membership is left as it is. An empty list, or an empty tag filter, is an error
+        (never "every node").
     type: list
     elements: raw
   purge_members:
@@ -153,6 +155,8 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_lookup imp
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_lookup import resolve_baseline
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.node_directory import NodeDirectory
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import BASELINE_NAME_PATTERN
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_baseline_id
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import group_of
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import plan_membership
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_group_name
@@ -161,6 +165,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import deregist
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_patch_groups
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import register_patch_baseline_for_patch_group
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import ssm_enum
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
 
 
 def registrations_of(client, group):
@@ -177,8 +182,9 @@ def registrations_of(client, group):
 
 
 class PatchGroupTask:
-    def __init__(self, ssm, directory, check_mode, params):
+    def __init__(self, ssm, directory, check_mode, params, region):
         self.ssm = ssm
+        self.region = region
         self.directory = directory
         self.check_mode = check_mode
         self.group = params["name"]
@@ -210,7 +216,9 @@ class PatchGroupTask:
         if members:
             wanted, unmatched = self.directory.resolve(members)
             if unmatched:
-                raise BaselineLookupError(f"members match no node: {', '.join(str(member) for member in unmatched)}")
+                raise BaselineLookupError(
+                    f"members match no node in {self.region}: {', '.join(str(member) for member in unmatched)}"
+                )
         nodes = dict(current, **wanted)
         return current, nodes, plan_membership(nodes, wanted, self.group, self.params["tag_key"], purge, removing)
 
@@ -247,10 +255,11 @@ def run(task, params, registrations):
     """Every read and check first, then the writes: a bad member or baseline changes nothing."""
     baselines_before = dict(registrations)
     if params["state"] == "present":
-        definition = resolve_baseline(task.ssm, params["baseline"]) if params["baseline"] else None
+        definition = resolve_baseline(task.ssm, params["baseline"], task.region) if params["baseline"] else None
         if definition and params["operating_system"] and params["operating_system"] != definition["OperatingSystem"]:
             raise BaselineLookupError(
-                f"baseline {params['baseline']} is for {definition['OperatingSystem']}, not operating_system {params['operating_system']}"
+                f"operating_system: baseline {params['baseline']} is for {definition['OperatingSystem']}, "
+                f"not operating_system {params['operating_system']}"
             )
         membership = task.plan_members(params["members"], params["purge_members"])
         if definition:
@@ -264,6 +273,17 @@ def run(task, params, registrations):
     before = {"baselines": baselines_before, "members": members_before}
     after = {"name": params["name"], "tag_key": params["tag_key"], "baselines": registrations, "members": members}
     return before, after
+
+
+def validate_baseline(reference):
+    """A baseline is named by its id or ARN (the API's BaselineId) or by its name (BaselineName)."""
+    if reference is None:
+        return []
+    if reference.startswith(("arn:", "pb-")):
+        return validate_baseline_id(reference, "baseline")
+    if not full_match(BASELINE_NAME_PATTERN, reference):
+        return [f"baseline must be a pb- id, an ARN, or a name of 3 to 128 letters, digits, '_', '-' or '.', got {reference!r}"]
+    return []
 
 
 def main():
@@ -281,7 +301,7 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    errors = validate_group_name(params["name"]) + validate_members(params["members"])
+    errors = validate_group_name(params["name"]) + validate_members(params["members"]) + validate_baseline(params["baseline"])
     if params["operating_system"] is not None and params["operating_system"] not in ssm_enum("OperatingSystem"):
         errors.append(f"operating_system must be one of {', '.join(ssm_enum('OperatingSystem'))}, got {params['operating_system']!r}")
     if params["state"] == "absent" and params["purge_members"]:
@@ -292,7 +312,7 @@ def main():
         module.fail_json(msg="; ".join(errors))
 
     ssm = module.client("ssm")
-    task = PatchGroupTask(ssm, NodeDirectory(ssm, module.client("ec2")), module.check_mode, params)
+    task = PatchGroupTask(ssm, NodeDirectory(ssm, module.client("ec2")), module.check_mode, params, module.region)
     try:
         before, after = run(task, params, registrations_of(ssm, params["name"]))
     except BaselineLookupError as e:

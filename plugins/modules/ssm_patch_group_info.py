@@ -23,7 +23,10 @@ author:
 options:
   names:
     description:
-      - Only these patch groups (and their members).
+      - Only these patch groups (and their members); each 1 to 256 letters, numbers, spaces and
+        C(_.:/=+-@).
+      - Must not be empty (leave it out for every group). A name that is no patch group of the
+        region (no registration and no node tagged into it) is warned about.
     type: list
     elements: str
   include_ungrouped:
@@ -41,12 +44,14 @@ EXAMPLES = r"""
 - name: Which baseline patches which node
   cloudpatch.ssm.ssm_patch_group_info:
     names: [App, Web]
-  register: groups
+  register: patch_group_view
 
 - name: Show it
   ansible.builtin.debug:
     msg: "{{ item.computer_name }} ({{ item.patch_group }}): {{ item.baseline_name }}, {{ item.reason }}"
-  loop: "{{ groups.nodes }}"
+  loop: "{{ patch_group_view.nodes }}"
+  loop_control:
+    label: "{{ item.instance_id }}"
 """
 
 RETURN = r"""
@@ -128,11 +133,13 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import effective_baseline
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import group_of
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import operating_system_of
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_group_name
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_instance_information
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_patch_baselines
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_patch_group_state
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_patch_groups
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_managed_node_tags
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import blank_errors
 
 
 def node_groups(ssm, ec2, nodes):
@@ -162,6 +169,7 @@ def gather(ssm, ec2, names, include_ungrouped):
     nodes = describe_instance_information(ssm)
     groups_of_nodes = node_groups(ssm, ec2, nodes)
     group_names = set(registrations) | set(groups_of_nodes.values())
+    known_names = set(group_names)
     if names is not None:
         group_names &= set(names)
 
@@ -199,7 +207,15 @@ def gather(ssm, ec2, names, include_ungrouped):
                 "state": boto3_resource_to_ansible_dict(state, force_tags=False),
             }
         )
-    return group_rows, node_rows, defaults
+    unknown = [name for name in names or [] if name not in known_names]
+    return group_rows, node_rows, defaults, unknown
+
+
+def validate_parameters(params):
+    errors = blank_errors(params, ["names"])
+    for index, name in enumerate(params["names"] or []):
+        errors += validate_group_name(name, f"names[{index}]")
+    return errors
 
 
 def main():
@@ -208,12 +224,18 @@ def main():
         include_ungrouped=dict(type="bool", default=False),
     )
     module = AnsibleCloudpatchSSMModule(argument_spec=argument_spec, supports_check_mode=True)
+    errors = validate_parameters(module.params)
+    if errors:
+        module.fail_json(msg="; ".join(errors))
     try:
-        groups, nodes, defaults = gather(
+        groups, nodes, defaults, unknown = gather(
             module.client("ssm"), module.client("ec2"), module.params["names"], module.params["include_ungrouped"]
         )
     except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
+    if unknown:
+        # Not an error: in check mode, or before the first run, a group may not exist yet.
+        module.warn(f"names: {', '.join(unknown)}: no such patch group in {module.region} (no baseline registered, no node tagged)")
     module.exit_json(changed=False, patch_groups=groups, nodes=nodes, default_baselines=defaults)
 
 

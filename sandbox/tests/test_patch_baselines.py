@@ -1,5 +1,7 @@
 """Patch baselines through boto3 against the running sandbox: shapes, rules, errors, paging, tags."""
 
+import concurrent.futures
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -118,6 +120,17 @@ def test_client_token_makes_create_idempotent(ssm):
         create_al2(ssm, ClientToken="token-1", Description="another request")
     assert error_code(excinfo) == "IdempotentParameterMismatch"
     assert len(ssm.describe_patch_baselines(Filters=[{"Key": "OWNER", "Values": ["Self"]}])["BaselineIdentities"]) == 1
+
+
+def test_concurrent_creates_with_one_client_token_make_one_baseline(ssm):
+    # The API reference's ClientToken is an idempotency token: requests that arrive together with the
+    # same token and parameters get one baseline (the server is threaded; the check and the create
+    # hold the state's lock).
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        ids = list(pool.map(lambda _: create_al2(ssm, ClientToken="racing-token"), range(8)))
+    assert len(set(ids)) == 1
+    assert [item["BaselineId"] for item in ssm.describe_patch_baselines(
+        Filters=[{"Key": "OWNER", "Values": ["Self"]}])["BaselineIdentities"]] == ids[:1]
 
 
 def test_rules_with_approve_until_date_and_debian_family_without_delay(ssm):

@@ -18,20 +18,6 @@ def create_baseline(ssm, name):
     return ssm.create_patch_baseline(Name=name, OperatingSystem="AMAZON_LINUX_2", ApprovalRules={"PatchRules": [rule]})["BaselineId"]
 
 
-def test_bad_inputs_fail_clearly_and_write_nothing(run_target):
-    sandbox = run_target.sandbox
-    ssm = sandbox.client("ssm")
-    create_baseline(ssm, "Existing")
-    create_baseline(ssm, "Twin")
-    create_baseline(ssm, "Twin")
-    seed_workshop_nodes(sandbox)
-    sandbox.clear_calls()
-
-    run_target("ssm_patch_group_bad_input")
-
-    assert sandbox.mutating_calls() == []
-
-
 def test_check_mode_makes_no_mutating_call(run_target):
     sandbox = run_target.sandbox
     ssm = sandbox.client("ssm")

@@ -9,6 +9,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import operating_system_of
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import plan_membership
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_group_name
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_members
 
 APP1, APP2, WEB1 = "i-0aaaaaaaaaaaaaaa1", "i-0aaaaaaaaaaaaaaa2", "i-0bbbbbbbbbbbbbbb1"
 HYBRID = "mi-0123456789abcdef0"
@@ -98,3 +99,29 @@ def test_effective_baseline_is_the_groups_for_the_os_else_the_default():
     assert baseline == "arn:windows-default" and "patch group App has no baseline for it" in reason
     assert effective_baseline(None, "AMAZON_LINUX_2", registrations, defaults) == (
         "arn:al2-default", "default baseline for AMAZON_LINUX_2")
+
+
+def test_an_id_with_a_trailing_newline_is_not_an_id():
+    # Matched whole: it is looked up as a Name tag value (and matches no node) instead.
+    assert classify_members([APP1 + "\n", HYBRID + "\n"])["names"] == [APP1 + "\n", HYBRID + "\n"]
+
+
+@pytest.mark.parametrize("members, expected", [
+    ([], "members is empty"),
+    ([{}], "members[0] is an empty tag filter"),
+    ([APP1, {"Role": []}], "members[1].Role needs at least one value"),
+    (["  "], "members[0] must be an instance id"),
+    ([{"": "web"}], "members[0] tag keys must be 1 to 128 characters"),
+])
+def test_members_that_mean_nothing_are_errors_never_every_node(members, expected):
+    errors = validate_members(members)
+    assert errors and errors[0].startswith(expected), errors
+
+
+def test_members_left_out_are_no_error():
+    assert validate_members(None) == []
+
+
+def test_a_blank_group_name_is_refused_and_the_option_is_named():
+    assert validate_group_name("   ") == ["name is blank: a patch group needs a name"]
+    assert validate_group_name("App\n", "names[2]")[0].startswith("names[2] may hold letters")

@@ -47,6 +47,10 @@ class ExampleValue(jinja2.Undefined):
     def __getattr__(self, name):
         return self
 
+    def __call__(self, *args, **kwargs):
+        # lookup('file', ...) and other calls in an example render as the same word.
+        return self
+
 
 def rendered(value):
     if isinstance(value, str):
