@@ -7,6 +7,9 @@ import json
 
 import pytest
 
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.testing import patch_module_args
+
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import AnsibleSSMError
 from ansible_collections.cloudpatch.ssm.plugins.modules import ssm_compliance_export as module_under_test
 
@@ -56,15 +59,29 @@ class FakeClients:
         return {"ETag": '"x"'}
 
 
+def _ansible_module():
+    """A real AnsibleModule for the file operations (atomic_move, set_fs_attributes_if_different...)."""
+    with patch_module_args({}):
+        return AnsibleModule(argument_spec={}, add_file_common_args=True)
+
+
 class FakeModule:
     def __init__(self, params, clients, check_mode=False):
         self.params = params
         self.check_mode = check_mode
         self.region = "us-east-1"
+        self.warnings = []
+        self._files = _ansible_module()
         self.clients = clients
 
     def client(self, service):
         return self.clients
+
+    def warn(self, message):
+        self.warnings.append(message)
+
+    def __getattr__(self, name):
+        return getattr(self._files, name)
 
 
 def params(**overrides):
