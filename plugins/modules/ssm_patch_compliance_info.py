@@ -28,7 +28,13 @@ description:
     M(cloudpatch.ssm.ssm_compliance_export)); the rows of O(instances=true) are returned, so they
     are held."
   - "The filters combine: a node is counted if it is among O(instance_ids) (when given), in one of
-    O(patch_groups) (when given) and has all O(tags)."
+    O(patch_groups) (when given) and has all O(tags). An empty list or dict is refused: a selection
+    of nothing never means every node."
+  - "Never a silent pass: when the selection matches no managed node (or the region has none) the
+    result still has every count, at zero, and a warning names the region
+    (C(0 nodes in us-east-1 matched patch groups Nobody: every count is zero)). A listed
+    O(instance_ids) id that is not a managed node is named in a warning too. A gate built on these
+    counts should check RV(dashboard.patch_states.managed_nodes) before it judges."
   - Read only; works in check mode.
 author:
   - cloudpatch.ssm developers (@cloudpatch)
@@ -54,12 +60,12 @@ options:
     default: false
   reporting_days:
     description:
-      - The reporting age widget's threshold, in days.
+      - The reporting age widget's threshold, in days, 1 to 3650.
     type: int
     default: 7
   operations_limit:
     description:
-      - How many recent patch operations to return, newest first.
+      - How many recent patch operations to return, newest first, 1 to 50.
     type: int
     default: 10
 extends_documentation_fragment:
@@ -86,6 +92,19 @@ EXAMPLES = r"""
 - name: List them
   ansible.builtin.debug:
     msg: "{{ app.instances | selectattr('status', 'equalto', 'NON_COMPLIANT') | map(attribute='instance_id') | list }}"
+
+- name: Production nodes only, reporting age over 30 days
+  cloudpatch.ssm.ssm_patch_compliance_info:
+    tags:
+      Environment: [production, prod]
+    reporting_days: 30
+  register: production
+
+- name: Judge nothing when no node matched
+  ansible.builtin.assert:
+    that:
+      - production.dashboard.patch_states.managed_nodes > 0
+    fail_msg: "0 nodes matched: nothing to judge"
 """
 
 RETURN = r"""

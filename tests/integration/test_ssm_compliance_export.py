@@ -522,3 +522,13 @@ def test_a_selection_matching_no_node_fails_with_the_region_and_writes_nothing(r
     assert result["msg"] == "0 nodes in us-east-1 matched patch groups Nobody: nothing to report"
     assert not reports.exists()
     assert run_target.sandbox.client("s3").list_objects_v2(Bucket=BUCKET).get("KeyCount", 0) == 0
+
+
+def test_a_bucket_that_does_not_exist_is_named_with_the_region(run_target, tmp_path):
+    run_target.sandbox.seed_nodes(1, "AMAZON_LINUX_2")
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    result = export(run_target, tmp_path, {"report_name": "fleet", "s3_bucket": "no-such-reports-bucket", "dest": str(reports)},
+                    expect_failure=True)
+    assert result["msg"].startswith("s3_bucket no-such-reports-bucket does not exist (asked from us-east-1)")
+    assert result.get("changed") is not True and list(reports.iterdir()) == []

@@ -48,3 +48,19 @@ def test_listed_ids_that_are_not_managed_nodes_are_named():
         "instance_ids[1] i-00000002 is not a managed node in us-east-1"]
     # With a group or tags as well, an id outside them is filtered out on purpose: no warning.
     assert module_under_test.selection_warnings(dict(wanted, patch_groups=["App"]), dashboard(1), {"i-00000001"}, "us-east-1") == []
+
+
+def test_every_example_is_valid_for_the_module():
+    import yaml  # pylint: disable=import-outside-toplevel
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # pylint: disable=import-outside-toplevel
+
+    options = yaml.safe_load(module_under_test.DOCUMENTATION)["options"]
+    spec = dict((name, {"type": option.get("type", "str"), **({"elements": option["elements"]} if "elements" in option else {})})
+                for name, option in options.items())
+    tasks = [task for task in yaml.safe_load(module_under_test.EXAMPLES) if "cloudpatch.ssm.ssm_patch_compliance_info" in task]
+    assert len(tasks) >= 3
+    for task in tasks:
+        assert task.get("name") and task.get("register") not in ("groups", "hostvars", "vars", "environment")
+        args = task["cloudpatch.ssm.ssm_patch_compliance_info"] or {}
+        assert not ArgumentSpecValidator(spec).validate(args).error_messages, task["name"]
+        assert module_under_test.validate(params(**args)) == [], task["name"]
