@@ -15,6 +15,8 @@ import os
 import pwd
 import stat
 
+from ansible.module_utils.basic import AnsibleModule
+
 # A new report (and a directory made for it) is readable by its owner only unless `mode` says otherwise.
 NEW_FILE_MODE = 0o600
 NEW_DIRECTORY_MODE = 0o700
@@ -70,8 +72,6 @@ def dest_errors(dest, file_name):
 
 def _symbolic_mode_error(mode):
     # The same parser as AnsibleModule.set_mode_if_different, on a file of mode 0600.
-    from ansible.module_utils.basic import AnsibleModule
-
     class _Stat:
         st_mode = stat.S_IFREG | NEW_FILE_MODE
 

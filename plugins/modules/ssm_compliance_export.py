@@ -200,7 +200,10 @@ EXAMPLES = r"""
 
 RETURN = r"""
 report:
-  description: What was written (in check mode, what would have been written).
+  description:
+    - What was written (in check mode, what would have been written).
+    - Also in a failed result when the report was written but a later step (the notification, or
+      the local file after the S3 object) failed; C(changed) is then true.
   returned: always
   type: dict
   contains:
@@ -567,7 +570,7 @@ def place_local_file(module, params, temporary, dest):
     otherwise gives a new file 0666 less the umask); an existing report keeps its mode, owner and
     group (atomic_move copies them) unless the options say otherwise.
     """
-    umask = os.umask(0o077)
+    umask = os.umask(0o777 & ~NEW_FILE_MODE)
     try:
         module.atomic_move(temporary, dest, unsafe_writes=params.get("unsafe_writes", False))
     finally:
@@ -643,8 +646,9 @@ def _write_and_place(module, params, report, meta, now, workdir, warn, ssm, ec2,
             try:
                 place_local_file(module, params, temporary, report["dest"])
             except Exception as e:  # pylint: disable=broad-except
+                # atomic_move raises plain Exceptions (a directory not writable, a failed rename).
                 if not placed:
-                    raise
+                    raise OSError(f"writing dest {report['dest']} failed: {e}") from e
                 raise ExportError(f"the report is in place ({where(report, placed)}), but writing dest {report['dest']} failed: {e}",
                                   report, dashboard)
             placed.append("dest")
@@ -696,6 +700,10 @@ def main():
         module.fail_json(msg=str(e), changed=True, report=e.report, dashboard=e.dashboard)
     except LookupError as e:
         module.fail_json(msg=str(e))
+    except OSError as e:
+        # The local disk (dest, its directory, the temporary file): nothing was put in place.
+        module.fail_json(msg=f"the report could not be written (dest {module.params['dest']}): {e}" if module.params["dest"]
+                         else f"the report could not be written to the module's temporary directory: {e}")
     except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
     module.exit_json(changed=changed, report=report, dashboard=dashboard)

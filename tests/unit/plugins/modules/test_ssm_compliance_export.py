@@ -379,3 +379,26 @@ def test_every_example_is_valid_for_the_module():
                                        required_one_of=[("s3_bucket", "dest")]).validate(args)
         assert not result.error_messages, (task["name"], result.error_messages)
         assert module_under_test.validate_arguments(params(**args)) == [], task["name"]
+
+
+def test_a_local_move_that_fails_is_an_os_error_and_leaves_nothing(tmp_path, monkeypatch):
+    wanted = params(dest=str(tmp_path / "reports") + "/")
+    module = FakeModule(wanted, FakeClients())
+
+    def refuse(*args, **kwargs):
+        raise Exception("Could not replace the report")  # pylint: disable=broad-exception-raised
+
+    monkeypatch.setattr(module._files, "atomic_move", refuse)
+    with pytest.raises(OSError, match="writing dest .*fleet.csv failed: Could not replace the report"):
+        module_under_test.export(module, wanted)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_local_move_that_fails_after_the_s3_put_says_the_object_is_in_place(tmp_path, monkeypatch):
+    wanted = params(dest=str(tmp_path), s3_bucket="reports")
+    clients = FakeClients()
+    module = FakeModule(wanted, clients)
+    monkeypatch.setattr(module._files, "atomic_move", lambda *args, **kwargs: (_ for _ in ()).throw(Exception("disk full")))
+    with pytest.raises(module_under_test.ExportError, match=r"the report is in place \(s3://reports/fleet.csv\), but writing dest"):
+        module_under_test.export(module, wanted)
+    assert len(clients.puts) == 1 and list(tmp_path.iterdir()) == []
