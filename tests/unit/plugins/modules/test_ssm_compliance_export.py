@@ -402,3 +402,10 @@ def test_a_local_move_that_fails_after_the_s3_put_says_the_object_is_in_place(tm
     with pytest.raises(module_under_test.ExportError, match=r"the report is in place \(s3://reports/fleet.csv\), but writing dest"):
         module_under_test.export(module, wanted)
     assert len(clients.puts) == 1 and list(tmp_path.iterdir()) == []
+
+
+def test_check_mode_creates_no_directory(tmp_path):
+    wanted = params(dest=str(tmp_path / "reports") + "/")
+    changed, report, _dashboard = module_under_test.export(FakeModule(wanted, FakeClients(), check_mode=True), wanted)
+    assert changed and report["dest"] == str(tmp_path / "reports" / "fleet.csv")
+    assert list(tmp_path.iterdir()) == []
