@@ -55,17 +55,26 @@ PLAYBOOK = """
 
 
 class BenchModule:
-    """What export() needs of AnsibleAWSModule: params, check_mode, region, tmpdir, client()."""
+    """What export() needs of AnsibleAWSModule: params, check_mode, region, tmpdir, client(), and
+    AnsibleModule's file operations (atomic_move, set_fs_attributes_if_different), from a real one."""
 
     def __init__(self, sandbox, params, tmpdir):
+        from ansible.module_utils.basic import AnsibleModule  # pylint: disable=import-outside-toplevel
+        from ansible.module_utils.testing import patch_module_args  # pylint: disable=import-outside-toplevel
+
         self.params = params
         self.check_mode = False
         self.region = "us-east-1"
         self.tmpdir = tmpdir
         self.sandbox = sandbox
+        with patch_module_args({}):
+            self._files = AnsibleModule(argument_spec={}, add_file_common_args=True)
 
     def client(self, service):
         return self.sandbox.client(service, retries={"mode": "standard", "total_max_attempts": 3})
+
+    def __getattr__(self, name):
+        return getattr(self._files, name)
 
 
 def scan_all(sandbox):
@@ -92,7 +101,8 @@ def ours(sandbox, workdir, fmt, progress):
 
     params = {"report_name": "bench", "instance_id": None, "instance_ids": None, "patch_groups": None, "tags": None,
               "format": fmt, "s3_bucket": None, "s3_prefix": None, "server_side_encryption": "AES256", "kms_key_id": None,
-              "expected_bucket_owner": None, "dest": str(workdir), "sns_topic_arn": None, "reporting_days": 7}
+              "expected_bucket_owner": None, "dest": str(workdir), "sns_topic_arn": None, "reporting_days": 7,
+              "csv_escape_formulas": True, "mode": None, "owner": None, "group": None, "unsafe_writes": False}
     _changed, report, _dashboard = ssm_compliance_export.export(BenchModule(sandbox, params, str(workdir)), params)
     return report["nodes"]
 

@@ -16,11 +16,14 @@ import datetime
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import EC2_INSTANCE_ID
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import HYBRID_NODE_ID
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_group_name
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
 
 PATCHING_DOCUMENTS = ("AWS-RunPatchBaseline", "AWS-RunPatchBaselineWithHooks")
 SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNSPECIFIED")
 COMPLIANT, NON_COMPLIANT, NEVER_REPORTED = "COMPLIANT", "NON_COMPLIANT", "NEVER_REPORTED"
 DEFAULT_REPORTING_DAYS = 7
+# The reporting age threshold: at least a day, at most ten years (a larger one overflows a timedelta).
+REPORTING_DAYS_MAX = 3650
 
 # InstancePatchState counts -> our names.
 PATCH_COUNTS = (
@@ -42,7 +45,8 @@ MAX_FILTER_VALUES = 100
 
 def is_node_id(value):
     """An EC2 instance id (i- and 8 or 17 hex digits) or a hybrid node id (mi- and 17)."""
-    return isinstance(value, str) and bool(EC2_INSTANCE_ID.match(value) or HYBRID_NODE_ID.match(value))
+    # Whole-string: the patterns end in `$`, which a trailing newline would pass with match().
+    return full_match(EC2_INSTANCE_ID, value) or full_match(HYBRID_NODE_ID, value)
 
 
 def tag_filter_values(value):
@@ -52,27 +56,57 @@ def tag_filter_values(value):
 
 
 def validate_selection(instance_ids=None, patch_groups=None, tags=None):
-    """Errors in a node selection (instance_ids, patch_groups, tags), each naming its parameter path."""
+    """Errors in a node selection (instance_ids, patch_groups, tags), each naming its parameter path.
+
+    An empty list or dict is an error here too: a selection of nothing never means every node.
+    """
     errors = []
+    for option, value in (("instance_ids", instance_ids), ("patch_groups", patch_groups), ("tags", tags)):
+        if value is not None and len(value) == 0:
+            errors.append(f"{option} is empty: name at least one value, or leave the option out")
     for index, node_id in enumerate(instance_ids or []):
         if not is_node_id(node_id):
             errors.append(f"instance_ids[{index}] must be an i- or mi- node id, got {node_id!r}")
     for index, group in enumerate(patch_groups or []):
+        if isinstance(group, str) and group and not group.strip():
+            errors.append(f"patch_groups[{index}] is blank: name a patch group")
+            continue
         errors.extend(error.replace("name ", f"patch_groups[{index}] ", 1) for error in validate_group_name(group))
     for key, value in (tags or {}).items():
-        if not 1 <= len(key) <= MAX_TAG_KEY_LENGTH:
-            errors.append(f"tags key {key!r} must be 1 to {MAX_TAG_KEY_LENGTH} characters")
+        if not 1 <= len(key) <= MAX_TAG_KEY_LENGTH or not key.strip():
+            errors.append(f"tags key {key!r} must be 1 to {MAX_TAG_KEY_LENGTH} characters, not blank")
         if isinstance(value, dict) or value is None or (isinstance(value, (list, tuple)) and not value):
             errors.append(f"tags.{key} must be a value or a non-empty list of values")
             continue
         values = tag_filter_values(value)
         if len(values) > MAX_FILTER_VALUES:
             errors.append(f"tags.{key} takes at most {MAX_FILTER_VALUES} values, got {len(values)}")
-        for item in values:
+        for index, item in enumerate(values):
+            where = f"tags.{key}" if not isinstance(value, (list, tuple)) else f"tags.{key}[{index}]"
+            # DescribeInstanceInformation's filter values are at least 1 character.
+            if not item:
+                errors.append(f"{where} is empty: a tag filter matches a value, give one")
+                break
             if len(item) > MAX_TAG_VALUE_LENGTH:
-                errors.append(f"tags.{key} values must be at most {MAX_TAG_VALUE_LENGTH} characters")
+                errors.append(f"{where} must be at most {MAX_TAG_VALUE_LENGTH} characters")
                 break
     return errors
+
+
+def nothing_matched(region, instance_ids=None, patch_groups=None, tags=None):
+    """The message for a selection that matched no managed node, or None for no selection (the whole region)."""
+    if not (instance_ids or patch_groups or tags):
+        return None
+    return f"0 nodes in {region} matched {selection_text(instance_ids, patch_groups, tags)}"
+
+
+def unmatched_ids(instance_ids, seen, region):
+    """One message per listed id that is not a managed node (the others were found)."""
+    return [
+        f"instance_ids[{index}] {node_id} is not a managed node in {region}"
+        for index, node_id in enumerate(instance_ids)
+        if node_id not in seen
+    ]
 
 
 def selection_text(instance_ids=None, patch_groups=None, tags=None):

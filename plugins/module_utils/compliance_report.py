@@ -19,7 +19,8 @@ import re
 import shutil
 import tempfile
 
-REPORT_NAME = re.compile(r"^[a-zA-Z._-]{1,50}$")
+# Whole-string: with ``$`` a trailing newline passed, and the report was written as "report\n.csv".
+REPORT_NAME = re.compile(r"\A[a-zA-Z0-9._-]{1,50}\Z")
 EXTENSIONS = {"csv": "csv", "json": "json", "html": "html"}
 CONTENT_TYPES = {"csv": "text/csv", "json": "application/json", "html": "text/html; charset=utf-8"}
 
@@ -59,9 +60,23 @@ class DigestingWriter:
 
 
 def validate_report_name(name):
-    if not REPORT_NAME.match(name or ""):
-        return f"report_name must be 1 to 50 characters of a-z, A-Z, '.', '_' and '-', got {name!r}"
+    if not isinstance(name, str) or not REPORT_NAME.fullmatch(name):
+        return f"report_name must be 1 to 50 characters of a-z, A-Z, 0-9, '.', '_' and '-', got {name!r}"
     return None
+
+
+# OWASP "CSV Injection": a spreadsheet runs a cell that begins with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse_formula(value):
+    """A text cell that a spreadsheet would run as a formula, prefixed with a single quote (shown, not run).
+
+    Only text is touched: the numbers our own code writes (indexes, counts) are ints and stay as they are.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
 
 
 def _text(value):
@@ -108,22 +123,30 @@ def detail_cells(index, row, detail):
 
 
 class CsvReport:
-    """AWS's layout: the summary table; for a single node, a blank line and the detail table."""
+    """AWS's layout: the summary table; for a single node, a blank line and the detail table.
 
-    def __init__(self, stream, meta, workdir=None):
+    With escape_formulas (the default), every text cell, all of which come from node or patch data,
+    is defused (defuse_formula); the header is ours and written as is.
+    """
+
+    def __init__(self, stream, meta, workdir=None, escape_formulas=True):
         self.writer = csv.writer(stream, lineterminator="\r\n")
+        self.escape = escape_formulas
         self.index = 0
         self.writer.writerow(SUMMARY_COLUMNS)
 
+    def _row(self, cells):
+        self.writer.writerow([defuse_formula(cell) for cell in cells] if self.escape else cells)
+
     def node(self, row):
         self.index += 1
-        self.writer.writerow(summary_cells(self.index, row))
+        self._row(summary_cells(self.index, row))
 
     def details(self, row, details):
         self.writer.writerow([])
         self.writer.writerow(DETAIL_COLUMNS)
         for index, detail in enumerate(details, start=1):
-            self.writer.writerow(detail_cells(index, row, detail))
+            self._row(detail_cells(index, row, detail))
 
     def close(self, dashboard):
         pass
@@ -352,5 +375,9 @@ class HtmlReport:
 WRITERS = {"csv": CsvReport, "json": JsonReport, "html": HtmlReport}
 
 
-def report_writer(fmt, stream, meta, workdir=None):
+def report_writer(fmt, stream, meta, workdir=None, csv_escape_formulas=True):
+    """The writer of a format; csv_escape_formulas applies to CSV only (JSON carries the raw values,
+    HTML escapes every value for the page)."""
+    if fmt == "csv":
+        return CsvReport(stream, meta, workdir, escape_formulas=csv_escape_formulas)
     return WRITERS[fmt](stream, meta, workdir)

@@ -22,9 +22,21 @@ description:
     summaries and the EC2 Name tags) are kept in a temporary SQLite file in the module's temporary
     directory, not in memory, and looked up a page at a time; the HTML page's node table is spooled
     to a temporary file while the dashboard above it is counted."
-  - "Writes are atomic: the local file is written beside O(dest) and renamed into place, S3 gets one
-    PutObject with a SHA-256 checksum that S3 verifies; a failure half-way leaves no partial report
-    anywhere and publishes nothing."
+  - "Writes are atomic: the local file is written to a temporary C(.<report_name>.*.part) file beside
+    O(dest) and moved into place (AnsibleModule's C(atomic_move)), S3 gets one PutObject with a
+    SHA-256 checksum that S3 verifies; a failure half-way leaves no partial report anywhere (no
+    C(.part) file, no directory the module created) and publishes nothing."
+  - "The local report honours the usual file options (O(mode), O(owner), O(group) and the rest of
+    M(ansible.builtin.file)'s). A new report is created C(0600), readable by its owner only, unless
+    O(mode) says otherwise; an existing report keeps its mode, owner and group unless the options
+    say otherwise."
+  - "Never a silent pass: when O(instance_ids), O(patch_groups) or O(tags) match no managed node the
+    task fails (C(0 nodes in <region> matched ...: nothing to report)) and writes nothing; so does a
+    single-node report of an O(instance_id) that is not a managed node. An export of the whole
+    region of an account that has no managed node writes the (empty) report with a warning. A listed
+    id that is not a managed node, among others that are, is named in a warning."
+  - "If the notification fails after the report was written, the task fails with C(changed=true),
+    RV(report) and a message that says where the report is."
   - "An all-node export of N nodes makes ceil(N/50) DescribeInstanceInformation, ceil(N/50)
     DescribeInstancePatchStates, ceil(N/50) ListResourceComplianceSummaries and ceil(N/1000) EC2
     DescribeTags calls, plus PutObject and Publish: at most 3 x ceil(N/50) + ceil(N/1000) + 10.
@@ -41,7 +53,8 @@ author:
 options:
   report_name:
     description:
-      - The report's name, 1 to 50 characters of C(a-z A-Z . _ -), as the console takes it.
+      - The report's name, 1 to 50 characters of C(a-z A-Z 0-9 . _ -) (for example C(report2026),
+        C(app1-patches), C(fleet-2026-11-30)); spaces and other characters are refused.
       - The file and the S3 object are named C(<report_name>.<format>).
     type: str
     required: true
@@ -73,6 +86,18 @@ options:
     type: str
     choices: [csv, json, html]
     default: csv
+  csv_escape_formulas:
+    description:
+      - "CSV formula injection (OWASP \"CSV Injection\"): with C(true), every CSV cell that comes from
+        node or patch data (names, ids, IP addresses, platforms, agent versions, baselines, patch
+        groups, patch titles, KB ids, classifications, CVE ids...) and begins with C(=), C(+), C(-),
+        C(@), a tab or a carriage return is prefixed with a single quote C('), so that a spreadsheet
+        shows it instead of running it. The numbers the module writes itself (indexes, counts) are
+        never touched."
+      - Set C(false) for a tool that reads the raw values. Only O(format=csv) is escaped; JSON
+        carries the raw values, and the HTML page escapes every value for the browser.
+    type: bool
+    default: true
   s3_bucket:
     description:
       - Put the report in this bucket, at C(<s3_prefix><report_name>.<format>) (the bucket's root by default, like the console).
@@ -90,6 +115,7 @@ options:
   kms_key_id:
     description:
       - The KMS key for O(server_side_encryption=aws:kms) (the bucket's default key if omitted).
+      - A key id, a multi-Region key id (C(mrk-)), a key ARN, C(alias/NAME) or an alias ARN.
     type: str
   expected_bucket_owner:
     description:
@@ -97,8 +123,13 @@ options:
     type: str
   dest:
     description:
-      - Write the report to this local path (on the host the module runs on). An existing directory
-        receives C(<report_name>.<format>).
+      - Write the report to this local path (on the host the module runs on).
+      - An existing directory, or a path that ends in C(/), is a directory; the file in it is named
+        C(<report_name>.<format>). A directory that ends in C(/) and does not exist is created (with
+        its missing parents) C(0700), or with O(mode) plus the search bit wherever O(mode) lets read
+        (C(0644) makes C(0755)), and O(owner) and O(group); it is removed again if the export fails.
+      - Any other path is the file itself; its directory must exist.
+      - An empty O(dest) is refused.
     type: path
   sns_topic_arn:
     description:
@@ -110,10 +141,16 @@ options:
     type: str
   reporting_days:
     description:
-      - The reporting age threshold of the dashboard's counts, in days.
+      - The reporting age threshold of the dashboard's counts, in days, 1 to 3650.
     type: int
     default: 7
+  mode:
+    description:
+      - The local report's mode (see M(ansible.builtin.file)). A new report is C(0600) without it;
+        an existing report keeps its mode. Needs O(dest).
+    type: raw
 extends_documentation_fragment:
+  - ansible.builtin.files
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -125,11 +162,12 @@ EXAMPLES = r"""
     report_name: ssm-workshop
     s3_bucket: ssm-command-logs-us-east-1-123456789012
 
-- name: A dashboard page to look at, kept locally and in S3 under reports/, KMS-encrypted, with a notification
+- name: A dashboard page to look at, kept locally (readable by the web server) and in S3 under reports/, KMS-encrypted, with a notification
   cloudpatch.ssm.ssm_compliance_export:
     report_name: fleet-dashboard
     format: html
     dest: /var/www/reports/
+    mode: "0644"
     s3_bucket: my-reports
     s3_prefix: reports
     server_side_encryption: aws:kms
@@ -142,19 +180,30 @@ EXAMPLES = r"""
     instance_id: i-0123456789abcdef0
     dest: /tmp/app1-patches.csv
 
-- name: The App patch group's production nodes only, as JSON
+- name: The App patch group's production nodes only, as JSON, in a date-stamped file
   cloudpatch.ssm.ssm_compliance_export:
-    report_name: app-production
+    report_name: app-production-2026-11-30
     format: json
     patch_groups: [App]
     tags:
       Environment: production
-    dest: /tmp/
+    dest: /tmp/reports/
+
+- name: Raw values for a tool that reads the CSV itself, owned by its group
+  cloudpatch.ssm.ssm_compliance_export:
+    report_name: report2026
+    csv_escape_formulas: false
+    dest: /srv/compliance/report2026.csv
+    group: compliance
+    mode: "0640"
 """
 
 RETURN = r"""
 report:
-  description: What was written (in check mode, what would have been written).
+  description:
+    - What was written (in check mode, what would have been written).
+    - Also in a failed result when the report was written but a later step (the notification, or
+      the local file after the S3 object) failed; C(changed) is then true.
   returned: always
   type: dict
   contains:
@@ -246,10 +295,19 @@ import tempfile
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DashboardCounts
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import REPORTING_DAYS_MAX
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import is_node_id
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import iso
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import nothing_matched
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import selection_text
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import unmatched_ids
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import validate_selection
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import NEW_DIRECTORY_MODE
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import NEW_FILE_MODE
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import dest_errors
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import directory_mode
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import file_option_errors
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import resolve_dest
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import dashboard_activity
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import fleet_rows
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import node_details
@@ -261,43 +319,94 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report i
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import publish_notification
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import put_report_object
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import blank
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import blank_errors
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import bucket_name_error
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import int_range_error
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import known_regions
 
-ACCOUNT_ID = re.compile(r"^\d{12}$")
-SNS_TOPIC_ARN = re.compile(r"^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]{1,256}(\.fifo)?$")
-BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+ACCOUNT_ID = re.compile(r"\A\d{12}\Z")
+# SNS topic names: 1-256 characters of letters, digits, '-' and '_'; a FIFO topic's ends in ".fifo".
+SNS_TOPIC_ARN = re.compile(r"\Aarn:(aws[a-z-]*):sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]+(?:\.fifo)?)\Z")
+MAX_TOPIC_NAME = 256
+# KMS KeyId forms (AWS KMS API reference, "KeyId"): key id, multi-Region key id, key ARN, alias name, alias ARN.
+KMS_KEY_ID = re.compile(
+    r"\A(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}"
+    r"|alias/[A-Za-z0-9/_-]{1,250}"
+    r"|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
+    r"|alias/[A-Za-z0-9/_-]{1,250}))\Z"
+)
 # Object keys: at most 1,024 bytes (UTF-8).
 MAX_KEY_BYTES = 1024
 # Activity (recent operations and recurring tasks) shown on the HTML page.
 OPERATIONS_ON_PAGE = 10
+# Options that mean nothing when blank (an empty string, list or dict is an error, never "all").
+NOT_BLANK = ("instance_id", "instance_ids", "patch_groups", "tags", "s3_bucket", "s3_prefix", "kms_key_id",
+             "expected_bucket_owner", "dest", "sns_topic_arn")
+FILE_OPTIONS = ("mode", "owner", "group")
 
 
-def validate(params):
-    """Errors the argument spec cannot express, naming the parameter; checked before any API call."""
-    errors = []
+class ExportError(Exception):
+    """A failure after something was written: the report is in place somewhere and the result says where."""
+
+    def __init__(self, message, report, dashboard):
+        super().__init__(message)
+        self.report = report
+        self.dashboard = dashboard
+
+
+def sns_topic_arn_error(value):
+    match = SNS_TOPIC_ARN.fullmatch(value)
+    if not match or len(match.group(4)) > MAX_TOPIC_NAME:
+        return f"sns_topic_arn must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME), got {value!r}"
+    if match.group(2) not in known_regions():
+        return f"sns_topic_arn's region {match.group(2)!r} is not an AWS region"
+    return None
+
+
+def validate_arguments(params):
+    """Errors the argument spec cannot express, naming the option; nothing here looks at the disk or AWS."""
+    errors = blank_errors(params, NOT_BLANK)
+    given = dict((key, value) for key, value in params.items() if value is not None and not (key in NOT_BLANK and blank(value)))
     error = validate_report_name(params["report_name"])
     if error:
         errors.append(error)
-    if params["instance_id"] is not None and not is_node_id(params["instance_id"]):
-        errors.append(f"instance_id must be an i- or mi- node id, got {params['instance_id']!r}")
-    errors.extend(validate_selection(params.get("instance_ids"), params.get("patch_groups"), params.get("tags")))
-    if params["s3_bucket"] is not None and not BUCKET_NAME.match(params["s3_bucket"]):
-        errors.append(f"s3_bucket must be an S3 bucket name, got {params['s3_bucket']!r}")
-    if params["s3_bucket"] is not None and not errors and len(s3_key(params).encode("utf-8")) > MAX_KEY_BYTES:
+    if "instance_id" in given and not is_node_id(given["instance_id"]):
+        errors.append(f"instance_id must be an i- or mi- node id, got {given['instance_id']!r}")
+    errors.extend(validate_selection(given.get("instance_ids"), given.get("patch_groups"), given.get("tags")))
+    error = bucket_name_error("s3_bucket", given.get("s3_bucket"))
+    if error:
+        errors.append(error)
+    if "s3_bucket" in given and not errors and len(s3_key(params).encode("utf-8")) > MAX_KEY_BYTES:
         errors.append(f"s3_prefix is too long: the object key would exceed {MAX_KEY_BYTES} bytes")
-    if params["kms_key_id"] and params["server_side_encryption"] != "aws:kms":
-        errors.append("kms_key_id needs server_side_encryption=aws:kms")
-    if params["expected_bucket_owner"] is not None and not ACCOUNT_ID.match(params["expected_bucket_owner"]):
-        errors.append(f"expected_bucket_owner must be a 12-digit account id, got {params['expected_bucket_owner']!r}")
-    if params["sns_topic_arn"] is not None and not SNS_TOPIC_ARN.match(params["sns_topic_arn"]):
-        errors.append(f"sns_topic_arn must be an SNS topic ARN, got {params['sns_topic_arn']!r}")
-    if params["reporting_days"] < 1:
-        errors.append(f"reporting_days must be at least 1, got {params['reporting_days']}")
-    if params["dest"] is not None:
-        directory = params["dest"] if os.path.isdir(params["dest"]) else os.path.dirname(os.path.abspath(params["dest"]))
-        if not os.path.isdir(directory):
-            errors.append(f"dest's directory {directory} does not exist")
-        elif not os.access(directory, os.W_OK):
-            errors.append(f"dest's directory {directory} is not writable")
+    if "kms_key_id" in given:
+        if params["server_side_encryption"] != "aws:kms":
+            errors.append("kms_key_id needs server_side_encryption=aws:kms")
+        if not full_match(KMS_KEY_ID, given["kms_key_id"]):
+            errors.append(f"kms_key_id must be a KMS key id, key ARN, alias/NAME or alias ARN, got {given['kms_key_id']!r}")
+    if "expected_bucket_owner" in given and not full_match(ACCOUNT_ID, given["expected_bucket_owner"]):
+        errors.append(f"expected_bucket_owner must be a 12-digit account id, got {given['expected_bucket_owner']!r}")
+    if "sns_topic_arn" in given:
+        error = sns_topic_arn_error(given["sns_topic_arn"])
+        if error:
+            errors.append(error)
+    error = int_range_error("reporting_days", params["reporting_days"], 1, REPORTING_DAYS_MAX, "days")
+    if error:
+        errors.append(error)
+    without_dest = [option for option in FILE_OPTIONS if params.get(option) is not None]
+    if without_dest and "dest" not in given:
+        errors.append(f"{', '.join(without_dest)} apply to the local report: they need dest")
+    return errors
+
+
+def validate(params):
+    """validate_arguments, then what stops the local file from being written (the disk is looked at, not changed)."""
+    errors = validate_arguments(params)
+    if params["dest"] is not None and not blank(params["dest"]):
+        errors.extend(file_option_errors(params))
+        if validate_report_name(params["report_name"]) is None:
+            errors.extend(dest_errors(params["dest"], file_name(params)))
     return errors
 
 
@@ -306,8 +415,7 @@ def file_name(params):
 
 
 def dest_path(params):
-    dest = params["dest"]
-    return os.path.join(dest, file_name(params)) if os.path.isdir(dest) else os.path.abspath(dest)
+    return resolve_dest(params["dest"], file_name(params))[0]
 
 
 def s3_key(params):
@@ -322,24 +430,40 @@ def selection(params):
     return {"instance_ids": params.get("instance_ids"), "patch_groups": params.get("patch_groups"), "tags": params.get("tags")}
 
 
-def build_report(ssm, ec2, params, stream, meta, now, workdir=None):
-    """Stream the report into `stream`; returns (node rows, detail rows, dashboard)."""
-    writer = report_writer(params["format"], stream, meta, workdir)
+def build_report(ssm, ec2, params, stream, meta, now, workdir=None, warn=None):
+    """Stream the report into `stream`; returns (node rows, detail rows, dashboard).
+
+    Raises LookupError, before anything is put or renamed into place, when no node matched a
+    selection (or the single node is not a managed node): a report of nothing is not a success.
+    """
+    region = meta.get("region")
+    writer = report_writer(params["format"], stream, meta, workdir, csv_escape_formulas=params.get("csv_escape_formulas", True))
     counts = DashboardCounts(params["reporting_days"])
     chosen = {"instance_ids": [params["instance_id"]]} if params["instance_id"] else selection(params)
-    nodes, last = 0, None
+    nodes, last, seen = 0, None, set()
     with fleet_rows(ssm, ec2, now, params["reporting_days"], workdir=workdir, **chosen) as rows:
         for row in rows:
             writer.node(row)
             counts.add(row)
             nodes += 1
             last = row
+            if chosen.get("instance_ids"):
+                seen.add(row["instance_id"])
     details = []
     if params["instance_id"]:
         if last is None:
-            raise LookupError(f"instance_id {params['instance_id']} is not a managed node")
+            raise LookupError(f"instance_id {params['instance_id']} is not a managed node in {region}")
         details = node_details(ssm, last)
         writer.details(last, details)
+    elif nodes == 0:
+        message = nothing_matched(region, **selection(params))
+        if message:
+            raise LookupError(f"{message}: nothing to report")
+        if warn:
+            warn(f"there is no managed node in {region}: the report has no node rows")
+    elif warn and params.get("instance_ids") and not params.get("patch_groups") and not params.get("tags"):
+        for message in unmatched_ids(params["instance_ids"], seen, region):
+            warn(message)
     activity = dashboard_activity(ssm, OPERATIONS_ON_PAGE) if params["format"] == "html" else ((), ())
     dashboard = counts.as_dict(*activity)
     writer.close(dashboard)
@@ -361,6 +485,21 @@ def put_to_s3(s3, params, path, sha256):
         kwargs["ExpectedBucketOwner"] = params["expected_bucket_owner"]
     with open(path, "rb") as body:
         return put_report_object(s3, body, **kwargs)
+
+
+def error_code(error):
+    response = getattr(error.exception, "response", None) or {}
+    return response.get("Error", {}).get("Code")
+
+
+def put_error_message(params, error, region):
+    """The failed put, naming the option that is wrong when S3 says which."""
+    code = error_code(error)
+    if code == "NoSuchBucket":
+        return f"s3_bucket {params['s3_bucket']} does not exist (asked from {region}): {error.message}"
+    if code and code.startswith("KMS."):
+        return f"kms_key_id {params['kms_key_id']} cannot encrypt the report in {region}: {error.message}"
+    return error.message
 
 
 def notification(report, dashboard):
@@ -395,11 +534,56 @@ def describe(params, now):
     return report
 
 
+def where(report, placed):
+    return " and ".join(report["s3_url"] if place == "s3" else report["dest"] for place in placed)
+
+
+def make_directories(module, params, directories):
+    """Create the missing directories of a directory dest, searchable by whoever may read the report."""
+    mode = NEW_DIRECTORY_MODE
+    created = []
+    for directory in directories:
+        os.mkdir(directory, NEW_DIRECTORY_MODE)
+        created.append(directory)
+        if params.get("mode") is not None:
+            # The report's mode, applied to the directory, then searchable where readable: 0644 -> 0755.
+            module.set_mode_if_different(directory, params["mode"], False)
+            mode = directory_mode(os.stat(directory).st_mode & 0o7777)
+        os.chmod(directory, mode)
+        module.set_owner_if_different(directory, params.get("owner"), False)
+        module.set_group_if_different(directory, params.get("group"), False)
+    return created
+
+
+def remove_directories(created):
+    for directory in reversed(created):
+        try:
+            os.rmdir(directory)
+        except OSError:
+            pass
+
+
+def place_local_file(module, params, temporary, dest):
+    """Move the finished report into place and give it its file options.
+
+    A new file is 0600 from the moment it appears (the umask is narrowed around atomic_move, which
+    otherwise gives a new file 0666 less the umask); an existing report keeps its mode, owner and
+    group (atomic_move copies them) unless the options say otherwise.
+    """
+    umask = os.umask(0o777 & ~NEW_FILE_MODE)
+    try:
+        module.atomic_move(temporary, dest, unsafe_writes=params.get("unsafe_writes", False))
+    finally:
+        os.umask(umask)
+    module.set_fs_attributes_if_different(module.load_file_common_arguments(params, path=dest), True)
+
+
 def export(module, params):
     """Build the report and write it where asked; in check mode build and measure it, write nothing.
 
     Returns (changed, report, dashboard). Writing a report is a change, so check mode predicts
     changed=True; the report then says what would have been written (size, SHA-256, destinations).
+    Raises ExportError (with the report) when a step fails after the report was put in place.
     """
     now = datetime.datetime.now(datetime.timezone.utc)
     report = describe(params, now)
@@ -407,35 +591,68 @@ def export(module, params):
     # Scratch files (the index of the fleet-wide reads, the HTML spool) go to the module's own
     # temporary directory, which Ansible removes whatever happens.
     workdir = getattr(module, "tmpdir", None)
+    warn = getattr(module, "warn", None)
     ssm, ec2 = module.client("ssm"), module.client("ec2")
     if module.check_mode:
         sink = DigestingWriter()
-        nodes, patches, dashboard = build_report(ssm, ec2, params, sink, meta, now, workdir)
+        nodes, patches, dashboard = build_report(ssm, ec2, params, sink, meta, now, workdir, warn)
         report.update(_measured(params, nodes, patches, sink))
         return True, report, dashboard
+    created = []
+    if params["dest"]:
+        created = make_directories(module, params, resolve_dest(params["dest"], file_name(params))[1])
+    placed = []
+    try:
+        dashboard = _write_and_place(module, params, report, meta, now, workdir, warn, ssm, ec2, placed)
+    except BaseException:
+        if "dest" not in placed:
+            remove_directories(created)
+        raise
+    if params["sns_topic_arn"]:
+        subject, message = notification(report, dashboard)
+        try:
+            report["sns_message_id"] = publish_notification(module.client("sns"), params["sns_topic_arn"], subject, message)
+        except AnsibleAWSError as e:
+            reason = f"sns_topic_arn {params['sns_topic_arn']} was not found from {module.region}" if error_code(e) == "NotFound" else e.message
+            raise ExportError(f"the report is in place ({where(report, placed)}), but the notification failed: {reason}", report, dashboard)
+    return True, report, dashboard
+
+
+def _write_and_place(module, params, report, meta, now, workdir, warn, ssm, ec2, placed):
     # The temporary file sits beside dest so that the final rename is atomic (same file system).
     directory = os.path.dirname(report["dest"]) if params["dest"] else workdir
     handle, temporary = tempfile.mkstemp(prefix=f".{params['report_name']}.", suffix=".part", dir=directory)
     try:
         with os.fdopen(handle, "wb") as binary:
             sink = DigestingWriter(binary)
-            nodes, patches, dashboard = build_report(ssm, ec2, params, sink, meta, now, workdir)
+            nodes, patches, dashboard = build_report(ssm, ec2, params, sink, meta, now, workdir, warn)
             binary.flush()
             os.fsync(binary.fileno())
         report.update(_measured(params, nodes, patches, sink))
+        if params["dest"]:
+            # Owner, group and mode tried on the temporary file first: a refusal stops the export
+            # before anything is put in S3 or in place.
+            module.set_fs_attributes_if_different(dict(module.load_file_common_arguments(params, path=temporary), attributes=None), True)
         if params["s3_bucket"]:
-            answer = put_to_s3(module.client("s3"), params, temporary, sink.sha256)
+            try:
+                answer = put_to_s3(module.client("s3"), params, temporary, sink.sha256)
+            except AnsibleAWSError as e:
+                e.message = put_error_message(params, e, module.region)
+                raise
+            placed.append("s3")
             if answer.get("VersionId"):
                 report["s3_version_id"] = answer["VersionId"]
         if params["dest"]:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temporary, 0o666 & ~umask)
-            os.replace(temporary, report["dest"])
-        if params["sns_topic_arn"]:
-            subject, message = notification(report, dashboard)
-            report["sns_message_id"] = publish_notification(module.client("sns"), params["sns_topic_arn"], subject, message)
-        return True, report, dashboard
+            try:
+                place_local_file(module, params, temporary, report["dest"])
+            except Exception as e:  # pylint: disable=broad-except
+                # atomic_move raises plain Exceptions (a directory not writable, a failed rename).
+                if not placed:
+                    raise OSError(f"writing dest {report['dest']} failed: {e}") from e
+                raise ExportError(f"the report is in place ({where(report, placed)}), but writing dest {report['dest']} failed: {e}",
+                                  report, dashboard)
+            placed.append("dest")
+        return dashboard
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
@@ -456,6 +673,7 @@ def main():
         patch_groups=dict(type="list", elements="str"),
         tags=dict(type="dict"),
         format=dict(type="str", choices=["csv", "json", "html"], default="csv"),
+        csv_escape_formulas=dict(type="bool", default=True),
         s3_bucket=dict(type="str"),
         s3_prefix=dict(type="str"),
         server_side_encryption=dict(type="str", choices=["AES256", "aws:kms"], default="AES256"),
@@ -470,6 +688,7 @@ def main():
         required_one_of=[("s3_bucket", "dest")],
         mutually_exclusive=[("instance_id", "instance_ids"), ("instance_id", "patch_groups"), ("instance_id", "tags")],
         required_by={"s3_prefix": "s3_bucket", "kms_key_id": "s3_bucket", "expected_bucket_owner": "s3_bucket"},
+        add_file_common_args=True,
         supports_check_mode=True,
     )
     errors = validate(module.params)
@@ -477,8 +696,14 @@ def main():
         module.fail_json(msg="; ".join(errors))
     try:
         changed, report, dashboard = export(module, module.params)
+    except ExportError as e:
+        module.fail_json(msg=str(e), changed=True, report=e.report, dashboard=e.dashboard)
     except LookupError as e:
         module.fail_json(msg=str(e))
+    except OSError as e:
+        # The local disk (dest, its directory, the temporary file): nothing was put in place.
+        module.fail_json(msg=f"the report could not be written (dest {module.params['dest']}): {e}" if module.params["dest"]
+                         else f"the report could not be written to the module's temporary directory: {e}")
     except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
     module.exit_json(changed=changed, report=report, dashboard=dashboard)

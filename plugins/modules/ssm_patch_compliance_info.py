@@ -28,7 +28,13 @@ description:
     M(cloudpatch.ssm.ssm_compliance_export)); the rows of O(instances=true) are returned, so they
     are held."
   - "The filters combine: a node is counted if it is among O(instance_ids) (when given), in one of
-    O(patch_groups) (when given) and has all O(tags)."
+    O(patch_groups) (when given) and has all O(tags). An empty list or dict is refused: a selection
+    of nothing never means every node."
+  - "Never a silent pass: when the selection matches no managed node (or the region has none) the
+    result still has every count, at zero, and a warning names the region
+    (C(0 nodes in us-east-1 matched patch groups Nobody: every count is zero)). A listed
+    O(instance_ids) id that is not a managed node is named in a warning too. A gate built on these
+    counts should check RV(dashboard.patch_states.managed_nodes) before it judges."
   - Read only; works in check mode.
 author:
   - cloudpatch.ssm developers (@cloudpatch)
@@ -54,12 +60,12 @@ options:
     default: false
   reporting_days:
     description:
-      - The reporting age widget's threshold, in days.
+      - The reporting age widget's threshold, in days, 1 to 3650.
     type: int
     default: 7
   operations_limit:
     description:
-      - How many recent patch operations to return, newest first.
+      - How many recent patch operations to return, newest first, 1 to 50.
     type: int
     default: 10
 extends_documentation_fragment:
@@ -86,6 +92,19 @@ EXAMPLES = r"""
 - name: List them
   ansible.builtin.debug:
     msg: "{{ app.instances | selectattr('status', 'equalto', 'NON_COMPLIANT') | map(attribute='instance_id') | list }}"
+
+- name: Production nodes only, reporting age over 30 days
+  cloudpatch.ssm.ssm_patch_compliance_info:
+    tags:
+      Environment: [production, prod]
+    reporting_days: 30
+  register: production
+
+- name: Judge nothing when no node matched
+  ansible.builtin.assert:
+    that:
+      - production.dashboard.patch_states.managed_nodes > 0
+    fail_msg: "0 nodes matched: nothing to judge"
 """
 
 RETURN = r"""
@@ -192,36 +211,58 @@ import datetime
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import REPORTING_DAYS_MAX
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DashboardCounts
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import nothing_matched
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import unmatched_ids
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import validate_selection
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import dashboard_activity
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import fleet_rows
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import int_range_error
+
+# ListCommands and DescribeAssociationExecutions take at most 50 results a call.
+OPERATIONS_LIMIT_MAX = 50
 
 
 def validate(params):
-    errors = []
-    if params["reporting_days"] < 1:
-        errors.append(f"reporting_days must be at least 1, got {params['reporting_days']}")
-    if not 1 <= params["operations_limit"] <= 50:
-        errors.append(f"operations_limit must be 1-50, got {params['operations_limit']}")
+    errors = [
+        error for error in (
+            int_range_error("reporting_days", params["reporting_days"], 1, REPORTING_DAYS_MAX, "days"),
+            int_range_error("operations_limit", params["operations_limit"], 1, OPERATIONS_LIMIT_MAX),
+        ) if error
+    ]
     errors.extend(validate_selection(params["instance_ids"], params["patch_groups"], params["tags"]))
     return errors
 
 
 def gather(ssm, ec2, params, workdir=None):
-    """(dashboard, rows): the counts are kept as counters; rows only when asked for with instances=true."""
+    """(dashboard, rows, ids seen): the counts are kept as counters; rows only when asked for with instances=true."""
     counts = DashboardCounts(params["reporting_days"])
-    rows = []
+    rows, seen = [], set()
     now = datetime.datetime.now(datetime.timezone.utc)
     with fleet_rows(ssm, ec2, now, params["reporting_days"], params["instance_ids"], params["patch_groups"], params["tags"],
                     workdir=workdir) as fleet:
         for row in fleet:
             counts.add(row)
+            if params["instance_ids"]:
+                seen.add(row["instance_id"])
             if params["instances"]:
                 rows.append(row)
     operations, tasks = dashboard_activity(ssm, params["operations_limit"])
-    return counts.as_dict(operations, tasks), rows
+    return counts.as_dict(operations, tasks), rows, seen
+
+
+def selection_warnings(params, dashboard, seen, region):
+    """Never a silent pass: a selection that matched nothing (or an id that is not a managed node) is said."""
+    if dashboard["patch_states"]["managed_nodes"] == 0:
+        message = nothing_matched(region, params["instance_ids"], params["patch_groups"], params["tags"])
+        if message:
+            return [f"{message}: every count is zero"]
+        return [f"there is no managed node in {region}: every count is zero"]
+    if params["instance_ids"] and not params["patch_groups"] and not params["tags"]:
+        return unmatched_ids(params["instance_ids"], seen, region)
+    return []
 
 
 def main():
@@ -238,9 +279,11 @@ def main():
     if errors:
         module.fail_json(msg="; ".join(errors))
     try:
-        dashboard, rows = gather(module.client("ssm"), module.client("ec2"), module.params, module.tmpdir)
+        dashboard, rows, seen = gather(module.client("ssm"), module.client("ec2"), module.params, module.tmpdir)
     except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
+    for warning in selection_warnings(module.params, dashboard, seen, module.region):
+        module.warn(warning)
     result = dict(changed=False, dashboard=dashboard)
     if module.params["instances"]:
         result["instances"] = rows

