@@ -189,12 +189,11 @@ EXAMPLES = r"""
       Environment: production
     dest: /tmp/reports/
 
-- name: Raw values for a tool that reads the CSV itself, owned by its group
+- name: Raw values for a tool that reads the CSV itself, readable by the owner's group
   cloudpatch.ssm.ssm_compliance_export:
     report_name: report2026
     csv_escape_formulas: false
-    dest: /srv/compliance/report2026.csv
-    group: compliance
+    dest: /tmp/compliance/
     mode: "0640"
 """
 
