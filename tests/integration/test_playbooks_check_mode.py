@@ -52,7 +52,8 @@ def test_every_playbook_in_check_mode_changes_nothing_before_and_after_the_works
     assert clean_sandbox.mutating_calls() == []
     assert "Check mode: stack ssm-workshop-ep04 does not exist in us-east-1; a real run would create it" in output
     assert "steps 3 to 9 need the instances and the bucket of stack ssm-workshop-ep04" in output
-    assert "a real run would fail here; run playbooks/workshop.yml first" in output  # scan, install, report
+    assert output.count("so a real run would fail here; run playbooks/workshop.yml first") == 3  # scan, install, report
+    assert "Stack ssm-workshop-ep04 does not exist in us-east-1; nothing to delete." in output  # teardown
     assert "New patch baseline" in output or "AmazonLinux2SecAndNonSecBaseline" in output
     assert clean_sandbox.operations("cloudformation").count("DescribeStacks") >= 4
     assert files_under(check_reports) == [] and files_under(workdir) == []
