@@ -12,9 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.integration.conftest import COLLECTIONS_PATH
-
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# The layout the root conftest.py links: .build/collections/ansible_collections/cloudpatch/ssm
+COLLECTIONS_PATH = REPO_ROOT / ".build" / "collections"
 PLAYBOOKS = REPO_ROOT / "playbooks"
 # Teardown last: in check mode it deletes nothing, so the ones before it still see the stack.
 CHECKED = ("workshop.yml", "scan.yml", "install.yml", "report.yml", "baselines_overview.yml", "teardown.yml")

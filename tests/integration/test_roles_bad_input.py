@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.integration.conftest import COLLECTIONS_PATH
-
+# The layout the root conftest.py links: .build/collections/ansible_collections/cloudpatch/ssm
+COLLECTIONS_PATH = Path(__file__).resolve().parents[2] / ".build" / "collections"
 CASES_FILE = Path(__file__).resolve().parent / "roles_bad_input" / "cases.yml"
 ROLES = ("prerequisites", "patch_baseline", "patch_groups", "patching", "compliance_report")
 
