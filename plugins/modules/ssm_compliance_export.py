@@ -154,6 +154,42 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Builds and measures the report (nodes, bytes, SHA-256) but writes, puts and publishes nothing;
+        RV(report) says what would have been written where, and C(changed) is predicted as true.
+  diff_mode:
+    support: none
+    details:
+      - A report is written whole each time; its size and SHA-256 are in RV(report).
+  platform:
+    platforms: posix
+    details:
+      - Runs where Python, boto3 and botocore can reach the AWS API, usually the controller (a play on
+        C(localhost), or C(delegate_to)). It changes AWS resources, never the host it runs on.
+seealso:
+  - module: cloudpatch.ssm.ssm_patch_compliance_info
+    description: The dashboard and the per-node rows as data, without a report.
+  - module: ansible.builtin.file
+    description: The file options (O(mode), O(owner), O(group)...) the local report takes.
+  - name: Generating .csv patch compliance reports
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-store-compliance-results-in-s3.html
+    description: The console's Export to S3, whose CSV layout O(format=csv) follows.
+  - name: Patch compliance reports
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-compliance-reports.html
+    description: What a compliance report contains and when it is current.
+  - name: ListComplianceItems
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_ListComplianceItems.html
+    description: The API call behind a single-node report's patch rows.
+  - name: PutObject
+    link: https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
+    description: The S3 call that stores the report (with its SHA-256 checksum).
+  - name: Publish
+    link: https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
+    description: The SNS call of O(sns_topic_arn).
 """
 
 EXAMPLES = r"""

@@ -60,6 +60,8 @@ options:
         such as V(AMAZON_LINUX_2), V(WINDOWS), V(UBUNTU) or V(REDHAT_ENTERPRISE_LINUX).
       - Required to create a baseline. It cannot change later; a different value is an error.
     type: str
+    choices: [WINDOWS, AMAZON_LINUX, AMAZON_LINUX_2, AMAZON_LINUX_2022, UBUNTU, REDHAT_ENTERPRISE_LINUX, SUSE, CENTOS,
+              ORACLE_LINUX, DEBIAN, MACOS, RASPBIAN, ROCKY_LINUX, ALMA_LINUX, AMAZON_LINUX_2023]
   description:
     description:
       - A description of the baseline, 1 to 1024 characters.
@@ -190,6 +192,49 @@ extends_documentation_fragment:
   - amazon.aws.region.modules
   - amazon.aws.tags
   - amazon.aws.boto3
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Reads everything (and checks the filter values against DescribePatchProperties), then predicts
+        the result without a create, update, delete, tag or default change. A baseline that would be
+        created has no id, ARN or dates yet (null in RV(patch_baseline)).
+  diff_mode:
+    support: full
+    details:
+      - The baseline before and after, in the shape of RV(patch_baseline); repository configurations
+        are masked.
+  platform:
+    platforms: posix
+    details:
+      - Runs where Python, boto3 and botocore can reach the AWS API, usually the controller (a play on
+        C(localhost), or C(delegate_to)). It changes AWS resources, never the host it runs on.
+seealso:
+  - module: cloudpatch.ssm.ssm_patch_baseline_info
+    description: Read baselines, AWS-owned ones included, and each operating system's default.
+  - module: cloudpatch.ssm.ssm_patch_group
+    description: Register a patch group with the baseline and put nodes in the group.
+  - module: cloudpatch.ssm.ssm_patch_run
+    description: Scan or install with the baseline that applies to each node.
+  - name: Predefined and custom patch baselines
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-predefined-and-custom-patch-baselines.html
+    description: What a patch baseline approves, and the AWS-owned (predefined) baselines.
+  - name: Package name formats for approved and rejected patch lists
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-approved-rejected-package-name-formats.html
+    description: The formats O(approved_patches) and O(rejected_patches) accept for each operating system.
+  - name: Setting an existing patch baseline as the default
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-default-patch-baseline.html
+    description: What O(default_baseline) does.
+  - name: CreatePatchBaseline
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreatePatchBaseline.html
+    description: The API call that creates a baseline (and its C(ClientToken)).
+  - name: UpdatePatchBaseline
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_UpdatePatchBaseline.html
+    description: The API call that changes a baseline.
+  - name: RegisterDefaultPatchBaseline
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_RegisterDefaultPatchBaseline.html
+    description: The API call that makes a baseline its operating system's default.
 """
 
 EXAMPLES = r"""
@@ -606,7 +651,12 @@ def main():
         name=dict(type="str"),
         baseline_id=dict(type="str"),
         state=dict(type="str", choices=["present", "absent"], default="present"),
-        operating_system=dict(type="str"),
+        # The SSM model's OperatingSystem enum, written out so that the spec loads without botocore
+        # (tests/unit/plugins/modules/test_documentation.py checks it against botocore's).
+        operating_system=dict(type="str", choices=[
+            "WINDOWS", "AMAZON_LINUX", "AMAZON_LINUX_2", "AMAZON_LINUX_2022", "UBUNTU", "REDHAT_ENTERPRISE_LINUX", "SUSE",
+            "CENTOS", "ORACLE_LINUX", "DEBIAN", "MACOS", "RASPBIAN", "ROCKY_LINUX", "ALMA_LINUX", "AMAZON_LINUX_2023",
+        ]),
         description=dict(type="str"),
         approval_rules=dict(type="list", elements="dict", options=rule_spec),
         global_filters=dict(type="dict"),

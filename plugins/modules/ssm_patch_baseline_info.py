@@ -45,10 +45,44 @@ options:
       - Only baselines for this operating system, one of the SSM API's C(OperatingSystem) values
         such as V(AMAZON_LINUX_2), V(WINDOWS) or V(UBUNTU). Also limits RV(default_baselines) to it.
     type: str
+    choices: [WINDOWS, AMAZON_LINUX, AMAZON_LINUX_2, AMAZON_LINUX_2022, UBUNTU, REDHAT_ENTERPRISE_LINUX, SUSE, CENTOS,
+              ORACLE_LINUX, DEBIAN, MACOS, RASPBIAN, ROCKY_LINUX, ALMA_LINUX, AMAZON_LINUX_2023]
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Read only, so it makes the same calls and returns the same result in check mode.
+  diff_mode:
+    support: none
+    details:
+      - Read only; there is never a change to show.
+  platform:
+    platforms: posix
+    details:
+      - Runs where Python, boto3 and botocore can reach the AWS API, usually the controller (a play on
+        C(localhost), or C(delegate_to)). It changes AWS resources, never the host it runs on.
+seealso:
+  - module: cloudpatch.ssm.ssm_patch_baseline
+    description: Create, update, delete a baseline, or make one the default.
+  - module: cloudpatch.ssm.ssm_patch_group_info
+    description: Which baseline applies to each node of each patch group.
+  - name: Predefined and custom patch baselines
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-predefined-and-custom-patch-baselines.html
+    description: What a patch baseline approves, and the AWS-owned (predefined) baselines.
+  - name: Viewing AWS predefined patch baselines
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-view-predefined-patch-baselines.html
+    description: The AWS-owned baselines of each operating system.
+  - name: DescribePatchBaselines
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribePatchBaselines.html
+    description: The API call that lists baselines.
+  - name: GetPatchBaseline
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetPatchBaseline.html
+    description: The API call that reads a baseline's definition.
 """
 
 EXAMPLES = r"""
@@ -266,7 +300,12 @@ def main():
         name_prefix=dict(type="str"),
         baseline_ids=dict(type="list", elements="str"),
         owner=dict(type="str", choices=["All", "AWS", "Self"], default="All"),
-        operating_system=dict(type="str"),
+        # The SSM model's OperatingSystem enum, written out so that the spec loads without botocore
+        # (tests/unit/plugins/modules/test_documentation.py checks it against botocore's).
+        operating_system=dict(type="str", choices=[
+            "WINDOWS", "AMAZON_LINUX", "AMAZON_LINUX_2", "AMAZON_LINUX_2022", "UBUNTU", "REDHAT_ENTERPRISE_LINUX", "SUSE",
+            "CENTOS", "ORACLE_LINUX", "DEBIAN", "MACOS", "RASPBIAN", "ROCKY_LINUX", "ALMA_LINUX", "AMAZON_LINUX_2023",
+        ]),
     )
     module = AnsibleCloudpatchSSMModule(argument_spec=argument_spec, supports_check_mode=True)
 

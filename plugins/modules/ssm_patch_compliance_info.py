@@ -72,6 +72,40 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Read only, so it makes the same calls and returns the same result in check mode.
+  diff_mode:
+    support: none
+    details:
+      - Read only; there is never a change to show.
+  platform:
+    platforms: posix
+    details:
+      - Runs where Python, boto3 and botocore can reach the AWS API, usually the controller (a play on
+        C(localhost), or C(delegate_to)). It changes AWS resources, never the host it runs on.
+seealso:
+  - module: cloudpatch.ssm.ssm_compliance_export
+    description: The same data as a CSV, JSON or HTML report in S3 or a local file.
+  - module: cloudpatch.ssm.ssm_patch_run
+    description: Scan or install, to bring the counts up to date or the nodes into compliance.
+  - module: cloudpatch.ssm.ssm_patch_group_info
+    description: Which baseline applies to each node.
+  - name: Viewing patch Dashboard summaries
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-view-dashboard-summaries.html
+    description: The console's Dashboard tab, whose widgets RV(dashboard) returns.
+  - name: Patch compliance state values
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-compliance-states.html
+    description: What a node's compliance status and patch states mean.
+  - name: DescribeInstancePatchStates
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribeInstancePatchStates.html
+    description: The API call behind the patch counts.
+  - name: ListResourceComplianceSummaries
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_ListResourceComplianceSummaries.html
+    description: The API call behind the compliance status and severity.
 """
 
 EXAMPLES = r"""

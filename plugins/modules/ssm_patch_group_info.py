@@ -38,6 +38,37 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Read only, so it makes the same calls and returns the same result in check mode.
+  diff_mode:
+    support: none
+    details:
+      - Read only; there is never a change to show.
+  platform:
+    platforms: posix
+    details:
+      - Runs where Python, boto3 and botocore can reach the AWS API, usually the controller (a play on
+        C(localhost), or C(delegate_to)). It changes AWS resources, never the host it runs on.
+seealso:
+  - module: cloudpatch.ssm.ssm_patch_group
+    description: Register a patch group with a baseline and put nodes in it.
+  - module: cloudpatch.ssm.ssm_patch_baseline_info
+    description: The baselines' full definitions.
+  - module: cloudpatch.ssm.ssm_patch_compliance_info
+    description: The nodes' compliance and patch counts.
+  - name: Patch groups
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-patch-groups.html
+    description: How the C(Patch Group) and C(PatchGroup) tags choose a node's baseline.
+  - name: DescribePatchGroups
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribePatchGroups.html
+    description: The API call that lists the groups' registrations.
+  - name: DescribePatchGroupState
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribePatchGroupState.html
+    description: The API call behind RV(patch_groups[].state).
 """
 
 EXAMPLES = r"""

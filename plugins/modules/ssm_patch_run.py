@@ -201,6 +201,50 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Resolves the targets and checks the hooks, then returns the document, parameters and targets
+        that would be sent, without sending a command or creating an association. For an install,
+        C(changed) and RV(would_change) are predicted from the nodes' patch states (their last scan or
+        install).
+  diff_mode:
+    support: none
+    details:
+      - An install changes packages on the nodes; the module reports what a run did in RV(summary) and
+        RV(nodes), not as a diff.
+  platform:
+    platforms: posix
+    details:
+      - Runs where Python, boto3 and botocore can reach the AWS API, usually the controller (a play on
+        C(localhost), or C(delegate_to)). It changes AWS resources, never the host it runs on.
+seealso:
+  - module: cloudpatch.ssm.ssm_patch_compliance_info
+    description: The compliance the run leaves behind, per node and as the dashboard's counts.
+  - module: cloudpatch.ssm.ssm_patch_group
+    description: Put nodes in the patch groups that O(patch_groups) targets.
+  - module: cloudpatch.ssm.ssm_compliance_export
+    description: A compliance report of the nodes after the run.
+  - name: Patching managed nodes on demand
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-patch-now-on-demand.html
+    description: The console's Patch now, which this module does at fleet scale.
+  - name: AWS-RunPatchBaseline
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-aws-runpatchbaseline.html
+    description: The document run, and its parameters.
+  - name: AWS-RunPatchBaselineWithHooks
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-aws-runpatchbaselinewithhooks.html
+    description: The document run when a lifecycle hook is given.
+  - name: Run commands at scale
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/send-commands-multiple.html
+    description: Targets and rate controls (O(max_concurrency), O(max_errors)).
+  - name: SendCommand
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_SendCommand.html
+    description: The API call of O(mechanism=command).
+  - name: CreateAssociation
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateAssociation.html
+    description: The API call of O(mechanism=association).
 """
 
 EXAMPLES = r"""
