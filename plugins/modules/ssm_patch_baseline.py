@@ -294,98 +294,155 @@ RETURN = r"""
 patch_baseline:
   description:
     - The baseline after the task, in the shape of this module's options. In check mode, the
-      predicted result (a new baseline has no id yet).
+      predicted result (a new baseline has no id, ARN or dates yet).
     - Empty after V(state=absent).
   returned: always
   type: dict
   contains:
     baseline_id:
-      description: The baseline's id.
+      description: The baseline's id (an ARN for an AWS-owned baseline); null in check mode for a baseline not created yet.
+      returned: when O(state=present)
       type: str
       sample: pb-0c10e65780EXAMPLE
     arn:
-      description: The baseline's ARN.
+      description: The baseline's ARN; null in check mode for a baseline not created yet.
+      returned: when O(state=present)
       type: str
       sample: arn:aws:ssm:us-east-1:123456789012:patchbaseline/pb-0c10e65780EXAMPLE
     name:
       description: The baseline's name.
+      returned: when O(state=present)
       type: str
       sample: AmazonLinux2SecAndNonSecBaseline
     owner:
       description: V(Self) for the account's baselines, V(AWS) for an AWS-owned one made the default.
+      returned: when O(state=present)
       type: str
       sample: Self
     operating_system:
       description: The operating system.
+      returned: when O(state=present)
       type: str
       sample: AMAZON_LINUX_2
     description:
-      description: The description.
+      description: The description, or null.
+      returned: when O(state=present)
       type: str
       sample: Amazon Linux 2 patch baseline including security and non-security patches
     approval_rules:
-      description: The approval rules, each with patch_filters, approve_after_days, approve_until_date,
-        compliance_level and enable_non_security.
+      description: The approval rules.
+      returned: when O(state=present)
       type: list
       elements: dict
-      sample: [{"patch_filters": {"PRODUCT": ["*"]}, "approve_after_days": 0, "approve_until_date": null,
-                "compliance_level": "MEDIUM", "enable_non_security": true}]
+      contains:
+        patch_filters:
+          description: Filter key to values; V(*) matches every value.
+          returned: always
+          type: dict
+          sample: {"PRODUCT": ["*"], "CLASSIFICATION": ["Security", "Bugfix"]}
+        approve_after_days:
+          description: Days after release that matching patches are approved, or null.
+          returned: always
+          type: int
+          sample: 0
+        approve_until_date:
+          description: Patches released up to this date (YYYY-MM-DD) are approved, or null.
+          returned: always
+          type: str
+          sample: null
+        compliance_level:
+          description: The compliance level reported for a missing patch the rule approves.
+          returned: always
+          type: str
+          sample: MEDIUM
+        enable_non_security:
+          description: Whether the rule also approves non-security updates (Linux).
+          returned: always
+          type: bool
+          sample: true
     global_filters:
-      description: Filter key to values.
+      description: Filter key to values that every patch must match.
+      returned: when O(state=present)
       type: dict
       sample: {}
     approved_patches:
       description: Explicitly approved patches.
+      returned: when O(state=present)
       type: list
       elements: str
       sample: ["kernel*"]
     approved_patches_compliance_level:
       description: Their compliance level.
+      returned: when O(state=present)
       type: str
       sample: HIGH
     approved_patches_enable_non_security:
       description: Whether they include non-security updates.
+      returned: when O(state=present)
       type: bool
       sample: true
     rejected_patches:
       description: Explicitly rejected patches.
+      returned: when O(state=present)
       type: list
       elements: str
       sample: []
     rejected_patches_action:
       description: What happens to rejected patches other packages depend on.
+      returned: when O(state=present)
       type: str
       sample: ALLOW_AS_DEPENDENCY
     sources:
-      description:
-        - Alternative repositories, each with name, products and configuration.
-        - The configuration is always V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER), never the repository file.
+      description: Alternative repositories.
+      returned: when O(state=present)
       type: list
       elements: dict
-      sample: [{"name": "internal-mirror", "products": ["AmazonLinux2"], "configuration": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"}]
+      contains:
+        name:
+          description: The source's name.
+          returned: always
+          type: str
+          sample: internal-mirror
+        products:
+          description: The operating system versions it applies to.
+          returned: always
+          type: list
+          elements: str
+          sample: ["AmazonLinux2"]
+        configuration:
+          description: Always V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER), never the repository file.
+          returned: always
+          type: str
+          sample: VALUE_SPECIFIED_IN_NO_LOG_PARAMETER
     available_security_updates_compliance_status:
-      description: Windows only.
+      description: How available security updates that are not approved are reported (Windows only), or null.
+      returned: when O(state=present)
       type: str
       sample: null
     patch_groups:
       description: The patch groups registered with the baseline.
+      returned: when O(state=present)
       type: list
       elements: str
       sample: ["App"]
     default_baseline:
       description: Whether it is its operating system's default.
+      returned: when O(state=present)
       type: bool
       sample: false
     tags:
-      description: The baseline's tags.
+      description: The baseline's tags (AWS-owned baselines have none).
+      returned: when O(state=present)
       type: dict
       sample: {"Workshop": "patch-management"}
     created_date:
-      description: When it was created (ISO 8601).
+      description: When it was created (ISO 8601); null in check mode for a baseline not created yet.
+      returned: when O(state=present)
       type: str
       sample: "2026-11-30T10:00:00+00:00"
     modified_date:
-      description: When it last changed (ISO 8601).
+      description: When it last changed (ISO 8601); null in check mode for a baseline not created yet.
+      returned: when O(state=present)
       type: str
       sample: "2026-11-30T10:00:00+00:00"
 """

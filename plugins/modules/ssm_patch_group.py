@@ -148,18 +148,22 @@ patch_group:
   contains:
     name:
       description: The group's name.
+      returned: always
       type: str
       sample: App
     tag_key:
       description: The tag key this task uses for membership.
+      returned: always
       type: str
       sample: Patch Group
     baselines:
       description: Operating system to the baseline the group is registered with.
+      returned: always
       type: dict
       sample: {"AMAZON_LINUX_2": {"baseline_id": "pb-0123456789abcdef0", "name": "AmazonLinux2SecAndNonSecBaseline"}}
     members:
       description: The ids of the nodes in the group (by either tag key spelling).
+      returned: always
       type: list
       elements: str
       sample: ["i-0123456789abcdef0", "i-0fedcba9876543210"]
@@ -170,19 +174,23 @@ changes:
   contains:
     registered:
       description: Operating system to the baseline id registered.
+      returned: always
       type: dict
       sample: {"AMAZON_LINUX_2": "pb-0123456789abcdef0"}
     deregistered:
       description: Operating system to the baseline id deregistered.
+      returned: always
       type: dict
       sample: {}
     tagged:
       description: Nodes given the group's tag.
+      returned: always
       type: list
       elements: str
       sample: ["i-0123456789abcdef0"]
     untagged:
       description: Tag key to the nodes it was removed from.
+      returned: always
       type: dict
       sample: {"PatchGroup": ["i-0123456789abcdef0"]}
 """

@@ -94,19 +94,23 @@ patch_groups:
   contains:
     name:
       description: The group's name.
+      returned: always
       type: str
       sample: App
     baselines:
       description: Operating system to the baseline the group is registered with.
+      returned: always
       type: dict
       sample: {"AMAZON_LINUX_2": {"baseline_id": "pb-0123456789abcdef0", "name": "AmazonLinux2SecAndNonSecBaseline"}}
     members:
       description: Ids of the managed nodes tagged into the group.
+      returned: always
       type: list
       elements: str
       sample: ["i-0123456789abcdef0"]
     state:
       description: DescribePatchGroupState's counts in snake_case (instances, instances_with_missing_patches, ...).
+      returned: always
       type: dict
       sample: {"instances": 2, "instances_with_missing_patches": 2}
 nodes:
@@ -117,34 +121,42 @@ nodes:
   contains:
     instance_id:
       description: The node's id.
+      returned: always
       type: str
       sample: i-0123456789abcdef0
     computer_name:
       description: The node's host name.
+      returned: always
       type: str
       sample: ip-10-0-0-12.ec2.internal
     platform_name:
       description: The node's platform.
+      returned: always
       type: str
       sample: Amazon Linux
     operating_system:
-      description: Patch Manager's operating system for the node.
+      description: Patch Manager's operating system for the node, or null for a platform it does not know.
+      returned: always
       type: str
       sample: AMAZON_LINUX_2
     patch_group:
       description: The node's patch group, or null.
+      returned: always
       type: str
       sample: App
     baseline_id:
-      description: The baseline that applies to the node.
+      description: The baseline that applies to the node, or null when its operating system has no default baseline.
+      returned: always
       type: str
       sample: pb-0123456789abcdef0
     baseline_name:
-      description: Its name.
+      description: Its name, or null.
+      returned: always
       type: str
       sample: AmazonLinux2SecAndNonSecBaseline
     reason:
       description: Why that baseline applies.
+      returned: always
       type: str
       sample: registered for patch group App and AMAZON_LINUX_2
 default_baselines:
