@@ -28,7 +28,7 @@ description:
     system before anything is written (see O(validate_filter_values)).
   - O(sources[].configuration) may hold a repository's credentials, so it is never logged, and it reads
     as V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER) in the result and the diff (the diff's after says
-    V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER \(changed\)) when it changes). Idempotency compares the real
+    V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER (changed\)) when it changes). Idempotency compares the real
     values.
   - Messages name the module's options, and say the region when a baseline is not found.
 author:

@@ -177,7 +177,7 @@ def test_seealso_names_sibling_modules_and_aws_documentation(name):
     links = [entry for entry in seealso if "link" in entry]
     assert modules and links
     for reference in modules:
-        collection, _, short = reference.rpartition(".")
+        collection, short = reference.rsplit(".", 1)
         if collection == "cloudpatch.ssm":
             assert short in MODULES, f"{reference} is no module of the collection"
             assert short != name
