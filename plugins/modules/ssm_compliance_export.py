@@ -154,6 +154,42 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Builds and measures the report (nodes, bytes, SHA-256) but writes, puts and publishes nothing;
+        RV(report) says what would have been written where, and C(changed) is predicted as true.
+  diff_mode:
+    support: none
+    details:
+      - A report is written whole each time; its size and SHA-256 are in RV(report).
+  platform:
+    platforms: posix
+    details:
+      - Runs where Python, boto3 and botocore can reach the AWS API, usually the controller (a play on
+        C(localhost), or C(delegate_to)). It changes AWS resources, never the host it runs on.
+seealso:
+  - module: cloudpatch.ssm.ssm_patch_compliance_info
+    description: The dashboard and the per-node rows as data, without a report.
+  - module: ansible.builtin.file
+    description: The file options (O(mode), O(owner), O(group)...) the local report takes.
+  - name: Generating .csv patch compliance reports
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-store-compliance-results-in-s3.html
+    description: The console's Export to S3, whose CSV layout O(format=csv) follows.
+  - name: Patch compliance reports
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-compliance-reports.html
+    description: What a compliance report contains and when it is current.
+  - name: ListComplianceItems
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_ListComplianceItems.html
+    description: The API call behind a single-node report's patch rows.
+  - name: PutObject
+    link: https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
+    description: The S3 call that stores the report (with its SHA-256 checksum).
+  - name: Publish
+    link: https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
+    description: The SNS call of O(sns_topic_arn).
 """
 
 EXAMPLES = r"""
@@ -208,80 +244,266 @@ report:
   contains:
     name:
       description: The report's name.
+      returned: always
       type: str
       sample: ssm-workshop
     format:
       description: Its format.
+      returned: always
       type: str
       sample: csv
     scope:
       description: C(all nodes), the node's id for a single-node report, or the filters that selected the nodes.
+      returned: always
       type: str
       sample: all nodes
     nodes:
       description: Node rows in the report.
+      returned: always
       type: int
       sample: 4
     patches:
       description: Detail rows (non-compliant patches) of a single-node report.
+      returned: when O(instance_id) is set
       type: int
       sample: 13
     bytes:
       description: The report's size.
+      returned: always
       type: int
       sample: 1234
     sha256:
       description: The report's SHA-256, hex.
+      returned: always
       type: str
       sample: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
     generated_at:
       description: When the report was generated, ISO 8601.
+      returned: always
       type: str
       sample: "2026-11-30T02:40:00Z"
     s3_bucket:
       description: The bucket, when O(s3_bucket) is set.
+      returned: when O(s3_bucket) is set
       type: str
       sample: ssm-command-logs-us-east-1-123456789012
     s3_key:
       description: The object's key, when O(s3_bucket) is set.
+      returned: when O(s3_bucket) is set
       type: str
       sample: ssm-workshop.csv
     s3_url:
       description: The object's s3:// URL, when O(s3_bucket) is set.
+      returned: when O(s3_bucket) is set
       type: str
       sample: s3://ssm-command-logs-us-east-1-123456789012/ssm-workshop.csv
     server_side_encryption:
       description: The object's server-side encryption, when O(s3_bucket) is set.
+      returned: when O(s3_bucket) is set
       type: str
       sample: AES256
     kms_key_id:
       description: The KMS key asked for, when O(kms_key_id) is set.
+      returned: when O(kms_key_id) is set
       type: str
       sample: alias/reports
     s3_version_id:
       description: The object's version, in a versioned bucket.
+      returned: when the object was put in a versioned bucket
       type: str
       sample: 3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY
     dest:
       description: The local file, when O(dest) is set.
+      returned: when O(dest) is set
       type: str
       sample: /tmp/ssm-workshop.csv
     sns_topic_arn:
       description: The topic notified (in check mode, that would be), when O(sns_topic_arn) is set.
+      returned: when O(sns_topic_arn) is set
       type: str
       sample: arn:aws:sns:us-east-1:123456789012:patch-reports
     sns_message_id:
       description: The notification's message id, when O(sns_topic_arn) is set (not in check mode).
+      returned: when the notification was published (never in check mode)
       type: str
       sample: 2b4c1d0e-8b7a-4f0e-9e1c-5d6a7b8c9d0e
 dashboard:
   description: The dashboard's counts over the report's nodes (see M(cloudpatch.ssm.ssm_patch_compliance_info)).
   returned: always
   type: dict
-  sample: {"compliance_summary": {"compliant": 4, "critical_non_compliant": 0, "high_non_compliant": 0, "other_non_compliant": 0},
-           "patch_states": {"managed_nodes": 4, "with_missing_patches": 0, "with_failed_patches": 0, "pending_reboot": 0},
-           "reporting_age": {"days": 7, "within_days": 4, "older": 0, "never_reported": 0},
-           "recent_operations": [], "recurring_tasks": []}
+  contains:
+    compliance_summary:
+      description: Among the nodes that reported patch data, how many are compliant, and the non-compliant by their highest compliance level.
+      returned: always
+      type: dict
+      contains:
+        compliant:
+          description: Nodes whose compliance status is C(COMPLIANT).
+          returned: always
+          type: int
+          sample: 2
+        critical_non_compliant:
+          description: Non-compliant nodes whose highest compliance level is C(CRITICAL).
+          returned: always
+          type: int
+          sample: 2
+        high_non_compliant:
+          description: Non-compliant nodes whose highest compliance level is C(HIGH).
+          returned: always
+          type: int
+          sample: 0
+        other_non_compliant:
+          description: The other non-compliant nodes (C(MEDIUM), C(LOW), C(INFORMATIONAL), C(UNSPECIFIED), or a patch state without a summary).
+          returned: always
+          type: int
+          sample: 0
+    patch_states:
+      description: Managed nodes, and how many have missing patches, failed patches, patches pending a reboot.
+      returned: always
+      type: dict
+      contains:
+        managed_nodes:
+          description: The managed nodes counted (zero when the selection matched none).
+          returned: always
+          type: int
+          sample: 4
+        with_missing_patches:
+          description: Nodes whose last scan or install left patches missing.
+          returned: always
+          type: int
+          sample: 4
+        with_failed_patches:
+          description: Nodes with patches that failed to install.
+          returned: always
+          type: int
+          sample: 0
+        pending_reboot:
+          description: Nodes with patches installed that wait for a reboot.
+          returned: always
+          type: int
+          sample: 0
+    reporting_age:
+      description: Nodes that reported within O(reporting_days) days, before that, or never.
+      returned: always
+      type: dict
+      contains:
+        days:
+          description: The threshold, O(reporting_days).
+          returned: always
+          type: int
+          sample: 7
+        within_days:
+          description: Nodes whose last report is at most RV(dashboard.reporting_age.days) days old.
+          returned: always
+          type: int
+          sample: 4
+        older:
+          description: Nodes whose last report is older.
+          returned: always
+          type: int
+          sample: 0
+        never_reported:
+          description: Nodes with no patch data at all.
+          returned: always
+          type: int
+          sample: 0
+    recent_operations:
+      description: With O(format=html), the 10 most recent commands and association executions that ran a patching document, newest first; empty otherwise.
+      returned: always
+      type: list
+      elements: dict
+      contains:
+        operation:
+          description: C(Scan) or C(Install), from the document's C(Operation) parameter; null when it cannot be read.
+          returned: always
+          type: str
+          sample: Scan
+        mechanism:
+          description: C(Run Command) or C(Association).
+          returned: always
+          type: str
+          sample: Association
+        document:
+          description: The patching document run.
+          returned: always
+          type: str
+          sample: AWS-RunPatchBaseline
+        id:
+          description: The command id (Run Command) or the association execution id.
+          returned: always
+          type: str
+          sample: 8d1b5c6e-1f2a-4b3c-9d8e-7f6a5b4c3d2e
+        association_id:
+          description: The association that ran.
+          returned: when RV(dashboard.recent_operations[].mechanism) is C(Association)
+          type: str
+          sample: 8dfe3659-4309-493a-8755-0123456789ab
+        start_time:
+          description: When it was requested or started, ISO 8601.
+          returned: always
+          type: str
+          sample: "2026-11-30T02:31:00Z"
+        end_time:
+          description: When it ended, ISO 8601; null while it runs, and for Run Command (ListCommands has no end time).
+          returned: always
+          type: str
+          sample: "2026-11-30T02:31:02Z"
+        status:
+          description: Its status as SSM reports it.
+          returned: always
+          type: str
+          sample: Success
+        targets:
+          description: Its targets as the console shows them.
+          returned: always
+          type: str
+          sample: "InstanceIds: *"
+    recurring_tasks:
+      description: With O(format=html), the associations and maintenance window tasks that run a patching document; empty otherwise.
+      returned: always
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: The association's name (or id), or the maintenance window task's name (or window and task id).
+          returned: always
+          type: str
+          sample: nightly-scan
+        type:
+          description: C(Association) or C(Maintenance window).
+          returned: always
+          type: str
+          sample: Association
+        id:
+          description: The association id or the maintenance window task id.
+          returned: always
+          type: str
+          sample: 8dfe3659-4309-493a-8755-0123456789ab
+        window_id:
+          description: The maintenance window's id.
+          returned: when RV(dashboard.recurring_tasks[].type) is C(Maintenance window)
+          type: str
+          sample: mw-0123456789abcdef0
+        window_name:
+          description: The maintenance window's name.
+          returned: when RV(dashboard.recurring_tasks[].type) is C(Maintenance window)
+          type: str
+          sample: weekly-patching
+        document:
+          description: The patching document (name or ARN) it runs.
+          returned: always
+          type: str
+          sample: AWS-RunPatchBaseline
+        schedule:
+          description: Its schedule, or null for an association without one (such as C(AWS-PatchNowAssociation)).
+          returned: always
+          type: str
+          sample: "cron(0 2 ? * * *)"
+        targets:
+          description: Its targets as the console shows them.
+          returned: always
+          type: str
+          sample: "tag:Patch Group: App"
 """
 
 import base64

@@ -28,7 +28,7 @@ description:
     system before anything is written (see O(validate_filter_values)).
   - O(sources[].configuration) may hold a repository's credentials, so it is never logged, and it reads
     as V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER) in the result and the diff (the diff's after says
-    V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER \(changed\)) when it changes). Idempotency compares the real
+    V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER (changed\)) when it changes). Idempotency compares the real
     values.
   - Messages name the module's options, and say the region when a baseline is not found.
 author:
@@ -60,6 +60,8 @@ options:
         such as V(AMAZON_LINUX_2), V(WINDOWS), V(UBUNTU) or V(REDHAT_ENTERPRISE_LINUX).
       - Required to create a baseline. It cannot change later; a different value is an error.
     type: str
+    choices: [WINDOWS, AMAZON_LINUX, AMAZON_LINUX_2, AMAZON_LINUX_2022, UBUNTU, REDHAT_ENTERPRISE_LINUX, SUSE, CENTOS,
+              ORACLE_LINUX, DEBIAN, MACOS, RASPBIAN, ROCKY_LINUX, ALMA_LINUX, AMAZON_LINUX_2023]
   description:
     description:
       - A description of the baseline, 1 to 1024 characters.
@@ -190,6 +192,49 @@ extends_documentation_fragment:
   - amazon.aws.region.modules
   - amazon.aws.tags
   - amazon.aws.boto3
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Reads everything (and checks the filter values against DescribePatchProperties), then predicts
+        the result without a create, update, delete, tag or default change. A baseline that would be
+        created has no id, ARN or dates yet (null in RV(patch_baseline)).
+  diff_mode:
+    support: full
+    details:
+      - The baseline before and after, in the shape of RV(patch_baseline); repository configurations
+        are masked.
+  platform:
+    platforms: posix
+    details:
+      - Runs where Python, boto3 and botocore can reach the AWS API, usually the controller (a play on
+        C(localhost), or C(delegate_to)). It changes AWS resources, never the host it runs on.
+seealso:
+  - module: cloudpatch.ssm.ssm_patch_baseline_info
+    description: Read baselines, AWS-owned ones included, and each operating system's default.
+  - module: cloudpatch.ssm.ssm_patch_group
+    description: Register a patch group with the baseline and put nodes in the group.
+  - module: cloudpatch.ssm.ssm_patch_run
+    description: Scan or install with the baseline that applies to each node.
+  - name: Predefined and custom patch baselines
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-predefined-and-custom-patch-baselines.html
+    description: What a patch baseline approves, and the AWS-owned (predefined) baselines.
+  - name: Package name formats for approved and rejected patch lists
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-approved-rejected-package-name-formats.html
+    description: The formats O(approved_patches) and O(rejected_patches) accept for each operating system.
+  - name: Setting an existing patch baseline as the default
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-default-patch-baseline.html
+    description: What O(default_baseline) does.
+  - name: CreatePatchBaseline
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreatePatchBaseline.html
+    description: The API call that creates a baseline (and its C(ClientToken)).
+  - name: UpdatePatchBaseline
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_UpdatePatchBaseline.html
+    description: The API call that changes a baseline.
+  - name: RegisterDefaultPatchBaseline
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_RegisterDefaultPatchBaseline.html
+    description: The API call that makes a baseline its operating system's default.
 """
 
 EXAMPLES = r"""
@@ -249,98 +294,155 @@ RETURN = r"""
 patch_baseline:
   description:
     - The baseline after the task, in the shape of this module's options. In check mode, the
-      predicted result (a new baseline has no id yet).
+      predicted result (a new baseline has no id, ARN or dates yet).
     - Empty after V(state=absent).
   returned: always
   type: dict
   contains:
     baseline_id:
-      description: The baseline's id.
+      description: The baseline's id (an ARN for an AWS-owned baseline); null in check mode for a baseline not created yet.
+      returned: when O(state=present)
       type: str
       sample: pb-0c10e65780EXAMPLE
     arn:
-      description: The baseline's ARN.
+      description: The baseline's ARN; null in check mode for a baseline not created yet.
+      returned: when O(state=present)
       type: str
       sample: arn:aws:ssm:us-east-1:123456789012:patchbaseline/pb-0c10e65780EXAMPLE
     name:
       description: The baseline's name.
+      returned: when O(state=present)
       type: str
       sample: AmazonLinux2SecAndNonSecBaseline
     owner:
       description: V(Self) for the account's baselines, V(AWS) for an AWS-owned one made the default.
+      returned: when O(state=present)
       type: str
       sample: Self
     operating_system:
       description: The operating system.
+      returned: when O(state=present)
       type: str
       sample: AMAZON_LINUX_2
     description:
-      description: The description.
+      description: The description, or null.
+      returned: when O(state=present)
       type: str
       sample: Amazon Linux 2 patch baseline including security and non-security patches
     approval_rules:
-      description: The approval rules, each with patch_filters, approve_after_days, approve_until_date,
-        compliance_level and enable_non_security.
+      description: The approval rules.
+      returned: when O(state=present)
       type: list
       elements: dict
-      sample: [{"patch_filters": {"PRODUCT": ["*"]}, "approve_after_days": 0, "approve_until_date": null,
-                "compliance_level": "MEDIUM", "enable_non_security": true}]
+      contains:
+        patch_filters:
+          description: Filter key to values; V(*) matches every value.
+          returned: always
+          type: dict
+          sample: {"PRODUCT": ["*"], "CLASSIFICATION": ["Security", "Bugfix"]}
+        approve_after_days:
+          description: Days after release that matching patches are approved, or null.
+          returned: always
+          type: int
+          sample: 0
+        approve_until_date:
+          description: Patches released up to this date (YYYY-MM-DD) are approved, or null.
+          returned: always
+          type: str
+          sample: null
+        compliance_level:
+          description: The compliance level reported for a missing patch the rule approves.
+          returned: always
+          type: str
+          sample: MEDIUM
+        enable_non_security:
+          description: Whether the rule also approves non-security updates (Linux).
+          returned: always
+          type: bool
+          sample: true
     global_filters:
-      description: Filter key to values.
+      description: Filter key to values that every patch must match.
+      returned: when O(state=present)
       type: dict
       sample: {}
     approved_patches:
       description: Explicitly approved patches.
+      returned: when O(state=present)
       type: list
       elements: str
       sample: ["kernel*"]
     approved_patches_compliance_level:
       description: Their compliance level.
+      returned: when O(state=present)
       type: str
       sample: HIGH
     approved_patches_enable_non_security:
       description: Whether they include non-security updates.
+      returned: when O(state=present)
       type: bool
       sample: true
     rejected_patches:
       description: Explicitly rejected patches.
+      returned: when O(state=present)
       type: list
       elements: str
       sample: []
     rejected_patches_action:
       description: What happens to rejected patches other packages depend on.
+      returned: when O(state=present)
       type: str
       sample: ALLOW_AS_DEPENDENCY
     sources:
-      description:
-        - Alternative repositories, each with name, products and configuration.
-        - The configuration is always V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER), never the repository file.
+      description: Alternative repositories.
+      returned: when O(state=present)
       type: list
       elements: dict
-      sample: [{"name": "internal-mirror", "products": ["AmazonLinux2"], "configuration": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"}]
+      contains:
+        name:
+          description: The source's name.
+          returned: always
+          type: str
+          sample: internal-mirror
+        products:
+          description: The operating system versions it applies to.
+          returned: always
+          type: list
+          elements: str
+          sample: ["AmazonLinux2"]
+        configuration:
+          description: Always V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER), never the repository file.
+          returned: always
+          type: str
+          sample: VALUE_SPECIFIED_IN_NO_LOG_PARAMETER
     available_security_updates_compliance_status:
-      description: Windows only.
+      description: How available security updates that are not approved are reported (Windows only), or null.
+      returned: when O(state=present)
       type: str
       sample: null
     patch_groups:
       description: The patch groups registered with the baseline.
+      returned: when O(state=present)
       type: list
       elements: str
       sample: ["App"]
     default_baseline:
       description: Whether it is its operating system's default.
+      returned: when O(state=present)
       type: bool
       sample: false
     tags:
-      description: The baseline's tags.
+      description: The baseline's tags (AWS-owned baselines have none).
+      returned: when O(state=present)
       type: dict
       sample: {"Workshop": "patch-management"}
     created_date:
-      description: When it was created (ISO 8601).
+      description: When it was created (ISO 8601); null in check mode for a baseline not created yet.
+      returned: when O(state=present)
       type: str
       sample: "2026-11-30T10:00:00+00:00"
     modified_date:
-      description: When it last changed (ISO 8601).
+      description: When it last changed (ISO 8601); null in check mode for a baseline not created yet.
+      returned: when O(state=present)
       type: str
       sample: "2026-11-30T10:00:00+00:00"
 """
@@ -606,7 +708,12 @@ def main():
         name=dict(type="str"),
         baseline_id=dict(type="str"),
         state=dict(type="str", choices=["present", "absent"], default="present"),
-        operating_system=dict(type="str"),
+        # The SSM model's OperatingSystem enum, written out so that the spec loads without botocore
+        # (tests/unit/plugins/modules/test_documentation.py checks it against botocore's).
+        operating_system=dict(type="str", choices=[
+            "WINDOWS", "AMAZON_LINUX", "AMAZON_LINUX_2", "AMAZON_LINUX_2022", "UBUNTU", "REDHAT_ENTERPRISE_LINUX", "SUSE",
+            "CENTOS", "ORACLE_LINUX", "DEBIAN", "MACOS", "RASPBIAN", "ROCKY_LINUX", "ALMA_LINUX", "AMAZON_LINUX_2023",
+        ]),
         description=dict(type="str"),
         approval_rules=dict(type="list", elements="dict", options=rule_spec),
         global_filters=dict(type="dict"),

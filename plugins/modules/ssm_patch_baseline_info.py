@@ -45,10 +45,44 @@ options:
       - Only baselines for this operating system, one of the SSM API's C(OperatingSystem) values
         such as V(AMAZON_LINUX_2), V(WINDOWS) or V(UBUNTU). Also limits RV(default_baselines) to it.
     type: str
+    choices: [WINDOWS, AMAZON_LINUX, AMAZON_LINUX_2, AMAZON_LINUX_2022, UBUNTU, REDHAT_ENTERPRISE_LINUX, SUSE, CENTOS,
+              ORACLE_LINUX, DEBIAN, MACOS, RASPBIAN, ROCKY_LINUX, ALMA_LINUX, AMAZON_LINUX_2023]
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Read only, so it makes the same calls and returns the same result in check mode.
+  diff_mode:
+    support: none
+    details:
+      - Read only; there is never a change to show.
+  platform:
+    platforms: posix
+    details:
+      - Runs where Python, boto3 and botocore can reach the AWS API, usually the controller (a play on
+        C(localhost), or C(delegate_to)). It changes AWS resources, never the host it runs on.
+seealso:
+  - module: cloudpatch.ssm.ssm_patch_baseline
+    description: Create, update, delete a baseline, or make one the default.
+  - module: cloudpatch.ssm.ssm_patch_group_info
+    description: Which baseline applies to each node of each patch group.
+  - name: Predefined and custom patch baselines
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-predefined-and-custom-patch-baselines.html
+    description: What a patch baseline approves, and the AWS-owned (predefined) baselines.
+  - name: Viewing AWS predefined patch baselines
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-view-predefined-patch-baselines.html
+    description: The AWS-owned baselines of each operating system.
+  - name: DescribePatchBaselines
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribePatchBaselines.html
+    description: The API call that lists baselines.
+  - name: GetPatchBaseline
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetPatchBaseline.html
+    description: The API call that reads a baseline's definition.
 """
 
 EXAMPLES = r"""
@@ -76,109 +110,148 @@ patch_baselines:
   contains:
     baseline_id:
       description: The baseline's id; an ARN for AWS-owned baselines.
+      returned: always
       type: str
       sample: pb-0c10e65780EXAMPLE
     arn:
       description: The baseline's ARN.
+      returned: always
       type: str
       sample: arn:aws:ssm:us-east-1:123456789012:patchbaseline/pb-0c10e65780EXAMPLE
     name:
       description: The baseline's name.
+      returned: always
       type: str
       sample: AmazonLinux2SecAndNonSecBaseline
     owner:
       description: V(AWS) for predefined baselines, V(Self) for the account's own.
+      returned: always
       type: str
       sample: Self
     operating_system:
       description: The operating system the baseline applies to.
+      returned: always
       type: str
       sample: AMAZON_LINUX_2
     description:
-      description: The baseline's description.
+      description: The baseline's description, or null.
+      returned: always
       type: str
       sample: Amazon Linux 2 patch baseline including security and non-security patches
     approval_rules:
       description: The approval rules, in order.
+      returned: always
       type: list
       elements: dict
       contains:
         patch_filters:
           description: Filter key to values; V(*) matches everything.
+          returned: always
           type: dict
           sample: {"PRODUCT": ["*"], "CLASSIFICATION": ["Security", "Bugfix"], "SEVERITY": ["*"]}
         approve_after_days:
-          description: Days after release that matching patches are approved.
+          description: Days after release that matching patches are approved, or null.
+          returned: always
           type: int
           sample: 0
         approve_until_date:
-          description: Patches released up to this date (YYYY-MM-DD) are approved.
+          description: Patches released up to this date (YYYY-MM-DD) are approved, or null.
+          returned: always
           type: str
           sample: "2026-12-31"
         compliance_level:
           description: The compliance level reported for a missing patch the rule approves.
+          returned: always
           type: str
           sample: CRITICAL
         enable_non_security:
           description: Whether the rule also approves non-security updates (Linux).
+          returned: always
           type: bool
           sample: false
     global_filters:
       description: Filter key to values that every patch must match.
+      returned: always
       type: dict
       sample: {"PRODUCT": ["AmazonLinux2"]}
     approved_patches:
       description: Patches approved explicitly.
+      returned: always
       type: list
       elements: str
       sample: ["kernel*"]
     approved_patches_compliance_level:
       description: The compliance level of the explicitly approved patches.
+      returned: always
       type: str
       sample: HIGH
     approved_patches_enable_non_security:
       description: Whether explicitly approved patches include non-security updates.
+      returned: always
       type: bool
       sample: true
     rejected_patches:
       description: Patches rejected explicitly.
+      returned: always
       type: list
       elements: str
       sample: []
     rejected_patches_action:
       description: What happens to a rejected patch another package depends on.
+      returned: always
       type: str
       sample: ALLOW_AS_DEPENDENCY
     sources:
-      description:
-        - Alternative patch source repositories (Linux), each with name, products and configuration.
-        - The configuration is always V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER), since it may hold credentials.
+      description: Alternative patch source repositories (Linux).
+      returned: always
       type: list
       elements: dict
-      sample: [{"name": "internal-mirror", "products": ["AmazonLinux2"], "configuration": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"}]
+      contains:
+        name:
+          description: The source's name.
+          returned: always
+          type: str
+          sample: internal-mirror
+        products:
+          description: The operating system versions it applies to.
+          returned: always
+          type: list
+          elements: str
+          sample: ["AmazonLinux2"]
+        configuration:
+          description: Always V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER), never the repository file, since it may hold credentials.
+          returned: always
+          type: str
+          sample: VALUE_SPECIFIED_IN_NO_LOG_PARAMETER
     available_security_updates_compliance_status:
-      description: How security updates that are available but not approved are reported (Windows).
+      description: How security updates that are available but not approved are reported (Windows only), or null.
+      returned: always
       type: str
       sample: NON_COMPLIANT
     patch_groups:
       description: The patch groups registered with the baseline.
+      returned: always
       type: list
       elements: str
       sample: ["App"]
     default_baseline:
       description: Whether this is the default baseline of its operating system.
+      returned: always
       type: bool
       sample: false
     tags:
       description: The baseline's tags (AWS-owned baselines have none).
+      returned: always
       type: dict
       sample: {"Owner": "platform-team"}
     created_date:
       description: When the baseline was created (ISO 8601).
+      returned: always
       type: str
       sample: "2026-11-30T10:00:00+00:00"
     modified_date:
       description: When the baseline was last changed (ISO 8601).
+      returned: always
       type: str
       sample: "2026-11-30T10:00:00+00:00"
 default_baselines:
@@ -266,7 +339,12 @@ def main():
         name_prefix=dict(type="str"),
         baseline_ids=dict(type="list", elements="str"),
         owner=dict(type="str", choices=["All", "AWS", "Self"], default="All"),
-        operating_system=dict(type="str"),
+        # The SSM model's OperatingSystem enum, written out so that the spec loads without botocore
+        # (tests/unit/plugins/modules/test_documentation.py checks it against botocore's).
+        operating_system=dict(type="str", choices=[
+            "WINDOWS", "AMAZON_LINUX", "AMAZON_LINUX_2", "AMAZON_LINUX_2022", "UBUNTU", "REDHAT_ENTERPRISE_LINUX", "SUSE",
+            "CENTOS", "ORACLE_LINUX", "DEBIAN", "MACOS", "RASPBIAN", "ROCKY_LINUX", "ALMA_LINUX", "AMAZON_LINUX_2023",
+        ]),
     )
     module = AnsibleCloudpatchSSMModule(argument_spec=argument_spec, supports_check_mode=True)
 

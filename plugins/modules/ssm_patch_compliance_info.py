@@ -72,6 +72,40 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Read only, so it makes the same calls and returns the same result in check mode.
+  diff_mode:
+    support: none
+    details:
+      - Read only; there is never a change to show.
+  platform:
+    platforms: posix
+    details:
+      - Runs where Python, boto3 and botocore can reach the AWS API, usually the controller (a play on
+        C(localhost), or C(delegate_to)). It changes AWS resources, never the host it runs on.
+seealso:
+  - module: cloudpatch.ssm.ssm_compliance_export
+    description: The same data as a CSV, JSON or HTML report in S3 or a local file.
+  - module: cloudpatch.ssm.ssm_patch_run
+    description: Scan or install, to bring the counts up to date or the nodes into compliance.
+  - module: cloudpatch.ssm.ssm_patch_group_info
+    description: Which baseline applies to each node.
+  - name: Viewing patch Dashboard summaries
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-view-dashboard-summaries.html
+    description: The console's Dashboard tab, whose widgets RV(dashboard) returns.
+  - name: Patch compliance state values
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-compliance-states.html
+    description: What a node's compliance status and patch states mean.
+  - name: DescribeInstancePatchStates
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribeInstancePatchStates.html
+    description: The API call behind the patch counts.
+  - name: ListResourceComplianceSummaries
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_ListResourceComplianceSummaries.html
+    description: The API call behind the compliance status and severity.
 """
 
 EXAMPLES = r"""
@@ -115,29 +149,176 @@ dashboard:
   contains:
     compliance_summary:
       description: Among the nodes that reported patch data, how many are compliant, and the non-compliant by their highest compliance level.
+      returned: always
       type: dict
-      sample: {"compliant": 2, "critical_non_compliant": 2, "high_non_compliant": 0, "other_non_compliant": 0}
+      contains:
+        compliant:
+          description: Nodes whose compliance status is C(COMPLIANT).
+          returned: always
+          type: int
+          sample: 2
+        critical_non_compliant:
+          description: Non-compliant nodes whose highest compliance level is C(CRITICAL).
+          returned: always
+          type: int
+          sample: 2
+        high_non_compliant:
+          description: Non-compliant nodes whose highest compliance level is C(HIGH).
+          returned: always
+          type: int
+          sample: 0
+        other_non_compliant:
+          description: The other non-compliant nodes (C(MEDIUM), C(LOW), C(INFORMATIONAL), C(UNSPECIFIED), or a patch state without a summary).
+          returned: always
+          type: int
+          sample: 0
     patch_states:
       description: Managed nodes, and how many have missing patches, failed patches, patches pending a reboot.
+      returned: always
       type: dict
-      sample: {"managed_nodes": 4, "with_missing_patches": 4, "with_failed_patches": 0, "pending_reboot": 0}
+      contains:
+        managed_nodes:
+          description: The managed nodes counted (zero when the selection matched none).
+          returned: always
+          type: int
+          sample: 4
+        with_missing_patches:
+          description: Nodes whose last scan or install left patches missing.
+          returned: always
+          type: int
+          sample: 4
+        with_failed_patches:
+          description: Nodes with patches that failed to install.
+          returned: always
+          type: int
+          sample: 0
+        pending_reboot:
+          description: Nodes with patches installed that wait for a reboot.
+          returned: always
+          type: int
+          sample: 0
     reporting_age:
       description: Nodes that reported within O(reporting_days) days, before that, or never.
+      returned: always
       type: dict
-      sample: {"days": 7, "within_days": 4, "older": 0, "never_reported": 0}
+      contains:
+        days:
+          description: The threshold, O(reporting_days).
+          returned: always
+          type: int
+          sample: 7
+        within_days:
+          description: Nodes whose last report is at most RV(dashboard.reporting_age.days) days old.
+          returned: always
+          type: int
+          sample: 4
+        older:
+          description: Nodes whose last report is older.
+          returned: always
+          type: int
+          sample: 0
+        never_reported:
+          description: Nodes with no patch data at all.
+          returned: always
+          type: int
+          sample: 0
     recent_operations:
-      description: Recent commands and association executions that ran a patching document, newest first.
+      description: Recent commands and association executions that ran a patching document, newest first, at most O(operations_limit).
+      returned: always
       type: list
       elements: dict
-      sample: [{"operation": "Scan", "mechanism": "Association", "document": "AWS-RunPatchBaseline",
-                "id": "8d1b5c6e-1f2a-4b3c-9d8e-7f6a5b4c3d2e", "start_time": "2026-11-30T02:31:00Z",
-                "end_time": "2026-11-30T02:31:02Z", "status": "Success", "targets": "InstanceIds: *"}]
+      contains:
+        operation:
+          description: C(Scan) or C(Install), from the document's C(Operation) parameter; null when it cannot be read.
+          returned: always
+          type: str
+          sample: Scan
+        mechanism:
+          description: C(Run Command) or C(Association).
+          returned: always
+          type: str
+          sample: Association
+        document:
+          description: The patching document run.
+          returned: always
+          type: str
+          sample: AWS-RunPatchBaseline
+        id:
+          description: The command id (Run Command) or the association execution id.
+          returned: always
+          type: str
+          sample: 8d1b5c6e-1f2a-4b3c-9d8e-7f6a5b4c3d2e
+        association_id:
+          description: The association that ran.
+          returned: when RV(dashboard.recent_operations[].mechanism) is C(Association)
+          type: str
+          sample: 8dfe3659-4309-493a-8755-0123456789ab
+        start_time:
+          description: When it was requested or started, ISO 8601.
+          returned: always
+          type: str
+          sample: "2026-11-30T02:31:00Z"
+        end_time:
+          description: When it ended, ISO 8601; null while it runs, and for Run Command (ListCommands has no end time).
+          returned: always
+          type: str
+          sample: "2026-11-30T02:31:02Z"
+        status:
+          description: Its status as SSM reports it.
+          returned: always
+          type: str
+          sample: Success
+        targets:
+          description: Its targets as the console shows them.
+          returned: always
+          type: str
+          sample: "InstanceIds: *"
     recurring_tasks:
       description: Associations (scheduled or not, as the console lists them) and maintenance window tasks that run a patching document.
+      returned: always
       type: list
       elements: dict
-      sample: [{"name": "nightly-scan", "type": "Association", "document": "AWS-RunPatchBaseline",
-                "schedule": "cron(0 2 ? * * *)", "targets": "tag:Patch Group: App"}]
+      contains:
+        name:
+          description: The association's name (or id), or the maintenance window task's name (or window and task id).
+          returned: always
+          type: str
+          sample: nightly-scan
+        type:
+          description: C(Association) or C(Maintenance window).
+          returned: always
+          type: str
+          sample: Association
+        id:
+          description: The association id or the maintenance window task id.
+          returned: always
+          type: str
+          sample: 8dfe3659-4309-493a-8755-0123456789ab
+        window_id:
+          description: The maintenance window's id.
+          returned: when RV(dashboard.recurring_tasks[].type) is C(Maintenance window)
+          type: str
+          sample: mw-0123456789abcdef0
+        window_name:
+          description: The maintenance window's name.
+          returned: when RV(dashboard.recurring_tasks[].type) is C(Maintenance window)
+          type: str
+          sample: weekly-patching
+        document:
+          description: The patching document (name or ARN) it runs.
+          returned: always
+          type: str
+          sample: AWS-RunPatchBaseline
+        schedule:
+          description: Its schedule, or null for an association without one (such as C(AWS-PatchNowAssociation)).
+          returned: always
+          type: str
+          sample: "cron(0 2 ? * * *)"
+        targets:
+          description: Its targets as the console shows them.
+          returned: always
+          type: str
+          sample: "tag:Patch Group: App"
 instances:
   description: One row per managed node.
   returned: when O(instances=true)
@@ -146,63 +327,162 @@ instances:
   contains:
     instance_id:
       description: The node's id.
+      returned: always
       type: str
       sample: i-0123456789abcdef0
     name:
-      description: Its EC2 C(Name) tag (hybrid nodes, their SSM name).
+      description: Its EC2 C(Name) tag (hybrid nodes, their SSM name), or null.
+      returned: always
       type: str
       sample: App1
     ip_address:
       description: Its IP address.
+      returned: always
       type: str
       sample: 10.0.0.12
+    computer_name:
+      description: Its host name.
+      returned: always
+      type: str
+      sample: ip-10-0-0-12.ec2.internal
+    resource_type:
+      description: C(EC2Instance) or C(ManagedInstance) (a hybrid node).
+      returned: always
+      type: str
+      sample: EC2Instance
+    ping_status:
+      description: Whether its SSM Agent is reachable (C(Online), C(ConnectionLost), C(Inactive)).
+      returned: always
+      type: str
+      sample: Online
+    platform_type:
+      description: C(Linux), C(Windows) or C(MacOS).
+      returned: always
+      type: str
+      sample: Linux
     platform_name:
       description: Its platform.
+      returned: always
       type: str
       sample: Amazon Linux
     platform_version:
       description: The platform's version.
+      returned: always
       type: str
       sample: "2"
     agent_version:
       description: Its SSM Agent's version.
+      returned: always
       type: str
       sample: 3.3.1142.0
     patch_group:
       description: The patch group its last scan or install ran with, or null.
+      returned: always
       type: str
       sample: App
     baseline_id:
       description: The baseline its last scan or install used, or null.
+      returned: always
       type: str
       sample: pb-0123456789abcdef0
     status:
       description: C(COMPLIANT), C(NON_COMPLIANT), or C(NEVER_REPORTED) for a node that has no patch data.
+      returned: always
       type: str
       sample: NON_COMPLIANT
     severity:
       description: The highest compliance level of its non-compliant patches, or null.
+      returned: always
       type: str
       sample: CRITICAL
     non_compliant_counts:
-      description: Its non-compliant patches by compliance level (null if it never reported).
+      description: Its non-compliant patches by compliance level, from its compliance summary (null when it has none yet).
+      returned: always
       type: dict
-      sample: {"critical": 12, "high": 1, "medium": 0, "low": 0, "informational": 0, "unspecified": 0}
+      contains:
+        critical:
+          description: Missing patches of compliance level C(CRITICAL).
+          returned: when the node has a compliance summary
+          type: int
+          sample: 12
+        high:
+          description: Of C(HIGH).
+          returned: when the node has a compliance summary
+          type: int
+          sample: 1
+        medium:
+          description: Of C(MEDIUM).
+          returned: when the node has a compliance summary
+          type: int
+          sample: 0
+        low:
+          description: Of C(LOW).
+          returned: when the node has a compliance summary
+          type: int
+          sample: 0
+        informational:
+          description: Of C(INFORMATIONAL).
+          returned: when the node has a compliance summary
+          type: int
+          sample: 0
+        unspecified:
+          description: Of C(UNSPECIFIED).
+          returned: when the node has a compliance summary
+          type: int
+          sample: 0
     patch_counts:
-      description: Its patch counts from its last operation (null if it never reported).
+      description: Its patch counts from its last operation (null when it has no patch state).
+      returned: always
       type: dict
-      sample: {"installed": 310, "installed_other": 2, "installed_pending_reboot": 0, "installed_rejected": 0,
-               "missing": 13, "failed": 0, "not_applicable": 1200}
+      contains:
+        installed:
+          description: Patches installed.
+          returned: when the node has a patch state
+          type: int
+          sample: 310
+        installed_other:
+          description: Installed patches that the baseline does not specify.
+          returned: when the node has a patch state
+          type: int
+          sample: 2
+        installed_pending_reboot:
+          description: Patches installed that wait for a reboot.
+          returned: when the node has a patch state
+          type: int
+          sample: 0
+        installed_rejected:
+          description: Installed patches the baseline rejects.
+          returned: when the node has a patch state
+          type: int
+          sample: 0
+        missing:
+          description: Approved patches not installed.
+          returned: when the node has a patch state
+          type: int
+          sample: 13
+        failed:
+          description: Patches that failed to install.
+          returned: when the node has a patch state
+          type: int
+          sample: 0
+        not_applicable:
+          description: Patches that do not apply to the node.
+          returned: when the node has a patch state
+          type: int
+          sample: 1200
     last_operation:
-      description: C(Scan) or C(Install).
+      description: C(Scan) or C(Install), or null.
+      returned: always
       type: str
       sample: Scan
     last_report_time:
-      description: When it last reported (end of its last operation), ISO 8601.
+      description: When it last reported (end of its last operation), ISO 8601, or null.
+      returned: always
       type: str
       sample: "2026-11-30T02:31:02Z"
     reporting_age:
       description: C(within), C(older) or C(never), against O(reporting_days).
+      returned: always
       type: str
       sample: within
 """

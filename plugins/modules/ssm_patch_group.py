@@ -37,7 +37,10 @@ options:
     description:
       - With O(state=absent), deregister the group for this operating system only.
       - With O(baseline), it must be the baseline's operating system (a safeguard).
+      - One of the SSM API's C(OperatingSystem) values.
     type: str
+    choices: [WINDOWS, AMAZON_LINUX, AMAZON_LINUX_2, AMAZON_LINUX_2022, UBUNTU, REDHAT_ENTERPRISE_LINUX, SUSE, CENTOS,
+              ORACLE_LINUX, DEBIAN, MACOS, RASPBIAN, ROCKY_LINUX, ALMA_LINUX, AMAZON_LINUX_2023]
   state:
     description:
       - V(present) registers the group and tags its members; V(absent) deregisters it and, with
@@ -71,6 +74,41 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Reads the registrations and the nodes, checks every member, then predicts the registrations,
+        the tagging and the members without registering, deregistering or tagging anything.
+  diff_mode:
+    support: full
+    details:
+      - The group's baselines and members before and after.
+  platform:
+    platforms: posix
+    details:
+      - Runs where Python, boto3 and botocore can reach the AWS API, usually the controller (a play on
+        C(localhost), or C(delegate_to)). It changes AWS resources, never the host it runs on.
+seealso:
+  - module: cloudpatch.ssm.ssm_patch_group_info
+    description: Show the groups, their members and the baseline that applies to each node.
+  - module: cloudpatch.ssm.ssm_patch_baseline
+    description: Create the baseline to register the group with.
+  - module: cloudpatch.ssm.ssm_patch_run
+    description: Scan or install on the nodes of a patch group.
+  - name: Patch groups
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-patch-groups.html
+    description: How the C(Patch Group) and C(PatchGroup) tags choose a node's baseline.
+  - name: Creating and managing patch groups
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-tag-a-patch-group.html
+    description: Tagging nodes into a group and registering the group with a baseline.
+  - name: RegisterPatchBaselineForPatchGroup
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_RegisterPatchBaselineForPatchGroup.html
+    description: The API call that registers a group with a baseline.
+  - name: DeregisterPatchBaselineForPatchGroup
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DeregisterPatchBaselineForPatchGroup.html
+    description: The API call that deregisters it.
 """
 
 EXAMPLES = r"""
@@ -110,18 +148,22 @@ patch_group:
   contains:
     name:
       description: The group's name.
+      returned: always
       type: str
       sample: App
     tag_key:
       description: The tag key this task uses for membership.
+      returned: always
       type: str
       sample: Patch Group
     baselines:
       description: Operating system to the baseline the group is registered with.
+      returned: always
       type: dict
       sample: {"AMAZON_LINUX_2": {"baseline_id": "pb-0123456789abcdef0", "name": "AmazonLinux2SecAndNonSecBaseline"}}
     members:
       description: The ids of the nodes in the group (by either tag key spelling).
+      returned: always
       type: list
       elements: str
       sample: ["i-0123456789abcdef0", "i-0fedcba9876543210"]
@@ -132,19 +174,23 @@ changes:
   contains:
     registered:
       description: Operating system to the baseline id registered.
+      returned: always
       type: dict
       sample: {"AMAZON_LINUX_2": "pb-0123456789abcdef0"}
     deregistered:
       description: Operating system to the baseline id deregistered.
+      returned: always
       type: dict
       sample: {}
     tagged:
       description: Nodes given the group's tag.
+      returned: always
       type: list
       elements: str
       sample: ["i-0123456789abcdef0"]
     untagged:
       description: Tag key to the nodes it was removed from.
+      returned: always
       type: dict
       sample: {"PatchGroup": ["i-0123456789abcdef0"]}
 """
@@ -290,7 +336,12 @@ def main():
     argument_spec = dict(
         name=dict(type="str", required=True),
         baseline=dict(type="str"),
-        operating_system=dict(type="str"),
+        # The SSM model's OperatingSystem enum, written out so that the spec loads without botocore
+        # (tests/unit/plugins/modules/test_documentation.py checks it against botocore's).
+        operating_system=dict(type="str", choices=[
+            "WINDOWS", "AMAZON_LINUX", "AMAZON_LINUX_2", "AMAZON_LINUX_2022", "UBUNTU", "REDHAT_ENTERPRISE_LINUX", "SUSE",
+            "CENTOS", "ORACLE_LINUX", "DEBIAN", "MACOS", "RASPBIAN", "ROCKY_LINUX", "ALMA_LINUX", "AMAZON_LINUX_2023",
+        ]),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         members=dict(type="list", elements="raw"),
         purge_members=dict(type="bool", default=False),

@@ -38,6 +38,37 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Read only, so it makes the same calls and returns the same result in check mode.
+  diff_mode:
+    support: none
+    details:
+      - Read only; there is never a change to show.
+  platform:
+    platforms: posix
+    details:
+      - Runs where Python, boto3 and botocore can reach the AWS API, usually the controller (a play on
+        C(localhost), or C(delegate_to)). It changes AWS resources, never the host it runs on.
+seealso:
+  - module: cloudpatch.ssm.ssm_patch_group
+    description: Register a patch group with a baseline and put nodes in it.
+  - module: cloudpatch.ssm.ssm_patch_baseline_info
+    description: The baselines' full definitions.
+  - module: cloudpatch.ssm.ssm_patch_compliance_info
+    description: The nodes' compliance and patch counts.
+  - name: Patch groups
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-patch-groups.html
+    description: How the C(Patch Group) and C(PatchGroup) tags choose a node's baseline.
+  - name: DescribePatchGroups
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribePatchGroups.html
+    description: The API call that lists the groups' registrations.
+  - name: DescribePatchGroupState
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribePatchGroupState.html
+    description: The API call behind RV(patch_groups[].state).
 """
 
 EXAMPLES = r"""
@@ -63,19 +94,23 @@ patch_groups:
   contains:
     name:
       description: The group's name.
+      returned: always
       type: str
       sample: App
     baselines:
       description: Operating system to the baseline the group is registered with.
+      returned: always
       type: dict
       sample: {"AMAZON_LINUX_2": {"baseline_id": "pb-0123456789abcdef0", "name": "AmazonLinux2SecAndNonSecBaseline"}}
     members:
       description: Ids of the managed nodes tagged into the group.
+      returned: always
       type: list
       elements: str
       sample: ["i-0123456789abcdef0"]
     state:
       description: DescribePatchGroupState's counts in snake_case (instances, instances_with_missing_patches, ...).
+      returned: always
       type: dict
       sample: {"instances": 2, "instances_with_missing_patches": 2}
 nodes:
@@ -86,34 +121,42 @@ nodes:
   contains:
     instance_id:
       description: The node's id.
+      returned: always
       type: str
       sample: i-0123456789abcdef0
     computer_name:
       description: The node's host name.
+      returned: always
       type: str
       sample: ip-10-0-0-12.ec2.internal
     platform_name:
       description: The node's platform.
+      returned: always
       type: str
       sample: Amazon Linux
     operating_system:
-      description: Patch Manager's operating system for the node.
+      description: Patch Manager's operating system for the node, or null for a platform it does not know.
+      returned: always
       type: str
       sample: AMAZON_LINUX_2
     patch_group:
       description: The node's patch group, or null.
+      returned: always
       type: str
       sample: App
     baseline_id:
-      description: The baseline that applies to the node.
+      description: The baseline that applies to the node, or null when its operating system has no default baseline.
+      returned: always
       type: str
       sample: pb-0123456789abcdef0
     baseline_name:
-      description: Its name.
+      description: Its name, or null.
+      returned: always
       type: str
       sample: AmazonLinux2SecAndNonSecBaseline
     reason:
       description: Why that baseline applies.
+      returned: always
       type: str
       sample: registered for patch group App and AMAZON_LINUX_2
 default_baselines:

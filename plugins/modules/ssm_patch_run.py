@@ -201,6 +201,50 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Resolves the targets and checks the hooks, then returns the document, parameters and targets
+        that would be sent, without sending a command or creating an association. For an install,
+        C(changed) and RV(would_change) are predicted from the nodes' patch states (their last scan or
+        install).
+  diff_mode:
+    support: none
+    details:
+      - An install changes packages on the nodes; the module reports what a run did in RV(summary) and
+        RV(nodes), not as a diff.
+  platform:
+    platforms: posix
+    details:
+      - Runs where Python, boto3 and botocore can reach the AWS API, usually the controller (a play on
+        C(localhost), or C(delegate_to)). It changes AWS resources, never the host it runs on.
+seealso:
+  - module: cloudpatch.ssm.ssm_patch_compliance_info
+    description: The compliance the run leaves behind, per node and as the dashboard's counts.
+  - module: cloudpatch.ssm.ssm_patch_group
+    description: Put nodes in the patch groups that O(patch_groups) targets.
+  - module: cloudpatch.ssm.ssm_compliance_export
+    description: A compliance report of the nodes after the run.
+  - name: Patching managed nodes on demand
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-patch-now-on-demand.html
+    description: The console's Patch now, which this module does at fleet scale.
+  - name: AWS-RunPatchBaseline
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-aws-runpatchbaseline.html
+    description: The document run, and its parameters.
+  - name: AWS-RunPatchBaselineWithHooks
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-aws-runpatchbaselinewithhooks.html
+    description: The document run when a lifecycle hook is given.
+  - name: Run commands at scale
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/send-commands-multiple.html
+    description: Targets and rate controls (O(max_concurrency), O(max_errors)).
+  - name: SendCommand
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_SendCommand.html
+    description: The API call of O(mechanism=command).
+  - name: CreateAssociation
+    link: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateAssociation.html
+    description: The API call of O(mechanism=association).
 """
 
 EXAMPLES = r"""
@@ -328,21 +372,157 @@ summary:
   description: Counts over the run's nodes.
   returned: when waited for
   type: dict
-  sample: {"targeted": 4, "succeeded": 4, "failed": 0, "timed_out": 0, "cancelled": 0, "undeliverable": 0,
-           "patches_installed": 91, "nodes_installed_unknown": 0, "patches_missing": 0, "patches_failed": 0, "patches_pending_reboot": 0, "rebooted_nodes": 4}
+  contains:
+    targeted:
+      description: The managed nodes the run targeted (RV(targeted_nodes)).
+      returned: always
+      type: int
+      sample: 4
+    succeeded:
+      description: Nodes whose invocation ended C(Success).
+      returned: always
+      type: int
+      sample: 4
+    failed:
+      description: Nodes whose invocation ended C(Failed).
+      returned: always
+      type: int
+      sample: 0
+    timed_out:
+      description: Nodes whose invocation ended C(TimedOut).
+      returned: always
+      type: int
+      sample: 0
+    cancelled:
+      description: Nodes whose invocation ended C(Cancelled).
+      returned: always
+      type: int
+      sample: 0
+    undeliverable:
+      description: Nodes the command could not be delivered to (C(Undeliverable), C(Delivery Timed Out)).
+      returned: always
+      type: int
+      sample: 0
+    patches_installed:
+      description: Patches the run installed, over the nodes whose count is known.
+      returned: always
+      type: int
+      sample: 91
+    nodes_installed_unknown:
+      description: Nodes with no patch state before an install, whose installs cannot be counted (RV(nodes[].installed_by_run) null).
+      returned: always
+      type: int
+      sample: 0
+    patches_missing:
+      description: Patches still missing after the run.
+      returned: always
+      type: int
+      sample: 0
+    patches_failed:
+      description: Patches that failed to install.
+      returned: always
+      type: int
+      sample: 0
+    patches_pending_reboot:
+      description: Patches installed that wait for a reboot.
+      returned: always
+      type: int
+      sample: 0
+    rebooted_nodes:
+      description: Nodes the install rebooted (O(reboot_option=RebootIfNeeded)).
+      returned: always
+      type: int
+      sample: 4
 nodes:
-  description:
-    - One row per node. C(installed_by_run) is the growth of the node's installed patches; it is
-      null for a node that had no patch state before an install (never scanned), whose own installs
-      cannot be told apart, and such a node counts as changed.
+  description: One row per node the run reached, by node id.
   returned: when waited for
   type: list
   elements: dict
-  sample: [{"instance_id": "i-0123456789abcdef0", "name": null, "status": "Success", "details": "Success", "response_code": 0,
-            "output_url": "https://s3.us-east-1.amazonaws.com/bucket/cmd/i-0123456789abcdef0/awsrunShellScript/PatchLinux/stdout",
-            "installed_by_run": 23, "rebooted": true,
-            "patch_counts": {"installed": 310, "installed_other": 0, "installed_pending_reboot": 0, "installed_rejected": 0,
-                             "missing": 0, "failed": 0, "not_applicable": 12}}]
+  contains:
+    instance_id:
+      description: The node's id.
+      returned: always
+      type: str
+      sample: i-0123456789abcdef0
+    name:
+      description: The node's name as Run Command reports it, or null.
+      returned: always
+      type: str
+      sample: null
+    status:
+      description: The invocation's status.
+      returned: always
+      type: str
+      sample: Success
+    details:
+      description: The invocation's status details.
+      returned: always
+      type: str
+      sample: Success
+    response_code:
+      description: The document's exit code (the largest in absolute value over its steps), or null.
+      returned: always
+      type: int
+      sample: 0
+    output_url:
+      description: Where the node's standard output is (with O(output_s3_bucket)), or null.
+      returned: always
+      type: str
+      sample: https://s3.us-east-1.amazonaws.com/bucket/cmd/i-0123456789abcdef0/awsrunShellScript/PatchLinux/stdout
+    installed_by_run:
+      description:
+        - The growth of the node's installed patches (installed plus installed pending a reboot); 0 for a scan.
+        - Null for a node that had no patch state before an install (never scanned), whose own installs
+          cannot be told apart; such a node counts as changed.
+      returned: always
+      type: int
+      sample: 23
+    rebooted:
+      description: Whether the install rebooted the node, as Patch Manager does with O(reboot_option=RebootIfNeeded) once it
+        installed a patch or had patches pending a reboot.
+      returned: always
+      type: bool
+      sample: true
+    patch_counts:
+      description: The node's patch counts after the run (zeros when it has no patch state).
+      returned: always
+      type: dict
+      contains:
+        installed:
+          description: Patches installed.
+          returned: always
+          type: int
+          sample: 310
+        installed_other:
+          description: Installed patches that the baseline does not specify.
+          returned: always
+          type: int
+          sample: 0
+        installed_pending_reboot:
+          description: Patches installed that wait for a reboot.
+          returned: always
+          type: int
+          sample: 0
+        installed_rejected:
+          description: Installed patches the baseline rejects.
+          returned: always
+          type: int
+          sample: 0
+        missing:
+          description: Approved patches not installed.
+          returned: always
+          type: int
+          sample: 0
+        failed:
+          description: Patches that failed to install.
+          returned: always
+          type: int
+          sample: 0
+        not_applicable:
+          description: Patches that do not apply to the node.
+          returned: always
+          type: int
+          sample: 12
 failures:
   description: Node id to why it did not succeed.
   returned: when waited for
