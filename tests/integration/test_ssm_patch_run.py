@@ -192,8 +192,8 @@ def teams(clean_sandbox):
     ({"all_instances": True, "region": "eu-west-1"}, "all_instances: there is no managed node in eu-west-1"),
 ])
 @pytest.mark.parametrize("check_mode", [False, True])
-def test_a_target_that_matches_no_managed_node_fails_before_anything_is_sent(patch_run, teams, clean_sandbox,
-                                                                               targets, message, check_mode):
+def test_a_target_that_matches_no_managed_node_fails_before_anything_is_sent(
+        patch_run, teams, clean_sandbox, targets, message, check_mode):
     targets = json.loads(json.dumps(targets).replace("{unmanaged}", teams["unmanaged"]))
     result = patch_run({"operation": "install", **targets}, check_mode)
     assert result.get("failed") and message.replace("{unmanaged}", teams["unmanaged"]) in result["msg"], result
@@ -256,8 +256,8 @@ def test_an_association_that_runs_on_no_node_fails_with_its_id(patch_run, teams,
     ("install", "command", "DescribeInstancePatchStates", True),
     ("install", "association", "DescribeAssociationExecutions", True),
 ])
-def test_a_denied_read_after_the_send_keeps_the_ids_and_the_change(patch_run, teams, clean_sandbox,
-                                                                    operation, mechanism, denied, changed):
+def test_a_denied_read_after_the_send_keeps_the_ids_and_the_change(
+        patch_run, teams, clean_sandbox, operation, mechanism, denied, changed):
     args = {"operation": operation, "tags": {"Team": "app"}, "mechanism": mechanism}
     module = importlib.import_module(MODULE)
     if denied == "DescribeInstancePatchStates":
