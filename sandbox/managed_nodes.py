@@ -18,8 +18,8 @@ association) but through a bulk path: moto's RunInstances looks every AMI up by 
 and every instance up by a linear search, which makes 10,000 instances take minutes; the bulk path
 uses dictionary lookups for those two calls only while it runs.
 
-State lives in attributes of the SSM backend instance (`_sandbox_hybrid_nodes`,
-`_sandbox_ec2_node_state`), so `POST /moto-api/reset` clears it with everything else.
+State lives on the SSM backend instance (`sandbox.store`: "hybrid_nodes", "ec2_node_state" and
+caches), so `POST /moto-api/reset` clears it with everything else.
 
 Python API: `get_managed_node(backend, node_id)`, `iter_managed_nodes(backend)`,
 `register_hybrid_node(backend, ...)`, `seed_nodes(backend, ...)`, `update_managed_node(backend, node_id,
@@ -27,7 +27,6 @@ Python API: `get_managed_node(backend, node_id)`, `iter_managed_nodes(backend)`,
 (`ssm_backends[account][region]`).
 """
 
-import datetime
 import re
 import secrets
 import threading
@@ -44,6 +43,7 @@ from moto.ec2.utils import random_ami_id, random_iam_instance_profile_associatio
 from moto.iam.models import iam_backends
 from moto.ssm.responses import SimpleSystemManagerResponse
 
+from sandbox import clock
 from sandbox.errors import (
     InvalidFilterKey,
     InvalidInstanceId,
@@ -51,6 +51,7 @@ from sandbox.errors import (
     ValidationException,
 )
 from sandbox.paging import paginate
+from sandbox.store import backend_state, existing_state, replace_state
 
 _SSM_MODEL = botocore.session.get_session().get_service_model("ssm")
 OPERATING_SYSTEMS = tuple(_SSM_MODEL.shape_for("OperatingSystem").enum)
@@ -173,7 +174,7 @@ def classify_image(name, description, platform, default=DEFAULT_LINUX_OS):
 
 
 def _now():
-    return datetime.datetime.now(datetime.timezone.utc)
+    return clock.utcnow()
 
 
 class ManagedNode:
@@ -253,24 +254,15 @@ class ManagedNode:
 
 
 def _hybrid_nodes(backend):
-    nodes = getattr(backend, "_sandbox_hybrid_nodes", None)
-    if nodes is None:
-        nodes = backend._sandbox_hybrid_nodes = {}
-    return nodes
+    return backend_state(backend, "hybrid_nodes", dict)
 
 
 def _ec2_state(backend):
-    state = getattr(backend, "_sandbox_ec2_node_state", None)
-    if state is None:
-        state = backend._sandbox_ec2_node_state = {}
-    return state
+    return backend_state(backend, "ec2_node_state", dict)
 
 
 def _image_cache(backend):
-    cache = getattr(backend, "_sandbox_image_platforms", None)
-    if cache is None:
-        cache = backend._sandbox_image_platforms = {}
-    return cache
+    return backend_state(backend, "image_platforms", dict)
 
 
 def _ec2_backend(backend):
@@ -334,10 +326,7 @@ def _node_cache(backend):
     """{instance id: (moto instance, node)}: an EC2 node's view only changes through its tags (read
     live) and update_managed_node (which drops the entry), so DescribeInstanceInformation over
     10,000 nodes need not rebuild 10,000 views on every page."""
-    cache = getattr(backend, "_sandbox_ec2_node_cache", None)
-    if cache is None:
-        cache = backend._sandbox_ec2_node_cache = {}
-    return cache
+    return backend_state(backend, "ec2_node_cache", dict)
 
 
 def _cached_ec2_node(backend, ec2, instance, state, cache):
@@ -371,11 +360,11 @@ def iter_managed_nodes(backend):
 
 def _find_instance(backend, ec2, instance_id):
     """moto has no index of instances by id; one kept here is rebuilt when an id is not in it."""
-    index = getattr(backend, "_sandbox_instance_index", None)
+    index = existing_state(backend, "instance_index")
     if index is None or instance_id not in index:
-        index = backend._sandbox_instance_index = {
+        index = replace_state(backend, "instance_index", {
             instance.id: instance for reservation in list(ec2.reservations.values()) for instance in reservation.instances
-        }
+        })
     return index.get(instance_id)
 
 
