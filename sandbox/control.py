@@ -286,14 +286,21 @@ class ControlAPI:
         if len(parts) == 1 and method == "PATCH":
             backend = self._backend(body)
             fields = {key: value for key, value in body.items() if key not in ("region", "account_id")}
+            # A node's change happens at the clock's now: what fell due before it saw the node as
+            # it was, and a command waiting for the node sees the change at once.
+            simulated_time.advance_all(backend)
             try:
                 node = managed_nodes.update_managed_node(backend, parts[0], **fields)
             except KeyError as exc:
                 raise ControlError(404, f"no managed node {parts[0]}") from exc
+            simulated_time.advance_all(backend)
             return 200, node_to_json(node)
         if len(parts) == 1 and method == "DELETE":
-            if not managed_nodes.deregister_hybrid_node(self._backend(query), parts[0]):
+            backend = self._backend(query)
+            simulated_time.advance_all(backend)
+            if not managed_nodes.deregister_hybrid_node(backend, parts[0]):
                 raise ControlError(404, f"no hybrid node {parts[0]}")
+            simulated_time.advance_all(backend)
             return 200, {"deregistered": parts[0]}
         raise ControlError(404, f"no control route {method} /_sandbox/nodes/{'/'.join(parts)}")
 
