@@ -113,8 +113,6 @@ class InvalidUpdate(SSMException):
 # ---------------------------------------------------------------------------------------------
 # pure logic: schedule expressions
 
-_MONTHS = {name: number for number, name in enumerate(
-    ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), 1)}
 _WEEKDAYS = {name: number for number, name in enumerate(("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"), 1)}
 _RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
 _RATE_UNITS = {"minute": 60, "hour": 3600, "day": 86400}
@@ -502,10 +500,6 @@ class Association:
     @property
     def association_name(self):
         return self.config.get("AssociationName")
-
-    @property
-    def schedule_expression(self):
-        return self.config.get("ScheduleExpression")
 
     @property
     def targets(self):

@@ -700,7 +700,6 @@ def _run_patch_baseline(command, invocation, node, when):
     return "reboot" if reboot else None
 
 
-HOOK_STEPS = ("PreInstallHook", "PostInstallHook", "OnExitHook")
 HOOK_PARAMETERS = {"PreInstallHook": "PreInstallHookDocName", "PostInstallHook": "PostInstallHookDocName",
                    "OnExitHook": "OnExitHookDocName"}
 

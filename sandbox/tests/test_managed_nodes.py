@@ -4,7 +4,6 @@ import datetime
 import json
 
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from sandbox import managed_nodes
