@@ -136,3 +136,25 @@ def test_advancing_writes_what_fell_due_without_an_ssm_read(frozen_clock):
     sandbox.advance_clock(5)
     keys = [item["Key"] for item in s3.list_objects_v2(Bucket=f"clock-{account}")["Contents"]]
     assert keys == [f"{sent['CommandId']}/{node}/awsrunShellScript/0.awsrunShellScript/stdout"]
+
+
+def test_patch_states_and_pings_carry_the_simulated_time(frozen_clock):
+    """A month later on the sandbox's clock, a scan reports that month, whatever the wall says."""
+    sandbox = frozen_clock
+    account = new_account_id()
+    ssm = account_client(sandbox, account)
+    [node] = sandbox.seed_nodes(1, "AMAZON_LINUX_2", kind="hybrid", account_id=account)
+    later = sandbox.advance_clock(30 * 86400)["now"]
+    sent = ssm.send_command(DocumentName="AWS-RunPatchBaseline", InstanceIds=[node],
+                            Parameters={"Operation": ["Scan"]})["Command"]
+    assert sent["RequestedDateTime"].timestamp() == pytest.approx(later, abs=0.001)
+    sandbox.advance_clock(60)
+    [state] = ssm.describe_instance_patch_states(InstanceIds=[node])["InstancePatchStates"]
+    # The agent's run ends seconds_per_node after delivery; the scan is recorded from then.
+    ran = later + sandbox.agent()["seconds_per_node"]
+    assert state["OperationStartTime"].timestamp() == pytest.approx(ran, abs=0.001)
+    assert ran < state["OperationEndTime"].timestamp() <= later + 60
+    sandbox.take_offline(node, account_id=account)
+    [item] = ssm.describe_instance_information(
+        Filters=[{"Key": "InstanceIds", "Values": [node]}])["InstanceInformationList"]
+    assert item["LastPingDateTime"].timestamp() == pytest.approx(later + 60, abs=0.001)
