@@ -9,8 +9,9 @@ engine that behaves like AWS:
   managed node, `tag:KEY`, `tag-key`, `resource-groups:Name`), resolved at send time.
 * **Simulated time**: each node's invocation goes Pending -> InProgress -> Success / Failed as the
   sandbox's clock (`sandbox.clock`: the wall clock unless a test froze or advanced it) passes.
-  Nothing runs in the background: a command is advanced lazily, event by event, up to "now" whenever anything reads SSM (every SSM request advances the backend's active commands
-  first, so DescribeInstanceInformation sees a rebooting node as ConnectionLost). Events carry
+  Nothing runs in the background: a command is advanced lazily, event by event, up to "now"
+  whenever anything reads SSM (every SSM request advances the backend's active commands first, so
+  DescribeInstanceInformation sees a rebooting node as ConnectionLost). Events carry
   their exact simulated times, so the result does not depend on when reads happen.
   Timing comes from the agent settings (`configure_agent`, control API `PUT /_sandbox/agent`):
   `seconds_per_node` (default 1), `reboot_seconds` (default 2), `delivery_timeout_scale` (multiplies
