@@ -273,8 +273,9 @@ class ControlAPI:
             return self._failing_patches(method, parts[0], {**query, **body})
         if method == "GET" and not parts:
             backend = self._backend(query)
-            # A node rebooting for a patch run shows ConnectionLost only while the command runs.
-            commands.advance_commands(backend)
+            # A node rebooting for a patch run (a command's or an association's) shows ConnectionLost
+            # only while the command runs.
+            simulated_time.advance_all(backend)
             return 200, {"nodes": [node_to_json(node) for node in managed_nodes.iter_managed_nodes(backend)]}
         if method == "POST" and parts == ["seed"]:
             return self._seed(body)
