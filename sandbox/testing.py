@@ -267,7 +267,8 @@ def sandbox():
 
 @pytest.fixture
 def frozen_clock(sandbox):  # pylint: disable=redefined-outer-name
-    """The sandbox with its clock frozen for this test (running again afterwards)."""
+    """The sandbox with its clock frozen for this test (running again afterwards). A reset follows
+    the wall clock again, so a test that also takes `clean_sandbox` names it first."""
     sandbox.freeze_clock()
     try:
         yield sandbox
