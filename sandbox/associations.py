@@ -28,7 +28,7 @@ DescribeAssociationExecutionTargets, behaving like AWS:
 
 Python API for the compliance dashboard: `iter_associations(backend)`,
 `association_executions(backend, association_id)`, `is_recurring_patch_task(association)`.
-State lives on the SSM backend (`_sandbox_associations`), so a moto reset clears it.
+State lives on the SSM backend (`sandbox.store`, state "associations"), so a moto reset clears it.
 """
 
 import calendar
@@ -36,7 +36,6 @@ import copy
 import datetime
 import re
 import threading
-import time
 import uuid
 
 from moto.core.responses import ActionResult
@@ -44,12 +43,13 @@ from moto.ssm.exceptions import InvalidDocument, SSMException
 from moto.ssm.models import SimpleSystemManagerBackend
 from moto.ssm.responses import SimpleSystemManagerResponse
 
-from sandbox import simulated_time
+from sandbox import clock, simulated_time
 from sandbox import commands
 from sandbox import documents as docs
 from sandbox.errors import InvalidInstanceId, InvalidResourceId, ValidationException
 from sandbox.managed_nodes import get_managed_node, update_managed_node
 from sandbox.paging import paginate
+from sandbox.store import backend_state, existing_state
 from sandbox.patch_baselines import check_tag_count, request_params, validate_tag_list
 from sandbox.patch_states import put_compliance
 from sandbox.patch_states import store as compliance_store
@@ -113,8 +113,6 @@ class InvalidUpdate(SSMException):
 # ---------------------------------------------------------------------------------------------
 # pure logic: schedule expressions
 
-_MONTHS = {name: number for number, name in enumerate(
-    ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), 1)}
 _WEEKDAYS = {name: number for number, name in enumerate(("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"), 1)}
 _RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
 _RATE_UNITS = {"minute": 60, "hour": 3600, "day": 86400}
@@ -314,7 +312,7 @@ def _any_of(predicates):
 def parse_schedule(expression, now=None):
     """Parse and check an association's ScheduleExpression; InvalidSchedule as AWS answers it."""
     text = (expression or "").strip()
-    now = time.time() if now is None else now
+    now = clock.now() if now is None else now
     match = _RATE.match(text)
     if match:
         value, unit = int(match.group(1)), match.group(2)
@@ -504,10 +502,6 @@ class Association:
         return self.config.get("AssociationName")
 
     @property
-    def schedule_expression(self):
-        return self.config.get("ScheduleExpression")
-
-    @property
     def targets(self):
         return self.config.get("Targets") or []
 
@@ -599,19 +593,8 @@ class AssociationStore:
         self.associations = {}   # association id -> Association, in creation order
 
 
-_STORE_ATTRIBUTE = "_sandbox_associations"
-_creation_lock = threading.Lock()
-
-
 def _store(backend):
-    found = backend.__dict__.get(_STORE_ATTRIBUTE)
-    if found is None:
-        with _creation_lock:
-            found = backend.__dict__.get(_STORE_ATTRIBUTE)
-            if found is None:
-                found = AssociationStore()
-                setattr(backend, _STORE_ATTRIBUTE, found)
-    return found
+    return backend_state(backend, "associations", AssociationStore)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -816,10 +799,10 @@ def _sync_results(backend, store, association):
 def advance_associations(backend, now=None):
     """Bring the backend's associations to `now`: start scheduled runs that fell due, then record
     node results of finished invocations (compliance, node AssociationStatus)."""
-    store = backend.__dict__.get(_STORE_ATTRIBUTE)
+    store = existing_state(backend, "associations")
     if store is None or not store.associations:
         return
-    now = time.time() if now is None else now
+    now = clock.now() if now is None else now
     with store.lock:
         commands.advance_commands(backend, now)
         started = sum(_fire_due(backend, association, now) for association in list(store.associations.values()))
@@ -861,7 +844,7 @@ def is_recurring_patch_task(association):
 
 
 def create_association(backend, params, now=None):
-    now = time.time() if now is None else now
+    now = clock.now() if now is None else now
     config = _config_from(params)
     tags = _validate_tags(params.get("Tags"))
     store = _store(backend)
@@ -896,7 +879,7 @@ def _start_after_change(backend, association, now):
 
 
 def update_association(backend, params, now=None):
-    now = time.time() if now is None else now
+    now = clock.now() if now is None else now
     store = _store(backend)
     with store.lock:
         association = get_association(backend, params.get("AssociationId"), now)
@@ -949,7 +932,7 @@ def find_association(backend, association_id=None, name=None, instance_id=None, 
 
 
 def start_associations_once(backend, association_ids, now=None):
-    now = time.time() if now is None else now
+    now = clock.now() if now is None else now
     store = _store(backend)
     with store.lock:
         associations = [get_association(backend, association_id, now) for association_id in association_ids]

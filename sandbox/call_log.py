@@ -19,12 +19,13 @@ import json
 import os
 import re
 import threading
-import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, parse_qsl, unquote
 
 import botocore.session
 from botocore.exceptions import UnknownServiceError
+
+from sandbox import clock
 
 DEFAULT_CAPACITY = 100_000
 
@@ -274,7 +275,7 @@ class CallLog:
     def record(self, info, status, error_code, injected, duration):
         entry = {
             "seq": next(self._sequence),
-            "time": time.time(),
+            "time": clock.wall(),  # when the request really arrived, not simulated time
             "service": info.service,
             "operation": info.operation,
             "region": info.region,

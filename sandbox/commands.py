@@ -7,10 +7,11 @@ engine that behaves like AWS:
 * **Targets**: InstanceIds (at most 50, each a managed node: InvalidInstanceId otherwise,
   DuplicateInstanceId for repeats) or Targets (at most 5, ANDed: `InstanceIds` with `*` for every
   managed node, `tag:KEY`, `tag-key`, `resource-groups:Name`), resolved at send time.
-* **Simulated time**: each node's invocation goes Pending -> InProgress -> Success / Failed as wall
-  time passes. Nothing runs in the background: a command is advanced lazily, event by event, up to
-  "now" whenever anything reads SSM (every SSM request advances the backend's active commands
-  first, so DescribeInstanceInformation sees a rebooting node as ConnectionLost). Events carry
+* **Simulated time**: each node's invocation goes Pending -> InProgress -> Success / Failed as the
+  sandbox's clock (`sandbox.clock`: the wall clock unless a test froze or advanced it) passes.
+  Nothing runs in the background: a command is advanced lazily, event by event, up to "now"
+  whenever anything reads SSM (every SSM request advances the backend's active commands first, so
+  DescribeInstanceInformation sees a rebooting node as ConnectionLost). Events carry
   their exact simulated times, so the result does not depend on when reads happen.
   Timing comes from the agent settings (`configure_agent`, control API `PUT /_sandbox/agent`):
   `seconds_per_node` (default 1), `reboot_seconds` (default 2), `delivery_timeout_scale` (multiplies
@@ -43,7 +44,7 @@ Engine API (for State Manager associations and tests):
     advance_commands(backend, now=None)
     configure_agent(**settings), agent_settings(), reset_agent()
 
-State lives on the SSM backend (`_sandbox_commands`), so a moto reset clears it.
+State lives on the SSM backend (`sandbox.store`, state "commands"), so a moto reset clears it.
 """
 
 import datetime
@@ -53,7 +54,6 @@ import json
 import math
 import re
 import threading
-import time
 import traceback
 import uuid
 from collections import deque
@@ -64,12 +64,12 @@ from moto.ssm.exceptions import InvalidDocument, InvalidFilterValue
 from moto.ssm.exceptions import SSMException
 from moto.ssm.responses import SimpleSystemManagerResponse
 
-from sandbox import simulated_time
+from sandbox import clock, simulated_time
 from sandbox import documents as docs
-from sandbox.documents import InvalidParameters
 from sandbox.errors import InvalidFilterKey, InvalidInstanceId, ValidationException
 from sandbox.managed_nodes import ANY_NODE_ID, get_managed_node, iter_managed_nodes, update_managed_node
 from sandbox.paging import paginate
+from sandbox.store import backend_state, existing_state
 
 _SSM_MODEL = botocore.session.get_session().get_service_model("ssm")
 NOTIFICATION_EVENTS = tuple(_SSM_MODEL.shape_for("NotificationEvent").enum)
@@ -701,7 +701,6 @@ def _run_patch_baseline(command, invocation, node, when):
     return "reboot" if reboot else None
 
 
-HOOK_STEPS = ("PreInstallHook", "PostInstallHook", "OnExitHook")
 HOOK_PARAMETERS = {"PreInstallHook": "PreInstallHookDocName", "PostInstallHook": "PostInstallHookDocName",
                    "OnExitHook": "OnExitHookDocName"}
 
@@ -862,18 +861,15 @@ class CommandStore:
 
 
 def _store(backend):
-    store = getattr(backend, "_sandbox_commands", None)
-    if store is None:
-        store = backend._sandbox_commands = CommandStore()
-    return store
+    return backend_state(backend, "commands", CommandStore)
 
 
 def advance_commands(backend, now=None):
-    """Advance every unfinished command of this backend to `now` (wall time by default)."""
-    store = getattr(backend, "_sandbox_commands", None)
+    """Advance every unfinished command of this backend to `now` (the sandbox's clock by default)."""
+    store = existing_state(backend, "commands")
     if store is None or not store.active:
         return
-    now = time.time() if now is None else now
+    now = clock.now() if now is None else now
     with store.lock:
         for command_id, command in list(store.active.items()):
             command.advance(now)
@@ -1062,7 +1058,7 @@ def start_command(backend, *, document_name, parameters, instance_ids=None, targ
         platforms = document_platforms(document)
         # Targets skip nodes whose platform the document cannot run on rather than failing the request.
         node_ids = [node_id for node_id in node_ids if get_managed_node(backend, node_id).platform_type in platforms]
-    now = time.time() if now is None else now
+    now = clock.now() if now is None else now
     command = Command(
         backend, command_id=str(uuid.uuid4()), document=document, parameters=resolved,
         given_parameters=given_parameters, instance_ids=instance_ids, targets=targets, node_ids=node_ids,
@@ -1106,7 +1102,7 @@ def cancel_command(backend, command_id, instance_ids=None, now=None):
             raise InvalidInstanceId(f"Invalid instance id {instance_id}")
     store = _store(backend)
     with store.lock:
-        command.cancel(instance_ids, time.time() if now is None else now)
+        command.cancel(instance_ids, clock.now() if now is None else now)
         if command.finished:
             store.active.pop(command_id, None)
     return command

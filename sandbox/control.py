@@ -12,8 +12,16 @@
                                                    "error_500_rate": 0, "error_503_rate": 0,
                                                    "latency_ms": 0}]}  -> the normalized config
     DELETE /_sandbox/faults                      no faults any more
-    POST   /_sandbox/reset                       moto's reset (all AWS state) + the call log;
-                                                 fault rules stay (they are configuration)
+    POST   /_sandbox/reset                       moto's reset (all AWS state) + the call log, and the
+                                                 clock follows the wall clock again; fault rules and
+                                                 agent settings stay (they are configuration)
+    GET    /_sandbox/clock                       {"now": <epoch seconds>, "frozen": true|false}
+    POST   /_sandbox/clock                       body: {"freeze": true} (simulated time stops),
+                                                 {"freeze": false} (runs again at the wall's pace from
+                                                 where it is), or {"advance_seconds": N} (jumps N >= 0
+                                                 seconds, frozen or not, and brings every backend's
+                                                 commands and associations up to the new now)
+                                                 -> {"now", "frozen"}
     GET    /_sandbox/nodes?region=&account_id=   {"nodes": [{instance_id, resource_type,
                                                    operating_system, platform_type, platform_name,
                                                    platform_version, ping_status, tags, ...}]}
@@ -47,7 +55,7 @@
 
 Every request body and query may name `region` (default us-east-1) and `account_id` (default moto's
 123456789012). Errors: HTTP 400 or 404 with {"error": "..."}.
-`POST /moto-api/reset` (moto's own) also clears the call log.
+`POST /moto-api/reset` (moto's own) also clears the call log and resets the clock.
 """
 
 import datetime
@@ -59,7 +67,7 @@ import moto
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ssm.models import ssm_backends
 
-from sandbox import commands, managed_nodes
+from sandbox import clock, commands, managed_nodes, simulated_time
 from sandbox.faults import FaultConfigError
 
 DEFAULT_REGION = "us-east-1"
@@ -160,12 +168,15 @@ class ControlAPI:
             return self._faults(method, body)
         if route == ("POST", "reset"):
             reset_moto()
+            clock.CLOCK.reset()
             cleared = self.call_log.clear()
             return 200, {"status": "ok", "calls_cleared": cleared}
         if parts[:1] == ["nodes"]:
             return self._nodes(method, parts[1:], query, body)
         if parts == ["agent"]:
             return self._agent(method, body)
+        if parts == ["clock"]:
+            return self._clock(method, body)
         if route == ("GET", "commands") and len(parts) == 1:
             return self._commands(query)
         raise ControlError(404, f"no control route {method} /_sandbox/{'/'.join(parts)}")
@@ -205,6 +216,30 @@ class ControlAPI:
             return 200, commands.reset_agent()
         raise ControlError(405, "agent: GET, PUT or DELETE")
 
+    @staticmethod
+    def _clock(method, body):
+        if method == "GET":
+            return 200, clock.CLOCK.state()
+        if method != "POST":
+            raise ControlError(405, "clock: GET or POST")
+        actions = {key: body[key] for key in ("freeze", "advance_seconds") if key in body}
+        unknown = sorted(set(body) - {"freeze", "advance_seconds"})
+        if unknown or len(actions) != 1:
+            raise ControlError(400, 'clock: the body is one of {"freeze": true|false} or {"advance_seconds": N}')
+        if "freeze" in actions:
+            if not isinstance(actions["freeze"], bool):
+                raise ControlError(400, "freeze must be true or false")
+            if actions["freeze"]:
+                clock.CLOCK.freeze()
+            else:
+                clock.CLOCK.unfreeze()
+        else:
+            clock.CLOCK.advance(actions["advance_seconds"])
+            # What the jump passed over happens now, not at the next SSM request: a command's S3
+            # output, say, is read through S3, which runs no advancer.
+            simulated_time.advance_every_backend()
+        return 200, clock.CLOCK.state()
+
     def _commands(self, query):
         backend = self._backend(query)
         listed = commands.list_all_commands(backend)
@@ -238,8 +273,9 @@ class ControlAPI:
             return self._failing_patches(method, parts[0], {**query, **body})
         if method == "GET" and not parts:
             backend = self._backend(query)
-            # A node rebooting for a patch run shows ConnectionLost only while the command runs.
-            commands.advance_commands(backend)
+            # A node rebooting for a patch run (a command's or an association's) shows ConnectionLost
+            # only while the command runs.
+            simulated_time.advance_all(backend)
             return 200, {"nodes": [node_to_json(node) for node in managed_nodes.iter_managed_nodes(backend)]}
         if method == "POST" and parts == ["seed"]:
             return self._seed(body)
@@ -251,14 +287,21 @@ class ControlAPI:
         if len(parts) == 1 and method == "PATCH":
             backend = self._backend(body)
             fields = {key: value for key, value in body.items() if key not in ("region", "account_id")}
+            # A node's change happens at the clock's now: what fell due before it saw the node as
+            # it was, and a command waiting for the node sees the change at once.
+            simulated_time.advance_all(backend)
             try:
                 node = managed_nodes.update_managed_node(backend, parts[0], **fields)
             except KeyError as exc:
                 raise ControlError(404, f"no managed node {parts[0]}") from exc
+            simulated_time.advance_all(backend)
             return 200, node_to_json(node)
         if len(parts) == 1 and method == "DELETE":
-            if not managed_nodes.deregister_hybrid_node(self._backend(query), parts[0]):
+            backend = self._backend(query)
+            simulated_time.advance_all(backend)
+            if not managed_nodes.deregister_hybrid_node(backend, parts[0]):
                 raise ControlError(404, f"no hybrid node {parts[0]}")
+            simulated_time.advance_all(backend)
             return 200, {"deregistered": parts[0]}
         raise ControlError(404, f"no control route {method} /_sandbox/nodes/{'/'.join(parts)}")
 

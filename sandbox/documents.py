@@ -21,7 +21,6 @@ missing required values, values outside allowedValues / allowedPattern, several 
 and `plugins_of` (the steps a document runs, with their action, platform precondition and commands).
 """
 
-import json
 import re
 import threading
 from dataclasses import dataclass, field
@@ -30,6 +29,8 @@ from pathlib import Path
 from moto.ssm.exceptions import InvalidDocument, InvalidDocumentOperation, InvalidDocumentVersion
 from moto.ssm.models import Document, Documents, SimpleSystemManagerBackend
 from moto.ssm.exceptions import SSMException
+
+from sandbox.store import backend_state
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "documents"
 AWS_OWNER = "Amazon"
@@ -73,8 +74,10 @@ def aws_document_contents():
 def ensure_aws_documents(backend):
     """Put the AWS-owned documents into this backend's documents, once per backend instance (so a
     moto reset, which makes new backends, brings them back)."""
-    if getattr(backend, "_sandbox_aws_documents", False):
-        return
+    backend_state(backend, "aws_documents", lambda: _add_aws_documents(backend))
+
+
+def _add_aws_documents(backend):
     for name, content in aws_document_contents().items():
         if name in backend._documents:
             continue
@@ -84,7 +87,7 @@ def ensure_aws_documents(backend):
         )
         document.platform_types = list(AWS_DOCUMENT_PLATFORMS.get(name, ["Windows", "Linux", "MacOS"]))
         backend._documents[name] = Documents(document)
-    backend._sandbox_aws_documents = True
+    return True
 
 
 def is_aws_owned(documents):

@@ -11,12 +11,21 @@
   gateway is attached** (`DependencyViolation`, AWS's messages). moto deleted both regardless (its
   DeleteVpc has a TODO for the gateway), which hid exactly the leftovers above.
 
+* **RunInstances refuses an AMI that does not exist**: `InvalidAMIID.Malformed` for an id not of
+  the form ami-..., `InvalidAMIID.NotFound` for one no image has ("Error codes for the Amazon EC2
+  API", https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html). moto launches
+  from any id unless its own setting `ENABLE_AMI_VALIDATION` is on (then its RunInstances describes
+  the image first); the sandbox turns it on, so an instance always runs an AMI the sandbox can read
+  its system from (sandbox.managed_nodes). A CloudFormation instance with a wrong image fails too,
+  though from CreateStack itself, as the sandbox's other resource errors do, not as CREATE_FAILED.
+
 Installed by `install()` (sandbox.extensions); the patches are on moto's model classes, so the API,
 CloudFormation and the managed-node seeding all get them.
 """
 
 import copy
 
+from moto import settings as moto_settings
 from moto.ec2.exceptions import DependencyViolationError
 from moto.ec2.models.instances import Instance
 from moto.ec2.models.subnets import SubnetBackend
@@ -61,6 +70,7 @@ def delete_vpc_without_gateway(self, vpc_id):
 
 
 def install():
+    moto_settings.ENABLE_AMI_VALIDATION = True
     Instance.prep_nics = prep_nics_deleted_on_termination
     Instance.terminate = terminate_once
     SubnetBackend.delete_subnet = delete_subnet_without_interfaces

@@ -18,8 +18,8 @@ association) but through a bulk path: moto's RunInstances looks every AMI up by 
 and every instance up by a linear search, which makes 10,000 instances take minutes; the bulk path
 uses dictionary lookups for those two calls only while it runs.
 
-State lives in attributes of the SSM backend instance (`_sandbox_hybrid_nodes`,
-`_sandbox_ec2_node_state`), so `POST /moto-api/reset` clears it with everything else.
+State lives on the SSM backend instance (`sandbox.store`: "hybrid_nodes", "ec2_node_state" and
+caches), so `POST /moto-api/reset` clears it with everything else.
 
 Python API: `get_managed_node(backend, node_id)`, `iter_managed_nodes(backend)`,
 `register_hybrid_node(backend, ...)`, `seed_nodes(backend, ...)`, `update_managed_node(backend, node_id,
@@ -27,7 +27,6 @@ Python API: `get_managed_node(backend, node_id)`, `iter_managed_nodes(backend)`,
 (`ssm_backends[account][region]`).
 """
 
-import datetime
 import re
 import secrets
 import threading
@@ -44,6 +43,7 @@ from moto.ec2.utils import random_ami_id, random_iam_instance_profile_associatio
 from moto.iam.models import iam_backends
 from moto.ssm.responses import SimpleSystemManagerResponse
 
+from sandbox import clock
 from sandbox.errors import (
     InvalidFilterKey,
     InvalidInstanceId,
@@ -51,6 +51,7 @@ from sandbox.errors import (
     ValidationException,
 )
 from sandbox.paging import paginate
+from sandbox.store import backend_state, existing_state, replace_state
 
 _SSM_MODEL = botocore.session.get_session().get_service_model("ssm")
 OPERATING_SYSTEMS = tuple(_SSM_MODEL.shape_for("OperatingSystem").enum)
@@ -93,9 +94,11 @@ OS_PROFILES = {
     "ROCKY_LINUX": ("Linux", "Rocky Linux", "9.3", "Rocky-9-EC2-Base-9.3-x86_64-sandbox", "Rocky Linux 9.3 x86_64"),
     "ALMA_LINUX": ("Linux", "AlmaLinux", "9.3", "AlmaLinux OS 9.3.20231113 x86_64-sandbox", "AlmaLinux OS 9.3 x86_64"),
 }
-# An AMI the sandbox cannot place (unknown id, unrecognised Linux) is taken for Amazon Linux 2, the
-# workshop's system; a Windows-platform AMI is always WINDOWS.
-DEFAULT_LINUX_OS = "AMAZON_LINUX_2"
+# An instance is a managed node only when the sandbox knows its system from its AMI (name,
+# description, platform; an image made by CreateImage has its instance's system). An AMI that names
+# no system the sandbox knows gets no simulated SSM Agent, so its instances never report, as an
+# instance without the agent does on AWS ("Setting up managed nodes": the agent must be installed
+# and running). RunInstances with an AMI that does not exist fails as on AWS (sandbox.ec2_lifecycle).
 
 _WINDOWS_VERSIONS = {
     ("2022", ""): "10.0.20348", ("2019", ""): "10.0.17763", ("2016", ""): "10.0.14393",
@@ -123,11 +126,9 @@ def _windows_platform(text):
     return platform_for("WINDOWS")
 
 
-def classify_image(name, description, platform, default=DEFAULT_LINUX_OS):
-    """(OperatingSystem, PlatformType, PlatformName, PlatformVersion) of a node launched from an AMI.
-
-    An image nothing identifies is taken for `default` (None: return None).
-    """
+def classify_image(name, description, platform):
+    """(OperatingSystem, PlatformType, PlatformName, PlatformVersion) of a node launched from an AMI,
+    or None when nothing identifies the system."""
     name = name or ""
     text = f"{name} {description or ''}"
     lowered = text.lower()
@@ -169,11 +170,11 @@ def classify_image(name, description, platform, default=DEFAULT_LINUX_OS):
     ):
         if any(marker in lowered for marker in markers):
             return (system, *platform_for(system))
-    return None if default is None else (default, *platform_for(default))
+    return None
 
 
 def _now():
-    return datetime.datetime.now(datetime.timezone.utc)
+    return clock.utcnow()
 
 
 class ManagedNode:
@@ -253,24 +254,15 @@ class ManagedNode:
 
 
 def _hybrid_nodes(backend):
-    nodes = getattr(backend, "_sandbox_hybrid_nodes", None)
-    if nodes is None:
-        nodes = backend._sandbox_hybrid_nodes = {}
-    return nodes
+    return backend_state(backend, "hybrid_nodes", dict)
 
 
 def _ec2_state(backend):
-    state = getattr(backend, "_sandbox_ec2_node_state", None)
-    if state is None:
-        state = backend._sandbox_ec2_node_state = {}
-    return state
+    return backend_state(backend, "ec2_node_state", dict)
 
 
 def _image_cache(backend):
-    cache = getattr(backend, "_sandbox_image_platforms", None)
-    if cache is None:
-        cache = backend._sandbox_image_platforms = {}
-    return cache
+    return backend_state(backend, "image_platforms", dict)
 
 
 def _ec2_backend(backend):
@@ -282,16 +274,31 @@ def _ssm_tags(backend, node_id):
     return backend._resource_tags.get("ManagedInstance", {}).get(node_id, {})
 
 
+def _platform_of_image(ec2, image_id):
+    """The system of an AMI, following CreateImage back to the instance it was made from; None for an
+    AMI that does not exist (any more) or names no system the sandbox knows."""
+    seen = set()
+    while image_id and image_id not in seen:
+        seen.add(image_id)
+        ami = ec2.amis.get(image_id)
+        if ami is None:
+            return None
+        platform = classify_image(ami.name, ami.description, ami.platform)
+        if platform is not None:
+            return platform
+        source = getattr(ami, "instance", None)
+        image_id = getattr(source, "image_id", None)
+    return None
+
+
 def _image_platform(backend, ec2, image_id):
+    """Cached per image id once known: an instance keeps its system if its AMI is deregistered later."""
     cache = _image_cache(backend)
     platform = cache.get(image_id)
     if platform is None:
-        ami = ec2.amis.get(image_id)
-        if ami is None:
-            platform = (DEFAULT_LINUX_OS, *platform_for(DEFAULT_LINUX_OS))
-        else:
-            platform = classify_image(ami.name, ami.description, ami.platform)
-        cache[image_id] = platform
+        platform = _platform_of_image(ec2, image_id)
+        if platform is not None:
+            cache[image_id] = platform
     return platform
 
 
@@ -304,8 +311,12 @@ def _is_managed_instance(instance):
 
 
 def _ec2_node(backend, ec2, instance, state):
+    """The node an EC2 instance is, or None when its AMI gives the sandbox no agent to simulate."""
     overrides = state.get(instance.id, {})
-    system, platform_type, platform_name, platform_version = _image_platform(backend, ec2, instance.image_id)
+    platform = _image_platform(backend, ec2, instance.image_id)
+    if platform is None:
+        return None
+    system, platform_type, platform_name, platform_version = platform
     system = overrides.get("operating_system", system)
     if "operating_system" in overrides:
         platform_type, platform_name, platform_version = platform_for(system)
@@ -334,10 +345,7 @@ def _node_cache(backend):
     """{instance id: (moto instance, node)}: an EC2 node's view only changes through its tags (read
     live) and update_managed_node (which drops the entry), so DescribeInstanceInformation over
     10,000 nodes need not rebuild 10,000 views on every page."""
-    cache = getattr(backend, "_sandbox_ec2_node_cache", None)
-    if cache is None:
-        cache = backend._sandbox_ec2_node_cache = {}
-    return cache
+    return backend_state(backend, "ec2_node_cache", dict)
 
 
 def _cached_ec2_node(backend, ec2, instance, state, cache):
@@ -347,7 +355,8 @@ def _cached_ec2_node(backend, ec2, instance, state, cache):
         node._tags = ec2.tags.get(instance.id, {})
         return node
     node = _ec2_node(backend, ec2, instance, state)
-    cache[instance.id] = (instance, node)
+    if node is not None:
+        cache[instance.id] = (instance, node)
     return node
 
 
@@ -364,18 +373,20 @@ def iter_managed_nodes(backend):
     for reservation in list(ec2.reservations.values()):
         for instance in list(reservation.instances):
             if _is_managed_instance(instance):
-                yield _cached_ec2_node(backend, ec2, instance, state, cache)
+                node = _cached_ec2_node(backend, ec2, instance, state, cache)
+                if node is not None:
+                    yield node
     for node in list(_hybrid_nodes(backend).values()):
         yield _hybrid_view(backend, node)
 
 
 def _find_instance(backend, ec2, instance_id):
     """moto has no index of instances by id; one kept here is rebuilt when an id is not in it."""
-    index = getattr(backend, "_sandbox_instance_index", None)
+    index = existing_state(backend, "instance_index")
     if index is None or instance_id not in index:
-        index = backend._sandbox_instance_index = {
+        index = replace_state(backend, "instance_index", {
             instance.id: instance for reservation in list(ec2.reservations.values()) for instance in reservation.instances
-        }
+        })
     return index.get(instance_id)
 
 
@@ -501,7 +512,7 @@ def _ami_for(ec2, operating_system):
         name = (ami.name or "").lower()
         if ami.architecture != "x86_64" or "learning" in name or "eks" in name:
             continue
-        platform = classify_image(ami.name, "", ami.platform, default=None)
+        platform = classify_image(ami.name, "", ami.platform)
         if platform is not None and platform[0] == operating_system:
             return ami.id
     profile = OS_PROFILES[operating_system]

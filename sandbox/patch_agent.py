@@ -30,6 +30,8 @@ from urllib.parse import unquote, urlparse
 
 import yaml
 
+from sandbox import clock
+from sandbox.store import backend_state
 from sandbox.baseline_evaluation import (
     CLASS_APPROVED,
     CLASS_OTHER,
@@ -156,19 +158,8 @@ class _AgentState:
         self.lock = threading.RLock()
 
 
-_ATTRIBUTE = "_cloudpatch_patch_agent"
-_creation_lock = threading.Lock()
-
-
 def agent_state(backend):
-    state = backend.__dict__.get(_ATTRIBUTE)
-    if state is None:
-        with _creation_lock:
-            state = backend.__dict__.get(_ATTRIBUTE)
-            if state is None:
-                state = _AgentState()
-                setattr(backend, _ATTRIBUTE, state)
-    return state
+    return backend_state(backend, "patch_agent", _AgentState)
 
 
 def node_software(backend, node, catalog, products):
@@ -308,14 +299,14 @@ def run_patch_baseline(backend, node, *, operation, snapshot_id, reboot_option="
 
     `install_override_list` / `baseline_override`: the AWS-RunPatchBaseline parameters, as an S3 URL
     (s3:// or https S3 form, read from the node's account) or already parsed. `now`: the simulated
-    clock (UTC datetime), default the real one.
+    clock (UTC datetime), default the sandbox's clock (`sandbox.clock.utcnow()`).
     """
     if operation not in OPERATIONS:
         raise ValueError(f"operation must be one of {OPERATIONS}")
     if reboot_option not in REBOOT_OPTIONS:
         raise ValueError(f"reboot_option must be one of {REBOOT_OPTIONS}")
     node = _resolve_node(backend, node)
-    now = now or datetime.datetime.now(datetime.timezone.utc)
+    now = now or clock.utcnow()
     snapshot_id = snapshot_id or str(uuid.uuid4())
     group = patch_group_of(node)
     operating_system = node.operating_system

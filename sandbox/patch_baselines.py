@@ -20,12 +20,11 @@ import threading
 
 import regex
 from moto.core.responses import ActionResult
-from moto.core.utils import utcnow
 from moto.moto_api._internal import mock_random
 from moto.ssm.models import SimpleSystemManagerBackend
 from moto.ssm.responses import SimpleSystemManagerResponse
 
-from sandbox import patch_properties
+from sandbox import clock, patch_properties
 from sandbox.errors import (
     AccessDeniedException,
     DoesNotExistException,
@@ -37,6 +36,7 @@ from sandbox.errors import (
     ValidationException,
 )
 from sandbox.paging import paginate
+from sandbox.store import backend_state
 from sandbox.predefined_baselines import (
     operating_systems,
     predefined_baselines,
@@ -414,20 +414,9 @@ class PatchManagerState:
         return [*self.predefined.values(), *self.custom.values()]
 
 
-_STATE_ATTRIBUTE = "_cloudpatch_patch_manager"
-_state_creation_lock = threading.Lock()
-
-
 def patch_state(backend):
     """The backend's PatchManagerState, created on first use (and gone when moto resets the backend)."""
-    state = backend.__dict__.get(_STATE_ATTRIBUTE)
-    if state is None:
-        with _state_creation_lock:
-            state = backend.__dict__.get(_STATE_ATTRIBUTE)
-            if state is None:
-                state = PatchManagerState(backend.region_name)
-                setattr(backend, _STATE_ATTRIBUTE, state)
-    return state
+    return backend_state(backend, "patch_manager", lambda: PatchManagerState(backend.region_name))
 
 
 def is_aws_owned(baseline_id):
@@ -552,7 +541,7 @@ def create_baseline(backend, params):
         baseline_id = f"pb-{mock_random.get_random_hex(17)}"
         while baseline_id in state.custom:
             baseline_id = f"pb-{mock_random.get_random_hex(17)}"
-        now = utcnow()
+        now = clock.utcnow()
         state.custom[baseline_id] = {
             "BaselineId": baseline_id,
             "OperatingSystem": operating_system,
@@ -583,7 +572,7 @@ def update_baseline(backend, params):
         else:
             updated = dict(current)
         updated.update(fields)
-        updated["ModifiedDate"] = utcnow()
+        updated["ModifiedDate"] = clock.utcnow()
         state.custom[current["BaselineId"]] = updated
     return updated
 

@@ -23,6 +23,8 @@ import random
 import re
 from pathlib import Path
 
+from sandbox import clock
+
 CATALOG_DIR = Path(__file__).resolve().parent / "data" / "catalogs"
 
 # Operating system -> catalog file. Families without their own data use their closest relative's
@@ -56,11 +58,13 @@ _ANCHOR_ENV = "SANDBOX_CATALOG_ANCHOR"
 
 @functools.lru_cache(maxsize=1)
 def anchor_date():
-    """The UTC day relative release dates count back from (fixed for the process)."""
+    """The UTC day relative release dates count back from: fixed for the process (the day it
+    started), so a test advancing the sandbox's clock makes the catalog's patches older, as real
+    days passing would."""
     configured = os.environ.get(_ANCHOR_ENV)
     if configured:
         return datetime.date.fromisoformat(configured)
-    return datetime.datetime.now(datetime.timezone.utc).date()
+    return clock.origin_date()
 
 
 class Patch:

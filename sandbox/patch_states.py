@@ -22,6 +22,7 @@ from moto.core.responses import ActionResult
 from moto.ssm.exceptions import SSMException
 from moto.ssm.responses import SimpleSystemManagerResponse
 
+from sandbox import clock
 from sandbox.baseline_evaluation import (
     EXPLICIT_APPROVED,
     EXPLICIT_REJECTED,
@@ -32,6 +33,7 @@ from sandbox.baseline_evaluation import (
 )
 from sandbox.errors import InvalidFilter, InvalidInstanceId, InvalidResourceId, InvalidResourceType
 from sandbox.paging import paginate
+from sandbox.store import backend_state
 from sandbox.patch_baselines import constraint_error, request_params, resolve_baseline, check_string
 from sandbox.patch_catalog import EPOCH_ZERO, OUTDATED, WINDOWS, load_catalog, installed_time
 
@@ -161,19 +163,8 @@ class _Store:
         self.lock = threading.RLock()
 
 
-_STORE_ATTRIBUTE = "_cloudpatch_patch_states"
-_creation_lock = threading.Lock()
-
-
 def store(backend):
-    found = backend.__dict__.get(_STORE_ATTRIBUTE)
-    if found is None:
-        with _creation_lock:
-            found = backend.__dict__.get(_STORE_ATTRIBUTE)
-            if found is None:
-                found = _Store()
-                setattr(backend, _STORE_ATTRIBUTE, found)
-    return found
+    return backend_state(backend, "patch_states", _Store)
 
 
 def patch_record(backend, node_id):
@@ -630,8 +621,6 @@ def describe_available_patches(backend, params):  # pylint: disable=unused-argum
 
 
 def describe_effective_patches(backend, params):
-    import datetime  # pylint: disable=import-outside-toplevel
-
     baseline = resolve_baseline(backend, params.get("BaselineId"))
     if baseline["OperatingSystem"] != "WINDOWS":
         # AWS: "Applies to patch baselines for Windows only" (Linux evaluates on the node).
@@ -639,7 +628,7 @@ def describe_effective_patches(backend, params):
             f"The operating system {baseline['OperatingSystem']} isn't supported for this operation: "
             "effective patches are available for Windows patch baselines only.")
     catalog = load_catalog("windows")
-    today = datetime.datetime.now(datetime.timezone.utc).date()
+    today = clock.today()
     rows = []
     for product in catalog.products:
         decisions = decide(baseline, catalog, (product,), today)

@@ -34,6 +34,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from moto.ssm.responses import SimpleSystemManagerResponse
 from werkzeug.http import HTTP_STATUS_CODES
 
+from sandbox import clock
 from sandbox.call_log import CallLog, OperationsRecord, describe_request, error_code_from_response
 from sandbox.control import ControlAPI
 from sandbox import speedups
@@ -100,6 +101,7 @@ class SandboxApp:
             result = self.inner(environ, start_response)
             if path.rstrip("/") == "/moto-api/reset" and environ.get("REQUEST_METHOD") == "POST":
                 self.call_log.clear()
+                clock.CLOCK.reset()
             return result
         return self._aws_call(environ, start_response)
 

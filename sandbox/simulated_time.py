@@ -1,6 +1,6 @@
 """Simulated time: what the sandbox's agent and schedules have done by now, brought up to date lazily.
 
-Nothing runs in the background. Before every SSM request, each registered advancer brings its part
+Simulated time is `sandbox.clock`'s. Nothing runs in the background. Before every SSM request, each registered advancer brings its part
 of a backend up to the present (commands move through their waves, scheduled associations run), so
 whatever the request reads is what AWS would show at that moment. Advancers run in registration
 order, unless one asks to run before another: associations start commands, so they run before the
@@ -24,6 +24,16 @@ def register_advancer(advance, before=None):
 def advance_all(backend):
     for advance in _advancers:
         advance(backend)
+
+
+def advance_every_backend():
+    """Bring every SSM backend that exists up to the clock's now (after the clock jumped)."""
+    from moto.ssm.models import ssm_backends  # pylint: disable=import-outside-toplevel
+
+    # dict's own views: BackendDict's [] would create the accounts and regions it is asked for.
+    for account in list(dict.values(ssm_backends)):
+        for backend in list(dict.values(account)):
+            advance_all(backend)
 
 
 def _advance_then(original):

@@ -17,6 +17,13 @@ state, call log and fault rules). The `Sandbox` object drives the control API:
     sandbox.take_offline(node_id, ping_status="ConnectionLost"), sandbox.bring_online(node_id)
     sandbox.set_failing_patches(node_id, ["kernel*"]), sandbox.clear_failing_patches(node_id)
     sandbox.commands(region)                           command summaries
+    sandbox.clock() -> {"now": epoch seconds, "frozen": bool}
+    sandbox.freeze_clock(), sandbox.unfreeze_clock(), sandbox.advance_clock(seconds)
+                                                       simulated time (sandbox.clock); a reset
+                                                       follows the wall clock again
+
+Fixture `frozen_clock`: the sandbox (like `sandbox`) with its clock frozen for the test and running
+again afterwards; a test then drives time with `advance_clock` instead of sleeping.
 
 `start_sandbox(extra_args=[...])` starts another server (e.g. with `--faults`); stop it with
 `.stop()` in a `finally`, or use it as a context manager.
@@ -190,6 +197,24 @@ class Sandbox:
         query = f"?region={region}" + (f"&account_id={account_id}" if account_id else "")
         return self.request("GET", "/_sandbox/commands" + query)["commands"]
 
+    # simulated time -----------------------------------------------------------------------------
+
+    def clock(self):
+        """{"now": epoch seconds, "frozen": bool}: the sandbox's simulated time."""
+        return self.request("GET", "/_sandbox/clock")
+
+    def freeze_clock(self):
+        return self.request("POST", "/_sandbox/clock", {"freeze": True})
+
+    def unfreeze_clock(self):
+        """Time runs again at the wall's pace, from where the simulated clock is."""
+        return self.request("POST", "/_sandbox/clock", {"freeze": False})
+
+    def advance_clock(self, seconds):
+        """Jump `seconds` ahead; whatever fell due in between (command waves, reboots, delivery
+        timeouts, scheduled association runs) has happened when this returns."""
+        return self.request("POST", "/_sandbox/clock", {"advance_seconds": seconds})
+
     def stop(self):
         if self.process.poll() is None:
             os.kill(self.process.pid, signal.SIGTERM)
@@ -238,6 +263,17 @@ def sandbox():
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def frozen_clock(sandbox):  # pylint: disable=redefined-outer-name
+    """The sandbox with its clock frozen for this test (running again afterwards). A reset follows
+    the wall clock again, so a test that also takes `clean_sandbox` names it first."""
+    sandbox.freeze_clock()
+    try:
+        yield sandbox
+    finally:
+        sandbox.unfreeze_clock()
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
 """State Manager associations: schedules and status roll-ups as plain functions; scheduled runs over
 simulated time in process; the API through boto3 against the sandbox (runs, executions, targets,
-compliance, filters, paginators, every error code)."""
+compliance, filters, paginators, every error code). Against the sandbox, the clock is frozen and
+tests advance it: a run is over after exactly the simulated time it takes, and nothing is polled."""
 
 import datetime
-import time
 import uuid
 
 import pytest
@@ -165,7 +165,8 @@ def ssm(sandbox, account):  # noqa: F811
 
 
 @pytest.fixture(autouse=True)
-def fast_agent(sandbox):
+def fast_agent(frozen_clock):
+    sandbox = frozen_clock
     sandbox.set_agent(seconds_per_node=0.1, reboot_seconds=0.2, delivery_timeout_scale=0.02)
     yield
     sandbox.reset_agent()
@@ -193,14 +194,13 @@ def targets(ssm, association_id, execution_id, **options):
         for row in page["AssociationExecutionTargets"]]
 
 
-def wait_done(ssm, association_id, count=1, timeout=15):
-    """The association's executions once `count` of them exist and all have ended."""
-    deadline = time.monotonic() + timeout
-    while True:
-        rows = executions(ssm, association_id)
-        if len(rows) >= count and all(row["Status"] in DONE for row in rows) or time.monotonic() > deadline:
-            return rows
-        time.sleep(0.05)
+def done_after(sandbox, ssm, association_id, seconds=1, count=1):
+    """The association's executions once `seconds` of simulated time have passed: exactly `count`
+    of them, all ended (a node's run takes 0.1 s here)."""
+    sandbox.advance_clock(seconds)
+    rows = executions(ssm, association_id)
+    assert len(rows) == count and all(row["Status"] in DONE for row in rows), rows
+    return rows
 
 
 def test_patch_now_scan_of_every_node(sandbox):
@@ -220,7 +220,7 @@ def test_patch_now_scan_of_every_node(sandbox):
         "1", "$DEFAULT", "AUTO")
     assert created["ApplyOnlyAtCronInterval"] is False and "ScheduleExpression" not in created
 
-    [first] = wait_done(ssm, association_id)
+    [first] = done_after(sandbox, ssm, association_id)
     assert (first["Status"], first["DetailedStatus"], first["ResourceCountByStatus"]) == (
         "Success", "Success", "{Success=3}")
     assert first["AssociationVersion"] == "1" and first["LastExecutionDate"] >= first["CreatedTime"]
@@ -253,7 +253,7 @@ def test_patch_now_scan_of_every_node(sandbox):
     assert info["InstanceInformationList"][0]["AssociationStatus"] == "Success"
 
     ssm.start_associations_once(AssociationIds=[association_id])
-    rows = wait_done(ssm, association_id, count=2)
+    rows = done_after(sandbox, ssm, association_id, count=2)
     assert len(rows) == 2 and rows[1]["ExecutionId"] == first["ExecutionId"]     # newest first
     assert rows[0]["Status"] == "Success" and rows[0]["CreatedTime"] > first["CreatedTime"]
     second_command = targets(ssm, association_id, rows[0]["ExecutionId"])[0]["OutputSource"]["OutputSourceId"]
@@ -283,7 +283,7 @@ def test_failing_script_fails_execution_and_compliance(sandbox, ssm, account):  
         Targets=[{"Key": "tag:Role", "Values": ["failing"]}], ComplianceSeverity="HIGH",
         AssociationName="always-fails", MaxConcurrency="1", MaxErrors="5",
     )["AssociationDescription"]["AssociationId"]
-    [execution] = wait_done(ssm, association_id)
+    [execution] = done_after(sandbox, ssm, association_id)
     assert (execution["Status"], execution["ResourceCountByStatus"]) == ("Failed", "{Failed=2}")
     rows = targets(ssm, association_id, execution["ExecutionId"], Filters=[{"Key": "Status", "Value": "Failed"}])
     assert sorted(row["ResourceId"] for row in rows) == sorted(nodes)
@@ -313,7 +313,7 @@ def test_manual_sync_records_no_compliance_and_schedules(sandbox, ssm, account):
     manual = ssm.create_association(Name="AWS-RunShellScript", Parameters={"commands": ["echo hi"]},
                                     InstanceId=node, SyncCompliance="MANUAL")["AssociationDescription"]
     assert manual["InstanceId"] == node and manual["SyncCompliance"] == "MANUAL"
-    assert wait_done(ssm, manual["AssociationId"])[0]["Status"] == "Success"
+    assert done_after(sandbox, ssm, manual["AssociationId"])[0]["Status"] == "Success"
     assert ssm.list_compliance_items(ResourceIds=[node], Filters=[
         {"Key": "ComplianceType", "Values": ["Association"]}])["ComplianceItems"] == []
 
@@ -323,13 +323,13 @@ def test_manual_sync_records_no_compliance_and_schedules(sandbox, ssm, account):
     )["AssociationDescription"]
     assert (cron["ScheduleExpression"], cron["ApplyOnlyAtCronInterval"], cron["ScheduleOffset"]) == (
         "cron(0 3 ? * SUN *)", True, 2)
-    time.sleep(0.3)
+    sandbox.advance_clock(1)
     assert executions(ssm, cron["AssociationId"]) == []
     assert ssm.describe_association(AssociationId=cron["AssociationId"])["AssociationDescription"]["Overview"][
         "DetailedStatus"] == "Associated"
     rate = ssm.create_association(Name="AWS-RunPatchBaseline", Parameters=SCAN, ScheduleExpression="rate(1 day)",
                                   Targets=[{"Key": "instanceids", "Values": [node]}])["AssociationDescription"]
-    [run] = wait_done(ssm, rate["AssociationId"])                  # a schedule still runs at creation
+    [run] = done_after(sandbox, ssm, rate["AssociationId"])        # a schedule still runs at creation
     assert run["Status"] == "Success"
 
 
@@ -341,7 +341,10 @@ def test_legacy_instance_association_lifecycle(sandbox, ssm, account):  # noqa: 
         ssm.create_association(Name="AWS-RunPatchBaseline", InstanceId=node, Parameters=SCAN)
     assert code(excinfo) == "AssociationAlreadyExists"
     found = ssm.describe_association(Name="AWS-RunPatchBaseline", InstanceId=node)["AssociationDescription"]
-    assert found["AssociationId"] == created["AssociationId"] and found["Status"]["Name"] in ("Pending", "Success")
+    assert found["AssociationId"] == created["AssociationId"] and found["Status"]["Name"] == "Pending"
+    sandbox.advance_clock(1)                                   # the run at creation is over
+    found = ssm.describe_association(Name="AWS-RunPatchBaseline", InstanceId=node)["AssociationDescription"]
+    assert found["Status"]["Name"] == "Success"
     with pytest.raises(ClientError) as excinfo:
         ssm.update_association(AssociationId=created["AssociationId"],
                                Targets=[{"Key": "InstanceIds", "Values": [node]}])
@@ -361,11 +364,11 @@ def test_update_makes_versions_and_runs_again(sandbox, ssm, account):  # noqa: F
         Name="AWS-RunShellScript", Parameters={"commands": ["echo one"]}, AssociationName="versioned",
         Targets=[{"Key": "InstanceIds", "Values": [node]}], Tags=[{"Key": "team", "Value": "ops"}],
     )["AssociationDescription"]["AssociationId"]
-    wait_done(ssm, association_id)
+    done_after(sandbox, ssm, association_id)
     updated = ssm.update_association(AssociationId=association_id, Parameters={"commands": ["echo two"]},
                                      AssociationVersion="1")["AssociationDescription"]
     assert updated["AssociationVersion"] == "2" and updated["AssociationName"] == "versioned"
-    rows = wait_done(ssm, association_id, count=2)
+    rows = done_after(sandbox, ssm, association_id, count=2)
     assert [row["AssociationVersion"] for row in rows] == ["2", "1"]
     output = ssm.get_command_invocation(
         CommandId=targets(ssm, association_id, rows[0]["ExecutionId"])[0]["OutputSource"]["OutputSourceId"],
@@ -402,7 +405,7 @@ def test_list_filters_and_paginator(sandbox):
                                            ScheduleExpression="rate(12 hours)")["AssociationDescription"][
         "AssociationId"]
     for association_id in made.values():
-        wait_done(ssm, association_id)
+        done_after(sandbox, ssm, association_id)
 
     def listed(*filters):
         return sorted(row["AssociationName"] for page in ssm.get_paginator("list_associations").paginate(
@@ -515,10 +518,10 @@ def test_node_gone_fails_the_legacy_run(sandbox, ssm, account):  # noqa: F811
     node = sandbox.register_node(account_id=account)["instance_id"]
     association_id = ssm.create_association(Name="AWS-RunPatchBaseline", InstanceId=node, Parameters=SCAN)[
         "AssociationDescription"]["AssociationId"]
-    wait_done(ssm, association_id)
+    done_after(sandbox, ssm, association_id)
     sandbox.request("DELETE", f"/_sandbox/nodes/{node}?account_id={account}")
     ssm.start_associations_once(AssociationIds=[association_id])
-    rows = wait_done(ssm, association_id, count=2)
+    rows = done_after(sandbox, ssm, association_id, count=2)
     assert (rows[0]["Status"], rows[0]["ResourceCountByStatus"]) == ("Failed", "{Failed=1}")
     [target] = targets(ssm, association_id, rows[0]["ExecutionId"])
     assert target["ResourceId"] == node and "OutputSource" not in target

@@ -4,7 +4,6 @@ import datetime
 import json
 
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from sandbox import managed_nodes
@@ -86,6 +85,32 @@ def test_stopped_and_terminated_instances_disappear(clean_sandbox):
     assert sorted(_ids(ssm.describe_instance_information())) == sorted([first, second])
     ec2.terminate_instances(InstanceIds=[second])
     assert _ids(ssm.describe_instance_information()) == [first]
+
+
+@pytest.mark.parametrize("image, error", [("ami-0123456789abcdef0", "InvalidAMIID.NotFound"),
+                                          ("amazon-linux-2", "InvalidAMIID.Malformed")])
+def test_an_ami_that_does_not_exist_is_refused(clean_sandbox, image, error):
+    profile = _profile(clean_sandbox)
+    with pytest.raises(ClientError) as excinfo:
+        _launch(clean_sandbox, image=image, profile=profile)
+    assert _code(excinfo) == error
+    assert clean_sandbox.client("ec2").describe_instances()["Reservations"] == []
+    assert clean_sandbox.nodes() == []
+
+
+def test_an_image_of_an_instance_keeps_its_system_and_an_unknown_system_is_no_node(clean_sandbox):
+    profile = _profile(clean_sandbox)
+    ec2 = clean_sandbox.client("ec2")
+    [source] = _launch(clean_sandbox, image=WINDOWS_AMI)
+    golden = ec2.create_image(InstanceId=source, Name="my-golden-image")["ImageId"]
+    appliance = ec2.register_image(Name="vendor-appliance-7", Architecture="x86_64",
+                                   RootDeviceName="/dev/xvda")["ImageId"]
+    [from_golden] = _launch(clean_sandbox, image=golden, profile=profile)
+    [from_appliance] = _launch(clean_sandbox, image=appliance, profile=profile)
+    items = _all(clean_sandbox.client("ssm"))
+    # The appliance's AMI names no system: no simulated agent runs there, rather than Amazon Linux 2.
+    assert [(item["InstanceId"], item["PlatformType"]) for item in items] == [(from_golden, "Windows")]
+    assert from_appliance not in [node["instance_id"] for node in clean_sandbox.nodes()]
 
 
 def test_windows_ami_gives_a_windows_node(clean_sandbox):
@@ -295,7 +320,7 @@ def test_seed_rejects_unknown_system(clean_sandbox):
         ("RHEL-7.4_HVM_GA-20170808-x86_64-2-Hourly2-GP2", "", None,
          ("REDHAT_ENTERPRISE_LINUX", "Linux", "Red Hat Enterprise Linux", "7.4")),
         ("suse-sles-12-sp3-v20170907-hvm-ssd-x86_64", "", None, ("SUSE", "Linux", "SLES", "12.3")),
-        ("my-golden-image", "", None, ("AMAZON_LINUX_2", "Linux", "Amazon Linux", "2")),
+        ("my-golden-image", "", None, None),       # nothing names the system: not taken for Amazon Linux 2
     ],
 )
 def test_classify_image(name, description, platform, expected):
