@@ -11,6 +11,7 @@ Nothing here calls AWS; ssm_patch_run puts these pieces together with the calls 
 import math
 import re
 
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.batching import chunks
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import bucket_name_error
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import int_range_error
@@ -228,7 +229,7 @@ def command_targets(params, patch_group_keys_in_use):
     use, because targets with different keys must all match (AND), not either.
     """
     if params.get("instance_ids"):
-        return [[{"Key": "InstanceIds", "Values": batch}] for batch in _batches(params["instance_ids"], IDS_PER_COMMAND)]
+        return [[{"Key": "InstanceIds", "Values": batch}] for batch in chunks(params["instance_ids"], IDS_PER_COMMAND)]
     if params.get("patch_groups"):
         return [[{"Key": f"tag:{key}", "Values": list(params["patch_groups"])}] for key in patch_group_keys_in_use]
     if params.get("tags"):
@@ -241,7 +242,7 @@ def command_targets(params, patch_group_keys_in_use):
 def node_filters(params):
     """DescribeInstanceInformation filter lists that find the nodes a run targets (one listing each)."""
     if params.get("instance_ids"):
-        return [[{"Key": "InstanceIds", "Values": batch}] for batch in _batches(params["instance_ids"], IDS_PER_COMMAND)]
+        return [[{"Key": "InstanceIds", "Values": batch}] for batch in chunks(params["instance_ids"], IDS_PER_COMMAND)]
     if params.get("patch_groups"):
         # One listing per group and tag spelling, so a group no node is in can be named.
         return [[{"Key": f"tag:{key}", "Values": [group]}] for group in params["patch_groups"] for key in PATCH_GROUP_TAG_KEYS]
@@ -252,11 +253,6 @@ def node_filters(params):
 
 def _as_list(value):
     return [str(item) for item in value] if isinstance(value, list) else [str(value)]
-
-
-def _batches(items, size):
-    items = list(items)
-    return [items[start:start + size] for start in range(0, len(items), size)]
 
 
 def poll_delays(initial=2.0, factor=1.5, maximum=30.0):

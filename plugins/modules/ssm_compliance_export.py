@@ -316,8 +316,8 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report i
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import report_writer
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import validate_report_name
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import publish_notification
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import put_report_object
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.s3_calls import put_report_object
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.sns_calls import publish_notification
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import blank
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import blank_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import bucket_name_error

@@ -355,8 +355,8 @@ import uuid
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.batching import chunks
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import chunks
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import PENDING_STATUSES
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import TARGET_OPTIONS
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import allowed_errors
@@ -374,6 +374,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import po
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import summarize
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import validate_run
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import zero_target_commands
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.resource_groups_calls import list_group_node_arns
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import cancel_command
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import create_association
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_association_execution_targets
@@ -383,7 +384,6 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_instance_patch_states
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_command
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_command_invocations
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_group_node_arns
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import send_command
 
 HOOK_OPTIONS = {"pre_install": "pre_install_hook", "post_install": "post_install_hook", "on_exit": "on_exit_hook"}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import chunks
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.batching import chunks
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import classify_members
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import effective_baseline
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import group_of
