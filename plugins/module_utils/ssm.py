@@ -27,7 +27,8 @@ SSM_RETRYABLE_ERROR_CODES = ["ThrottlingException", "InternalServerError"]
 
 ssm_retry = AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=30, catch_extra_error_codes=SSM_RETRYABLE_ERROR_CODES)
 # One page of a listing is retried longer than a single call: a listing of 200 pages throttled 80%
-# of the time would, with 11 attempts a page, fail on some page nine times in ten; with 51 it ends.
+# of the time would, with 10 attempts a page (AWSRetry's retries counts every attempt), fail on some
+# page almost always (0.8**10 a page); with 50, about 3 listings in 1,000 would.
 page_retry = AWSRetry.jittered_backoff(retries=50, delay=1, max_delay=30, catch_extra_error_codes=SSM_RETRYABLE_ERROR_CODES)
 
 # The API's page maxima: asking for the largest page keeps the number of calls down.
