@@ -9,6 +9,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import co
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import describe_targets
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_for
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_parameters
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import failure_reasons
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import install_change_reasons
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_ids_of_arns
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_filters
@@ -337,3 +338,11 @@ def test_failures_up_to_max_errors_pass_beyond_them_fail():
 
 def test_a_run_that_ended_otherwise_than_success_or_incomplete_fails():
     assert run_outcome("Install", summary(patches_installed=1), {}, "Cancelled", "10", 4) == (True, "Patch Install failed: the run ended Cancelled")
+
+
+def test_failure_reasons_name_each_node_that_did_not_succeed():
+    rows = [{"instance_id": "i-1", "status": "Success", "details": "Success", "response_code": 0},
+            {"instance_id": "i-2", "status": "Failed", "details": "Failed", "response_code": 1},
+            {"instance_id": "i-3", "status": "TimedOut", "details": "Delivery Timed Out", "response_code": None}]
+    assert failure_reasons(rows) == {"i-2": "Failed (Failed), response code 1", "i-3": "TimedOut (Delivery Timed Out), response code None"}
+    assert failure_reasons(rows[:1]) == {}
