@@ -3,17 +3,22 @@
 # Copyright: Contributors to the cloudpatch.ssm project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""ssm_patch_baseline's checks across options, and against the baseline a task names, before any write.
+"""ssm_patch_baseline's checks across options, and against the baseline a task names, before any write;
+ssm_patch_baseline_info's checks of its filters, and its warnings for ids that name nothing.
 
 Plain functions of the task's parameters (and of the current baseline, in the collection's shape):
 each returns the errors, or the one error, a task gets; nothing here calls AWS.
 """
 
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import BASELINE_NAME_PREFIX_PATTERN
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import desired_fields
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import matches_baseline_id
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_baseline_id
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_fields
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_name
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_tags
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import blank_errors
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
 
 # Options that describe a baseline's definition: an AWS-owned baseline takes none of them.
 DEFINITION_OPTIONS = (
@@ -78,3 +83,31 @@ def present_error(current, params, desired, operating_systems, region):
 def baseline_operating_system(current, params):
     """The operating system of the baseline the task creates or updates."""
     return params["operating_system"] if current is None else current["operating_system"]
+
+
+def validate_info_parameters(params, operating_systems):
+    """Errors in ssm_patch_baseline_info's filters that the argument spec cannot express, before any API call."""
+    errors = blank_errors(params, ["name", "name_prefix", "baseline_ids"])
+    if not errors:
+        errors += validate_name(params["name"])
+        prefix = params["name_prefix"]
+        if prefix is not None and not full_match(BASELINE_NAME_PREFIX_PATTERN, prefix):
+            errors.append(f"name_prefix must be 1 to 128 letters, digits, '_', '-' or '.', got {prefix!r}")
+        for index, baseline_id in enumerate(params["baseline_ids"] or []):
+            errors += validate_baseline_id(baseline_id, f"baseline_ids[{index}]")
+    operating_system = params["operating_system"]
+    if operating_system is not None and operating_system not in operating_systems:
+        errors.append(f"operating_system must be one of {', '.join(operating_systems)}, got {operating_system!r}")
+    return errors
+
+
+def missing_ids(identities, baseline_ids):
+    """The asked-for ids that no baseline of the listing (DescribePatchBaselines identities) has."""
+    return [wanted for wanted in baseline_ids or [] if not any(matches_baseline_id(item["BaselineId"], wanted) for item in identities)]
+
+
+def missing_id_warnings(params, missing, region):
+    """One warning per asked-for id that names no baseline, with its option path and the region."""
+    system = f"{params['operating_system']} " if params["operating_system"] else ""
+    return [f"baseline_ids[{index}]: no {system}baseline {baseline_id} in {region}"
+            for index, baseline_id in enumerate(params["baseline_ids"] or []) if baseline_id in missing]

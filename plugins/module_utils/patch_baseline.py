@@ -477,7 +477,6 @@ def client_token(name, operating_system, request, reused_ids=()):
     return f"{name[:MAX_CLIENT_TOKEN_LENGTH - len(digest) - 1]}-{digest}"
 
 
-
 def _comparable(field, value):
     if field in UNORDERED_FIELDS:
         return sorted(value)

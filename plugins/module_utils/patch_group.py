@@ -14,6 +14,7 @@ import unicodedata
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import BASELINE_NAME_PATTERN
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_baseline_id
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import blank_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
 
 PATCH_GROUP_TAG_KEYS = ("Patch Group", "PatchGroup")
@@ -166,6 +167,14 @@ def validate_parameters(params, operating_systems):
         errors.append("purge_members applies to state=present only")
     if params["state"] == "absent" and params["baseline"]:
         errors.append("baseline applies to state=present only; use operating_system to deregister one system")
+    return errors
+
+
+def validate_info_parameters(params):
+    """Errors in ssm_patch_group_info's names: none blank (an empty list is no "every group"), each a group name."""
+    errors = blank_errors(params, ["names"])
+    for index, name in enumerate(params["names"] or []):
+        errors += validate_group_name(name, f"names[{index}]")
     return errors
 
 

@@ -36,6 +36,7 @@ def api_pattern(name):
         _API_PATTERNS[name] = ssm_shape_pattern(API_PATTERN_SHAPES[name])
     return _API_PATTERNS[name]
 
+
 MIN_DELIVERY_TIMEOUT, MAX_DELIVERY_TIMEOUT = 30, 2592000
 PENDING_STATUSES = ("Pending", "InProgress", "Delayed", "Cancelling")
 
@@ -395,7 +396,7 @@ def node_ids_of_arns(arns):
     ids = []
     for arn in arns:
         resource = arn.split(":", 5)[-1]
-        kind, _, node_id = resource.partition("/")
+        kind, _slash, node_id = resource.partition("/")
         if kind in ("instance", "managed-instance") and node_id and node_id not in ids:
             ids.append(node_id)
     return ids

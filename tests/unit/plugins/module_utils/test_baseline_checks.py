@@ -5,7 +5,10 @@ import pytest
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import DEFINITION_OPTIONS
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import aws_owned_error
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import baseline_operating_system
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import missing_id_warnings
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import missing_ids
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import present_error
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import validate_info_parameters
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import validate_parameters
 
 SYSTEMS = ["AMAZON_LINUX_2", "WINDOWS", "UBUNTU"]
@@ -44,12 +47,12 @@ def test_an_aws_owned_baseline_can_only_be_made_the_default():
 
 
 @pytest.mark.parametrize("overrides, expected", [
-    ({"state": "absent"}, "state=absent: AWS-AmazonLinux2DefaultPatchBaseline ({arn}) is an AWS-owned baseline; "
-                          "AWS-owned baselines cannot be deleted"),
-    ({"name": "mine", "description": "d", "tags": {}}, "name, description, tags: AWS-AmazonLinux2DefaultPatchBaseline ({arn}) is an "
-                                                        "AWS-owned baseline; it cannot be changed"),
-    ({"operating_system": "WINDOWS"}, "operating_system: AWS-AmazonLinux2DefaultPatchBaseline ({arn}) is an AWS-owned baseline "
-                                      "for AMAZON_LINUX_2, not WINDOWS"),
+    ({"state": "absent"},
+     "state=absent: AWS-AmazonLinux2DefaultPatchBaseline ({arn}) is an AWS-owned baseline; AWS-owned baselines cannot be deleted"),
+    ({"name": "mine", "description": "d", "tags": {}},
+     "name, description, tags: AWS-AmazonLinux2DefaultPatchBaseline ({arn}) is an AWS-owned baseline; it cannot be changed"),
+    ({"operating_system": "WINDOWS"},
+     "operating_system: AWS-AmazonLinux2DefaultPatchBaseline ({arn}) is an AWS-owned baseline for AMAZON_LINUX_2, not WINDOWS"),
 ])
 def test_an_aws_owned_baseline_refuses_every_other_change(overrides, expected):
     assert aws_owned_error(AWS_OWNED, task(**overrides)).startswith(expected.format(arn=ARN))
@@ -89,3 +92,36 @@ def test_without_operating_system_the_fields_are_checked_against_the_baseline_s(
 def test_the_system_of_the_baseline_changed_is_the_task_s_or_the_existing_one_s():
     assert baseline_operating_system(None, task(operating_system="UBUNTU")) == "UBUNTU"
     assert baseline_operating_system(baseline(), task()) == "AMAZON_LINUX_2"
+
+
+def info(**overrides):
+    return dict({"name": None, "name_prefix": None, "baseline_ids": None, "owner": "All", "operating_system": None}, **overrides)
+
+
+@pytest.mark.parametrize("overrides, expected", [
+    ({"name": ""}, "name is empty"),
+    ({"baseline_ids": []}, "baseline_ids is empty"),
+    ({"name_prefix": "web servers"}, "name_prefix must be 1 to 128 letters, digits, '_', '-' or '.', got 'web servers'"),
+    ({"baseline_ids": ["pb-0123456789abcdef0", "pb-1"]}, "baseline_ids[1] must be a baseline id"),
+    ({"operating_system": "AMAZON_LINUX_3"}, "operating_system must be one of AMAZON_LINUX_2, WINDOWS, UBUNTU, got 'AMAZON_LINUX_3'"),
+])
+def test_info_filters_that_mean_nothing_or_cannot_match_are_errors(overrides, expected):
+    errors = validate_info_parameters(info(**overrides), SYSTEMS)
+    assert len(errors) == 1 and errors[0].startswith(expected), errors
+
+
+def test_info_filters_the_api_takes_pass():
+    assert validate_info_parameters(info(name_prefix="w", baseline_ids=["pb-0123456789abcdef0", ARN], operating_system="UBUNTU"), SYSTEMS) == []
+    assert validate_info_parameters(info(), SYSTEMS) == []
+
+
+def test_an_id_asked_for_that_the_region_lacks_is_named_with_its_index_and_region():
+    listed = [{"BaselineId": "pb-0aaaaaaaaaaaaaaaa"}, {"BaselineId": ARN}]
+    wanted = ["pb-0aaaaaaaaaaaaaaaa", "pb-0000000000000000f", "pb-0123456789abcdef0"]
+    missing = missing_ids(listed, wanted)
+    # An AWS-owned baseline answers to the pb- part of its ARN as well.
+    assert missing == ["pb-0000000000000000f"]
+    assert missing_id_warnings(info(baseline_ids=wanted), missing, "eu-west-1") == ["baseline_ids[1]: no baseline pb-0000000000000000f in eu-west-1"]
+    assert missing_id_warnings(info(baseline_ids=wanted, operating_system="WINDOWS"), missing, "eu-west-1") == [
+        "baseline_ids[1]: no WINDOWS baseline pb-0000000000000000f in eu-west-1"]
+    assert missing_ids(listed, None) == [] and missing_id_warnings(info(), [], "eu-west-1") == []

@@ -12,6 +12,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import tags_after
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_baseline
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_group_name
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_info_parameters
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_members
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_parameters
 
@@ -184,3 +185,9 @@ def test_a_baseline_of_another_system_than_the_one_named_is_an_error():
     assert baseline_system_error(task(baseline="win", operating_system="WINDOWS"), definition) is None
     assert baseline_system_error(task(baseline="win"), definition) is None
     assert baseline_system_error(task(operating_system="WINDOWS"), None) is None
+
+
+def test_info_names_are_group_names_and_never_empty():
+    assert validate_info_parameters({"names": None}) == [] and validate_info_parameters({"names": ["App", "Web servers"]}) == []
+    assert validate_info_parameters({"names": []})[0].startswith("names is empty")
+    assert validate_info_parameters({"names": ["App", "bad!"]}) == ["names[1] may hold letters, numbers, spaces and _.:/=+-@; not '!'"]

@@ -148,8 +148,8 @@ def test_patch_properties_are_the_names_of_every_page():
     client = FakeClient(describe_patch_properties=[{"Properties": [{"Name": "Security"}, {"Other": "x"}], "NextToken": "t"},
                                                    {"Properties": [{"Name": "Bugfix"}]}])
     assert ssm.describe_patch_properties(client, "WINDOWS", "CLASSIFICATION", "OS") == ["Security", "Bugfix"]
-    assert client.called("describe_patch_properties")[0] == {"OperatingSystem": "WINDOWS", "Property": "CLASSIFICATION",
-                                                              "MaxResults": 50, "PatchSet": "OS"}
+    assert client.called("describe_patch_properties")[0] == {
+        "OperatingSystem": "WINDOWS", "Property": "CLASSIFICATION", "MaxResults": 50, "PatchSet": "OS"}
 
 
 def test_tags_go_as_the_api_s_tag_list():

@@ -62,8 +62,8 @@ def test_check_mode_plans_the_registration_and_the_tagging_and_writes_nothing():
 def test_the_writes_follow_the_plan():
     ssm = resolving(NEW)
     directory = FakeDirectory({APP1: {}})
-    changed, _result = ssm_patch_group.ensure_present(ssm, directory, group({"AMAZON_LINUX_2": OLD}), task(baseline="pb-0000000000000000b",
-                                                                                                          members=[APP1]), False, "us-east-1")
+    wanted = task(baseline="pb-0000000000000000b", members=[APP1])
+    changed, _result = ssm_patch_group.ensure_present(ssm, directory, group({"AMAZON_LINUX_2": OLD}), wanted, False, "us-east-1")
     assert changed is True
     assert [name for name, _kwargs in ssm.calls] == ["get_patch_baseline", "deregister_patch_baseline_for_patch_group",
                                                      "register_patch_baseline_for_patch_group"]
