@@ -9,13 +9,10 @@ Names are not unique in AWS: a name several baselines share is an error that lis
 says which option picks one. Nothing here ever guesses.
 """
 
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import ParameterError
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import is_aws_owned
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_patch_baselines
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_patch_baseline
-
-
-class BaselineLookupError(Exception):
-    """The baseline a task names cannot be told apart, or is not one a task may change."""
 
 
 def name_filter(name):
@@ -30,7 +27,7 @@ def baselines_named(client, name):
 
 def shared_name_error(option, name, matches, region, chooser):
     ids = ", ".join(sorted(item["BaselineId"] for item in matches))
-    return BaselineLookupError(
+    return ParameterError(
         f"{option}: {len(matches)} baselines in {region} are named {name} ({ids}); "
         f"set {chooser} to one of these ids to choose one"
     )
@@ -59,7 +56,7 @@ def aws_default_baseline_id(client, region, operating_system):
     # system has one, named AWS-<System>DefaultPatchBaseline (or AWS-Default<System>PatchBaseline).
     defaults = [item for item in predefined if "Default" in item.get("BaselineName", "")]
     if len(defaults) != 1:
-        raise BaselineLookupError(f"cannot tell which AWS-owned baseline is the default for {operating_system} in {region}")
+        raise ParameterError(f"cannot tell which AWS-owned baseline is the default for {operating_system} in {region}")
     return defaults[0]["BaselineId"]
 
 
@@ -71,11 +68,11 @@ def resolve_baseline(client, reference, region, option="baseline"):
     if reference.startswith(("arn:", "pb-")):
         definition = get_patch_baseline(client, reference)
         if definition is None:
-            raise BaselineLookupError(f"{option}: baseline {reference} does not exist in {region}")
+            raise ParameterError(f"{option}: baseline {reference} does not exist in {region}")
         return definition
     matches = baselines_named(client, reference)
     if not matches:
-        raise BaselineLookupError(f"{option}: no baseline is named {reference} in {region}")
+        raise ParameterError(f"{option}: no baseline is named {reference} in {region}")
     if len(matches) > 1:
         raise shared_name_error(option, reference, matches, region, option)
     return get_patch_baseline(client, matches[0]["BaselineId"])

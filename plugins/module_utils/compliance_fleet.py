@@ -14,6 +14,7 @@ ever made per node.
 
 import contextlib
 
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.batching import chunks
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import PATCHING_DOCUMENTS
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import association_operation
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import association_task
@@ -25,13 +26,12 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import t
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import window_task
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_index import open_index
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import detail_row
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ec2_calls import describe_name_tags_page
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import PATCH_GROUP_TAG_KEYS
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import chunks
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_instance_information_page
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_instance_patch_states
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_maintenance_window_tasks
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_maintenance_windows
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_name_tags_page
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import first_association_execution_target
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_command
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_associations

@@ -24,6 +24,7 @@ try:
 except ImportError:  # some minimal Python builds leave it out
     sqlite3 = None
 
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.batching import chunks
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import SEVERITIES
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import compact_summary
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import iso
@@ -102,9 +103,7 @@ class SqliteIndex:
 
     def _select(self, query, ids):
         rows = []
-        ids = list(ids)
-        for start in range(0, len(ids), LOOKUP_BATCH):
-            batch = ids[start:start + LOOKUP_BATCH]
+        for batch in chunks(ids, LOOKUP_BATCH):
             rows.extend(self.db.execute(f"{query} WHERE id IN ({', '.join('?' * len(batch))})", batch))
         return rows
 

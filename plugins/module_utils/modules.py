@@ -27,3 +27,16 @@ class AnsibleCloudpatchSSMModule(AnsibleAWSModule):
         error = region_error("region", self.region)
         if error:
             self.fail_json(msg=error)
+
+    def fail_json_aws_error(self, exception):
+        """amazon.aws's fail_json_aws_error, and the result keys the error carries (its kwargs) with it.
+
+        A failure after something was done (a run sent, a report put in place) says what was done.
+        """
+        if exception.exception:
+            self.fail_json_aws(exception.exception, msg=exception.message, **exception.kwargs)
+        self.fail_json(msg=exception.message, **exception.kwargs)
+
+    def fail_parameter_error(self, error):
+        """A ParameterError: its message, and the result keys it carries."""
+        self.fail_json(msg=error.message, **error.data)

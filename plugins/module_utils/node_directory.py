@@ -11,10 +11,10 @@ SSM (DescribeInstanceInformation to find them, one tagging call a node: SSM has 
 
 from ansible_collections.amazon.aws.plugins.module_utils.ec2 import describe_instances
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ec2_tags import tag_instances
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ec2_tags import untag_instances
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.batching import chunks
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ec2_calls import tag_instances
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ec2_calls import untag_instances
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import PATCH_GROUP_TAG_KEYS
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import chunks
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import classify_members
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import add_managed_node_tags
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_instance_information

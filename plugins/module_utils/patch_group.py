@@ -12,6 +12,11 @@ and whose value is the group's name; a node is in one group at most. Nothing her
 import re
 import unicodedata
 
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import BASELINE_NAME_PATTERN
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_baseline_id
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import blank_errors
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
+
 PATCH_GROUP_TAG_KEYS = ("Patch Group", "PatchGroup")
 MAX_GROUP_NAME_LENGTH = 256
 # Besides letters, numbers and separators (\p{L}\p{Z}\p{N} in the API's pattern).
@@ -23,8 +28,6 @@ HYBRID_NODE_ID = re.compile(r"\Ami-[0-9a-f]{17}\Z")
 # EC2 tag keys are 1-128 characters, values up to 256 (EC2 User Guide, "Tag restrictions").
 MAX_EC2_TAG_KEY_LENGTH = 128
 MAX_EC2_TAG_VALUE_LENGTH = 256
-# CreateTags and DeleteTags take up to 1,000 resource ids a call.
-EC2_TAGGING_BATCH = 1000
 
 
 def validate_group_name(name, option="name"):
@@ -125,8 +128,64 @@ def plan_membership(nodes, wanted_ids, group, tag_key, purge, removing=False):
     return {"tag": tag, "untag": dict((key, ids) for key, ids in untag.items() if ids)}
 
 
-def chunks(items, size):
-    return [items[start:start + size] for start in range(0, len(items), size)]
+def tags_after(nodes, plan, group, tag_key):
+    """Each node's tags once plan_membership's plan is carried out."""
+    after = {}
+    for node_id, tags in nodes.items():
+        tags = dict(tags)
+        if node_id in plan["tag"]:
+            tags[tag_key] = group
+        for key, node_ids in plan["untag"].items():
+            if node_id in node_ids:
+                tags.pop(key, None)
+        after[node_id] = tags
+    return after
+
+
+def members_of(nodes, group):
+    """The ids, sorted, of the nodes whose tags put them in the group."""
+    return sorted(node_id for node_id, tags in nodes.items() if group_of(tags)[0] == group)
+
+
+def validate_baseline(reference):
+    """A baseline is named by its id or ARN (the API's BaselineId) or by its name (BaselineName)."""
+    if reference is None:
+        return []
+    if reference.startswith(("arn:", "pb-")):
+        return validate_baseline_id(reference, "baseline")
+    if not full_match(BASELINE_NAME_PATTERN, reference):
+        return [f"baseline must be a pb- id, an ARN, or a name of 3 to 128 letters, digits, '_', '-' or '.', got {reference!r}"]
+    return []
+
+
+def validate_parameters(params, operating_systems):
+    """Every error in ssm_patch_group's options that the argument spec cannot express, before any call."""
+    errors = validate_group_name(params["name"]) + validate_members(params["members"]) + validate_baseline(params["baseline"])
+    if params["operating_system"] is not None and params["operating_system"] not in operating_systems:
+        errors.append(f"operating_system must be one of {', '.join(operating_systems)}, got {params['operating_system']!r}")
+    if params["state"] == "absent" and params["purge_members"]:
+        errors.append("purge_members applies to state=present only")
+    if params["state"] == "absent" and params["baseline"]:
+        errors.append("baseline applies to state=present only; use operating_system to deregister one system")
+    return errors
+
+
+def validate_info_parameters(params):
+    """Errors in ssm_patch_group_info's names: none blank (an empty list is no "every group"), each a group name."""
+    errors = blank_errors(params, ["names"])
+    for index, name in enumerate(params["names"] or []):
+        errors += validate_group_name(name, f"names[{index}]")
+    return errors
+
+
+def baseline_system_error(params, definition):
+    """The baseline named is for another operating system than the one the task names, or None."""
+    if definition and params["operating_system"] and params["operating_system"] != definition["OperatingSystem"]:
+        return (
+            f"operating_system: baseline {params['baseline']} is for {definition['OperatingSystem']}, "
+            f"not operating_system {params['operating_system']}"
+        )
+    return None
 
 
 # PlatformName prefixes (as DescribeInstanceInformation reports them) to Patch Manager's operating

@@ -11,6 +11,7 @@ Nothing here calls AWS; ssm_patch_run puts these pieces together with the calls 
 import math
 import re
 
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.batching import chunks
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import bucket_name_error
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import int_range_error
@@ -106,6 +107,8 @@ STRING_OPTIONS = (
     "cloudwatch_log_group", "max_concurrency", "max_errors", "comment",
 )
 HOOK_OPTIONS = ("pre_install_hook", "post_install_hook", "on_exit_hook")
+# CreateAssociation has no CloudWatch output, notifications, comment or delivery timeout.
+COMMAND_ONLY_OPTIONS = ("cloudwatch_log_group", "notification", "comment", "timeout_seconds")
 
 
 def _blank(value):
@@ -219,6 +222,8 @@ def validate_run(params):
             errors.append(f"notification.role_arn must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME), got {notification.get('role_arn')!r}")
         if not notification.get("events"):
             errors.append("notification.events is empty: name at least one event, or leave it out for All")
+    if params.get("mechanism") == "association":
+        errors += [f"{option} applies to mechanism=command only" for option in COMMAND_ONLY_OPTIONS if params.get(option) is not None]
     return errors
 
 
@@ -229,7 +234,7 @@ def command_targets(params, patch_group_keys_in_use):
     use, because targets with different keys must all match (AND), not either.
     """
     if params.get("instance_ids"):
-        return [[{"Key": "InstanceIds", "Values": batch}] for batch in _batches(params["instance_ids"], IDS_PER_COMMAND)]
+        return [[{"Key": "InstanceIds", "Values": batch}] for batch in chunks(params["instance_ids"], IDS_PER_COMMAND)]
     if params.get("patch_groups"):
         return [[{"Key": f"tag:{key}", "Values": list(params["patch_groups"])}] for key in patch_group_keys_in_use]
     if params.get("tags"):
@@ -242,7 +247,7 @@ def command_targets(params, patch_group_keys_in_use):
 def node_filters(params):
     """DescribeInstanceInformation filter lists that find the nodes a run targets (one listing each)."""
     if params.get("instance_ids"):
-        return [[{"Key": "InstanceIds", "Values": batch}] for batch in _batches(params["instance_ids"], IDS_PER_COMMAND)]
+        return [[{"Key": "InstanceIds", "Values": batch}] for batch in chunks(params["instance_ids"], IDS_PER_COMMAND)]
     if params.get("patch_groups"):
         # One listing per group and tag spelling, so a group no node is in can be named.
         return [[{"Key": f"tag:{key}", "Values": [group]}] for group in params["patch_groups"] for key in PATCH_GROUP_TAG_KEYS]
@@ -253,11 +258,6 @@ def node_filters(params):
 
 def _as_list(value):
     return [str(item) for item in value] if isinstance(value, list) else [str(value)]
-
-
-def _batches(items, size):
-    items = list(items)
-    return [items[start:start + size] for start in range(0, len(items), size)]
 
 
 def poll_delays(initial=2.0, factor=1.5, maximum=30.0):
@@ -408,3 +408,37 @@ def describe_targets(params):
         if params.get(option):
             return f"{option} {params[option]!r}" if option != "resource_group" else f"resource_group {params[option]}"
     return "all_instances"
+
+
+def overall_status(commands):
+    """The run's status from its commands' StatusDetails, which tell a run that failed (MaxErrors
+    reached, delivery timed out, cancelled) from one that is Incomplete (some nodes failed, fewer
+    than MaxErrors), whatever Status each of those shows."""
+    details = [command.get("StatusDetails") or command["Status"] for command in commands.values()]
+    for detail in details:
+        if detail not in ("Success", "Incomplete"):
+            return detail
+    return "Incomplete" if "Incomplete" in details else "Success"
+
+
+def predicted_changes(operation, node_ids, states, reboot_option):
+    """Check mode's (changed, would_change) for a run: a scan changes no node; an install those install_change_reasons names."""
+    would_change = install_change_reasons(node_ids, states, reboot_option) if operation == "Install" else {}
+    return bool(would_change), would_change
+
+
+def run_outcome(operation, summary, failures, status, max_errors, node_count):
+    """(changed, why the run failed or None) once every command is over.
+
+    An install changed nodes when it installed patches, rebooted nodes, or cannot tell (nodes never
+    scanned before). The run failed when more nodes failed than max_errors allows, or when a command
+    ended otherwise than Success or Incomplete.
+    """
+    changed = operation == "Install" and (
+        summary["patches_installed"] > 0 or summary["rebooted_nodes"] > 0 or summary["nodes_installed_unknown"] > 0
+    )
+    too_many_failures = len(failures) > allowed_errors(max_errors, node_count)
+    if too_many_failures or status not in ("Success", "Incomplete"):
+        reason = f"{len(failures)} of {node_count} nodes did not succeed (max_errors {max_errors})" if failures else f"the run ended {status}"
+        return changed, f"Patch {operation} failed: {reason}"
+    return changed, None

@@ -27,7 +27,8 @@ SSM_RETRYABLE_ERROR_CODES = ["ThrottlingException", "InternalServerError"]
 
 ssm_retry = AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=30, catch_extra_error_codes=SSM_RETRYABLE_ERROR_CODES)
 # One page of a listing is retried longer than a single call: a listing of 200 pages throttled 80%
-# of the time would, with 11 attempts a page, fail on some page nine times in ten; with 51 it ends.
+# of the time would, with 10 attempts a page (AWSRetry's retries counts every attempt), fail on some
+# page almost always (0.8**10 a page); with 50, about 3 listings in 1,000 would.
 page_retry = AWSRetry.jittered_backoff(retries=50, delay=1, max_delay=30, catch_extra_error_codes=SSM_RETRYABLE_ERROR_CODES)
 
 # The API's page maxima: asking for the largest page keeps the number of calls down.
@@ -263,8 +264,6 @@ def describe_association_execution_targets(client, association_id, execution_id)
 
 # ListResourceComplianceSummaries, ListComplianceItems, DescribeInstanceInformation: 50 at most a page.
 COMPLIANCE_PAGE_SIZE = 50
-# DescribeTags (EC2): 1,000 at most a page.
-EC2_TAGS_PAGE_SIZE = 1000
 
 
 def _page(result, key):
@@ -342,51 +341,6 @@ def describe_maintenance_window_tasks(client, window_id):
     return all_pages(client.describe_maintenance_window_tasks, "Tasks", WindowId=window_id, MaxResults=100)
 
 
-class AnsibleReportDestinationError(AnsibleAWSError):
-    pass
-
-
-class ReportDestinationErrorHandler(AWSErrorHandler):
-    """Errors of the report's destinations (S3, SNS) and of EC2 reads, reported like the SSM ones."""
-
-    _CUSTOM_EXCEPTION = AnsibleReportDestinationError
-
-    @classmethod
-    def _is_missing(cls):
-        return is_boto3_error_code(["NoSuchBucket", "NotFound", "InvalidInstanceID.NotFound"])
-
-
-@ReportDestinationErrorHandler.common_error_handler("describe instance Name tags")
-@AWSRetry.jittered_backoff()
-def describe_name_tags_page(client, next_token=None, resource_id=None):
-    """One page (up to 1,000) of EC2 instances' Name tags (of one instance if given): ({instance id: name}, next token)."""
-    filters = [{"Name": "resource-type", "Values": ["instance"]}, {"Name": "key", "Values": ["Name"]}]
-    if resource_id:
-        filters.append({"Name": "resource-id", "Values": [resource_id]})
-    kwargs = {"Filters": filters, "MaxResults": EC2_TAGS_PAGE_SIZE}
-    if next_token:
-        kwargs["NextToken"] = next_token
-    result = client.describe_tags(**kwargs)
-    return dict((tag["ResourceId"], tag["Value"]) for tag in result.get("Tags", [])), result.get("NextToken")
-
-
-# A report may be large: a few quick retries, then the error (the report is not left half-written).
-@ReportDestinationErrorHandler.common_error_handler("put report object")
-@AWSRetry.jittered_backoff(retries=4, delay=1, max_delay=8, catch_extra_error_codes=["SlowDown"])
-def put_report_object(client, fileobj, **kwargs):
-    """One PutObject of a local file (rewound at each attempt); returns the answer without metadata."""
-    fileobj.seek(0)
-    result = client.put_object(Body=fileobj, **kwargs)
-    result.pop("ResponseMetadata", None)
-    return result
-
-
-@ReportDestinationErrorHandler.common_error_handler("publish report notification")
-@AWSRetry.jittered_backoff()
-def publish_notification(client, topic_arn, subject, message):
-    return client.publish(TopicArn=topic_arn, Subject=subject, Message=message)["MessageId"]
-
-
 @SSMErrorHandler.common_error_handler("describe association execution targets")
 @ssm_retry
 def first_association_execution_target(client, association_id, execution_id):
@@ -400,53 +354,6 @@ def first_association_execution_target(client, association_id, execution_id):
 @ssm_retry
 def cancel_command(client, command_id):
     client.cancel_command(CommandId=command_id)
-
-
-# --- patch run ---
-# ssm_patch_run resolves a resource group's members itself, so a group that does not exist, is empty
-# or holds no managed node fails before anything is sent.
-
-# ListGroupResources: 50 at most a page.
-GROUP_RESOURCES_PAGE_SIZE = 50
-# The resource types Run Command's resource-groups:Name target runs on.
-NODE_RESOURCE_TYPES = ["AWS::EC2::Instance", "AWS::SSM::ManagedInstance"]
-
-resource_groups_page_retry = AWSRetry.jittered_backoff(retries=50, delay=1, max_delay=30, catch_extra_error_codes=["TooManyRequestsException"])
-
-
-class AnsibleResourceGroupsError(AnsibleAWSError):
-    pass
-
-
-class ResourceGroupsErrorHandler(AWSErrorHandler):
-    _CUSTOM_EXCEPTION = AnsibleResourceGroupsError
-
-    @classmethod
-    def _is_missing(cls):
-        return is_boto3_error_code("NotFoundException")
-
-
-@resource_groups_page_retry
-def _group_resources_page(client, group, next_token):
-    kwargs = {"Group": group, "Filters": [{"Name": "resource-type", "Values": NODE_RESOURCE_TYPES}], "MaxResults": GROUP_RESOURCES_PAGE_SIZE}
-    if next_token:
-        kwargs["NextToken"] = next_token
-    return client.list_group_resources(**kwargs)
-
-
-@ResourceGroupsErrorHandler.list_error_handler("list resource group members", None)
-def list_group_node_arns(client, group):
-    """ARNs of a resource group's EC2 instances and hybrid nodes (all pages, each retried on its own), or None if there is no such group."""
-    arns, next_token = [], None
-    while True:
-        result = _group_resources_page(client, group, next_token)
-        arns.extend(item["Identifier"]["ResourceArn"] for item in result.get("Resources", []))
-        next_token = result.get("NextToken")
-        if not next_token:
-            return arns
-
-
-# --- patch baselines ---
 
 
 @SSMErrorHandler.common_error_handler("describe patch properties")

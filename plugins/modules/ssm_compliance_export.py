@@ -510,151 +510,43 @@ import base64
 import datetime
 import json
 import os
-import re
 import tempfile
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DashboardCounts
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import REPORTING_DAYS_MAX
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import is_node_id
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import iso
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import nothing_matched
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import selection_text
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import unmatched_ids
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import validate_selection
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import NEW_DIRECTORY_MODE
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import NEW_FILE_MODE
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import dest_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import directory_mode
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import file_option_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import resolve_dest
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_export import dest_path
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_export import file_name
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_export import s3_key
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_export import selection
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_export import validate
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import dashboard_activity
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import fleet_rows
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import node_details
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import CONTENT_TYPES
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import EXTENSIONS
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import DigestingWriter
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import report_writer
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import validate_report_name
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import ParameterError
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import publish_notification
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import put_report_object
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import blank
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import blank_errors
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import bucket_name_error
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import int_range_error
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import known_regions
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.s3_calls import put_report_object
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.sns_calls import publish_notification
 
-ACCOUNT_ID = re.compile(r"\A\d{12}\Z")
-# SNS topic names: 1-256 characters of letters, digits, '-' and '_'; a FIFO topic's ends in ".fifo".
-SNS_TOPIC_ARN = re.compile(r"\Aarn:(aws[a-z-]*):sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]+(?:\.fifo)?)\Z")
-MAX_TOPIC_NAME = 256
-# KMS KeyId forms (AWS KMS API reference, "KeyId"): key id, multi-Region key id, key ARN, alias name, alias ARN.
-KMS_KEY_ID = re.compile(
-    r"\A(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}"
-    r"|alias/[A-Za-z0-9/_-]{1,250}"
-    r"|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
-    r"|alias/[A-Za-z0-9/_-]{1,250}))\Z"
-)
-# Object keys: at most 1,024 bytes (UTF-8).
-MAX_KEY_BYTES = 1024
 # Activity (recent operations and recurring tasks) shown on the HTML page.
 OPERATIONS_ON_PAGE = 10
-# Options that mean nothing when blank (an empty string, list or dict is an error, never "all").
-NOT_BLANK = ("instance_id", "instance_ids", "patch_groups", "tags", "s3_bucket", "s3_prefix", "kms_key_id",
-             "expected_bucket_owner", "dest", "sns_topic_arn")
-FILE_OPTIONS = ("mode", "owner", "group")
-
-
-class ExportError(Exception):
-    """A failure after something was written: the report is in place somewhere and the result says where."""
-
-    def __init__(self, message, report, dashboard):
-        super().__init__(message)
-        self.report = report
-        self.dashboard = dashboard
-
-
-def sns_topic_arn_error(value):
-    match = SNS_TOPIC_ARN.fullmatch(value)
-    if not match or len(match.group(4)) > MAX_TOPIC_NAME:
-        return f"sns_topic_arn must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME), got {value!r}"
-    if match.group(2) not in known_regions():
-        return f"sns_topic_arn's region {match.group(2)!r} is not an AWS region"
-    return None
-
-
-def validate_arguments(params):
-    """Errors the argument spec cannot express, naming the option; nothing here looks at the disk or AWS."""
-    errors = blank_errors(params, NOT_BLANK)
-    given = dict((key, value) for key, value in params.items() if value is not None and not (key in NOT_BLANK and blank(value)))
-    error = validate_report_name(params["report_name"])
-    if error:
-        errors.append(error)
-    if "instance_id" in given and not is_node_id(given["instance_id"]):
-        errors.append(f"instance_id must be an i- or mi- node id, got {given['instance_id']!r}")
-    errors.extend(validate_selection(given.get("instance_ids"), given.get("patch_groups"), given.get("tags")))
-    error = bucket_name_error("s3_bucket", given.get("s3_bucket"))
-    if error:
-        errors.append(error)
-    if "s3_bucket" in given and not errors and len(s3_key(params).encode("utf-8")) > MAX_KEY_BYTES:
-        errors.append(f"s3_prefix is too long: the object key would exceed {MAX_KEY_BYTES} bytes")
-    if "kms_key_id" in given:
-        if params["server_side_encryption"] != "aws:kms":
-            errors.append("kms_key_id needs server_side_encryption=aws:kms")
-        if not full_match(KMS_KEY_ID, given["kms_key_id"]):
-            errors.append(f"kms_key_id must be a KMS key id, key ARN, alias/NAME or alias ARN, got {given['kms_key_id']!r}")
-    if "expected_bucket_owner" in given and not full_match(ACCOUNT_ID, given["expected_bucket_owner"]):
-        errors.append(f"expected_bucket_owner must be a 12-digit account id, got {given['expected_bucket_owner']!r}")
-    if "sns_topic_arn" in given:
-        error = sns_topic_arn_error(given["sns_topic_arn"])
-        if error:
-            errors.append(error)
-    error = int_range_error("reporting_days", params["reporting_days"], 1, REPORTING_DAYS_MAX, "days")
-    if error:
-        errors.append(error)
-    without_dest = [option for option in FILE_OPTIONS if params.get(option) is not None]
-    if without_dest and "dest" not in given:
-        errors.append(f"{', '.join(without_dest)} apply to the local report: they need dest")
-    return errors
-
-
-def validate(params):
-    """validate_arguments, then what stops the local file from being written (the disk is looked at, not changed)."""
-    errors = validate_arguments(params)
-    if params["dest"] is not None and not blank(params["dest"]):
-        errors.extend(file_option_errors(params))
-        if validate_report_name(params["report_name"]) is None:
-            errors.extend(dest_errors(params["dest"], file_name(params)))
-    return errors
-
-
-def file_name(params):
-    return f"{params['report_name']}.{EXTENSIONS[params['format']]}"
-
-
-def dest_path(params):
-    return resolve_dest(params["dest"], file_name(params))[0]
-
-
-def s3_key(params):
-    prefix = (params["s3_prefix"] or "").lstrip("/")
-    if prefix and not prefix.endswith("/"):
-        prefix += "/"
-    return prefix + file_name(params)
-
-
-def selection(params):
-    """The node filters of an all-node report (a single-node report has instance_id instead)."""
-    return {"instance_ids": params.get("instance_ids"), "patch_groups": params.get("patch_groups"), "tags": params.get("tags")}
 
 
 def build_report(ssm, ec2, params, stream, meta, now, workdir=None, warn=None):
     """Stream the report into `stream`; returns (node rows, detail rows, dashboard).
 
-    Raises LookupError, before anything is put or renamed into place, when no node matched a
+    Raises ParameterError, before anything is put or renamed into place, when no node matched a
     selection (or the single node is not a managed node): a report of nothing is not a success.
     """
     region = meta.get("region")
@@ -673,13 +565,13 @@ def build_report(ssm, ec2, params, stream, meta, now, workdir=None, warn=None):
     details = []
     if params["instance_id"]:
         if last is None:
-            raise LookupError(f"instance_id {params['instance_id']} is not a managed node in {region}")
+            raise ParameterError(f"instance_id {params['instance_id']} is not a managed node in {region}")
         details = node_details(ssm, last)
         writer.details(last, details)
     elif nodes == 0:
         message = nothing_matched(region, **selection(params))
         if message:
-            raise LookupError(f"{message}: nothing to report")
+            raise ParameterError(f"{message}: nothing to report")
         if warn:
             warn(f"there is no managed node in {region}: the report has no node rows")
     elif warn and params.get("instance_ids") and not params.get("patch_groups") and not params.get("tags"):
@@ -759,20 +651,54 @@ def where(report, placed):
     return " and ".join(report["s3_url"] if place == "s3" else report["dest"] for place in placed)
 
 
-def make_directories(module, params, directories):
+class ReportFiles:
+    """The local file operations of AnsibleModule the export needs, and nothing else of the module.
+
+    atomic_move and the file attributes (mode, owner, group, SELinux) are AnsibleModule's own, so the
+    export is given this object, not the module.
+    """
+
+    def __init__(self, module):
+        self._module = module
+
+    def new_directory(self, directory, params, mode):
+        """Create one missing directory of a directory dest; returns the mode the next one gets."""
+        os.mkdir(directory, NEW_DIRECTORY_MODE)
+        if params.get("mode") is not None:
+            # The report's mode, applied to the directory, then searchable where readable: 0644 -> 0755.
+            self._module.set_mode_if_different(directory, params["mode"], False)
+            mode = directory_mode(os.stat(directory).st_mode & 0o7777)
+        os.chmod(directory, mode)
+        self._module.set_owner_if_different(directory, params.get("owner"), False)
+        self._module.set_group_if_different(directory, params.get("group"), False)
+        return mode
+
+    def try_attributes(self, path, params):
+        """Give `path` the report's owner, group and mode (not chattr attributes): a refusal raises."""
+        self._module.set_fs_attributes_if_different(dict(self._module.load_file_common_arguments(params, path=path), attributes=None), True)
+
+    def place(self, temporary, dest, params):
+        """Move the finished report into place and give it its file options.
+
+        A new file is 0600 from the moment it appears (the umask is narrowed around atomic_move, which
+        otherwise gives a new file 0666 less the umask); an existing report keeps its mode, owner and
+        group (atomic_move copies them) unless the options say otherwise.
+        """
+        umask = os.umask(0o777 & ~NEW_FILE_MODE)
+        try:
+            self._module.atomic_move(temporary, dest, unsafe_writes=params.get("unsafe_writes", False))
+        finally:
+            os.umask(umask)
+        self._module.set_fs_attributes_if_different(self._module.load_file_common_arguments(params, path=dest), True)
+
+
+def make_directories(files, params, directories):
     """Create the missing directories of a directory dest, searchable by whoever may read the report."""
     mode = NEW_DIRECTORY_MODE
     created = []
     for directory in directories:
-        os.mkdir(directory, NEW_DIRECTORY_MODE)
+        mode = files.new_directory(directory, params, mode)
         created.append(directory)
-        if params.get("mode") is not None:
-            # The report's mode, applied to the directory, then searchable where readable: 0644 -> 0755.
-            module.set_mode_if_different(directory, params["mode"], False)
-            mode = directory_mode(os.stat(directory).st_mode & 0o7777)
-        os.chmod(directory, mode)
-        module.set_owner_if_different(directory, params.get("owner"), False)
-        module.set_group_if_different(directory, params.get("group"), False)
     return created
 
 
@@ -784,99 +710,113 @@ def remove_directories(created):
             pass
 
 
-def place_local_file(module, params, temporary, dest):
-    """Move the finished report into place and give it its file options.
-
-    A new file is 0600 from the moment it appears (the umask is narrowed around atomic_move, which
-    otherwise gives a new file 0666 less the umask); an existing report keeps its mode, owner and
-    group (atomic_move copies them) unless the options say otherwise.
-    """
-    umask = os.umask(0o777 & ~NEW_FILE_MODE)
-    try:
-        module.atomic_move(temporary, dest, unsafe_writes=params.get("unsafe_writes", False))
-    finally:
-        os.umask(umask)
-    module.set_fs_attributes_if_different(module.load_file_common_arguments(params, path=dest), True)
+def disk_error_message(params, error):
+    """The local disk (dest, its directory, the temporary file) failed: nothing was put in place."""
+    if params["dest"]:
+        return f"the report could not be written (dest {params['dest']}): {error}"
+    return f"the report could not be written to the module's temporary directory: {error}"
 
 
-def export(module, params):
+def ensure_exported(clients, params, check_mode, region, files, workdir=None, warn=None):
     """Build the report and write it where asked; in check mode build and measure it, write nothing.
 
-    Returns (changed, report, dashboard). Writing a report is a change, so check mode predicts
-    changed=True; the report then says what would have been written (size, SHA-256, destinations).
-    Raises ExportError (with the report) when a step fails after the report was put in place.
+    `clients` maps ssm, ec2 (and s3, sns when the task writes to them) to their clients; `files` is
+    a ReportFiles; `workdir` takes the scratch files (the index of the fleet-wide reads, the HTML
+    spool). Returns (changed, {report, dashboard}). Writing a report is a change, so check mode
+    predicts changed=True; the report then says what would have been written (size, SHA-256,
+    destinations). A failure after the report was put in place is a ParameterError that carries
+    changed, the report and the dashboard.
     """
+    try:
+        return _export(clients, params, check_mode, region, files, workdir, warn)
+    except OSError as e:
+        raise ParameterError(disk_error_message(params, e)) from e
+
+
+def _export(clients, params, check_mode, region, files, workdir, warn):
     now = datetime.datetime.now(datetime.timezone.utc)
     report = describe(params, now)
-    meta = {"report_name": params["report_name"], "generated_at": report["generated_at"], "scope": report["scope"], "region": module.region}
-    # Scratch files (the index of the fleet-wide reads, the HTML spool) go to the module's own
-    # temporary directory, which Ansible removes whatever happens.
-    workdir = getattr(module, "tmpdir", None)
-    warn = getattr(module, "warn", None)
-    ssm, ec2 = module.client("ssm"), module.client("ec2")
-    if module.check_mode:
+    meta = {"report_name": params["report_name"], "generated_at": report["generated_at"], "scope": report["scope"], "region": region}
+    if check_mode:
         sink = DigestingWriter()
-        nodes, patches, dashboard = build_report(ssm, ec2, params, sink, meta, now, workdir, warn)
+        nodes, patches, dashboard = build_report(clients["ssm"], clients["ec2"], params, sink, meta, now, workdir, warn)
         report.update(_measured(params, nodes, patches, sink))
-        return True, report, dashboard
+        return True, {"report": report, "dashboard": dashboard}
     created = []
     if params["dest"]:
-        created = make_directories(module, params, resolve_dest(params["dest"], file_name(params))[1])
+        created = make_directories(files, params, resolve_dest(params["dest"], file_name(params))[1])
     placed = []
     try:
-        dashboard = _write_and_place(module, params, report, meta, now, workdir, warn, ssm, ec2, placed)
+        dashboard = _write_and_place(clients, params, report, meta, now, region, files, workdir, warn, placed)
     except BaseException:
         if "dest" not in placed:
             remove_directories(created)
         raise
     if params["sns_topic_arn"]:
-        subject, message = notification(report, dashboard)
-        try:
-            report["sns_message_id"] = publish_notification(module.client("sns"), params["sns_topic_arn"], subject, message)
-        except AnsibleAWSError as e:
-            reason = f"sns_topic_arn {params['sns_topic_arn']} was not found from {module.region}" if error_code(e) == "NotFound" else e.message
-            raise ExportError(f"the report is in place ({where(report, placed)}), but the notification failed: {reason}", report, dashboard)
-    return True, report, dashboard
+        report["sns_message_id"] = _notify(clients["sns"], params, report, dashboard, placed, region)
+    return True, {"report": report, "dashboard": dashboard}
 
 
-def _write_and_place(module, params, report, meta, now, workdir, warn, ssm, ec2, placed):
+def _in_place_failure(message, report, dashboard):
+    return ParameterError(message, changed=True, report=report, dashboard=dashboard)
+
+
+def _notify(sns, params, report, dashboard, placed, region):
+    subject, message = notification(report, dashboard)
+    try:
+        return publish_notification(sns, params["sns_topic_arn"], subject, message)
+    except AnsibleAWSError as e:
+        reason = f"sns_topic_arn {params['sns_topic_arn']} was not found from {region}" if error_code(e) == "NotFound" else e.message
+        raise _in_place_failure(f"the report is in place ({where(report, placed)}), but the notification failed: {reason}",
+                                report, dashboard) from e
+
+
+def _write_and_place(clients, params, report, meta, now, region, files, workdir, warn, placed):
     # The temporary file sits beside dest so that the final rename is atomic (same file system).
     directory = os.path.dirname(report["dest"]) if params["dest"] else workdir
     handle, temporary = tempfile.mkstemp(prefix=f".{params['report_name']}.", suffix=".part", dir=directory)
     try:
         with os.fdopen(handle, "wb") as binary:
             sink = DigestingWriter(binary)
-            nodes, patches, dashboard = build_report(ssm, ec2, params, sink, meta, now, workdir, warn)
+            nodes, patches, dashboard = build_report(clients["ssm"], clients["ec2"], params, sink, meta, now, workdir, warn)
             binary.flush()
             os.fsync(binary.fileno())
         report.update(_measured(params, nodes, patches, sink))
         if params["dest"]:
             # Owner, group and mode tried on the temporary file first: a refusal stops the export
             # before anything is put in S3 or in place.
-            module.set_fs_attributes_if_different(dict(module.load_file_common_arguments(params, path=temporary), attributes=None), True)
+            files.try_attributes(temporary, params)
         if params["s3_bucket"]:
-            try:
-                answer = put_to_s3(module.client("s3"), params, temporary, sink.sha256)
-            except AnsibleAWSError as e:
-                e.message = put_error_message(params, e, module.region)
-                raise
+            _put(clients["s3"], params, temporary, sink, report, region)
             placed.append("s3")
-            if answer.get("VersionId"):
-                report["s3_version_id"] = answer["VersionId"]
         if params["dest"]:
-            try:
-                place_local_file(module, params, temporary, report["dest"])
-            except Exception as e:  # pylint: disable=broad-except
-                # atomic_move raises plain Exceptions (a directory not writable, a failed rename).
-                if not placed:
-                    raise OSError(f"writing dest {report['dest']} failed: {e}") from e
-                raise ExportError(f"the report is in place ({where(report, placed)}), but writing dest {report['dest']} failed: {e}",
-                                  report, dashboard)
+            _place(files, params, temporary, report, dashboard, placed)
             placed.append("dest")
         return dashboard
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def _put(s3, params, temporary, sink, report, region):
+    try:
+        answer = put_to_s3(s3, params, temporary, sink.sha256)
+    except AnsibleAWSError as e:
+        e.message = put_error_message(params, e, region)
+        raise
+    if answer.get("VersionId"):
+        report["s3_version_id"] = answer["VersionId"]
+
+
+def _place(files, params, temporary, report, dashboard, placed):
+    try:
+        files.place(temporary, report["dest"], params)
+    except Exception as e:  # pylint: disable=broad-except
+        # atomic_move raises plain Exceptions (a directory not writable, a failed rename).
+        if not placed:
+            raise OSError(f"writing dest {report['dest']} failed: {e}") from e
+        raise _in_place_failure(f"the report is in place ({where(report, placed)}), but writing dest {report['dest']} failed: {e}",
+                                report, dashboard) from e
 
 
 def _measured(params, nodes, patches, sink):
@@ -912,22 +852,23 @@ def main():
         add_file_common_args=True,
         supports_check_mode=True,
     )
-    errors = validate(module.params)
+    params = module.params
+    errors = validate(params)
     if errors:
         module.fail_json(msg="; ".join(errors))
+    clients = {"ssm": module.client("ssm"), "ec2": module.client("ec2")}
+    if params["s3_bucket"]:
+        clients["s3"] = module.client("s3")
+    if params["sns_topic_arn"]:
+        clients["sns"] = module.client("sns")
     try:
-        changed, report, dashboard = export(module, module.params)
-    except ExportError as e:
-        module.fail_json(msg=str(e), changed=True, report=e.report, dashboard=e.dashboard)
-    except LookupError as e:
-        module.fail_json(msg=str(e))
-    except OSError as e:
-        # The local disk (dest, its directory, the temporary file): nothing was put in place.
-        module.fail_json(msg=f"the report could not be written (dest {module.params['dest']}): {e}" if module.params["dest"]
-                         else f"the report could not be written to the module's temporary directory: {e}")
+        # Scratch files go to the module's own temporary directory, which Ansible removes whatever happens.
+        changed, result = ensure_exported(clients, params, module.check_mode, module.region, ReportFiles(module), module.tmpdir, module.warn)
+    except ParameterError as e:
+        module.fail_parameter_error(e)
     except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
-    module.exit_json(changed=changed, report=report, dashboard=dashboard)
+    module.exit_json(changed=changed, **result)
 
 
 if __name__ == "__main__":

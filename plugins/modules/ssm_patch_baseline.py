@@ -447,30 +447,30 @@ patch_baseline:
       sample: "2026-11-30T10:00:00+00:00"
 """
 
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_info
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_lookup import BaselineLookupError
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import aws_owned_error
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import baseline_operating_system
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import present_error
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import validate_parameters
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_lookup import aws_default_baseline_id
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_lookup import find_baseline
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_lookup import owned_by_aws
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import ParameterError
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import baseline_arn
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import baseline_to_ansible
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import changed_fields
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import client_token
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import desired_fields
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import fields_to_api
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import filter_value_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import is_aws_owned
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import masked
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import masked_diff
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import property_lookups
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_baseline_id
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_fields
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_name
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_tags
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import AnsibleSSMError
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import add_patch_baseline_tags
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import create_patch_baseline
@@ -488,204 +488,170 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import update_p
 # A create whose token leads to a baseline deleted or renamed since gets a new token; a few rounds
 # at most (each needs someone to delete or rename the baseline just created).
 MAX_CREATE_ATTEMPTS = 5
-# Options that describe a baseline's definition: an AWS-owned baseline takes none of them.
-DEFINITION_OPTIONS = (
-    "description", "approval_rules", "global_filters", "approved_patches", "approved_patches_compliance_level",
-    "approved_patches_enable_non_security", "rejected_patches", "rejected_patches_action", "sources",
-    "available_security_updates_compliance_status", "tags",
-)
 
 
-class BaselineTask:
-    """What one task run needs to read, change and describe a baseline."""
+def describe(client, definition, arn_of):
+    """The collection's shape of a GetPatchBaseline result, with tags and default flag."""
+    baseline_id = definition["BaselineId"]
+    is_default = get_default_patch_baseline(client, definition["OperatingSystem"]) == baseline_id
+    # AWS-owned baselines have no tags of the account's.
+    tags = {} if is_aws_owned(baseline_id) else list_patch_baseline_tags(client, baseline_id)
+    return baseline_to_ansible(definition, arn=arn_of(baseline_id), tags=tags, default_baseline=is_default)
 
-    def __init__(self, client, check_mode, region, arn_of):
-        self.client = client
-        self.check_mode = check_mode
-        self.region = region
-        self.arn_of = arn_of
-        # DescribePatchProperties listings, read once a run whatever the number of filters using them.
-        self.properties = {}
 
-    def describe(self, definition):
-        """The collection's shape of a GetPatchBaseline result, with tags and default flag."""
-        baseline_id = definition["BaselineId"]
-        is_default = get_default_patch_baseline(self.client, definition["OperatingSystem"]) == baseline_id
-        # AWS-owned baselines have no tags of the account's.
-        tags = {} if is_aws_owned(baseline_id) else list_patch_baseline_tags(self.client, baseline_id)
-        return baseline_to_ansible(definition, arn=self.arn_of(baseline_id), tags=tags, default_baseline=is_default)
+def check_filter_values(client, desired, operating_system, region):
+    """Every filter value DescribePatchProperties can enumerate must be one it lists: ParameterError otherwise.
 
-    def check_filter_values(self, desired, operating_system):
-        """Every filter value DescribePatchProperties can enumerate is one it lists; errors otherwise."""
-        known = {}
-        for lookup in property_lookups(desired, operating_system):
-            if lookup not in self.properties:
-                try:
-                    self.properties[lookup] = describe_patch_properties(self.client, *lookup)
-                except AnsibleSSMError as e:
-                    raise BaselineLookupError(
-                        f"cannot read the {lookup[1]} values of {lookup[0]} in {self.region} to check the patch filters "
-                        f"({e}); set validate_filter_values: false to skip the check"
-                    ) from e
-            known[lookup] = self.properties[lookup]
-        return filter_value_errors(desired, operating_system, known)
+    Each listing is read once, whatever the number of filters using it.
+    """
+    known = {}
+    for lookup in property_lookups(desired, operating_system):
+        try:
+            known[lookup] = describe_patch_properties(client, *lookup)
+        except AnsibleSSMError as e:
+            raise ParameterError(
+                f"cannot read the {lookup[1]} values of {lookup[0]} in {region} to check the patch filters "
+                f"({e}); set validate_filter_values: false to skip the check"
+            ) from e
+    errors = filter_value_errors(desired, operating_system, known)
+    if errors:
+        raise ParameterError("; ".join(errors))
 
-    def set_default(self, baseline, make_default):
-        """Register the baseline as its OS's default, or give the default back to AWS's. True if it changed."""
-        if make_default is None or make_default == baseline["default_baseline"]:
-            return False
-        if not make_default:
-            aws_default = aws_default_baseline_id(self.client, self.region, baseline["operating_system"])
-            if aws_default == baseline["baseline_id"]:
-                raise BaselineLookupError(
-                    f"default_baseline: {baseline['name']} is the AWS default of {baseline['operating_system']} in "
-                    f"{self.region}; to stop it being the default, make another baseline the default"
-                )
-        if not self.check_mode:
-            register_default_patch_baseline(self.client, baseline["baseline_id"] if make_default else aws_default)
-        baseline["default_baseline"] = make_default
-        return True
 
-    def set_tags(self, baseline, tags, purge_tags):
-        if tags is None:
-            return False
-        to_add, to_remove = compare_aws_tags(baseline["tags"], tags, purge_tags=purge_tags)
-        if not to_add and not to_remove:
-            return False
-        if not self.check_mode:
-            if to_remove:
-                remove_patch_baseline_tags(self.client, baseline["baseline_id"], to_remove)
-            if to_add:
-                add_patch_baseline_tags(self.client, baseline["baseline_id"], to_add)
-        baseline["tags"] = dict((key, value) for key, value in baseline["tags"].items() if key not in to_remove)
-        baseline["tags"].update(to_add)
-        return True
-
-    def create(self, params, desired):
-        """Create the baseline; returns (changed, after)."""
-        tags = params["tags"] or {}
-        if self.check_mode:
-            predicted = baseline_to_ansible(
-                {"BaselineId": None, "Name": params["name"], "OperatingSystem": params["operating_system"]},
-                tags=tags,
-                default_baseline=False,
+def set_default(client, baseline, make_default, check_mode, region):
+    """Register the baseline as its OS's default, or give the default back to AWS's. True if it changed."""
+    if make_default is None or make_default == baseline["default_baseline"]:
+        return False
+    if not make_default:
+        aws_default = aws_default_baseline_id(client, region, baseline["operating_system"])
+        if aws_default == baseline["baseline_id"]:
+            raise ParameterError(
+                f"default_baseline: {baseline['name']} is the AWS default of {baseline['operating_system']} in "
+                f"{region}; to stop it being the default, make another baseline the default"
             )
-            predicted.update(desired)
-            predicted["owner"] = "Self"
-            self.set_default(predicted, params["default_baseline"])
-            return True, predicted
-        request = fields_to_api(desired)
-        if tags:
-            request["Tags"] = sorted(ansible_dict_to_boto3_tag_list(tags), key=lambda tag: tag["Key"])
-        definition, reused = None, []
-        for _attempt in range(MAX_CREATE_ATTEMPTS):
-            baseline_id = create_patch_baseline(
-                self.client,
-                Name=params["name"],
-                OperatingSystem=params["operating_system"],
-                ClientToken=client_token(params["name"], params["operating_system"], request, reused),
-                **request
-            )
-            definition = get_patch_baseline(self.client, baseline_id)
-            if definition is not None and definition["Name"] == params["name"]:
-                break
-            # The token's baseline was deleted or renamed since it was made: this is a new create.
-            reused.append(baseline_id)
-        else:
-            raise BaselineLookupError(
-                f"name: every create of {params['name']} in {self.region} led to a baseline deleted or renamed since "
-                f"({', '.join(reused)}); run the task again"
-            )
-        if params["default_baseline"]:
-            register_default_patch_baseline(self.client, baseline_id)
-        return True, self.describe(definition)
-
-    def update(self, current, params, desired):
-        """Bring an existing baseline to what the task asks; returns (changed, after)."""
-        baseline = dict(current)
-        changes = changed_fields(current, desired)
-        if params["name"] is not None and params["name"] != current["name"]:
-            changes["name"] = params["name"]
-        if changes and not self.check_mode:
-            api_changes = fields_to_api(dict((key, value) for key, value in changes.items() if key != "name"))
-            if "name" in changes:
-                api_changes["Name"] = changes["name"]
-            update_patch_baseline(self.client, current["baseline_id"], **api_changes)
-        baseline.update(changes)
-        changed = bool(changes)
-        changed |= self.set_tags(baseline, params["tags"], params["purge_tags"])
-        changed |= self.set_default(baseline, params["default_baseline"])
-        if changed and not self.check_mode:
-            return True, self.describe(get_patch_baseline(self.client, current["baseline_id"]))
-        return changed, baseline
-
-    def delete(self, current):
-        """Deregister the baseline from its groups, give its OS default back to AWS, delete it."""
-        if not self.check_mode:
-            for patch_group in current["patch_groups"]:
-                deregister_patch_baseline_for_patch_group(self.client, current["baseline_id"], patch_group)
-            self.set_default(current, False)
-            delete_patch_baseline(self.client, current["baseline_id"])
-        return True, {}
+    if not check_mode:
+        register_default_patch_baseline(client, baseline["baseline_id"] if make_default else aws_default)
+    baseline["default_baseline"] = make_default
+    return True
 
 
-def validate_parameters(params, operating_systems):
-    desired = desired_fields(params)
-    errors = validate_name(params["name"]) + validate_baseline_id(params["baseline_id"])
-    errors += validate_fields(desired, params["operating_system"], operating_systems)
-    errors += validate_tags(params["tags"])
-    return desired, errors
+def set_tags(client, baseline, tags, purge_tags, check_mode):
+    """Bring the baseline's tags to `tags` (None: leave them). True if they changed."""
+    if tags is None:
+        return False
+    to_add, to_remove = compare_aws_tags(baseline["tags"], tags, purge_tags=purge_tags)
+    if not to_add and not to_remove:
+        return False
+    if not check_mode:
+        if to_remove:
+            remove_patch_baseline_tags(client, baseline["baseline_id"], to_remove)
+        if to_add:
+            add_patch_baseline_tags(client, baseline["baseline_id"], to_add)
+    baseline["tags"] = dict((key, value) for key, value in baseline["tags"].items() if key not in to_remove)
+    baseline["tags"].update(to_add)
+    return True
 
 
-def ensure_aws_owned(task, current, params):
-    """An AWS-owned baseline is read only; the one thing a task can do is make it (or stop it being) the default."""
-    where = f"{current['name']} ({current['baseline_id']}) is an AWS-owned baseline"
-    if params["state"] == "absent":
-        raise BaselineLookupError(f"state=absent: {where}; AWS-owned baselines cannot be deleted")
-    given = [option for option in DEFINITION_OPTIONS if params[option] is not None]
-    if params["name"] is not None and params["name"] != current["name"]:
-        given.insert(0, "name")
-    if given:
-        raise BaselineLookupError(
-            f"{', '.join(given)}: {where}; it cannot be changed, only made its operating system's default with "
-            "default_baseline (create a baseline of your own to change a definition)"
+def predicted_baseline(params, desired):
+    """What check mode says a create would make (the id is AWS's to give)."""
+    predicted = baseline_to_ansible(
+        {"BaselineId": None, "Name": params["name"], "OperatingSystem": params["operating_system"]},
+        tags=params["tags"] or {},
+        default_baseline=False,
+    )
+    predicted.update(desired)
+    predicted["owner"] = "Self"
+    return predicted
+
+
+def create_with_token(client, params, request, region):
+    """CreatePatchBaseline with a ClientToken of the request; the GetPatchBaseline result of what it made."""
+    reused = []
+    for _attempt in range(MAX_CREATE_ATTEMPTS):
+        baseline_id = create_patch_baseline(
+            client,
+            Name=params["name"],
+            OperatingSystem=params["operating_system"],
+            ClientToken=client_token(params["name"], params["operating_system"], request, reused),
+            **request
         )
-    if params["operating_system"] is not None and params["operating_system"] != current["operating_system"]:
-        raise BaselineLookupError(f"operating_system: {where} for {current['operating_system']}, not {params['operating_system']}")
+        definition = get_patch_baseline(client, baseline_id)
+        if definition is not None and definition["Name"] == params["name"]:
+            return definition
+        # The token's baseline was deleted or renamed since it was made: this is a new create.
+        reused.append(baseline_id)
+    raise ParameterError(
+        f"name: every create of {params['name']} in {region} led to a baseline deleted or renamed since "
+        f"({', '.join(reused)}); run the task again"
+    )
+
+
+def create(client, params, desired, check_mode, region, arn_of):
+    """Create the baseline; returns (changed, after)."""
+    if check_mode:
+        predicted = predicted_baseline(params, desired)
+        set_default(client, predicted, params["default_baseline"], check_mode, region)
+        return True, predicted
+    request = fields_to_api(desired)
+    if params["tags"]:
+        request["Tags"] = sorted(ansible_dict_to_boto3_tag_list(params["tags"]), key=lambda tag: tag["Key"])
+    definition = create_with_token(client, params, request, region)
+    if params["default_baseline"]:
+        register_default_patch_baseline(client, definition["BaselineId"])
+    return True, describe(client, definition, arn_of)
+
+
+def update(client, current, params, desired, check_mode, region, arn_of):
+    """Bring an existing baseline to what the task asks; returns (changed, after)."""
     baseline = dict(current)
-    return task.set_default(baseline, params["default_baseline"]), baseline
+    changes = changed_fields(current, desired)
+    if params["name"] is not None and params["name"] != current["name"]:
+        changes["name"] = params["name"]
+    if changes and not check_mode:
+        api_changes = fields_to_api(dict((key, value) for key, value in changes.items() if key != "name"))
+        if "name" in changes:
+            api_changes["Name"] = changes["name"]
+        update_patch_baseline(client, current["baseline_id"], **api_changes)
+    baseline.update(changes)
+    changed = bool(changes)
+    changed |= set_tags(client, baseline, params["tags"], params["purge_tags"], check_mode)
+    changed |= set_default(client, baseline, params["default_baseline"], check_mode, region)
+    if changed and not check_mode:
+        return True, describe(client, get_patch_baseline(client, current["baseline_id"]), arn_of)
+    return changed, baseline
 
 
-def ensure_present(task, current, params, desired, operating_systems):
-    if current is None and params["baseline_id"] is not None:
-        raise BaselineLookupError(f"baseline_id: no baseline {params['baseline_id']} in {task.region}")
-    if current is None:
-        missing = [option for option in ("name", "operating_system") if params[option] is None]
-        if missing:
-            raise BaselineLookupError(
-                f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} required to create a baseline "
-                f"(no baseline is named {params['name']} in {task.region})"
-            )
-        operating_system = params["operating_system"]
-    else:
-        if params["operating_system"] is not None and params["operating_system"] != current["operating_system"]:
-            raise BaselineLookupError(
-                f"operating_system cannot change: {current['name']} ({current['baseline_id']}) is a "
-                f"{current['operating_system']} baseline; create another baseline for {params['operating_system']}"
-            )
-        operating_system = current["operating_system"]
-        if params["operating_system"] is None:
-            # Only now is the OS known, and with it the filter keys and options it allows.
-            errors = validate_fields(desired, operating_system, operating_systems)
-            if errors:
-                raise BaselineLookupError("; ".join(errors))
+def ensure_present(client, current, params, desired, check_mode, region, arn_of, operating_systems):
+    """Create the task's own baseline, or update it; returns (changed, after)."""
+    error = present_error(current, params, desired, operating_systems, region)
+    if error:
+        raise ParameterError(error)
     if params["validate_filter_values"]:
-        errors = task.check_filter_values(desired, operating_system)
-        if errors:
-            raise BaselineLookupError("; ".join(errors))
+        check_filter_values(client, desired, baseline_operating_system(current, params), region)
     if current is None:
-        return task.create(params, desired)
-    return task.update(current, params, desired)
+        return create(client, params, desired, check_mode, region, arn_of)
+    return update(client, current, params, desired, check_mode, region, arn_of)
+
+
+def ensure_absent(client, current, check_mode, region):
+    """Deregister the baseline from its groups, give its OS default back to AWS, delete it; returns (changed, {})."""
+    if current is None:
+        return False, {}
+    if not check_mode:
+        for patch_group in current["patch_groups"]:
+            deregister_patch_baseline_for_patch_group(client, current["baseline_id"], patch_group)
+        set_default(client, current, False, check_mode, region)
+        delete_patch_baseline(client, current["baseline_id"])
+    return True, {}
+
+
+def ensure_aws_owned(client, current, params, check_mode, region):
+    """An AWS-owned baseline is read only: a task can only make it (or stop it being) its OS's default."""
+    error = aws_owned_error(current, params)
+    if error:
+        raise ParameterError(error)
+    baseline = dict(current)
+    return set_default(client, baseline, params["default_baseline"], check_mode, region), baseline
 
 
 def main():
@@ -745,20 +711,21 @@ def main():
     client = module.client("ssm")
     try:
         account_id, partition = get_aws_account_info(module)
-        task = BaselineTask(
-            client, module.check_mode, module.region, lambda baseline_id: baseline_arn(baseline_id, module.region, account_id, partition)
-        )
+
+        def arn_of(baseline_id):
+            return baseline_arn(baseline_id, module.region, account_id, partition)
+
         definition = find_baseline(client, module.region, name=params["name"], baseline_id=params["baseline_id"])
-        current = task.describe(definition) if definition else None
+        current = describe(client, definition, arn_of) if definition else None
         if owned_by_aws(definition):
-            changed, after = ensure_aws_owned(task, current, params)
+            changed, after = ensure_aws_owned(client, current, params, module.check_mode, module.region)
         elif params["state"] == "absent":
-            changed, after = task.delete(current) if current else (False, {})
+            changed, after = ensure_absent(client, current, module.check_mode, module.region)
         else:
-            changed, after = ensure_present(task, current, params, desired, operating_systems)
-    except BaselineLookupError as e:
-        module.fail_json(msg=str(e))
-    except AnsibleSSMError as e:
+            changed, after = ensure_present(client, current, params, desired, module.check_mode, module.region, arn_of, operating_systems)
+    except ParameterError as e:
+        module.fail_parameter_error(e)
+    except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
 
     # Idempotency compared the real configurations; results and diffs never show them.

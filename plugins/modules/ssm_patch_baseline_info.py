@@ -263,40 +263,21 @@ default_baselines:
 
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_info
 
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import missing_id_warnings
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import missing_ids
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import validate_info_parameters
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import baseline_arn
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import baseline_to_ansible
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import default_baselines_by_os
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import BASELINE_NAME_PREFIX_PATTERN
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import is_aws_owned
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import masked
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import matches_baseline_id
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import select_identities
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_baseline_id
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_name
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import AnsibleSSMError
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_patch_baselines
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_patch_baseline
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_patch_baseline_tags
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import ssm_enum
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import blank_errors
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
-
-
-def validate_parameters(params):
-    """Errors in the parameters that the argument spec cannot express, before any API call."""
-    errors = blank_errors(params, ["name", "name_prefix", "baseline_ids"])
-    if not errors:
-        errors += validate_name(params["name"])
-        prefix = params["name_prefix"]
-        if prefix is not None and not full_match(BASELINE_NAME_PREFIX_PATTERN, prefix):
-            errors.append(f"name_prefix must be 1 to 128 letters, digits, '_', '-' or '.', got {prefix!r}")
-        for index, baseline_id in enumerate(params["baseline_ids"] or []):
-            errors += validate_baseline_id(baseline_id, f"baseline_ids[{index}]")
-    operating_system = params["operating_system"]
-    if operating_system is not None and operating_system not in ssm_enum("OperatingSystem"):
-        errors.append(f"operating_system must be one of {', '.join(ssm_enum('OperatingSystem'))}, got {operating_system!r}")
-    return errors
 
 
 def gather_baselines(client, params, region, account_id, partition):
@@ -328,11 +309,6 @@ def gather_baselines(client, params, region, account_id, partition):
     return baselines, default_baselines_by_os(identities), missing_ids(identities, params["baseline_ids"])
 
 
-def missing_ids(identities, baseline_ids):
-    """The asked-for ids that no baseline of the region has."""
-    return [wanted for wanted in baseline_ids or [] if not any(matches_baseline_id(item["BaselineId"], wanted) for item in identities)]
-
-
 def main():
     argument_spec = dict(
         name=dict(type="str"),
@@ -348,7 +324,7 @@ def main():
     )
     module = AnsibleCloudpatchSSMModule(argument_spec=argument_spec, supports_check_mode=True)
 
-    errors = validate_parameters(module.params)
+    errors = validate_info_parameters(module.params, ssm_enum("OperatingSystem"))
     if errors:
         module.fail_json(msg="; ".join(errors))
 
@@ -358,10 +334,8 @@ def main():
         baselines, defaults, missing = gather_baselines(client, module.params, module.region, account_id, partition)
     except AnsibleSSMError as e:
         module.fail_json_aws_error(e)
-    for index, baseline_id in enumerate(module.params["baseline_ids"] or []):
-        if baseline_id in missing:
-            system = f"{module.params['operating_system']} " if module.params["operating_system"] else ""
-            module.warn(f"baseline_ids[{index}]: no {system}baseline {baseline_id} in {module.region}")
+    for warning in missing_id_warnings(module.params, missing, module.region):
+        module.warn(warning)
 
     module.exit_json(changed=False, patch_baselines=baselines, default_baselines=defaults)
 

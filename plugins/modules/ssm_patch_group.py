@@ -197,21 +197,19 @@ changes:
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_lookup import BaselineLookupError
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_lookup import resolve_baseline
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import ParameterError
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.node_directory import NodeDirectory
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import BASELINE_NAME_PATTERN
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_baseline_id
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import group_of
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import baseline_system_error
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import members_of
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import plan_membership
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_group_name
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_members
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import tags_after
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_parameters
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import deregister_patch_baseline_for_patch_group
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_patch_groups
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import register_patch_baseline_for_patch_group
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import ssm_enum
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
 
 
 def registrations_of(client, group):
@@ -227,109 +225,82 @@ def registrations_of(client, group):
     )
 
 
-class PatchGroupTask:
-    def __init__(self, ssm, directory, check_mode, params, region):
-        self.ssm = ssm
-        self.region = region
-        self.directory = directory
-        self.check_mode = check_mode
-        self.group = params["name"]
-        self.params = params
-        self.changes = {"registered": {}, "deregistered": {}, "tagged": [], "untagged": {}}
-
-    def register(self, registrations, definition):
-        system = definition["OperatingSystem"]
-        current = registrations.get(system)
-        if current and current["baseline_id"] == definition["BaselineId"]:
-            return
-        if current:
-            self.deregister(registrations, system)
-        if not self.check_mode:
-            register_patch_baseline_for_patch_group(self.ssm, definition["BaselineId"], self.group)
-        registrations[system] = {"baseline_id": definition["BaselineId"], "name": definition["Name"]}
-        self.changes["registered"][system] = definition["BaselineId"]
-
-    def deregister(self, registrations, system):
-        baseline_id = registrations.pop(system)["baseline_id"]
-        if not self.check_mode:
-            deregister_patch_baseline_for_patch_group(self.ssm, baseline_id, self.group)
-        self.changes["deregistered"][system] = baseline_id
-
-    def plan_members(self, members, purge, removing=False):
-        """Read the group's nodes and the members' nodes, and plan the tagging; fails before any write."""
-        current = self.directory.group_nodes(self.group)
-        wanted = {}
-        if members:
-            wanted, unmatched = self.directory.resolve(members)
-            if unmatched:
-                raise BaselineLookupError(
-                    f"members match no node in {self.region}: {', '.join(str(member) for member in unmatched)}"
-                )
-        nodes = dict(current, **wanted)
-        return current, nodes, plan_membership(nodes, wanted, self.group, self.params["tag_key"], purge, removing)
-
-    def apply_members(self, membership):
-        """Carry out the plan; returns the group's members (ids) before and after."""
-        current, nodes, plan = membership
-        if not self.check_mode and (plan["tag"] or plan["untag"]):
-            self.directory.apply(plan, self.group, self.params["tag_key"])
-        self.changes["tagged"] = plan["tag"]
-        self.changes["untagged"] = plan["untag"]
-        after = tags_after(nodes, plan, self.group, self.params["tag_key"])
-        return sorted(current), sorted(node_id for node_id, tags in after.items() if group_of(tags)[0] == self.group)
-
-    @property
-    def changed(self):
-        return any(self.changes.values())
+def no_changes():
+    return {"registered": {}, "deregistered": {}, "tagged": [], "untagged": {}}
 
 
-def tags_after(nodes, plan, group, tag_key):
-    """Each node's tags once the plan is carried out."""
-    after = {}
-    for node_id, tags in nodes.items():
-        tags = dict(tags)
-        if node_id in plan["tag"]:
-            tags[tag_key] = group
-        for key, node_ids in plan["untag"].items():
-            if node_id in node_ids:
-                tags.pop(key, None)
-        after[node_id] = tags
-    return after
+def register(ssm, group, registrations, definition, check_mode, changes):
+    """The baseline becomes the group's for its OS (the OS's baseline before it is deregistered)."""
+    system = definition["OperatingSystem"]
+    current = registrations.get(system)
+    if current and current["baseline_id"] == definition["BaselineId"]:
+        return
+    if current:
+        deregister(ssm, group, registrations, system, check_mode, changes)
+    if not check_mode:
+        register_patch_baseline_for_patch_group(ssm, definition["BaselineId"], group)
+    registrations[system] = {"baseline_id": definition["BaselineId"], "name": definition["Name"]}
+    changes["registered"][system] = definition["BaselineId"]
 
 
-def run(task, params, registrations):
+def deregister(ssm, group, registrations, system, check_mode, changes):
+    baseline_id = registrations.pop(system)["baseline_id"]
+    if not check_mode:
+        deregister_patch_baseline_for_patch_group(ssm, baseline_id, group)
+    changes["deregistered"][system] = baseline_id
+
+
+def plan_members(directory, group_nodes, wanted, purge, removing, region):
+    """(every node concerned with its tags, the tagging plan): the members' nodes are read, nothing is written."""
+    found = {}
+    if wanted["members"]:
+        found, unmatched = directory.resolve(wanted["members"])
+        if unmatched:
+            raise ParameterError(f"members match no node in {region}: {', '.join(str(member) for member in unmatched)}")
+    nodes = dict(group_nodes, **found)
+    return nodes, plan_membership(nodes, found, wanted["name"], wanted["tag_key"], purge, removing)
+
+
+def apply_members(directory, nodes, plan, wanted, check_mode, changes):
+    """Carry out the plan; returns the group's members (ids) after it."""
+    if not check_mode and (plan["tag"] or plan["untag"]):
+        directory.apply(plan, wanted["name"], wanted["tag_key"])
+    changes["tagged"] = plan["tag"]
+    changes["untagged"] = plan["untag"]
+    return members_of(tags_after(nodes, plan, wanted["name"], wanted["tag_key"]), wanted["name"])
+
+
+def outcome(wanted, registrations, members, changes):
+    """(changed, {patch_group, changes}): the group after the task and what the task changed."""
+    after = {"name": wanted["name"], "tag_key": wanted["tag_key"], "baselines": registrations, "members": members}
+    return any(changes.values()), {"patch_group": after, "changes": changes}
+
+
+def ensure_present(ssm, directory, current, wanted, check_mode, region):
     """Every read and check first, then the writes: a bad member or baseline changes nothing."""
-    baselines_before = dict(registrations)
-    if params["state"] == "present":
-        definition = resolve_baseline(task.ssm, params["baseline"], task.region) if params["baseline"] else None
-        if definition and params["operating_system"] and params["operating_system"] != definition["OperatingSystem"]:
-            raise BaselineLookupError(
-                f"operating_system: baseline {params['baseline']} is for {definition['OperatingSystem']}, "
-                f"not operating_system {params['operating_system']}"
-            )
-        membership = task.plan_members(params["members"], params["purge_members"])
-        if definition:
-            task.register(registrations, definition)
-    else:
-        membership = task.plan_members(params["members"], purge=False, removing=True)
-        for system in list(registrations):
-            if params["operating_system"] in (None, system):
-                task.deregister(registrations, system)
-    members_before, members = task.apply_members(membership)
-    before = {"baselines": baselines_before, "members": members_before}
-    after = {"name": params["name"], "tag_key": params["tag_key"], "baselines": registrations, "members": members}
-    return before, after
+    definition = resolve_baseline(ssm, wanted["baseline"], region) if wanted["baseline"] else None
+    error = baseline_system_error(wanted, definition)
+    if error:
+        raise ParameterError(error)
+    nodes, plan = plan_members(directory, current["nodes"], wanted, wanted["purge_members"], False, region)
+    changes = no_changes()
+    registrations = dict(current["baselines"])
+    if definition:
+        register(ssm, wanted["name"], registrations, definition, check_mode, changes)
+    members = apply_members(directory, nodes, plan, wanted, check_mode, changes)
+    return outcome(wanted, registrations, members, changes)
 
 
-def validate_baseline(reference):
-    """A baseline is named by its id or ARN (the API's BaselineId) or by its name (BaselineName)."""
-    if reference is None:
-        return []
-    if reference.startswith(("arn:", "pb-")):
-        return validate_baseline_id(reference, "baseline")
-    if not full_match(BASELINE_NAME_PATTERN, reference):
-        return [f"baseline must be a pb- id, an ARN, or a name of 3 to 128 letters, digits, '_', '-' or '.', got {reference!r}"]
-    return []
+def ensure_absent(ssm, directory, current, wanted, check_mode, region):
+    """Deregister the group's baselines (of one OS if given) and untag the members named."""
+    nodes, plan = plan_members(directory, current["nodes"], wanted, False, True, region)
+    changes = no_changes()
+    registrations = dict(current["baselines"])
+    for system in list(registrations):
+        if wanted["operating_system"] in (None, system):
+            deregister(ssm, wanted["name"], registrations, system, check_mode, changes)
+    members = apply_members(directory, nodes, plan, wanted, check_mode, changes)
+    return outcome(wanted, registrations, members, changes)
 
 
 def main():
@@ -352,30 +323,27 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    errors = validate_group_name(params["name"]) + validate_members(params["members"]) + validate_baseline(params["baseline"])
-    if params["operating_system"] is not None and params["operating_system"] not in ssm_enum("OperatingSystem"):
-        errors.append(f"operating_system must be one of {', '.join(ssm_enum('OperatingSystem'))}, got {params['operating_system']!r}")
-    if params["state"] == "absent" and params["purge_members"]:
-        errors.append("purge_members applies to state=present only")
-    if params["state"] == "absent" and params["baseline"]:
-        errors.append("baseline applies to state=present only; use operating_system to deregister one system")
+    errors = validate_parameters(params, ssm_enum("OperatingSystem"))
     if errors:
         module.fail_json(msg="; ".join(errors))
 
     ssm = module.client("ssm")
-    task = PatchGroupTask(ssm, NodeDirectory(ssm, module.client("ec2")), module.check_mode, params, module.region)
+    directory = NodeDirectory(ssm, module.client("ec2"))
+    ensure = ensure_present if params["state"] == "present" else ensure_absent
     try:
-        before, after = run(task, params, registrations_of(ssm, params["name"]))
-    except BaselineLookupError as e:
-        module.fail_json(msg=str(e))
+        current = {"baselines": registrations_of(ssm, params["name"]), "nodes": directory.group_nodes(params["name"])}
+        changed, result = ensure(ssm, directory, current, params, module.check_mode, module.region)
+    except ParameterError as e:
+        module.fail_parameter_error(e)
     except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
 
+    before = {"baselines": current["baselines"], "members": sorted(current["nodes"])}
+    after = result["patch_group"]
     module.exit_json(
-        changed=task.changed,
-        patch_group=after,
-        changes=task.changes,
+        changed=changed,
         diff=dict(before=before, after={"baselines": after["baselines"], "members": after["members"]}),
+        **result
     )
 
 

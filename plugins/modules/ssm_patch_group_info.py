@@ -176,13 +176,12 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import effective_baseline
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import group_of
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import operating_system_of
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_group_name
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_info_parameters
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_instance_information
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_patch_baselines
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_patch_group_state
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_patch_groups
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_managed_node_tags
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import blank_errors
 
 
 def node_groups(ssm, ec2, nodes):
@@ -254,20 +253,13 @@ def gather(ssm, ec2, names, include_ungrouped):
     return group_rows, node_rows, defaults, unknown
 
 
-def validate_parameters(params):
-    errors = blank_errors(params, ["names"])
-    for index, name in enumerate(params["names"] or []):
-        errors += validate_group_name(name, f"names[{index}]")
-    return errors
-
-
 def main():
     argument_spec = dict(
         names=dict(type="list", elements="str"),
         include_ungrouped=dict(type="bool", default=False),
     )
     module = AnsibleCloudpatchSSMModule(argument_spec=argument_spec, supports_check_mode=True)
-    errors = validate_parameters(module.params)
+    errors = validate_info_parameters(module.params)
     if errors:
         module.fail_json(msg="; ".join(errors))
     try:

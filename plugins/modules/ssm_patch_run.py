@@ -535,25 +535,28 @@ import uuid
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.batching import chunks
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import ParameterError
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import chunks
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import PENDING_STATUSES
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import TARGET_OPTIONS
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import allowed_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import command_targets
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_for
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import describe_targets
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_parameters
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import failure_reasons
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import install_change_reasons
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_filters
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_ids_of_arns
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_row
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import overall_status
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import patch_now_rate_controls
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import poll_delays
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import predicted_changes
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import run_outcome
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import summarize
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import validate_run
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import zero_target_commands
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.resource_groups_calls import list_group_node_arns
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import cancel_command
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import create_association
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_association_execution_targets
@@ -563,18 +566,9 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_instance_patch_states
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_command
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_command_invocations
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_group_node_arns
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import send_command
 
 HOOK_OPTIONS = {"pre_install": "pre_install_hook", "post_install": "post_install_hook", "on_exit": "on_exit_hook"}
-
-
-class RunError(Exception):
-    """The run cannot be sent, or it failed; `result` carries what is known (the ids once sent)."""
-
-    def __init__(self, message, result=None):
-        super().__init__(message)
-        self.result = result or {}
 
 
 def nodes_matching(client, params):
@@ -592,24 +586,24 @@ def nodes_matching(client, params):
 
 
 def targeted_nodes(client, groups_client, params, region):
-    """The nodes the run targets, or RunError when the targets match none (nothing is sent then)."""
+    """The nodes the run targets, or ParameterError when the targets match none (nothing is sent then)."""
     if params.get("resource_group"):
         return resource_group_nodes(client, groups_client, params["resource_group"], region)
     nodes, unmatched_groups = nodes_matching(client, params)
     if unmatched_groups:
         # Each group named must be patched: a misspelt group among others would otherwise pass unseen.
-        raise RunError(f"patch_groups {unmatched_groups!r} match no managed node in {region} "
-                       "(no node is tagged Patch Group or PatchGroup with these values)")
+        raise ParameterError(f"patch_groups {unmatched_groups!r} match no managed node in {region} "
+                             "(no node is tagged Patch Group or PatchGroup with these values)")
     if params.get("instance_ids"):
         unknown = [node_id for node_id in params["instance_ids"] if node_id not in nodes]
         if unknown:
             # SendCommand refuses the whole request for one id that is not a managed node.
             what = "is not a managed node" if len(unknown) == 1 else "are not managed nodes"
-            raise RunError(f"instance_ids: {', '.join(unknown)} {what} in {region} (not registered, stopped or not reporting to SSM)")
+            raise ParameterError(f"instance_ids: {', '.join(unknown)} {what} in {region} (not registered, stopped or not reporting to SSM)")
     if not nodes:
         if params.get("all_instances"):
-            raise RunError(f"all_instances: there is no managed node in {region}")
-        raise RunError(f"{describe_targets(params)} match no managed node in {region}")
+            raise ParameterError(f"all_instances: there is no managed node in {region}")
+        raise ParameterError(f"{describe_targets(params)} match no managed node in {region}")
     return nodes
 
 
@@ -617,13 +611,13 @@ def resource_group_nodes(client, groups_client, group, region):
     """The managed nodes among a resource group's members (ListGroupResources, then the managed-node listing)."""
     arns = list_group_node_arns(groups_client, group)
     if arns is None:
-        raise RunError(f"resource_group {group} does not exist in {region}")
+        raise ParameterError(f"resource_group {group} does not exist in {region}")
     member_ids = node_ids_of_arns(arns)
     if not member_ids:
-        raise RunError(f"resource_group {group} holds no EC2 instance or managed node in {region}")
+        raise ParameterError(f"resource_group {group} holds no EC2 instance or managed node in {region}")
     nodes = nodes_matching(client, {"instance_ids": member_ids})[0]
     if not nodes:
-        raise RunError(f"resource_group {group} holds {len(member_ids)} instance(s) in {region} but no managed node")
+        raise ParameterError(f"resource_group {group} holds {len(member_ids)} instance(s) in {region} but no managed node")
     return nodes
 
 
@@ -637,9 +631,10 @@ def patch_states(client, node_ids):
 
 
 class PatchRun:
-    def __init__(self, client, groups_client, params, region):
+    """A run as planned (document, parameters, targets, nodes, rate controls), and its ids once sent."""
+
+    def __init__(self, client, params, nodes, region):
         self.client = client
-        self.groups_client = groups_client
         self.params = params
         self.region = region
         self.operation = params["operation"].capitalize()
@@ -654,22 +649,14 @@ class PatchRun:
             params["baseline_override"],
             self.hooks,
         )
+        self.nodes = nodes
+        defaults = patch_now_rate_controls(self.operation, len(nodes))
+        self.max_concurrency = params["max_concurrency"] or defaults[0]
+        self.max_errors = params["max_errors"] or defaults[1]
+        keys_in_use = sorted(set(key for key in nodes.values() if key), reverse=True)
+        self.targets = command_targets(params, keys_in_use)
         # What was created so far: every failure after it reports these ids.
         self.sent = {}
-
-    def plan(self):
-        for hook, name in self.hooks.items():
-            if name and describe_document(self.client, name) is None:
-                raise RunError(f"{HOOK_OPTIONS[hook]}: no SSM document {name} in {self.region}")
-        self.nodes = targeted_nodes(self.client, self.groups_client, self.params, self.region)
-        defaults = patch_now_rate_controls(self.operation, len(self.nodes))
-        self.max_concurrency = self.params["max_concurrency"] or defaults[0]
-        self.max_errors = self.params["max_errors"] or defaults[1]
-        keys_in_use = sorted(set(key for key in self.nodes.values() if key), reverse=True)
-        self.targets = command_targets(self.params, keys_in_use)
-        if self.params["mechanism"] == "association" and len(self.targets) > 1:
-            raise RunError("mechanism=association runs one association: target at most 50 instance_ids, or use patch groups, tags or all_instances")
-        return self.result(status="NotSent")
 
     @property
     def changed_once_sent(self):
@@ -677,8 +664,8 @@ class PatchRun:
         return self.operation == "Install"
 
     def failure(self, message, status="Unknown"):
-        """A RunError for a run already sent: it carries the ids, so the run can be followed up."""
-        return RunError(message, self.result(status=status, changed=self.changed_once_sent, **self.sent))
+        """A ParameterError for a run already sent: it carries the ids, so the run can be followed up."""
+        return ParameterError(message, **self.result(status=status, changed=self.changed_once_sent, **self.sent))
 
     def sent_summary(self):
         if "association_id" in self.sent:
@@ -699,21 +686,18 @@ class PatchRun:
         result.update(extra)
         return result
 
-    def _output_options(self):
-        options = {}
+    def _output_location(self):
+        location = {}
         if self.params["output_s3_bucket"]:
-            options["OutputS3BucketName"] = self.params["output_s3_bucket"]
+            location["OutputS3BucketName"] = self.params["output_s3_bucket"]
             if self.params["output_s3_prefix"]:
-                options["OutputS3KeyPrefix"] = self.params["output_s3_prefix"]
+                location["OutputS3KeyPrefix"] = self.params["output_s3_prefix"]
             if self.params["output_s3_region"]:
-                options["OutputS3Region"] = self.params["output_s3_region"]
-        return options
+                location["OutputS3Region"] = self.params["output_s3_region"]
+        return location
 
-    def send(self):
-        """Send the command(s) or create the association; returns their ids."""
-        if self.params["mechanism"] == "association":
-            return self._create_association()
-        options = dict(self._output_options(), MaxConcurrency=self.max_concurrency, MaxErrors=self.max_errors)
+    def _command_options(self):
+        options = dict(self._output_location(), MaxConcurrency=self.max_concurrency, MaxErrors=self.max_errors)
         if self.params["timeout_seconds"]:
             options["TimeoutSeconds"] = self.params["timeout_seconds"]
         if self.params["comment"]:
@@ -728,6 +712,13 @@ class PatchRun:
                 "NotificationEvents": notification["events"],
                 "NotificationType": "Command",
             }
+        return options
+
+    def send(self):
+        """Send the command(s) or create the association; returns their ids."""
+        if self.params["mechanism"] == "association":
+            return self._create_association()
+        options = self._command_options()
         for targets in self.targets:
             command = send_command(self.client, DocumentName=self.document, Targets=targets, Parameters=self.parameters, **options)
             self.sent.setdefault("command_ids", []).append(command["CommandId"])
@@ -735,12 +726,8 @@ class PatchRun:
 
     def _create_association(self):
         options = dict(MaxConcurrency=self.max_concurrency, MaxErrors=self.max_errors)
-        if self.params["output_s3_bucket"]:
-            location = {"OutputS3BucketName": self.params["output_s3_bucket"]}
-            if self.params["output_s3_prefix"]:
-                location["OutputS3KeyPrefix"] = self.params["output_s3_prefix"]
-            if self.params["output_s3_region"]:
-                location["OutputS3Region"] = self.params["output_s3_region"]
+        location = self._output_location()
+        if location:
             options["OutputLocation"] = {"S3Location": location}
         association = create_association(
             self.client,
@@ -753,75 +740,121 @@ class PatchRun:
         self.sent["association_id"] = association["AssociationId"]
         return dict(self.sent)
 
-    def command_ids_of_association(self, association_id):
-        """The commands of the association's first execution, once it has them."""
-        executions = describe_association_executions(self.client, association_id)
-        if not executions:
-            return None
-        execution = executions[-1]
-        if execution.get("Status") in PENDING_STATUSES:
-            return None
-        targets = describe_association_execution_targets(self.client, association_id, execution["ExecutionId"])
-        return sorted(set(target["OutputSource"]["OutputSourceId"] for target in targets if target.get("OutputSource")))
 
-    def wait(self, ids, wait_timeout, execution_timeout=None):
-        """Poll until every command is over: one call a command a poll, never one per node.
-
-        Past `execution_timeout` seconds, the commands still going are cancelled (their nodes not yet
-        done end Cancelled) and the wait goes on until they report it.
-        """
-        started = time.monotonic()
-        deadline = started + wait_timeout
-        delays = poll_delays()
-        command_ids = ids.get("command_ids")
-        commands = {}
-        cancelled = False
-        while True:
-            if command_ids is None:
-                command_ids = self.command_ids_of_association(ids["association_id"])
-                if command_ids == []:
-                    raise self.failure(f"association {ids['association_id']} ran on no managed node: AWS found none for "
-                                       f"{describe_targets(self.params)} in {self.region}", status="NoTargets")
-            if command_ids is not None:
-                commands = dict((command_id, get_command(self.client, command_id)) for command_id in command_ids)
-                empty = zero_target_commands(commands)
-                if empty:
-                    raise self.failure(f"command(s) {', '.join(empty)} reported 0 targets: AWS found no managed node for "
-                                       f"{describe_targets(self.params)} in {self.region}", status="NoTargets")
-                running = [command_id for command_id, command in commands.items() if not command or command["Status"] in PENDING_STATUSES]
-                if not running:
-                    return commands
-                if execution_timeout and not cancelled and time.monotonic() - started >= execution_timeout:
-                    for command_id in running:
-                        cancel_command(self.client, command_id)
-                    cancelled = True
-            if time.monotonic() >= deadline:
-                raise self.failure(f"the run did not end within wait_timeout ({wait_timeout} s); {self.sent_summary()} "
-                                   "goes on in AWS", status="InProgress")
-            time.sleep(min(next(delays), max(0.0, deadline - time.monotonic())))
-
-    def collect(self, commands, states_before):
-        invocations = []
-        for command_id in commands:
-            invocations += list_command_invocations(self.client, command_id, details=True)
-        states_after = patch_states(self.client, [invocation["InstanceId"] for invocation in invocations])
-        rows = [
-            node_row(invocation, states_before.get(invocation["InstanceId"]), states_after.get(invocation["InstanceId"]),
-                     self.params["reboot_option"], self.operation)
-            for invocation in invocations
-        ]
-        return sorted(rows, key=lambda row: row["instance_id"])
+def plan_run(client, groups_client, params, region):
+    """The run the task asks for, from reads only: hook documents, then the targeted nodes."""
+    for option in HOOK_OPTIONS.values():
+        if params[option] and describe_document(client, params[option]) is None:
+            raise ParameterError(f"{option}: no SSM document {params[option]} in {region}")
+    run = PatchRun(client, params, targeted_nodes(client, groups_client, params, region), region)
+    if params["mechanism"] == "association" and len(run.targets) > 1:
+        raise ParameterError("mechanism=association runs one association: target at most 50 instance_ids, or use patch groups, tags or all_instances")
+    return run
 
 
-def overall_status(commands):
-    """The run's status from its commands' StatusDetails, which tell a run that failed (MaxErrors
-    reached, delivery timed out, cancelled) from one that is Incomplete (some nodes failed, fewer
-    than MaxErrors), whatever Status each of those shows."""
-    details = [command.get("StatusDetails") or command["Status"] for command in commands.values()]
-    for detail in details:
-        if detail not in ("Success", "Incomplete"):
-            return detail
-    return "Incomplete" if "Incomplete" in details else "Success"
+def command_ids_of_association(client, association_id):
+    """The commands of the association's first execution, once it has them."""
+    executions = describe_association_executions(client, association_id)
+    if not executions:
+        return None
+    execution = executions[-1]
+    if execution.get("Status") in PENDING_STATUSES:
+        return None
+    targets = describe_association_execution_targets(client, association_id, execution["ExecutionId"])
+    return sorted(set(target["OutputSource"]["OutputSourceId"] for target in targets if target.get("OutputSource")))
+
+
+def commands_now(client, run, command_ids):
+    """{command id: command} of one poll; ParameterError once a command reports that it found no node."""
+    commands = dict((command_id, get_command(client, command_id)) for command_id in command_ids)
+    empty = zero_target_commands(commands)
+    if empty:
+        raise run.failure(f"command(s) {', '.join(empty)} reported 0 targets: AWS found no managed node for "
+                          f"{describe_targets(run.params)} in {run.region}", status="NoTargets")
+    return commands
+
+
+def wait_for(client, run, ids, wait_timeout, execution_timeout=None):
+    """Poll until every command is over: one call a command a poll, never one per node.
+
+    Past `execution_timeout` seconds, the commands still going are cancelled (their nodes not yet
+    done end Cancelled) and the wait goes on until they report it.
+    """
+    started = time.monotonic()
+    deadline = started + wait_timeout
+    delays = poll_delays()
+    command_ids = ids.get("command_ids")
+    cancelled = False
+    while True:
+        if command_ids is None:
+            command_ids = command_ids_of_association(client, ids["association_id"])
+            if command_ids == []:
+                raise run.failure(f"association {ids['association_id']} ran on no managed node: AWS found none for "
+                                  f"{describe_targets(run.params)} in {run.region}", status="NoTargets")
+        if command_ids is not None:
+            commands = commands_now(client, run, command_ids)
+            running = [command_id for command_id, command in commands.items() if not command or command["Status"] in PENDING_STATUSES]
+            if not running:
+                return commands
+            if execution_timeout and not cancelled and time.monotonic() - started >= execution_timeout:
+                for command_id in running:
+                    cancel_command(client, command_id)
+                cancelled = True
+        if time.monotonic() >= deadline:
+            raise run.failure(f"the run did not end within wait_timeout ({wait_timeout} s); {run.sent_summary()} "
+                              "goes on in AWS", status="InProgress")
+        time.sleep(min(next(delays), max(0.0, deadline - time.monotonic())))
+
+
+def collect(client, run, commands, states_before):
+    """Each node's row: its invocation, and its patch counts before and after."""
+    invocations = []
+    for command_id in commands:
+        invocations += list_command_invocations(client, command_id, details=True)
+    states_after = patch_states(client, [invocation["InstanceId"] for invocation in invocations])
+    rows = [
+        node_row(invocation, states_before.get(invocation["InstanceId"]), states_after.get(invocation["InstanceId"]),
+                 run.params["reboot_option"], run.operation)
+        for invocation in invocations
+    ]
+    return sorted(rows, key=lambda row: row["instance_id"])
+
+
+def finished(run, commands, rows, ids):
+    """(changed, result) of a run whose commands are over; ParameterError (with the result) if it failed."""
+    summary = summarize(rows, len(run.nodes))
+    status = overall_status(commands)
+    failures = failure_reasons(rows)
+    result = run.result(status=status, summary=summary, nodes=rows, failures=failures, **ids)
+    changed, failure = run_outcome(run.operation, summary, failures, status, run.max_errors, len(rows))
+    if failure:
+        raise ParameterError(failure, changed=run.changed_once_sent, **result)
+    return changed, result
+
+
+def ensure_run(client, run, states_before, check_mode, wait=True, wait_timeout=3600, execution_timeout=None):
+    """Run the planned run on its nodes (whose patch states are `states_before`); returns (changed, result).
+
+    Check mode sends nothing and predicts from the nodes' last reported states. Once anything was
+    sent, every failure carries the run's ids and `changed`: the run goes on in AWS.
+    """
+    if check_mode:
+        changed, would_change = predicted_changes(run.operation, run.nodes, states_before, run.params["reboot_option"])
+        return changed, run.result(status="NotSent", would_change=would_change)
+    try:
+        ids = run.send()
+        if not wait:
+            return run.changed_once_sent, run.result(status="InProgress", **ids)
+        commands = wait_for(client, run, ids, wait_timeout, execution_timeout)
+        rows = collect(client, run, commands, states_before)
+    except AnsibleAWSError as e:
+        if not run.sent:
+            raise
+        # The run is going on in AWS: say so, with its ids, so it can be followed up.
+        message = f"{e.message} after {run.sent_summary()} started in {run.region}; the run goes on in AWS"
+        raise AnsibleAWSError(message=message, exception=e.exception,
+                              **run.result(status="Unknown", changed=run.changed_once_sent, **run.sent)) from e
+    return finished(run, commands, rows, ids)
 
 
 def main():
@@ -869,52 +902,21 @@ def main():
     )
     params = module.params
     errors = validate_run(params)
-    if params["mechanism"] == "association":
-        command_only = ("cloudwatch_log_group", "notification", "comment", "timeout_seconds")
-        errors += [f"{option} applies to mechanism=command only" for option in command_only if params[option] is not None]
     if errors:
         module.fail_json(msg="; ".join(errors))
 
     client = module.client("ssm")
     groups_client = module.client("resource-groups") if params["resource_group"] else None
-    run = PatchRun(client, groups_client, params, module.region)
     try:
-        planned = run.plan()
-        if module.check_mode:
-            if run.operation == "Install":
-                would_change = install_change_reasons(run.nodes, patch_states(client, run.nodes), params["reboot_option"])
-            else:
-                would_change = {}
-            module.exit_json(changed=bool(would_change), would_change=would_change, **planned)
+        run = plan_run(client, groups_client, params, module.region)
+        # An install's nodes as they were before it: what it installed, and check mode's prediction.
         states_before = patch_states(client, run.nodes) if run.operation == "Install" else {}
-        ids = run.send()
-        if not params["wait"]:
-            module.exit_json(changed=run.changed_once_sent, **run.result(status="InProgress", **ids))
-        commands = run.wait(ids, params["wait_timeout"], params["execution_timeout"])
-        rows = run.collect(commands, states_before)
-    except RunError as e:
-        module.fail_json(msg=str(e), **e.result)
+        changed, result = ensure_run(client, run, states_before, module.check_mode, params["wait"], params["wait_timeout"],
+                                     params["execution_timeout"])
+    except ParameterError as e:
+        module.fail_parameter_error(e)
     except AnsibleAWSError as e:
-        if not run.sent:
-            module.fail_json_aws_error(e)
-        # The run is going on in AWS: say so, with its ids, so it can be followed up.
-        message = f"{e.message} after {run.sent_summary()} started in {module.region}; the run goes on in AWS"
-        result = run.result(status="Unknown", changed=run.changed_once_sent, **run.sent)
-        if e.exception:
-            module.fail_json_aws(e.exception, msg=message, **result)
-        module.fail_json(msg=message, **result)
-
-    summary = summarize(rows, len(run.nodes))
-    status = overall_status(commands)
-    failures = failure_reasons(rows)
-    result = run.result(status=status, summary=summary, nodes=rows, failures=failures, **ids)
-    changed = run.operation == "Install" and (
-        summary["patches_installed"] > 0 or summary["rebooted_nodes"] > 0 or summary["nodes_installed_unknown"] > 0
-    )
-    too_many_failures = len(failures) > allowed_errors(run.max_errors, len(rows))
-    if too_many_failures or status not in ("Success", "Incomplete"):
-        reason = f"{len(failures)} of {len(rows)} nodes did not succeed (max_errors {run.max_errors})" if failures else f"the run ended {status}"
-        module.fail_json(msg=f"Patch {run.operation} failed: {reason}", changed=run.changed_once_sent, **result)
+        module.fail_json_aws_error(e)
     module.exit_json(changed=changed, **result)
 
 

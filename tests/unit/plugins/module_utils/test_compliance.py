@@ -4,17 +4,21 @@ import datetime
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DashboardCounts
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import association_operation
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import association_task
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import command_operation
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import compact_summary
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import is_node_id
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import is_patching_document
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import node_row
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import nothing_matched
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import recent_operations
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import reporting_age
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import selection_text
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import tag_filter_values
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import targets_text
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import unmatched_ids
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import validate_selection
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import window_task
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import node_filter_sets
 
 NOW = datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.timezone.utc)
@@ -151,3 +155,26 @@ def test_selection_text():
     assert selection_text(instance_ids=["i-1", "i-2"]) == "instance ids i-1, i-2"
     assert selection_text(instance_ids=[f"i-{n}" for n in range(6)], patch_groups=["App", "Web"], tags={"On": True}) == (
         "6 instance ids; patch groups App, Web; tags On=true")
+
+
+def test_node_ids_are_matched_whole():
+    assert is_node_id("i-0123456789abcdef0") and is_node_id("i-01234567") and is_node_id("mi-0123456789abcdef0")
+    assert not is_node_id("i-0123456789abcdef0\n") and not is_node_id("web1") and not is_node_id("mi-01234567")
+
+
+def test_tag_filter_values_are_strings_as_ansible_writes_them():
+    assert tag_filter_values("prod") == ["prod"]
+    assert tag_filter_values(["prod", 1, True]) == ["prod", "1", "true"]
+
+
+def test_recurring_tasks_as_the_console_lists_them():
+    association = {"AssociationId": "a-1", "Name": "AWS-RunPatchBaseline", "ScheduleExpression": "rate(1 day)",
+                   "Targets": [{"Key": "tag:Patch Group", "Values": ["App"]}]}
+    assert association_task(association) == {"name": "a-1", "type": "Association", "id": "a-1", "document": "AWS-RunPatchBaseline",
+                                             "schedule": "rate(1 day)", "targets": "tag:Patch Group: App"}
+    assert association_task(dict(association, AssociationName="nightly"))["name"] == "nightly"
+    window = {"WindowId": "mw-1", "Name": "sunday", "Schedule": "cron(0 2 ? * SUN *)"}
+    task = {"WindowTaskId": "t-1", "TaskArn": "AWS-RunPatchBaseline", "Targets": [{"Key": "WindowTargetIds", "Values": ["wt-1"]}]}
+    assert window_task(window, task) == {"name": "sunday / t-1", "type": "Maintenance window", "id": "t-1", "window_id": "mw-1",
+                                         "window_name": "sunday", "document": "AWS-RunPatchBaseline", "schedule": "cron(0 2 ? * SUN *)",
+                                         "targets": "WindowTargetIds: wt-1"}

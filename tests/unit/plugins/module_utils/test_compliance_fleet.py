@@ -197,7 +197,7 @@ def test_the_all_node_export_stays_within_the_call_budget(tmp_path):
     size = 2345
     fleet = FakeFleet(size)
     wanted = export_params(tmp_path, s3_bucket="reports")
-    changed, report, _dashboard = ssm_compliance_export.export(FleetModule(wanted, fleet), wanted)
+    changed, report, _dashboard = export(FleetModule(wanted, fleet), wanted)
     assert changed and report["nodes"] == size
     assert fleet.calls["PutObject"] == 1
     assert sum(fleet.calls.values()) <= budget(size)
@@ -284,6 +284,15 @@ class FleetModule:
         return getattr(self._files, name)
 
 
+def export(module, wanted):
+    """ensure_exported as ssm_compliance_export's main() calls it, with the fake module's pieces."""
+    changed, result = ssm_compliance_export.ensure_exported(
+        dict.fromkeys(("ssm", "ec2", "s3", "sns"), module.fleet), wanted, module.check_mode, module.region,
+        ssm_compliance_export.ReportFiles(module._files), module.tmpdir, module.warn,
+    )
+    return changed, result["report"], result["dashboard"]
+
+
 def export_params(tmp_path, **overrides):
     params = {"report_name": "fleet", "instance_id": None, "instance_ids": None, "patch_groups": None, "tags": None,
               "format": "csv", "s3_bucket": None, "s3_prefix": None, "server_side_encryption": "AES256", "kms_key_id": None,
@@ -298,7 +307,7 @@ def export_peak(tmp_path, size, fmt):
     module = FleetModule(wanted, FakeFleet(size, tag_page=100), tmpdir=str(tmp_path / "scratch"))
     tracemalloc.start()
     try:
-        _changed, report, _dashboard = ssm_compliance_export.export(module, wanted)
+        _changed, report, _dashboard = export(module, wanted)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

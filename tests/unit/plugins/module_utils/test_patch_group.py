@@ -2,14 +2,19 @@
 
 import pytest
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import chunks
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import baseline_system_error
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import classify_members
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import effective_baseline
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import group_of
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import members_of
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import operating_system_of
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import plan_membership
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import tags_after
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_baseline
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_group_name
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_info_parameters
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_members
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_parameters
 
 APP1, APP2, WEB1 = "i-0aaaaaaaaaaaaaaa1", "i-0aaaaaaaaaaaaaaa2", "i-0bbbbbbbbbbbbbbb1"
 HYBRID = "mi-0123456789abcdef0"
@@ -69,10 +74,6 @@ def test_an_idempotent_run_plans_nothing():
     assert plan_membership(nodes, [APP1, APP2], "App", "Patch Group", purge=True) == {"tag": [], "untag": {}}
 
 
-def test_chunks_respect_the_api_batch_size():
-    assert [len(batch) for batch in chunks(list(range(2500)), 1000)] == [1000, 1000, 500]
-
-
 @pytest.mark.parametrize(
     "platform, version, expected",
     [
@@ -125,3 +126,68 @@ def test_members_left_out_are_no_error():
 def test_a_blank_group_name_is_refused_and_the_option_is_named():
     assert validate_group_name("   ") == ["name is blank: a patch group needs a name"]
     assert validate_group_name("App\n", "names[2]")[0].startswith("names[2] may hold letters")
+
+
+def test_tags_after_a_plan_move_nodes_and_drop_the_other_spelling():
+    nodes = {APP1: {"PatchGroup": "App", "Name": "app1"}, APP2: {"Patch Group": "Web"}, WEB1: {"Patch Group": "App"}}
+    plan = plan_membership(nodes, [APP1, APP2], "App", "Patch Group", purge=True)
+    after = tags_after(nodes, plan, "App", "Patch Group")
+    assert after == {APP1: {"Patch Group": "App", "Name": "app1"}, APP2: {"Patch Group": "App"}, WEB1: {}}
+    assert members_of(after, "App") == [APP1, APP2]
+    # The nodes' own tags are not changed: tags_after works on copies.
+    assert nodes[APP1] == {"PatchGroup": "App", "Name": "app1"}
+
+
+def test_tags_after_an_empty_plan_are_the_tags_before():
+    nodes = {APP1: {"Patch Group": "App"}, HYBRID: {"PatchGroup": "App"}}
+    assert tags_after(nodes, {"tag": [], "untag": {}}, "App", "Patch Group") == nodes
+    assert members_of(nodes, "App") == sorted([APP1, HYBRID]) and members_of(nodes, "Web") == []
+
+
+def task(**overrides):
+    return dict({"name": "App", "baseline": None, "operating_system": None, "state": "present", "members": None,
+                 "purge_members": False, "tag_key": "Patch Group"}, **overrides)
+
+
+SYSTEMS = ["AMAZON_LINUX_2", "WINDOWS"]
+
+
+@pytest.mark.parametrize("overrides, expected", [
+    ({"state": "absent", "purge_members": True}, ["purge_members applies to state=present only"]),
+    ({"state": "absent", "baseline": "web-baseline"}, ["baseline applies to state=present only; use operating_system to deregister one system"]),
+    ({"operating_system": "AMAZON_LINUX_3"}, ["operating_system must be one of AMAZON_LINUX_2, WINDOWS, got 'AMAZON_LINUX_3'"]),
+    ({"baseline": "ab"}, ["baseline must be a pb- id, an ARN, or a name of 3 to 128 letters, digits, '_', '-' or '.', got 'ab'"]),
+    ({"name": "", "members": []}, ["name must be 1 to 256 characters, got 0",
+                                   "members is empty: name at least one node, or leave members out to leave membership as it is"]),
+])
+def test_cross_option_checks_name_the_options(overrides, expected):
+    assert validate_parameters(task(**overrides), SYSTEMS) == expected
+
+
+def test_valid_tasks_pass():
+    assert validate_parameters(task(baseline="pb-0123456789abcdef0", members=[APP1, {"Role": "web"}], purge_members=True), SYSTEMS) == []
+    assert validate_parameters(task(state="absent", operating_system="WINDOWS", members=[APP1]), SYSTEMS) == []
+
+
+@pytest.mark.parametrize("reference, valid", [
+    (None, True), ("web-baseline", True), ("pb-0123456789abcdef0", True),
+    ("arn:aws:ssm:us-east-1:123456789012:patchbaseline/pb-0123456789abcdef0", True),
+    ("pb-1", False), ("web baseline", False), ("web-baseline\n", False),
+])
+def test_a_baseline_is_an_id_an_arn_or_a_name(reference, valid):
+    assert (validate_baseline(reference) == []) is valid
+
+
+def test_a_baseline_of_another_system_than_the_one_named_is_an_error():
+    definition = {"BaselineId": "pb-0123456789abcdef0", "OperatingSystem": "WINDOWS"}
+    assert baseline_system_error(task(baseline="win", operating_system="AMAZON_LINUX_2"), definition) == (
+        "operating_system: baseline win is for WINDOWS, not operating_system AMAZON_LINUX_2")
+    assert baseline_system_error(task(baseline="win", operating_system="WINDOWS"), definition) is None
+    assert baseline_system_error(task(baseline="win"), definition) is None
+    assert baseline_system_error(task(operating_system="WINDOWS"), None) is None
+
+
+def test_info_names_are_group_names_and_never_empty():
+    assert validate_info_parameters({"names": None}) == [] and validate_info_parameters({"names": ["App", "Web servers"]}) == []
+    assert validate_info_parameters({"names": []})[0].startswith("names is empty")
+    assert validate_info_parameters({"names": ["App", "bad!"]}) == ["names[1] may hold letters, numbers, spaces and _.:/=+-@; not '!'"]

@@ -9,12 +9,16 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import co
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import describe_targets
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_for
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_parameters
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import failure_reasons
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import install_change_reasons
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_ids_of_arns
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_filters
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_row
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import overall_status
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import patch_now_rate_controls
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import poll_delays
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import predicted_changes
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import run_outcome
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import summarize
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import validate_run
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import zero_target_commands
@@ -137,6 +141,12 @@ def test_tags_resource_group_and_all_instances():
                            "events": ["All"]}}, "notification.role_arn must be an IAM role ARN"),
         ({"notification": {"topic_arn": "arn:aws:sns:us-east-1:123456789012:t", "role_arn": "arn:aws:iam::123456789012:role/r",
                            "events": []}}, "notification.events is empty"),
+        ({"mechanism": "association", "comment": "c"}, "comment applies to mechanism=command only"),
+        ({"mechanism": "association", "timeout_seconds": 600}, "timeout_seconds applies to mechanism=command only"),
+        ({"mechanism": "association", "cloudwatch_log_group": "/aws/ssm"}, "cloudwatch_log_group applies to mechanism=command only"),
+        ({"mechanism": "association", "notification": {"topic_arn": "arn:aws:sns:us-east-1:123456789012:t",
+                                                       "role_arn": "arn:aws:iam::123456789012:role/r", "events": ["All"]}},
+         "notification applies to mechanism=command only"),
     ],
 )
 def test_validation_names_the_parameter(params, error):
@@ -158,6 +168,10 @@ def test_valid_parameters_pass():
     assert validate_run({"tags": {"Env": ["prod", "stage"], "Tier": 1}, "baseline_override": "s3://b/override.json"}) == []
     assert validate_run({"patch_groups": ["App"], "all_instances": None}) == []
     assert validate_run({"resource_group": "web.servers-1"}) == []
+    # An association takes an S3 output and rate controls like a command.
+    assert validate_run({"mechanism": "association", "all_instances": True, "output_s3_bucket": "reports-bucket",
+                         "max_errors": "5%"}) == []
+    assert validate_run({"mechanism": "command", "all_instances": True, "comment": "c", "timeout_seconds": 600}) == []
 
 
 @pytest.mark.parametrize("reboot_option, state, reason", [
@@ -262,3 +276,73 @@ def test_node_filters_list_each_patch_group_under_both_tag_spellings():
     assert node_filters({"tags": {"Env": ["a", "b"]}}) == [[{"Key": "tag:Env", "Values": ["a", "b"]}]]
     assert node_filters({"all_instances": True}) == [[]]
     assert [len(f[0]["Values"]) for f in node_filters({"instance_ids": [f"i-{n:017x}" for n in range(51)]})] == [50, 1]
+
+
+@pytest.mark.parametrize("details, status", [
+    (["Success", "Success"], "Success"),
+    (["Success", "Incomplete"], "Incomplete"),
+    (["Incomplete", "Failed"], "Failed"),
+    (["Success", "Delivery Timed Out"], "Delivery Timed Out"),
+    (["Cancelled"], "Cancelled"),
+])
+def test_overall_status_from_the_commands_status_details(details, status):
+    commands = dict((f"c-{index}", {"Status": "Failed", "StatusDetails": detail}) for index, detail in enumerate(details))
+    assert overall_status(commands) == status
+
+
+def test_overall_status_falls_back_to_status_without_details():
+    assert overall_status({"c-1": {"Status": "Success"}, "c-2": {"Status": "Success", "StatusDetails": ""}}) == "Success"
+    assert overall_status({"c-1": {"Status": "TimedOut"}}) == "TimedOut"
+
+
+def test_check_mode_predicts_no_change_for_a_scan_whatever_the_states():
+    states = {"i-1": {"MissingCount": 4}}
+    assert predicted_changes("Scan", ["i-1", "i-2"], states, "RebootIfNeeded") == (False, {})
+
+
+def test_check_mode_predicts_an_install_from_each_node_s_last_state():
+    states = {"i-1": {"MissingCount": 2}, "i-2": {}, "i-4": {"InstalledPendingRebootCount": 1}}
+    changed, would_change = predicted_changes("Install", ["i-1", "i-2", "i-3", "i-4"], states, "NoReboot")
+    assert changed is True
+    assert would_change == {"i-1": "2 missing", "i-3": "never scanned: no patch state"}
+    assert predicted_changes("Install", ["i-2"], states, "RebootIfNeeded") == (False, {})
+    assert predicted_changes("Install", ["i-4"], states, "RebootIfNeeded")[1] == {
+        "i-4": "1 installed pending a reboot (RebootIfNeeded reboots it)"}
+
+
+def summary(**counts):
+    return dict({"patches_installed": 0, "rebooted_nodes": 0, "nodes_installed_unknown": 0}, **counts)
+
+
+@pytest.mark.parametrize("counts, changed", [
+    ({}, False),
+    ({"patches_installed": 3}, True),
+    ({"rebooted_nodes": 1}, True),
+    ({"nodes_installed_unknown": 1}, True),
+])
+def test_an_install_changed_what_it_installed_or_rebooted(counts, changed):
+    assert run_outcome("Install", summary(**counts), {}, "Success", "1", 4) == (changed, None)
+    # A scan never changes a node.
+    assert run_outcome("Scan", summary(**counts), {}, "Success", "1000", 4) == (False, None)
+
+
+def test_failures_up_to_max_errors_pass_beyond_them_fail():
+    failures = {"i-1": "Failed (Failed), response code 1"}
+    assert run_outcome("Install", summary(), failures, "Incomplete", "1", 4) == (False, None)
+    assert run_outcome("Install", summary(), dict(failures, **{"i-2": "x"}), "Incomplete", "1", 4) == (
+        False, "Patch Install failed: 2 of 4 nodes did not succeed (max_errors 1)")
+    assert run_outcome("Scan", summary(), failures, "Incomplete", "25%", 4) == (False, None)
+    assert run_outcome("Scan", summary(), failures, "Incomplete", "24%", 4)[1] == (
+        "Patch Scan failed: 1 of 4 nodes did not succeed (max_errors 24%)")
+
+
+def test_a_run_that_ended_otherwise_than_success_or_incomplete_fails():
+    assert run_outcome("Install", summary(patches_installed=1), {}, "Cancelled", "10", 4) == (True, "Patch Install failed: the run ended Cancelled")
+
+
+def test_failure_reasons_name_each_node_that_did_not_succeed():
+    rows = [{"instance_id": "i-1", "status": "Success", "details": "Success", "response_code": 0},
+            {"instance_id": "i-2", "status": "Failed", "details": "Failed", "response_code": 1},
+            {"instance_id": "i-3", "status": "TimedOut", "details": "Delivery Timed Out", "response_code": None}]
+    assert failure_reasons(rows) == {"i-2": "Failed (Failed), response code 1", "i-3": "TimedOut (Delivery Timed Out), response code None"}
+    assert failure_reasons(rows[:1]) == {}

@@ -15,6 +15,8 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.cloudpatch.ssm.plugins.module_utils import compliance_export
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import ParameterError
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import AnsibleSSMError
 from ansible_collections.cloudpatch.ssm.plugins.modules import ssm_compliance_export as module_under_test
 
@@ -90,6 +92,16 @@ class FakeModule:
         return getattr(self._files, name)
 
 
+def export(module, wanted):
+    """ensure_exported as main() calls it, with the fake module's clients, warnings and file operations."""
+    changed, result = module_under_test.ensure_exported(
+        dict.fromkeys(("ssm", "ec2", "s3", "sns"), module.clients), wanted, module.check_mode, module.region,
+        module_under_test.ReportFiles(module._files), module._files.tmpdir, module.warn,
+    )
+    assert sorted(result) == ["dashboard", "report"]
+    return changed, result["report"], result["dashboard"]
+
+
 def params(**overrides):
     base = {"report_name": "fleet", "instance_id": None, "instance_ids": None, "patch_groups": None, "tags": None,
             "format": "csv", "s3_bucket": None, "s3_prefix": None,
@@ -103,7 +115,7 @@ def params(**overrides):
 
 def test_a_new_report_is_readable_by_its_owner_only(tmp_path):
     wanted = params(dest=str(tmp_path))
-    _changed, report, _dashboard = module_under_test.export(FakeModule(wanted, FakeClients()), wanted)
+    _changed, report, _dashboard = export(FakeModule(wanted, FakeClients()), wanted)
     assert stat.S_IMODE(os.stat(report["dest"]).st_mode) == 0o600
 
 
@@ -112,7 +124,7 @@ def test_an_existing_report_keeps_its_mode(tmp_path):
     existing.write_text("old")
     existing.chmod(0o640)
     wanted = params(dest=str(tmp_path))
-    module_under_test.export(FakeModule(wanted, FakeClients()), wanted)
+    export(FakeModule(wanted, FakeClients()), wanted)
     assert stat.S_IMODE(existing.stat().st_mode) == 0o640 and existing.read_text().startswith("Index,")
 
 
@@ -122,47 +134,47 @@ def test_mode_is_honoured(tmp_path, mode):
     existing.write_text("old")
     existing.chmod(0o600)
     wanted = params(dest=str(existing), mode=mode)
-    module_under_test.export(FakeModule(wanted, FakeClients()), wanted)
+    export(FakeModule(wanted, FakeClients()), wanted)
     assert stat.S_IMODE(existing.stat().st_mode) == 0o644
     fresh = params(dest=str(tmp_path / "new.csv"), mode=mode)
-    module_under_test.export(FakeModule(fresh, FakeClients()), fresh)
+    export(FakeModule(fresh, FakeClients()), fresh)
     assert stat.S_IMODE((tmp_path / "new.csv").stat().st_mode) == 0o644
 
 
 def test_a_dest_ending_in_a_slash_is_a_directory_created_for_the_report(tmp_path):
     wanted = params(dest=str(tmp_path / "reports" / "daily") + "/", report_name="report2026")
-    assert module_under_test.validate(wanted) == []
-    _changed, report, _dashboard = module_under_test.export(FakeModule(wanted, FakeClients()), wanted)
+    assert compliance_export.validate(wanted) == []
+    _changed, report, _dashboard = export(FakeModule(wanted, FakeClients()), wanted)
     assert report["dest"] == str(tmp_path / "reports" / "daily" / "report2026.csv")
     assert [stat.S_IMODE((tmp_path / part).stat().st_mode) for part in ("reports", "reports/daily")] == [0o700, 0o700]
     assert stat.S_IMODE(os.stat(report["dest"]).st_mode) == 0o600
     shared = params(dest=str(tmp_path / "shared") + "/", mode="0644")
-    module_under_test.export(FakeModule(shared, FakeClients()), shared)
+    export(FakeModule(shared, FakeClients()), shared)
     assert stat.S_IMODE((tmp_path / "shared").stat().st_mode) == 0o755
 
 
 def test_a_failure_removes_the_directory_it_created_and_the_part_file(tmp_path):
     wanted = params(dest=str(tmp_path / "reports") + "/", s3_bucket="reports")
     with pytest.raises(AnsibleSSMError):
-        module_under_test.export(FakeModule(wanted, FakeClients(fail_on_second_page=True)), wanted)
+        export(FakeModule(wanted, FakeClients(fail_on_second_page=True)), wanted)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_selection_matching_no_node_fails_before_anything_is_written(tmp_path):
     wanted = params(dest=str(tmp_path / "reports") + "/", s3_bucket="reports", patch_groups=["Nobody"])
     clients = FakeClients(nodes=False)
-    with pytest.raises(LookupError, match=r"\A0 nodes in us-east-1 matched patch groups Nobody: nothing to report\Z"):
-        module_under_test.export(FakeModule(wanted, clients), wanted)
+    with pytest.raises(ParameterError, match=r"\A0 nodes in us-east-1 matched patch groups Nobody: nothing to report\Z"):
+        export(FakeModule(wanted, clients), wanted)
     assert list(tmp_path.iterdir()) == [] and clients.puts == []
     single = params(dest=str(tmp_path), instance_id="i-0123456789abcdef0")
-    with pytest.raises(LookupError, match="instance_id i-0123456789abcdef0 is not a managed node in us-east-1"):
-        module_under_test.export(FakeModule(single, FakeClients(nodes=False), check_mode=True), single)
+    with pytest.raises(ParameterError, match="instance_id i-0123456789abcdef0 is not a managed node in us-east-1"):
+        export(FakeModule(single, FakeClients(nodes=False), check_mode=True), single)
 
 
 def test_a_region_without_nodes_writes_an_empty_report_with_a_warning(tmp_path):
     wanted = params(dest=str(tmp_path))
     module = FakeModule(wanted, FakeClients(nodes=False))
-    _changed, report, _dashboard = module_under_test.export(module, wanted)
+    _changed, report, _dashboard = export(module, wanted)
     assert report["nodes"] == 0 and (tmp_path / "fleet.csv").read_bytes().count(b"\r\n") == 1
     assert module.warnings == ["there is no managed node in us-east-1: the report has no node rows"]
 
@@ -170,25 +182,26 @@ def test_a_region_without_nodes_writes_an_empty_report_with_a_warning(tmp_path):
 def test_ids_that_are_not_managed_nodes_are_named_in_a_warning(tmp_path):
     wanted = params(dest=str(tmp_path), instance_ids=["i-00000000000000001", "i-00000000000000002", "i-0000000000000000f"])
     module = FakeModule(wanted, FakeClients())
-    module_under_test.export(module, wanted)
+    export(module, wanted)
     assert module.warnings == ["instance_ids[2] i-0000000000000000f is not a managed node in us-east-1"]
 
 
 def test_a_failed_notification_after_the_write_says_where_the_report_is(tmp_path):
     wanted = params(dest=str(tmp_path), s3_bucket="reports", sns_topic_arn="arn:aws:sns:us-east-1:123456789012:reports")
     clients = FakeClients(publish_error="NotFound")
-    with pytest.raises(module_under_test.ExportError) as caught:
-        module_under_test.export(FakeModule(wanted, clients), wanted)
+    with pytest.raises(ParameterError) as caught:
+        export(FakeModule(wanted, clients), wanted)
     message = str(caught.value)
     assert message.startswith(f"the report is in place (s3://reports/fleet.csv and {tmp_path / 'fleet.csv'}), but the notification failed")
     assert "sns_topic_arn arn:aws:sns:us-east-1:123456789012:reports was not found from us-east-1" in message
-    assert caught.value.report["nodes"] == 2 and "sns_message_id" not in caught.value.report
-    assert caught.value.dashboard["patch_states"]["managed_nodes"] == 2
+    assert caught.value.data["report"]["nodes"] == 2 and "sns_message_id" not in caught.value.data["report"]
+    assert caught.value.data["dashboard"]["patch_states"]["managed_nodes"] == 2
+    assert caught.value.data["changed"] is True
     assert (tmp_path / "fleet.csv").exists() and len(clients.puts) == 1
 
 
 def test_a_local_report_is_renamed_into_place(tmp_path):
-    changed, report, dashboard = module_under_test.export(FakeModule(params(dest=str(tmp_path)), FakeClients()), params(dest=str(tmp_path)))
+    changed, report, dashboard = export(FakeModule(params(dest=str(tmp_path)), FakeClients()), params(dest=str(tmp_path)))
     assert changed and report["dest"] == str(tmp_path / "fleet.csv") and report["nodes"] == 2
     assert [path.name for path in tmp_path.iterdir()] == ["fleet.csv"]
     assert hashlib.sha256((tmp_path / "fleet.csv").read_bytes()).hexdigest() == report["sha256"]
@@ -206,7 +219,7 @@ def test_check_mode_writes_nothing_and_says_what_it_would_write(tmp_path, monkey
     monkeypatch.setattr(module_under_test.tempfile, "mkstemp", mkstemp)
     clients = FakeClients()
     wanted = params(dest=str(tmp_path), s3_bucket="reports", sns_topic_arn="arn:aws:sns:us-east-1:123456789012:reports")
-    changed, report, _dashboard = module_under_test.export(FakeModule(wanted, clients, check_mode=True), wanted)
+    changed, report, _dashboard = export(FakeModule(wanted, clients, check_mode=True), wanted)
     # Writing a report is a change: check mode predicts it, and says where and what.
     assert changed
     assert report["s3_url"] == "s3://reports/fleet.csv" and report["dest"] == str(tmp_path / "fleet.csv")
@@ -219,8 +232,8 @@ def test_check_mode_writes_nothing_and_says_what_it_would_write(tmp_path, monkey
 
 def test_check_mode_measures_the_report_it_would_write(tmp_path):
     wanted = params(dest=str(tmp_path))
-    _changed, predicted, _dashboard = module_under_test.export(FakeModule(wanted, FakeClients(), check_mode=True), wanted)
-    _changed, written, _dashboard = module_under_test.export(FakeModule(wanted, FakeClients()), wanted)
+    _changed, predicted, _dashboard = export(FakeModule(wanted, FakeClients(), check_mode=True), wanted)
+    _changed, written, _dashboard = export(FakeModule(wanted, FakeClients()), wanted)
     # The same report, but for the time it was generated at (which is in the HTML/JSON, not the CSV).
     assert (predicted["bytes"], predicted["sha256"]) == (written["bytes"], written["sha256"])
 
@@ -229,7 +242,7 @@ def test_s3_put_carries_the_checksum_and_encryption(tmp_path):
     clients = FakeClients()
     wanted = params(s3_bucket="reports", s3_prefix="daily", server_side_encryption="aws:kms", kms_key_id="alias/r",
                     expected_bucket_owner="123456789012")
-    _changed, report, _dashboard = module_under_test.export(FakeModule(wanted, clients), wanted)
+    _changed, report, _dashboard = export(FakeModule(wanted, clients), wanted)
     [(body, kwargs)] = clients.puts
     assert kwargs["Key"] == "daily/fleet.csv" and kwargs["ServerSideEncryption"] == "aws:kms" and kwargs["SSEKMSKeyId"] == "alias/r"
     assert kwargs["ExpectedBucketOwner"] == "123456789012" and kwargs["ContentType"] == "text/csv"
@@ -241,7 +254,7 @@ def test_a_failure_half_way_leaves_no_partial_report(tmp_path):
     clients = FakeClients(fail_on_second_page=True)
     wanted = params(dest=str(tmp_path), s3_bucket="reports")
     with pytest.raises(AnsibleSSMError):
-        module_under_test.export(FakeModule(wanted, clients), wanted)
+        export(FakeModule(wanted, clients), wanted)
     assert clients.patch_state_calls == 2  # the first page was written to the temporary file
     assert list(tmp_path.iterdir()) == [] and clients.puts == []
 
@@ -249,7 +262,7 @@ def test_a_failure_half_way_leaves_no_partial_report(tmp_path):
 @pytest.mark.parametrize("prefix, key", [(None, "fleet.csv"), ("", "fleet.csv"), ("daily", "daily/fleet.csv"),
                                          ("daily/", "daily/fleet.csv"), ("/a/b", "a/b/fleet.csv")])
 def test_s3_keys(prefix, key):
-    assert module_under_test.s3_key(params(s3_bucket="reports", s3_prefix=prefix)) == key
+    assert compliance_export.s3_key(params(s3_bucket="reports", s3_prefix=prefix)) == key
 
 
 def test_the_notification_names_the_report_and_its_counts():
@@ -272,7 +285,7 @@ def test_the_scope_says_which_nodes():
 def test_filters_reach_the_node_listing(tmp_path):
     clients = FakeClients()
     wanted = params(dest=str(tmp_path), patch_groups=["App"], tags={"Env": "prod"})
-    module_under_test.export(FakeModule(wanted, clients), wanted)
+    export(FakeModule(wanted, clients), wanted)
     assert clients.node_filters[0] == [{"Key": "tag:Env", "Values": ["prod"]}, {"Key": "tag:Patch Group", "Values": ["App"]}]
     assert clients.node_filters[-1] == [{"Key": "tag:Env", "Values": ["prod"]}, {"Key": "tag:PatchGroup", "Values": ["App"]}]
 
@@ -329,12 +342,12 @@ def test_filters_reach_the_node_listing(tmp_path):
     ({"dest": "/tmp", "group": "no-such-group-here"}, "group 'no-such-group-here' is not a group on this host"),
 ])
 def test_validation_names_the_parameter(overrides, message):
-    errors = module_under_test.validate(params(**overrides))
+    errors = compliance_export.validate(params(**overrides))
     assert any(message in error for error in errors), errors
 
 
 def test_valid_input_has_no_errors(tmp_path):
-    assert module_under_test.validate(params(
+    assert compliance_export.validate(params(
         report_name="Fleet_report-2026.v", dest=str(tmp_path), mode="0640", instance_ids=["i-0123456789abcdef0", "mi-0123456789abcdef0"],
         patch_groups=["App", "Web servers: prod"], tags={"Env": ["prod", "test"], "Tier": 1}, s3_bucket="reports",
         s3_prefix="daily", server_side_encryption="aws:kms", kms_key_id="alias/r", expected_bucket_owner="123456789012",
@@ -345,7 +358,7 @@ def test_valid_input_has_no_errors(tmp_path):
                                     "arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
                                     "arn:aws:kms:us-east-2:111122223333:alias/reports"])
 def test_kms_key_forms(key_id):
-    assert module_under_test.validate_arguments(params(s3_bucket="reports", server_side_encryption="aws:kms", kms_key_id=key_id)) == []
+    assert compliance_export.validate_arguments(params(s3_bucket="reports", server_side_encryption="aws:kms", kms_key_id=key_id)) == []
 
 
 def example_tasks():
@@ -368,7 +381,7 @@ def test_every_example_is_valid_for_the_module():
                                                                  ("instance_id", "tags")],
                                        required_one_of=[("s3_bucket", "dest")]).validate(args)
         assert not result.error_messages, (task["name"], result.error_messages)
-        assert module_under_test.validate_arguments(params(**args)) == [], task["name"]
+        assert compliance_export.validate_arguments(params(**args)) == [], task["name"]
 
 
 def test_a_local_move_that_fails_is_an_os_error_and_leaves_nothing(tmp_path, monkeypatch):
@@ -379,8 +392,10 @@ def test_a_local_move_that_fails_is_an_os_error_and_leaves_nothing(tmp_path, mon
         raise Exception("Could not replace the report")  # pylint: disable=broad-exception-raised
 
     monkeypatch.setattr(module._files, "atomic_move", refuse)
-    with pytest.raises(OSError, match="writing dest .*fleet.csv failed: Could not replace the report"):
-        module_under_test.export(module, wanted)
+    # The disk's failure, before anything was put in place: a clean failure naming dest, and nothing left.
+    with pytest.raises(ParameterError, match=r"\Athe report could not be written \(dest .*\): writing dest .*fleet.csv failed: "
+                                             "Could not replace the report"):
+        export(module, wanted)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -393,13 +408,25 @@ def test_a_local_move_that_fails_after_the_s3_put_says_the_object_is_in_place(tm
         raise Exception("disk full")
 
     monkeypatch.setattr(module._files, "atomic_move", disk_full)
-    with pytest.raises(module_under_test.ExportError, match=r"the report is in place \(s3://reports/fleet.csv\), but writing dest"):
-        module_under_test.export(module, wanted)
+    with pytest.raises(ParameterError, match=r"the report is in place \(s3://reports/fleet.csv\), but writing dest"):
+        export(module, wanted)
     assert len(clients.puts) == 1 and list(tmp_path.iterdir()) == []
 
 
 def test_check_mode_creates_no_directory(tmp_path):
     wanted = params(dest=str(tmp_path / "reports") + "/")
-    changed, report, _dashboard = module_under_test.export(FakeModule(wanted, FakeClients(), check_mode=True), wanted)
+    changed, report, _dashboard = export(FakeModule(wanted, FakeClients(), check_mode=True), wanted)
     assert changed and report["dest"] == str(tmp_path / "reports" / "fleet.csv")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bug_is_not_reported_as_the_user_s_mistake(tmp_path, monkeypatch):
+    """Only ParameterError and the AWS errors are clean failures: a KeyError (a bug) shows as one."""
+    def broken(*args, **kwargs):
+        raise KeyError("InstanceId")
+
+    monkeypatch.setattr(module_under_test, "fleet_rows", broken)
+    wanted = params(dest=str(tmp_path))
+    with pytest.raises(KeyError):
+        export(FakeModule(wanted, FakeClients()), wanted)
     assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,119 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the cloudpatch.ssm project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""ssm_compliance_export's options: their checks (alone and across options), and the names they give.
+
+Plain functions of the task's parameters; validate() looks at the disk (dest and its directory)
+but changes nothing, and nothing here calls AWS.
+"""
+
+import re
+
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import REPORTING_DAYS_MAX
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import is_node_id
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import validate_selection
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import dest_errors
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import file_option_errors
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import resolve_dest
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import EXTENSIONS
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import validate_report_name
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import blank
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import blank_errors
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import bucket_name_error
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import int_range_error
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import known_regions
+
+ACCOUNT_ID = re.compile(r"\A\d{12}\Z")
+# SNS topic names: 1-256 characters of letters, digits, '-' and '_'; a FIFO topic's ends in ".fifo".
+SNS_TOPIC_ARN = re.compile(r"\Aarn:(aws[a-z-]*):sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]+(?:\.fifo)?)\Z")
+MAX_TOPIC_NAME = 256
+# KMS KeyId forms (AWS KMS API reference, "KeyId"): key id, multi-Region key id, key ARN, alias name, alias ARN.
+KMS_KEY_ID = re.compile(
+    r"\A(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}"
+    r"|alias/[A-Za-z0-9/_-]{1,250}"
+    r"|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
+    r"|alias/[A-Za-z0-9/_-]{1,250}))\Z"
+)
+# Object keys: at most 1,024 bytes (UTF-8).
+MAX_KEY_BYTES = 1024
+# Options that mean nothing when blank (an empty string, list or dict is an error, never "all").
+NOT_BLANK = ("instance_id", "instance_ids", "patch_groups", "tags", "s3_bucket", "s3_prefix", "kms_key_id",
+             "expected_bucket_owner", "dest", "sns_topic_arn")
+FILE_OPTIONS = ("mode", "owner", "group")
+
+
+def sns_topic_arn_error(value):
+    match = SNS_TOPIC_ARN.fullmatch(value)
+    if not match or len(match.group(4)) > MAX_TOPIC_NAME:
+        return f"sns_topic_arn must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME), got {value!r}"
+    if match.group(2) not in known_regions():
+        return f"sns_topic_arn's region {match.group(2)!r} is not an AWS region"
+    return None
+
+
+def validate_arguments(params):
+    """Errors the argument spec cannot express, naming the option; nothing here looks at the disk or AWS."""
+    errors = blank_errors(params, NOT_BLANK)
+    given = dict((key, value) for key, value in params.items() if value is not None and not (key in NOT_BLANK and blank(value)))
+    error = validate_report_name(params["report_name"])
+    if error:
+        errors.append(error)
+    if "instance_id" in given and not is_node_id(given["instance_id"]):
+        errors.append(f"instance_id must be an i- or mi- node id, got {given['instance_id']!r}")
+    errors.extend(validate_selection(given.get("instance_ids"), given.get("patch_groups"), given.get("tags")))
+    error = bucket_name_error("s3_bucket", given.get("s3_bucket"))
+    if error:
+        errors.append(error)
+    if "s3_bucket" in given and not errors and len(s3_key(params).encode("utf-8")) > MAX_KEY_BYTES:
+        errors.append(f"s3_prefix is too long: the object key would exceed {MAX_KEY_BYTES} bytes")
+    if "kms_key_id" in given:
+        if params["server_side_encryption"] != "aws:kms":
+            errors.append("kms_key_id needs server_side_encryption=aws:kms")
+        if not full_match(KMS_KEY_ID, given["kms_key_id"]):
+            errors.append(f"kms_key_id must be a KMS key id, key ARN, alias/NAME or alias ARN, got {given['kms_key_id']!r}")
+    if "expected_bucket_owner" in given and not full_match(ACCOUNT_ID, given["expected_bucket_owner"]):
+        errors.append(f"expected_bucket_owner must be a 12-digit account id, got {given['expected_bucket_owner']!r}")
+    if "sns_topic_arn" in given:
+        error = sns_topic_arn_error(given["sns_topic_arn"])
+        if error:
+            errors.append(error)
+    error = int_range_error("reporting_days", params["reporting_days"], 1, REPORTING_DAYS_MAX, "days")
+    if error:
+        errors.append(error)
+    without_dest = [option for option in FILE_OPTIONS if params.get(option) is not None]
+    if without_dest and "dest" not in given:
+        errors.append(f"{', '.join(without_dest)} apply to the local report: they need dest")
+    return errors
+
+
+def validate(params):
+    """validate_arguments, then what stops the local file from being written (the disk is looked at, not changed)."""
+    errors = validate_arguments(params)
+    if params["dest"] is not None and not blank(params["dest"]):
+        errors.extend(file_option_errors(params))
+        if validate_report_name(params["report_name"]) is None:
+            errors.extend(dest_errors(params["dest"], file_name(params)))
+    return errors
+
+
+def file_name(params):
+    return f"{params['report_name']}.{EXTENSIONS[params['format']]}"
+
+
+def dest_path(params):
+    return resolve_dest(params["dest"], file_name(params))[0]
+
+
+def s3_key(params):
+    prefix = (params["s3_prefix"] or "").lstrip("/")
+    if prefix and not prefix.endswith("/"):
+        prefix += "/"
+    return prefix + file_name(params)
+
+
+def selection(params):
+    """The node filters of an all-node report (a single-node report has instance_id instead)."""
+    return {"instance_ids": params.get("instance_ids"), "patch_groups": params.get("patch_groups"), "tags": params.get("tags")}

@@ -1,0 +1,164 @@
+"""ssm.py itself, against a fake client (no network): which errors are retried, which mean "missing", and paging.
+
+The retries' back-off sleeps are recorded, not slept: the tests count calls and sleeps, never time.
+"""
+
+import time
+
+import botocore.exceptions
+import pytest
+
+from ansible_collections.cloudpatch.ssm.plugins.module_utils import ssm
+
+from fake_aws import FakeClient  # pylint: disable=import-error  # beside this file
+from fake_aws import client_error  # pylint: disable=import-error
+
+
+@pytest.fixture(autouse=True)
+def slept(monkeypatch):
+    """Every back-off sleep of AWSRetry (time.sleep), recorded instead of slept."""
+    sleeps = []
+    monkeypatch.setattr(time, "sleep", sleeps.append)
+    return sleeps
+
+
+BASELINE = {"BaselineId": "pb-0123456789abcdef0", "Name": "web", "OperatingSystem": "AMAZON_LINUX_2", "ResponseMetadata": {"x": 1}}
+
+
+@pytest.mark.parametrize("code", ["ThrottlingException", "InternalServerError"])
+def test_throttling_and_internal_errors_are_retried(code, slept):
+    client = FakeClient(get_patch_baseline=[client_error(code), client_error(code), dict(BASELINE)])
+    assert ssm.get_patch_baseline(client, "pb-0123456789abcdef0")["Name"] == "web"
+    assert len(client.called("get_patch_baseline")) == 3
+    assert len(slept) == 2
+
+
+def test_access_denied_is_not_retried_and_names_the_operation(slept):
+    client = FakeClient(get_patch_baseline=[client_error("AccessDeniedException"), dict(BASELINE)])
+    with pytest.raises(ssm.AnsibleSSMError, match="Failed to get patch baseline") as raised:
+        ssm.get_patch_baseline(client, "pb-0123456789abcdef0")
+    assert raised.value.exception.response["Error"]["Code"] == "AccessDeniedException"
+    assert len(client.called("get_patch_baseline")) == 1 and slept == []
+
+
+def test_a_call_throttled_past_its_retries_fails():
+    client = FakeClient(send_command=[client_error("ThrottlingException")] * 10)
+    with pytest.raises(ssm.AnsibleSSMError, match="Failed to send command"):
+        ssm.send_command(client, DocumentName="AWS-RunPatchBaseline")
+    # ssm_retry's retries=10 is ten attempts in all (AWSRetry counts the first), then the error.
+    assert len(client.called("send_command")) == 10
+
+
+def test_a_baseline_that_does_not_exist_is_none_and_its_metadata_is_dropped():
+    client = FakeClient(get_patch_baseline=[client_error("DoesNotExistException"), dict(BASELINE)])
+    assert ssm.get_patch_baseline(client, "pb-0000000000000000f") is None
+    assert "ResponseMetadata" not in ssm.get_patch_baseline(client, "pb-0123456789abcdef0")
+
+
+def test_tags_of_a_missing_resource_are_empty():
+    client = FakeClient(list_tags_for_resource=[client_error("DoesNotExistException"),
+                                                {"TagList": [{"Key": "Env", "Value": "prod"}]}])
+    assert ssm.list_patch_baseline_tags(client, "pb-0000000000000000f") == {}
+    assert ssm.list_managed_node_tags(client, "mi-0123456789abcdef0") == {"Env": "prod"}
+    assert client.called("list_tags_for_resource")[1] == {"ResourceType": "ManagedInstance", "ResourceId": "mi-0123456789abcdef0"}
+
+
+def test_deleting_a_baseline_that_is_gone_is_no_change():
+    client = FakeClient(delete_patch_baseline=[client_error("DoesNotExistException"), {}])
+    assert ssm.delete_patch_baseline(client, "pb-0000000000000000f") is False
+    assert ssm.delete_patch_baseline(client, "pb-0123456789abcdef0") is True
+
+
+def test_does_not_exist_is_an_error_where_nothing_says_missing():
+    # GetDefaultPatchBaseline has no "missing" answer: DoesNotExistException there is a failure, not None.
+    client = FakeClient(get_default_patch_baseline=[client_error("DoesNotExistException")])
+    with pytest.raises(ssm.AnsibleSSMError, match="Failed to get default patch baseline"):
+        ssm.get_default_patch_baseline(client, "AMAZON_LINUX_2")
+
+
+def test_a_document_that_is_not_there_is_none():
+    client = FakeClient(describe_document=[client_error("InvalidDocument"), {"Document": {"Name": "Drain"}}])
+    client.exceptions = type("Exceptions", (), {"InvalidDocument": botocore.exceptions.ClientError})
+    assert ssm.describe_document(client, "NoSuchDocument") is None
+    assert ssm.describe_document(client, "Drain") == {"Name": "Drain"}
+
+
+def test_a_command_that_is_not_listed_is_none():
+    client = FakeClient(list_commands=[{"Commands": []}, {"Commands": [{"CommandId": "c-1"}]}])
+    assert ssm.get_command(client, "c-0") is None
+    assert ssm.get_command(client, "c-1") == {"CommandId": "c-1"}
+
+
+def test_all_pages_follows_next_token_with_the_same_arguments():
+    client = FakeClient(describe_patch_baselines=[
+        {"BaselineIdentities": [{"BaselineId": "pb-1"}], "NextToken": "t1"},
+        {"BaselineIdentities": [{"BaselineId": "pb-2"}, {"BaselineId": "pb-3"}], "NextToken": "t2"},
+        {"BaselineIdentities": []},
+    ])
+    filters = [{"Key": "OWNER", "Values": ["Self"]}]
+    assert [item["BaselineId"] for item in ssm.describe_patch_baselines(client, filters)] == ["pb-1", "pb-2", "pb-3"]
+    assert client.called("describe_patch_baselines") == [
+        {"Filters": filters, "MaxResults": 100},
+        {"Filters": filters, "MaxResults": 100, "NextToken": "t1"},
+        {"Filters": filters, "MaxResults": 100, "NextToken": "t2"},
+    ]
+
+
+def test_a_throttled_page_is_asked_again_alone(slept):
+    page_1 = {"InstanceInformationList": [{"InstanceId": "i-1"}], "NextToken": "t1"}
+    page_2 = {"InstanceInformationList": [{"InstanceId": "i-2"}], "NextToken": "t2"}
+    page_3 = {"InstanceInformationList": [{"InstanceId": "i-3"}]}
+    throttled = client_error("ThrottlingException")
+    client = FakeClient(describe_instance_information=[page_1, page_2, throttled, throttled, page_3])
+    assert [node["InstanceId"] for node in ssm.describe_instance_information(client)] == ["i-1", "i-2", "i-3"]
+    tokens = [kwargs.get("NextToken") for kwargs in client.called("describe_instance_information")]
+    # Page 3 three times, pages 1 and 2 once each: a throttle never sends the listing back to page 1.
+    assert tokens == [None, "t1", "t2", "t2", "t2"]
+    assert len(slept) == 2
+
+
+def test_a_page_that_stays_throttled_fails_after_its_own_retries():
+    client = FakeClient(describe_patch_groups=[{"Mappings": [], "NextToken": "t1"}] + [client_error("ThrottlingException")] * 50)
+    with pytest.raises(ssm.AnsibleSSMError, match="Failed to describe patch groups"):
+        ssm.describe_patch_groups(client)
+    # Page 1 once, then page 2 fifty times (page_retry's retries=50 attempts), and never page 1 again.
+    calls = client.called("describe_patch_groups")
+    assert len(calls) == 51 and all(kwargs.get("NextToken") == "t1" for kwargs in calls[1:])
+
+
+def test_a_denied_page_fails_at_once(slept):
+    client = FakeClient(list_command_invocations=[{"CommandInvocations": [{"InstanceId": "i-1"}], "NextToken": "t1"},
+                                                  client_error("AccessDeniedException")])
+    with pytest.raises(ssm.AnsibleSSMError, match="Failed to list command invocations"):
+        ssm.list_command_invocations(client, "c-1", details=True)
+    assert len(client.called("list_command_invocations")) == 2 and slept == []
+
+
+def test_one_page_readers_return_the_items_and_the_token():
+    client = FakeClient(list_resource_compliance_summaries=[{"ResourceComplianceSummaryItems": [{"ResourceId": "i-1"}], "NextToken": "t1"},
+                                                            {"ResourceComplianceSummaryItems": []}])
+    assert ssm.list_patch_compliance_summaries_page(client, resource_id="i-1") == ([{"ResourceId": "i-1"}], "t1")
+    assert ssm.list_patch_compliance_summaries_page(client, next_token="t1") == ([], None)
+    first, second = client.called("list_resource_compliance_summaries")
+    assert first["Filters"][1] == {"Key": "ResourceId", "Values": ["i-1"], "Type": "EQUAL"} and "NextToken" not in first
+    assert second["NextToken"] == "t1" and len(second["Filters"]) == 1
+
+
+def test_patch_properties_are_the_names_of_every_page():
+    client = FakeClient(describe_patch_properties=[{"Properties": [{"Name": "Security"}, {"Other": "x"}], "NextToken": "t"},
+                                                   {"Properties": [{"Name": "Bugfix"}]}])
+    assert ssm.describe_patch_properties(client, "WINDOWS", "CLASSIFICATION", "OS") == ["Security", "Bugfix"]
+    assert client.called("describe_patch_properties")[0] == {
+        "OperatingSystem": "WINDOWS", "Property": "CLASSIFICATION", "MaxResults": 50, "PatchSet": "OS"}
+
+
+def test_tags_go_as_the_api_s_tag_list():
+    client = FakeClient(add_tags_to_resource=[{}], remove_tags_from_resource=[{}])
+    ssm.add_patch_baseline_tags(client, "pb-1", {"Env": "prod"})
+    ssm.remove_patch_baseline_tags(client, "pb-1", {"Old"})
+    assert client.called("add_tags_to_resource") == [{"ResourceType": "PatchBaseline", "ResourceId": "pb-1", "Tags": [{"Key": "Env", "Value": "prod"}]}]
+    assert client.called("remove_tags_from_resource") == [{"ResourceType": "PatchBaseline", "ResourceId": "pb-1", "TagKeys": ["Old"]}]
+
+
+def test_enums_come_from_the_service_model():
+    assert "AMAZON_LINUX_2023" in ssm.ssm_enum("OperatingSystem") and "WINDOWS" in ssm.ssm_enum("OperatingSystem")
