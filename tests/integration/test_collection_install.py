@@ -1,6 +1,7 @@
 """The collection as users get it: `ansible-galaxy collection build`, installed offline into an empty
 collections path beside amazon.aws, and playbooks/workshop.yml run from the installed copy (not from
-this checkout) against the sandbox."""
+this checkout) against the sandbox; then every playbook of the installed copy in check mode on that
+account changes nothing."""
 
 import csv
 import os
@@ -10,6 +11,9 @@ import tarfile
 from pathlib import Path
 
 import yaml
+from test_playbooks_check_mode import AFTER_WORKSHOP
+from test_playbooks_check_mode import CHECKED
+from test_playbooks_check_mode import files_under
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -80,3 +84,18 @@ def test_built_collection_installs_offline_and_runs_the_workshop(clean_sandbox, 
     assert "<svg" in (reports / "dashboard.html").read_text(encoding="utf-8")
     calls = clean_sandbox.calls(service="ssm", operation="SendCommand")
     assert len(calls) == 2  # the scan and the install
+
+    # Every playbook in check mode on the account the workshop left: no call that changes anything.
+    check_reports = tmp_path / "check-reports"
+    clean_sandbox.clear_calls()
+    result = run([BIN / "ansible-playbook", "-i", installed_copy / "playbooks" / "inventory.yml",
+                  *[installed_copy / "playbooks" / name for name in CHECKED],
+                  "-e", f"workshop_reports_dir={check_reports}", "--check"], env=environment, cwd=tmp_path)
+    output = result.stdout
+    assert output.count(" failed=0 ") == len(CHECKED) and "Traceback" not in output + result.stderr
+    assert clean_sandbox.mutating_calls() == []
+    for said in AFTER_WORKSHOP:
+        assert said in output
+    assert "5 of the 5 node(s)" not in output  # no gate asked for
+    assert files_under(check_reports) == []
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["collections", "dist", "reports"]
