@@ -155,6 +155,7 @@ extends_documentation_fragment:
   - amazon.aws.region.modules
   - amazon.aws.boto3
   - ansible.builtin.action_common_attributes
+  - cloudpatch.ssm.attributes
 attributes:
   check_mode:
     support: full
@@ -165,11 +166,6 @@ attributes:
     support: none
     details:
       - A report is written whole each time; its size and SHA-256 are in RV(report).
-  platform:
-    platforms: posix
-    details:
-      - Runs where Python, boto3 and botocore can reach the AWS API, usually the controller (a play on
-        C(localhost), or C(delegate_to)). It changes AWS resources, never the host it runs on.
 seealso:
   - module: cloudpatch.ssm.ssm_patch_compliance_info
     description: The dashboard and the per-node rows as data, without a report.

@@ -193,6 +193,7 @@ extends_documentation_fragment:
   - amazon.aws.tags
   - amazon.aws.boto3
   - ansible.builtin.action_common_attributes
+  - cloudpatch.ssm.attributes
 attributes:
   check_mode:
     support: full
@@ -205,11 +206,6 @@ attributes:
     details:
       - The baseline before and after, in the shape of RV(patch_baseline); repository configurations
         are masked.
-  platform:
-    platforms: posix
-    details:
-      - Runs where Python, boto3 and botocore can reach the AWS API, usually the controller (a play on
-        C(localhost), or C(delegate_to)). It changes AWS resources, never the host it runs on.
 seealso:
   - module: cloudpatch.ssm.ssm_patch_baseline_info
     description: Read baselines, AWS-owned ones included, and each operating system's default.

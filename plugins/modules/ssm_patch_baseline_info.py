@@ -52,6 +52,7 @@ extends_documentation_fragment:
   - amazon.aws.region.modules
   - amazon.aws.boto3
   - ansible.builtin.action_common_attributes
+  - cloudpatch.ssm.attributes
 attributes:
   check_mode:
     support: full
@@ -61,11 +62,6 @@ attributes:
     support: none
     details:
       - Read only; there is never a change to show.
-  platform:
-    platforms: posix
-    details:
-      - Runs where Python, boto3 and botocore can reach the AWS API, usually the controller (a play on
-        C(localhost), or C(delegate_to)). It changes AWS resources, never the host it runs on.
 seealso:
   - module: cloudpatch.ssm.ssm_patch_baseline
     description: Create, update, delete a baseline, or make one the default.

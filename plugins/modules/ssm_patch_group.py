@@ -75,6 +75,7 @@ extends_documentation_fragment:
   - amazon.aws.region.modules
   - amazon.aws.boto3
   - ansible.builtin.action_common_attributes
+  - cloudpatch.ssm.attributes
 attributes:
   check_mode:
     support: full
@@ -85,11 +86,6 @@ attributes:
     support: full
     details:
       - The group's baselines and members before and after.
-  platform:
-    platforms: posix
-    details:
-      - Runs where Python, boto3 and botocore can reach the AWS API, usually the controller (a play on
-        C(localhost), or C(delegate_to)). It changes AWS resources, never the host it runs on.
 seealso:
   - module: cloudpatch.ssm.ssm_patch_group_info
     description: Show the groups, their members and the baseline that applies to each node.

@@ -202,6 +202,7 @@ extends_documentation_fragment:
   - amazon.aws.region.modules
   - amazon.aws.boto3
   - ansible.builtin.action_common_attributes
+  - cloudpatch.ssm.attributes
 attributes:
   check_mode:
     support: full
@@ -215,11 +216,6 @@ attributes:
     details:
       - An install changes packages on the nodes; the module reports what a run did in RV(summary) and
         RV(nodes), not as a diff.
-  platform:
-    platforms: posix
-    details:
-      - Runs where Python, boto3 and botocore can reach the AWS API, usually the controller (a play on
-        C(localhost), or C(delegate_to)). It changes AWS resources, never the host it runs on.
 seealso:
   - module: cloudpatch.ssm.ssm_patch_compliance_info
     description: The compliance the run leaves behind, per node and as the dashboard's counts.
