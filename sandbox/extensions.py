@@ -15,9 +15,9 @@ EXTENSION_MODULES = (
     "sandbox.documents",
     "sandbox.commands",
     "sandbox.associations",
-    "sandbox.s3_integrity",
-    "sandbox.ec2_lifecycle",
-    "sandbox.cloudformation",
+    "sandbox.moto_fixes.s3_integrity",
+    "sandbox.moto_fixes.ec2_lifecycle",
+    "sandbox.moto_fixes.cloudformation",
     "sandbox.maintenance_windows",
     "sandbox.resource_groups",
 )

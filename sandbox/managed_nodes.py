@@ -98,7 +98,7 @@ OS_PROFILES = {
 # description, platform; an image made by CreateImage has its instance's system). An AMI that names
 # no system the sandbox knows gets no simulated SSM Agent, so its instances never report, as an
 # instance without the agent does on AWS ("Setting up managed nodes": the agent must be installed
-# and running). RunInstances with an AMI that does not exist fails as on AWS (sandbox.ec2_lifecycle).
+# and running). RunInstances with an AMI that does not exist fails as on AWS (sandbox.moto_fixes.ec2_lifecycle).
 
 _WINDOWS_VERSIONS = {
     ("2022", ""): "10.0.20348", ("2019", ""): "10.0.17763", ("2016", ""): "10.0.14393",

@@ -37,7 +37,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from sandbox import clock
 from sandbox.call_log import CallLog, OperationsRecord, describe_request, error_code_from_response
 from sandbox.control import ControlAPI
-from sandbox import speedups
+from sandbox.moto_fixes import speedups
 from sandbox.extensions import install_all
 from sandbox.faults import FaultInjector, error_response
 from sandbox.request_validation import RequestValidator, SerializationError, format_message

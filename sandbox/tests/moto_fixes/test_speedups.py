@@ -5,7 +5,7 @@ from moto import mock_aws
 from moto.ec2.models import ec2_backends
 from moto.iam.models import IAMBackend
 
-from sandbox.speedups import ec2_resource_tags, init_aws_policies
+from sandbox.moto_fixes.speedups import ec2_resource_tags, init_aws_policies
 from sandbox.testing import amazon_linux_2_ami
 
 

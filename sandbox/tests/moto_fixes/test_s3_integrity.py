@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 from botocore.exceptions import ClientError
 
-from sandbox import s3_integrity
+from sandbox.moto_fixes import s3_integrity
 
 BUCKET = "integrity-checks"
 BODY = b"Index,Instance ID\r\n1,i-0123456789abcdef0\r\n"

@@ -38,7 +38,7 @@ updated.
   the first resource goes, and deleted resources are left out of the stack's resource list.
 
 The EC2 side (interfaces deleted with their instance, DeleteSubnet/DeleteVpc dependency checks) is
-in sandbox/ec2_lifecycle.py.
+in sandbox/moto_fixes/ec2_lifecycle.py.
 """
 
 from moto.cloudformation.exceptions import ValidationError

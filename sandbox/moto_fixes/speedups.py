@@ -1,4 +1,4 @@
-"""Shortcuts for work moto repeats on every request, with the same answers, for fleet-sized tests.
+"""Shortcuts for work moto 5.2.5 repeats on every request, with the same answers, for fleet-sized tests.
 
 Applied by the server only, after every extension is installed, so the cached method lists include
 the sandbox's own actions:
