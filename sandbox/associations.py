@@ -43,11 +43,12 @@ from moto.ssm.exceptions import InvalidDocument, SSMException
 from moto.ssm.models import SimpleSystemManagerBackend
 from moto.ssm.responses import SimpleSystemManagerResponse
 
-from sandbox import clock, simulated_time
+from sandbox.agent import clock
+from sandbox import simulated_time
 from sandbox import commands
 from sandbox import documents as docs
 from sandbox.errors import InvalidInstanceId, InvalidResourceId, ValidationException
-from sandbox.managed_nodes import get_managed_node, update_managed_node
+from sandbox.agent.managed_nodes import get_managed_node, update_managed_node
 from sandbox.paging import paginate
 from sandbox.store import backend_state, existing_state
 from sandbox.patch_baselines import check_tag_count, request_params, validate_tag_list

@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, parse_qsl, unquote
 import botocore.session
 from botocore.exceptions import UnknownServiceError
 
-from sandbox import clock
+from sandbox.agent import clock
 
 DEFAULT_CAPACITY = 100_000
 

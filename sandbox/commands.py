@@ -8,7 +8,7 @@ engine that behaves like AWS:
   DuplicateInstanceId for repeats) or Targets (at most 5, ANDed: `InstanceIds` with `*` for every
   managed node, `tag:KEY`, `tag-key`, `resource-groups:Name`), resolved at send time.
 * **Simulated time**: each node's invocation goes Pending -> InProgress -> Success / Failed as the
-  sandbox's clock (`sandbox.clock`: the wall clock unless a test froze or advanced it) passes.
+  sandbox's clock (`sandbox.agent.clock`: the wall clock unless a test froze or advanced it) passes.
   Nothing runs in the background: a command is advanced lazily, event by event, up to "now"
   whenever anything reads SSM (every SSM request advances the backend's active commands first, so
   DescribeInstanceInformation sees a rebooting node as ConnectionLost). Events carry
@@ -23,7 +23,7 @@ engine that behaves like AWS:
   Delayed (no concurrency slot taken) and runs if the node is back Online before the delivery
   timeout (TimeoutSeconds after the request), else Delivery Timed Out. Inactive or no longer a
   managed node: Undeliverable. Neither counts against MaxErrors.
-* **Documents**: AWS-RunPatchBaseline calls the patch agent (`sandbox.patch_agent.run_patch_baseline`)
+* **Documents**: AWS-RunPatchBaseline calls the patch agent (`sandbox.agent.patch_agent.run_patch_baseline`)
   for the step of the node's platform (the others are skipped for an incompatible platform); an
   Install with RebootIfNeeded that needs a reboot shows the node ConnectionLost for `reboot_seconds`,
   then `finish_reboot`. AWS-RunPatchBaselineWithHooks runs its flow (scan; nothing to do -> on-exit
@@ -64,10 +64,11 @@ from moto.ssm.exceptions import InvalidDocument, InvalidFilterValue
 from moto.ssm.exceptions import SSMException
 from moto.ssm.responses import SimpleSystemManagerResponse
 
-from sandbox import clock, simulated_time
+from sandbox.agent import clock
+from sandbox import simulated_time
 from sandbox import documents as docs
 from sandbox.errors import InvalidFilterKey, InvalidInstanceId, ValidationException
-from sandbox.managed_nodes import ANY_NODE_ID, get_managed_node, iter_managed_nodes, update_managed_node
+from sandbox.agent.managed_nodes import ANY_NODE_ID, get_managed_node, iter_managed_nodes, update_managed_node
 from sandbox.paging import paginate
 from sandbox.store import backend_state, existing_state
 
@@ -178,7 +179,7 @@ patch_agent_override = None
 def patch_agent():
     if patch_agent_override is not None:
         return patch_agent_override
-    return importlib.import_module("sandbox.patch_agent")
+    return importlib.import_module("sandbox.agent.patch_agent")
 
 
 # ---------------------------------------------------------------------------------------------

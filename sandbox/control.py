@@ -47,7 +47,7 @@
                                                    resets, like fault rules)
     DELETE /_sandbox/agent                       back to the defaults
     PUT    /_sandbox/nodes/{id}/failing-patches  body: {"patterns": ["kernel*"]}: installing a matching
-                                                   patch fails on that node (sandbox.patch_agent)
+                                                   patch fails on that node (sandbox.agent.patch_agent)
     DELETE /_sandbox/nodes/{id}/failing-patches  no failing patches any more
     GET    /_sandbox/commands?region=            {"commands": [{command_id, document_name, status,
                                                    status_details, target_count, completed_count,
@@ -67,7 +67,8 @@ import moto
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ssm.models import ssm_backends
 
-from sandbox import clock, commands, managed_nodes, simulated_time
+from sandbox.agent import clock, managed_nodes
+from sandbox import commands, simulated_time
 from sandbox.faults import FaultConfigError
 
 DEFAULT_REGION = "us-east-1"
@@ -252,7 +253,7 @@ class ControlAPI:
         ]}
 
     def _failing_patches(self, method, node_id, body):
-        from sandbox import patch_agent  # pylint: disable=import-outside-toplevel
+        from sandbox.agent import patch_agent  # pylint: disable=import-outside-toplevel
 
         backend = self._backend(body)
         if managed_nodes.get_managed_node(backend, node_id) is None:

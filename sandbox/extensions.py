@@ -10,7 +10,7 @@ import importlib
 EXTENSION_MODULES = (
     "sandbox.patch_baselines",
     "sandbox.patch_groups",
-    "sandbox.managed_nodes",
+    "sandbox.agent.managed_nodes",
     "sandbox.patch_states",
     "sandbox.documents",
     "sandbox.commands",

@@ -24,7 +24,8 @@ from moto.moto_api._internal import mock_random
 from moto.ssm.models import SimpleSystemManagerBackend
 from moto.ssm.responses import SimpleSystemManagerResponse
 
-from sandbox import clock, patch_properties
+from sandbox.agent import clock
+from sandbox import patch_properties
 from sandbox.errors import (
     AccessDeniedException,
     DoesNotExistException,
@@ -768,7 +769,7 @@ def _validate_resource_type_and_id(self, resource_type, resource_id):
             raise InvalidResourceId(f"Patch baseline {resource_id} doesn't exist or isn't yours to tag.")
         return resource_id
     if resource_type == "ManagedInstance":
-        from sandbox import managed_nodes  # pylint: disable=import-outside-toplevel
+        from sandbox.agent import managed_nodes  # pylint: disable=import-outside-toplevel
 
         get_managed_node = getattr(managed_nodes, "get_managed_node", None)
         if get_managed_node is None or get_managed_node(self, resource_id) is None:

@@ -1,6 +1,6 @@
 """Per-node patch state and compliance, and the SSM read actions over them.
 
-The simulated agent (`sandbox.patch_agent`) stores one `PatchRecord` per node it scanned or
+The simulated agent (`sandbox.agent.patch_agent`) stores one `PatchRecord` per node it scanned or
 patched: the last operation's metadata, the state of every catalog patch as one byte string, and
 the counts. Everything the APIs return is derived from that record when read, so 10,000 scanned
 nodes cost a few megabytes. A node never scanned has no record: DescribeInstancePatchStates leaves
@@ -22,8 +22,8 @@ from moto.core.responses import ActionResult
 from moto.ssm.exceptions import SSMException
 from moto.ssm.responses import SimpleSystemManagerResponse
 
-from sandbox import clock
-from sandbox.baseline_evaluation import (
+from sandbox.agent import clock
+from sandbox.agent.baseline_evaluation import (
     EXPLICIT_APPROVED,
     EXPLICIT_REJECTED,
     LEVEL_RANK,
@@ -35,7 +35,7 @@ from sandbox.errors import InvalidFilter, InvalidInstanceId, InvalidResourceId, 
 from sandbox.paging import paginate
 from sandbox.store import backend_state
 from sandbox.patch_baselines import constraint_error, request_params, resolve_baseline, check_string
-from sandbox.patch_catalog import EPOCH_ZERO, OUTDATED, WINDOWS, load_catalog, installed_time
+from sandbox.agent.patch_catalog import EPOCH_ZERO, OUTDATED, WINDOWS, load_catalog, installed_time
 
 # --------------------------------------------------------------------------------------------------
 # Patch states (one byte per catalog patch in a record)
@@ -430,7 +430,7 @@ INSTANCE_PATCH_FILTER_KEYS = ("Classification", "KBId", "Severity", "State")
 
 
 def describe_instance_patches(backend, params):
-    from sandbox.managed_nodes import get_managed_node  # pylint: disable=import-outside-toplevel
+    from sandbox.agent.managed_nodes import get_managed_node  # pylint: disable=import-outside-toplevel
 
     node_id = _check_instance_id(params.get("InstanceId"), "instanceId")
     filters = _orchestrator_filters(params.get("Filters"), INSTANCE_PATCH_FILTER_KEYS)
@@ -595,7 +595,7 @@ _LINUX_KEYS = ("PRODUCT", "NAME", "CLASSIFICATION", "SEVERITY", "EPOCH", "VERSIO
 
 
 def describe_available_patches(backend, params):  # pylint: disable=unused-argument
-    from sandbox.baseline_evaluation import filter_matches  # pylint: disable=import-outside-toplevel
+    from sandbox.agent.baseline_evaluation import filter_matches  # pylint: disable=import-outside-toplevel
 
     filters = _orchestrator_filters(params.get("Filters"), tuple(dict.fromkeys(_WINDOWS_KEYS + _LINUX_KEYS)))
     products = next((values for key, values in filters if key == "PRODUCT"), None)

@@ -30,7 +30,7 @@ from moto.resourcegroups.responses import ResourceGroupsResponse
 from moto.ssm.exceptions import SSMException
 from moto.ssm.models import ssm_backends
 
-from sandbox.managed_nodes import _hybrid_nodes, _ssm_tags
+from sandbox.agent.managed_nodes import _hybrid_nodes, _ssm_tags
 from sandbox.paging import paginate
 
 EC2_INSTANCE = "AWS::EC2::Instance"

@@ -34,7 +34,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from moto.ssm.responses import SimpleSystemManagerResponse
 from werkzeug.http import HTTP_STATUS_CODES
 
-from sandbox import clock
+from sandbox.agent import clock
 from sandbox.call_log import CallLog, OperationsRecord, describe_request, error_code_from_response
 from sandbox.control import ControlAPI
 from sandbox.moto_fixes import speedups

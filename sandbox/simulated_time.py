@@ -1,6 +1,6 @@
 """Simulated time: what the sandbox's agent and schedules have done by now, brought up to date lazily.
 
-Simulated time is `sandbox.clock`'s. Nothing runs in the background. Before every SSM request, each registered advancer brings its part
+Simulated time is `sandbox.agent.clock`'s. Nothing runs in the background. Before every SSM request, each registered advancer brings its part
 of a backend up to the present (commands move through their waves, scheduled associations run), so
 whatever the request reads is what AWS would show at that moment. Advancers run in registration
 order, unless one asks to run before another: associations start commands, so they run before the

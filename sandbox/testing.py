@@ -19,7 +19,7 @@ state, call log and fault rules). The `Sandbox` object drives the control API:
     sandbox.commands(region)                           command summaries
     sandbox.clock() -> {"now": epoch seconds, "frozen": bool}
     sandbox.freeze_clock(), sandbox.unfreeze_clock(), sandbox.advance_clock(seconds)
-                                                       simulated time (sandbox.clock); a reset
+                                                       simulated time (sandbox.agent.clock); a reset
                                                        follows the wall clock again
 
 Fixture `frozen_clock`: the sandbox (like `sandbox`) with its clock frozen for the test and running

@@ -16,7 +16,7 @@
   API", https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html). moto launches
   from any id unless its own setting `ENABLE_AMI_VALIDATION` is on (then its RunInstances describes
   the image first); the sandbox turns it on, so an instance always runs an AMI the sandbox can read
-  its system from (sandbox.managed_nodes). A CloudFormation instance with a wrong image fails too,
+  its system from (sandbox.agent.managed_nodes). A CloudFormation instance with a wrong image fails too,
   though from CreateStack itself, as the sandbox's other resource errors do, not as CREATE_FAILED.
 
 Installed by `install()` (sandbox.extensions); the patches are on moto's model classes, so the API,

@@ -13,7 +13,7 @@ from moto.ssm.models import ssm_backends
 
 from sandbox import associations as assoc
 from sandbox.extensions import install_all
-from sandbox.managed_nodes import register_hybrid_node
+from sandbox.agent.managed_nodes import register_hybrid_node
 from sandbox.tests.patch_isolation import account, account_client, new_account_id  # noqa: F401 (fixtures)
 
 UTC = datetime.timezone.utc

@@ -10,14 +10,15 @@ from types import SimpleNamespace
 import pytest
 from moto.ssm.models import ssm_backends
 
-from sandbox import commands, documents, managed_nodes
+from sandbox import commands, documents
+from sandbox.agent import managed_nodes
 from sandbox.commands import command_status, rate_limit, simulate_script, truncate_output
 
 T0 = 1_700_000_000.0
 
 
 class FakeAgent:
-    """Stands in for sandbox.patch_agent: Success unless the node is told to fail; reports missing
+    """Stands in for sandbox.agent.patch_agent: Success unless the node is told to fail; reports missing
     patches and a needed reboot as configured."""
 
     def __init__(self, missing=2, reboot_on_install=False):

@@ -1,5 +1,5 @@
 """Run Command through boto3 against the sandbox: simulated time, rate controls, delivery, output,
-S3, errors, pagination; and the patching documents end to end once sandbox.patch_agent exists.
+S3, errors, pagination; and the patching documents end to end once sandbox.agent.patch_agent exists.
 
 The sandbox's clock is frozen for every test here: a test moves time with `advance_clock` and sees
 exactly what AWS shows at that moment, instead of sleeping and polling."""
@@ -11,8 +11,8 @@ from botocore.exceptions import ClientError
 
 from sandbox.tests.patch_isolation import account, account_client, new_account_id  # noqa: F401 (fixtures)
 
-HAS_PATCH_AGENT = importlib.util.find_spec("sandbox.patch_agent") is not None
-needs_patch_agent = pytest.mark.skipif(not HAS_PATCH_AGENT, reason="sandbox/patch_agent.py is not there yet")
+HAS_PATCH_AGENT = importlib.util.find_spec("sandbox.agent.patch_agent") is not None
+needs_patch_agent = pytest.mark.skipif(not HAS_PATCH_AGENT, reason="sandbox/agent/patch_agent.py is not there yet")
 RUNNING = ("Pending", "InProgress", "Cancelling")
 
 

@@ -26,7 +26,7 @@ import fnmatch
 import hashlib
 import json
 
-from sandbox.patch_catalog import WINDOWS, patch_matches_entry
+from sandbox.agent.patch_catalog import WINDOWS, patch_matches_entry
 
 APPROVED = "APPROVED"
 EXPLICIT_APPROVED = "EXPLICIT_APPROVED"

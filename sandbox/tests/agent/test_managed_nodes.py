@@ -6,8 +6,8 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from sandbox import managed_nodes
-from sandbox.managed_nodes import classify_image, compile_filters, select_nodes
+from sandbox.agent import managed_nodes
+from sandbox.agent.managed_nodes import classify_image, compile_filters, select_nodes
 
 AL2_AMI = "ami-0f8848d57eb4fe2d2"  # moto's latest-AMI data: amzn2-ami-hvm-2.0...-x86_64-gp2
 WINDOWS_AMI = "ami-b7e93bce"  # moto's AMI data: Windows_Server-2016-English-Full-Base

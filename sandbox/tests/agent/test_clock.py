@@ -7,7 +7,7 @@ import urllib.error
 
 import pytest
 
-from sandbox.clock import Clock
+from sandbox.agent.clock import Clock
 from sandbox.tests.patch_isolation import account_client, new_account_id
 
 

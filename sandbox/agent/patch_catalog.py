@@ -23,9 +23,9 @@ import random
 import re
 from pathlib import Path
 
-from sandbox import clock
+from sandbox.agent import clock
 
-CATALOG_DIR = Path(__file__).resolve().parent / "data" / "catalogs"
+CATALOG_DIR = Path(__file__).resolve().parent.parent / "data" / "catalogs"
 
 # Operating system -> catalog file. Families without their own data use their closest relative's
 # repositories (same package manager and advisory format); SUSE and macOS have none (empty catalog).

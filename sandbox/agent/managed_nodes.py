@@ -43,7 +43,7 @@ from moto.ec2.utils import random_ami_id, random_iam_instance_profile_associatio
 from moto.iam.models import iam_backends
 from moto.ssm.responses import SimpleSystemManagerResponse
 
-from sandbox import clock
+from sandbox.agent import clock
 from sandbox.errors import (
     InvalidFilterKey,
     InvalidInstanceId,

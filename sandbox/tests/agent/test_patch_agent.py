@@ -5,15 +5,15 @@ import datetime
 import pytest
 from moto.ssm.models import SimpleSystemManagerBackend
 
-from sandbox.managed_nodes import get_managed_node, register_hybrid_node
-from sandbox.patch_agent import (
+from sandbox.agent.managed_nodes import get_managed_node, register_hybrid_node
+from sandbox.agent.patch_agent import (
     clear_failing_patches,
     finish_reboot,
     run_patch_baseline,
     set_failing_patches,
 )
 from sandbox.patch_baselines import create_baseline, default_baseline_id
-from sandbox.patch_catalog import anchor_date
+from sandbox.agent.patch_catalog import anchor_date
 from sandbox.patch_groups import register_patch_group
 from sandbox.patch_states import STATE_NAMES, patch_record
 

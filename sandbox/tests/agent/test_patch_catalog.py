@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from sandbox.patch_catalog import (
+from sandbox.agent.patch_catalog import (
     ABSENT,
     CATALOG_DIR,
     CURRENT,

@@ -30,9 +30,9 @@ from urllib.parse import unquote, urlparse
 
 import yaml
 
-from sandbox import clock
+from sandbox.agent import clock
 from sandbox.store import backend_state
-from sandbox.baseline_evaluation import (
+from sandbox.agent.baseline_evaluation import (
     CLASS_APPROVED,
     CLASS_OTHER,
     CLASS_REJECTED,
@@ -40,7 +40,7 @@ from sandbox.baseline_evaluation import (
     decide,
 )
 from sandbox.patch_baselines import baseline_for_patch_group, get_baseline
-from sandbox.patch_catalog import (
+from sandbox.agent.patch_catalog import (
     ABSENT,
     CURRENT,
     OUTDATED,
@@ -283,7 +283,7 @@ def _override_matches(patch, entries, package_format):
 
 def _resolve_node(backend, node):
     if isinstance(node, str):
-        from sandbox.managed_nodes import get_managed_node  # pylint: disable=import-outside-toplevel
+        from sandbox.agent.managed_nodes import get_managed_node  # pylint: disable=import-outside-toplevel
 
         found = get_managed_node(backend, node)
         if found is None:
@@ -299,7 +299,7 @@ def run_patch_baseline(backend, node, *, operation, snapshot_id, reboot_option="
 
     `install_override_list` / `baseline_override`: the AWS-RunPatchBaseline parameters, as an S3 URL
     (s3:// or https S3 form, read from the node's account) or already parsed. `now`: the simulated
-    clock (UTC datetime), default the sandbox's clock (`sandbox.clock.utcnow()`).
+    clock (UTC datetime), default the sandbox's clock (`sandbox.agent.clock.utcnow()`).
     """
     if operation not in OPERATIONS:
         raise ValueError(f"operation must be one of {OPERATIONS}")

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from sandbox.baseline_evaluation import (
+from sandbox.agent.baseline_evaluation import (
     APPROVED,
     EXPLICIT_APPROVED,
     EXPLICIT_REJECTED,
@@ -12,7 +12,7 @@ from sandbox.baseline_evaluation import (
     PENDING_APPROVAL,
     decide_patch,
 )
-from sandbox.patch_catalog import DEB, RPM, WINDOWS, Patch, patch_matches_entry
+from sandbox.agent.patch_catalog import DEB, RPM, WINDOWS, Patch, patch_matches_entry
 
 AL2 = ("AmazonLinux2", "AmazonLinux2.0")
 UTC = datetime.timezone.utc
