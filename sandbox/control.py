@@ -68,7 +68,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ssm.models import ssm_backends
 
 from sandbox.agent import clock, managed_nodes
-from sandbox import commands, simulated_time
+from sandbox.ssm import commands, simulated_time
 from sandbox.faults import FaultConfigError
 
 DEFAULT_REGION = "us-east-1"

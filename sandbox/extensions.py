@@ -8,18 +8,18 @@ and `mock_aws` look actions up by name on each request, so the same install serv
 import importlib
 
 EXTENSION_MODULES = (
-    "sandbox.patch_baselines",
-    "sandbox.patch_groups",
+    "sandbox.ssm.patch_baselines",
+    "sandbox.ssm.patch_groups",
     "sandbox.agent.managed_nodes",
-    "sandbox.patch_states",
-    "sandbox.documents",
-    "sandbox.commands",
-    "sandbox.associations",
+    "sandbox.ssm.patch_states",
+    "sandbox.ssm.documents",
+    "sandbox.ssm.commands",
+    "sandbox.ssm.associations",
     "sandbox.moto_fixes.s3_integrity",
     "sandbox.moto_fixes.ec2_lifecycle",
     "sandbox.moto_fixes.cloudformation",
-    "sandbox.maintenance_windows",
-    "sandbox.resource_groups",
+    "sandbox.ssm.maintenance_windows",
+    "sandbox.ssm.resource_groups",
 )
 
 _installed = False

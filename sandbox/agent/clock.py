@@ -11,7 +11,7 @@ it (time runs again at the wall's pace from wherever it is, never backwards). `r
 `POST /_sandbox/reset` does) goes back to following the wall clock exactly.
 
 Nothing runs in the background: whatever the clock jumps over is brought up to date by the lazy
-advancers of `sandbox.simulated_time` the next time anything reads it (the control API's advance
+advancers of `sandbox.ssm.simulated_time` the next time anything reads it (the control API's advance
 runs them at once for every backend).
 
 What stays on the real wall clock, on purpose: the call log's `time` (when the HTTP request really

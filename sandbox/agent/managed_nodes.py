@@ -18,7 +18,7 @@ association) but through a bulk path: moto's RunInstances looks every AMI up by 
 and every instance up by a linear search, which makes 10,000 instances take minutes; the bulk path
 uses dictionary lookups for those two calls only while it runs.
 
-State lives on the SSM backend instance (`sandbox.store`: "hybrid_nodes", "ec2_node_state" and
+State lives on the SSM backend instance (`sandbox.ssm.store`: "hybrid_nodes", "ec2_node_state" and
 caches), so `POST /moto-api/reset` clears it with everything else.
 
 Python API: `get_managed_node(backend, node_id)`, `iter_managed_nodes(backend)`,
@@ -51,7 +51,7 @@ from sandbox.errors import (
     ValidationException,
 )
 from sandbox.paging import paginate
-from sandbox.store import backend_state, existing_state, replace_state
+from sandbox.ssm.store import backend_state, existing_state, replace_state
 
 _SSM_MODEL = botocore.session.get_session().get_service_model("ssm")
 OPERATING_SYSTEMS = tuple(_SSM_MODEL.shape_for("OperatingSystem").enum)

@@ -12,7 +12,7 @@ A run:
 3. Install: installs the approved missing patches (or the InstallOverrideList's patches); patches
    matching the node's failing patterns fail; reboot-needing ones stay InstalledPendingReboot until
    `finish_reboot` (RebootIfNeeded, after the caller reboots) or a later reboot (NoReboot);
-4. records the node's PatchRecord (patch states) and its Patch compliance (`sandbox.patch_states`).
+4. records the node's PatchRecord (patch states) and its Patch compliance (`sandbox.ssm.patch_states`).
 
 A node's software: its installed set derives from its id (`patch_catalog.installed_codes`), kept
 per node once scanned, and changed by installs. Everything lives on the SSM backend (reset clears it).
@@ -31,7 +31,7 @@ from urllib.parse import unquote, urlparse
 import yaml
 
 from sandbox.agent import clock
-from sandbox.store import backend_state
+from sandbox.ssm.store import backend_state
 from sandbox.agent.baseline_evaluation import (
     CLASS_APPROVED,
     CLASS_OTHER,
@@ -39,7 +39,7 @@ from sandbox.agent.baseline_evaluation import (
     CLASS_UNAPPROVED_SECURITY,
     decide,
 )
-from sandbox.patch_baselines import baseline_for_patch_group, get_baseline
+from sandbox.ssm.patch_baselines import baseline_for_patch_group, get_baseline
 from sandbox.agent.patch_catalog import (
     ABSENT,
     CURRENT,
@@ -50,7 +50,7 @@ from sandbox.agent.patch_catalog import (
     node_products,
     patch_matches_entry,
 )
-from sandbox.patch_states import (
+from sandbox.ssm.patch_states import (
     FAILED,
     INSTALLED,
     INSTALLED_OTHER,

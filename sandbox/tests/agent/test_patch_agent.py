@@ -12,10 +12,10 @@ from sandbox.agent.patch_agent import (
     run_patch_baseline,
     set_failing_patches,
 )
-from sandbox.patch_baselines import create_baseline, default_baseline_id
+from sandbox.ssm.patch_baselines import create_baseline, default_baseline_id
 from sandbox.agent.patch_catalog import anchor_date
-from sandbox.patch_groups import register_patch_group
-from sandbox.patch_states import STATE_NAMES, patch_record
+from sandbox.ssm.patch_groups import register_patch_group
+from sandbox.ssm.patch_states import STATE_NAMES, patch_record
 
 SNAPSHOT = "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
 WORKSHOP_BASELINE = {
@@ -91,7 +91,7 @@ def test_patchgroup_tag_is_the_fallback_and_keys_are_case_sensitive(backend):
 
 
 def lower_id(backend, result):
-    from sandbox.patch_states import store  # pylint: disable=import-outside-toplevel
+    from sandbox.ssm.patch_states import store  # pylint: disable=import-outside-toplevel
     return next(r.instance_id for r in store(backend).records.values() if r.patch_group is None)
 
 

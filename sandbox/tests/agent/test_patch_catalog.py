@@ -17,7 +17,7 @@ from sandbox.agent.patch_catalog import (
     installed_codes,
     load_catalog,
 )
-from sandbox.patch_properties import patch_properties
+from sandbox.ssm.patch_properties import patch_properties
 
 FAMILIES = {"amazon_linux_2": "AMAZON_LINUX_2", "amazon_linux_2023": "AMAZON_LINUX_2023",
             "redhat_enterprise_linux": "REDHAT_ENTERPRISE_LINUX", "ubuntu": "UBUNTU", "windows": "WINDOWS"}

@@ -1,6 +1,6 @@
 """Patch groups: which baseline a group of nodes uses, one baseline per operating system.
 
-Registrations live in the backend's PatchManagerState (sandbox.patch_baselines), beside the
+Registrations live in the backend's PatchManagerState (sandbox.ssm.patch_baselines), beside the
 baselines, because deleting a baseline must know whether a group still uses it.
 `baseline_for_patch_group` (registered baseline, else the OS default) is re-exported here.
 """
@@ -11,7 +11,7 @@ from moto.ssm.responses import SimpleSystemManagerResponse
 
 from sandbox.errors import AlreadyExistsException, DoesNotExistException, ResourceLimitExceededException
 from sandbox.paging import paginate
-from sandbox.patch_baselines import (
+from sandbox.ssm.patch_baselines import (
     check_os_values,
     check_string,
     baseline_for_patch_group,
@@ -24,7 +24,7 @@ from sandbox.patch_baselines import (
     validate_filters,
     validate_operating_system,
 )
-from sandbox.predefined_baselines import ssm_model_shapes
+from sandbox.ssm.predefined_baselines import ssm_model_shapes
 
 __all__ = ["baseline_for_patch_group", "install"]
 

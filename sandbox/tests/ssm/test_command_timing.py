@@ -10,9 +10,9 @@ from types import SimpleNamespace
 import pytest
 from moto.ssm.models import ssm_backends
 
-from sandbox import commands, documents
+from sandbox.ssm import commands, documents
 from sandbox.agent import managed_nodes
-from sandbox.commands import command_status, rate_limit, simulate_script, truncate_output
+from sandbox.ssm.commands import command_status, rate_limit, simulate_script, truncate_output
 
 T0 = 1_700_000_000.0
 

@@ -30,9 +30,9 @@ from moto.ssm.exceptions import InvalidDocument, InvalidDocumentOperation, Inval
 from moto.ssm.models import Document, Documents, SimpleSystemManagerBackend
 from moto.ssm.exceptions import SSMException
 
-from sandbox.store import backend_state
+from sandbox.ssm.store import backend_state
 
-DATA_DIR = Path(__file__).resolve().parent / "data" / "documents"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "documents"
 AWS_OWNER = "Amazon"
 
 # PlatformTypes AWS reports for its documents (moto reports "Not Implemented (moto)").

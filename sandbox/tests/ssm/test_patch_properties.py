@@ -3,8 +3,8 @@
 import pytest
 from botocore.exceptions import ClientError
 
-from sandbox.patch_properties import property_table, supported_properties
-from sandbox.predefined_baselines import operating_systems
+from sandbox.ssm.patch_properties import property_table, supported_properties
+from sandbox.ssm.predefined_baselines import operating_systems
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ Engine API (for State Manager associations and tests):
     advance_commands(backend, now=None)
     configure_agent(**settings), agent_settings(), reset_agent()
 
-State lives on the SSM backend (`sandbox.store`, state "commands"), so a moto reset clears it.
+State lives on the SSM backend (`sandbox.ssm.store`, state "commands"), so a moto reset clears it.
 """
 
 import datetime
@@ -65,12 +65,12 @@ from moto.ssm.exceptions import SSMException
 from moto.ssm.responses import SimpleSystemManagerResponse
 
 from sandbox.agent import clock
-from sandbox import simulated_time
-from sandbox import documents as docs
+from sandbox.ssm import simulated_time
+from sandbox.ssm import documents as docs
 from sandbox.errors import InvalidFilterKey, InvalidInstanceId, ValidationException
 from sandbox.agent.managed_nodes import ANY_NODE_ID, get_managed_node, iter_managed_nodes, update_managed_node
 from sandbox.paging import paginate
-from sandbox.store import backend_state, existing_state
+from sandbox.ssm.store import backend_state, existing_state
 
 _SSM_MODEL = botocore.session.get_session().get_service_model("ssm")
 NOTIFICATION_EVENTS = tuple(_SSM_MODEL.shape_for("NotificationEvent").enum)

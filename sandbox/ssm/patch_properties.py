@@ -12,7 +12,7 @@ from pathlib import Path
 from sandbox.errors import ValidationException
 from sandbox.paging import paginate
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "patch_properties.json"
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "patch_properties.json"
 DEFAULT_PATCH_SET = "OS"
 # DescribePatchProperties uses the model's generic MaxResults shape (1-50).
 MAX_RESULTS = {"default": 50, "minimum": 1, "maximum": 50}

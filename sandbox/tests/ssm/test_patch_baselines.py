@@ -7,7 +7,7 @@ from botocore.exceptions import ClientError
 
 from sandbox.tests.patch_isolation import account, account_client, ssm  # noqa: F401 (fixtures)
 
-from sandbox.predefined_baselines import operating_systems
+from sandbox.ssm.predefined_baselines import operating_systems
 
 AL2_DEFAULT_ARN = "arn:aws:ssm:us-east-1:075727635805:patchbaseline/pb-0be8c61cde3be63f3"
 WINDOWS_DEFAULT_ARN = "arn:aws:ssm:us-east-1:075727635805:patchbaseline/pb-09ca3fb51f0412ec3"

@@ -4,7 +4,7 @@ import pytest
 from moto.ssm.models import SimpleSystemManagerBackend
 
 from sandbox.errors import ValidationException
-from sandbox.patch_baselines import (
+from sandbox.ssm.patch_baselines import (
     RULE_FILTER_KEYS,
     baseline_for_patch_group,
     baseline_matches,
@@ -14,8 +14,8 @@ from sandbox.patch_baselines import (
     get_baseline,
     validate_patch_rule,
 )
-from sandbox.patch_groups import register_patch_group
-from sandbox.predefined_baselines import PREDEFINED_BASELINES, operating_systems, predefined_baselines
+from sandbox.ssm.patch_groups import register_patch_group
+from sandbox.ssm.predefined_baselines import PREDEFINED_BASELINES, operating_systems, predefined_baselines
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from moto.ssm.models import SimpleSystemManagerBackend
 from moto.ssm.responses import SimpleSystemManagerResponse
 
 from sandbox.agent import clock
-from sandbox import patch_properties
+from sandbox.ssm import patch_properties
 from sandbox.errors import (
     AccessDeniedException,
     DoesNotExistException,
@@ -37,8 +37,8 @@ from sandbox.errors import (
     ValidationException,
 )
 from sandbox.paging import paginate
-from sandbox.store import backend_state
-from sandbox.predefined_baselines import (
+from sandbox.ssm.store import backend_state
+from sandbox.ssm.predefined_baselines import (
     operating_systems,
     predefined_baselines,
     predefined_defaults,

@@ -10,8 +10,8 @@ from moto.ssm.models import ssm_backends
 from sandbox.extensions import install_all
 from sandbox.agent.managed_nodes import register_hybrid_node
 from sandbox.agent.patch_agent import run_patch_baseline
-from sandbox.patch_baselines import create_baseline
-from sandbox.patch_groups import register_patch_group
+from sandbox.ssm.patch_baselines import create_baseline
+from sandbox.ssm.patch_groups import register_patch_group
 from sandbox.tests.agent.test_patch_agent import SNAPSHOT, WORKSHOP_BASELINE
 
 ACCOUNT = "123456789012"

@@ -5,7 +5,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from sandbox.store import backend_state, existing_state
+from sandbox.ssm.store import backend_state, existing_state
 from sandbox.tests.patch_isolation import account_client
 
 THREADS = 8

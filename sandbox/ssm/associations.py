@@ -1,5 +1,5 @@
 """State Manager associations: documents applied to managed nodes once or on a schedule, run through
-the command engine (`sandbox.commands`) over simulated time.
+the command engine (`sandbox.ssm.commands`) over simulated time.
 
 moto has no associations. This module adds CreateAssociation, DescribeAssociation, ListAssociations,
 UpdateAssociation, DeleteAssociation, StartAssociationsOnce, DescribeAssociationExecutions and
@@ -23,12 +23,12 @@ DescribeAssociationExecutionTargets, behaving like AWS:
   DescribeAssociationExecutionTargets links each node to the command (OutputSource RunCommand).
 * **Compliance**: with SyncCompliance AUTO (the default) each node's result is recorded as
   ComplianceType `Association` (one item per association: Id = association id, Severity =
-  ComplianceSeverity) through `sandbox.patch_states.put_compliance`, and the node's AssociationStatus
+  ComplianceSeverity) through `sandbox.ssm.patch_states.put_compliance`, and the node's AssociationStatus
   (DescribeInstanceInformation) follows its associations.
 
 Python API for the compliance dashboard: `iter_associations(backend)`,
 `association_executions(backend, association_id)`, `is_recurring_patch_task(association)`.
-State lives on the SSM backend (`sandbox.store`, state "associations"), so a moto reset clears it.
+State lives on the SSM backend (`sandbox.ssm.store`, state "associations"), so a moto reset clears it.
 """
 
 import calendar
@@ -44,16 +44,16 @@ from moto.ssm.models import SimpleSystemManagerBackend
 from moto.ssm.responses import SimpleSystemManagerResponse
 
 from sandbox.agent import clock
-from sandbox import simulated_time
-from sandbox import commands
-from sandbox import documents as docs
+from sandbox.ssm import simulated_time
+from sandbox.ssm import commands
+from sandbox.ssm import documents as docs
 from sandbox.errors import InvalidInstanceId, InvalidResourceId, ValidationException
 from sandbox.agent.managed_nodes import get_managed_node, update_managed_node
 from sandbox.paging import paginate
-from sandbox.store import backend_state, existing_state
-from sandbox.patch_baselines import check_tag_count, request_params, validate_tag_list
-from sandbox.patch_states import put_compliance
-from sandbox.patch_states import store as compliance_store
+from sandbox.ssm.store import backend_state, existing_state
+from sandbox.ssm.patch_baselines import check_tag_count, request_params, validate_tag_list
+from sandbox.ssm.patch_states import put_compliance
+from sandbox.ssm.patch_states import store as compliance_store
 
 MAX_ASSOCIATIONS = 2000              # active associations per account and region (AssociationLimitExceeded)
 MAX_ASSOCIATION_VERSIONS = 1000      # versions of one association (AssociationVersionLimitExceeded)
