@@ -44,13 +44,13 @@ from moto.iam.models import iam_backends
 from moto.ssm.responses import SimpleSystemManagerResponse
 
 from sandbox.agent import clock
-from sandbox.errors import (
+from sandbox.wire.errors import (
     InvalidFilterKey,
     InvalidInstanceId,
     InvalidInstanceInformationFilterValue,
     ValidationException,
 )
-from sandbox.paging import paginate
+from sandbox.wire.paging import paginate
 from sandbox.ssm.store import backend_state, existing_state, replace_state
 
 _SSM_MODEL = botocore.session.get_session().get_service_model("ssm")

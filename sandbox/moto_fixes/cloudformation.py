@@ -3,14 +3,14 @@
 `roles/prerequisites` creates, updates and deletes `ssm-workshop-resources.yml` (VPC, internet
 gateway, subnet, routes, security group, instances, IAM role and profile, S3 bucket) through
 amazon.aws.cloudformation. moto creates these resources but not as AWS does; this module patches
-moto's classes at install time (sandbox.extensions), each patch for one difference:
+moto's classes at install time (sandbox.install), each patch for one difference:
 
 **Creating** (moto's handler runs first, then the properties it ignores are applied):
 * `AWS::EC2::Instance` is launched with its `SecurityGroupIds`, its `NetworkInterfaces` (SubnetId,
   GroupSet, AssociatePublicIpAddress, DeviceIndex, DeleteOnTermination...) and, unless told
   otherwise, a public IP when its subnet maps one on launch; moto used only SubnetId.
 * `AWS::IAM::Role` gets its `ManagedPolicyArns` attached (AWS managed policies exist because the
-  sandbox starts moto with MOTO_IAM_LOAD_MANAGED_POLICIES=true, see sandbox/server.py).
+  sandbox starts moto with MOTO_IAM_LOAD_MANAGED_POLICIES=true, see sandbox/wire/server.py).
 * `AWS::EC2::VPC` EnableDnsSupport / EnableDnsHostnames, `AWS::EC2::Subnet` MapPublicIpOnLaunch,
   `Tags` of `AWS::EC2::InternetGateway` and `AWS::EC2::RouteTable`, `SecurityGroupEgress` (which
   replaces the default allow-all rule), `AWS::S3::Bucket` PublicAccessBlockConfiguration, and

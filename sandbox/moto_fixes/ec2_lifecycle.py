@@ -19,7 +19,7 @@
   its system from (sandbox.agent.managed_nodes). A CloudFormation instance with a wrong image fails too,
   though from CreateStack itself, as the sandbox's other resource errors do, not as CREATE_FAILED.
 
-Installed by `install()` (sandbox.extensions); the patches are on moto's model classes, so the API,
+Installed by `install()` (sandbox.install); the patches are on moto's model classes, so the API,
 CloudFormation and the managed-node seeding all get them.
 """
 

@@ -17,7 +17,7 @@ caller passes `ChecksumSHA256=...` itself). S3 instead, before it stores anythin
 - for `x-amz-expected-bucket-owner` on an object request: a bucket another account owns is 403
   `AccessDenied` "Access Denied" (and a value that is not an account id, 400 `InvalidArgument`).
 
-`install()` wraps moto's S3Response methods once (sandbox.extensions); the rules are plain functions
+`install()` wraps moto's S3Response methods once (sandbox.install); the rules are plain functions
 (`checksum_error`, `owner_error`), tested directly and through the server.
 """
 

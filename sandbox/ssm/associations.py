@@ -47,9 +47,9 @@ from sandbox.agent import clock
 from sandbox.ssm import simulated_time
 from sandbox.ssm import commands
 from sandbox.ssm import documents as docs
-from sandbox.errors import InvalidInstanceId, InvalidResourceId, ValidationException
+from sandbox.wire.errors import InvalidInstanceId, InvalidResourceId, ValidationException
 from sandbox.agent.managed_nodes import get_managed_node, update_managed_node
-from sandbox.paging import paginate
+from sandbox.wire.paging import paginate
 from sandbox.ssm.store import backend_state, existing_state
 from sandbox.ssm.patch_baselines import check_tag_count, request_params, validate_tag_list
 from sandbox.ssm.patch_states import put_compliance

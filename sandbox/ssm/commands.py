@@ -67,9 +67,9 @@ from moto.ssm.responses import SimpleSystemManagerResponse
 from sandbox.agent import clock
 from sandbox.ssm import simulated_time
 from sandbox.ssm import documents as docs
-from sandbox.errors import InvalidFilterKey, InvalidInstanceId, ValidationException
+from sandbox.wire.errors import InvalidFilterKey, InvalidInstanceId, ValidationException
 from sandbox.agent.managed_nodes import ANY_NODE_ID, get_managed_node, iter_managed_nodes, update_managed_node
-from sandbox.paging import paginate
+from sandbox.wire.paging import paginate
 from sandbox.ssm.store import backend_state, existing_state
 
 _SSM_MODEL = botocore.session.get_session().get_service_model("ssm")

@@ -10,7 +10,7 @@ page sizes (MaxResults 10-100, default 10) and NextToken.
 from moto.core.responses import ActionResult
 from moto.ssm.responses import SimpleSystemManagerResponse
 
-from sandbox.paging import paginate
+from sandbox.wire.paging import paginate
 
 # Members of MaintenanceWindowTask (DescribeMaintenanceWindowTasks) from moto's task, under AWS's name.
 _DESCRIBE_MEMBERS = {

@@ -26,7 +26,7 @@ from moto.ssm.responses import SimpleSystemManagerResponse
 
 from sandbox.agent import clock
 from sandbox.ssm import patch_properties
-from sandbox.errors import (
+from sandbox.wire.errors import (
     AccessDeniedException,
     DoesNotExistException,
     IdempotentParameterMismatch,
@@ -36,7 +36,7 @@ from sandbox.errors import (
     TooManyTagsError,
     ValidationException,
 )
-from sandbox.paging import paginate
+from sandbox.wire.paging import paginate
 from sandbox.ssm.store import backend_state
 from sandbox.ssm.predefined_baselines import (
     operating_systems,

@@ -9,8 +9,8 @@ import regex
 from moto.core.responses import ActionResult
 from moto.ssm.responses import SimpleSystemManagerResponse
 
-from sandbox.errors import AlreadyExistsException, DoesNotExistException, ResourceLimitExceededException
-from sandbox.paging import paginate
+from sandbox.wire.errors import AlreadyExistsException, DoesNotExistException, ResourceLimitExceededException
+from sandbox.wire.paging import paginate
 from sandbox.ssm.patch_baselines import (
     check_os_values,
     check_string,

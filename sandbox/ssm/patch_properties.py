@@ -9,8 +9,8 @@ import functools
 import json
 from pathlib import Path
 
-from sandbox.errors import ValidationException
-from sandbox.paging import paginate
+from sandbox.wire.errors import ValidationException
+from sandbox.wire.paging import paginate
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "patch_properties.json"
 DEFAULT_PATCH_SET = "OS"

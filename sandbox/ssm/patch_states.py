@@ -31,8 +31,8 @@ from sandbox.agent.baseline_evaluation import (
     PENDING_APPROVAL,
     decide,
 )
-from sandbox.errors import InvalidFilter, InvalidInstanceId, InvalidResourceId, InvalidResourceType
-from sandbox.paging import paginate
+from sandbox.wire.errors import InvalidFilter, InvalidInstanceId, InvalidResourceId, InvalidResourceType
+from sandbox.wire.paging import paginate
 from sandbox.ssm.store import backend_state
 from sandbox.ssm.patch_baselines import constraint_error, request_params, resolve_baseline, check_string
 from sandbox.agent.patch_catalog import EPOCH_ZERO, OUTDATED, WINDOWS, load_catalog, installed_time

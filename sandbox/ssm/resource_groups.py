@@ -31,7 +31,7 @@ from moto.ssm.exceptions import SSMException
 from moto.ssm.models import ssm_backends
 
 from sandbox.agent.managed_nodes import _hybrid_nodes, _ssm_tags
-from sandbox.paging import paginate
+from sandbox.wire.paging import paginate
 
 EC2_INSTANCE = "AWS::EC2::Instance"
 MANAGED_INSTANCE = "AWS::SSM::ManagedInstance"

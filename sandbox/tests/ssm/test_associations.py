@@ -12,7 +12,7 @@ from moto import mock_aws
 from moto.ssm.models import ssm_backends
 
 from sandbox.ssm import associations as assoc
-from sandbox.extensions import install_all
+from sandbox.install import install_all
 from sandbox.agent.managed_nodes import register_hybrid_node
 from sandbox.tests.patch_isolation import account, account_client, new_account_id  # noqa: F401 (fixtures)
 

@@ -3,7 +3,7 @@
 import pytest
 from moto.ssm.models import SimpleSystemManagerBackend
 
-from sandbox.errors import ValidationException
+from sandbox.wire.errors import ValidationException
 from sandbox.ssm.patch_baselines import (
     RULE_FILTER_KEYS,
     baseline_for_patch_group,

@@ -7,7 +7,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.ssm.models import ssm_backends
 
-from sandbox.extensions import install_all
+from sandbox.install import install_all
 from sandbox.agent.managed_nodes import register_hybrid_node
 from sandbox.agent.patch_agent import run_patch_baseline
 from sandbox.ssm.patch_baselines import create_baseline

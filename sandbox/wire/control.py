@@ -69,7 +69,7 @@ from moto.ssm.models import ssm_backends
 
 from sandbox.agent import clock, managed_nodes
 from sandbox.ssm import commands, simulated_time
-from sandbox.faults import FaultConfigError
+from sandbox.wire.faults import FaultConfigError
 
 DEFAULT_REGION = "us-east-1"
 

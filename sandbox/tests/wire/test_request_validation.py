@@ -3,7 +3,7 @@
 import pytest
 from botocore.exceptions import ClientError
 
-from sandbox.request_validation import RequestValidator, SerializationError, format_message, format_value
+from sandbox.wire.request_validation import RequestValidator, SerializationError, format_message, format_value
 
 
 @pytest.fixture(scope="module")

@@ -1,33 +1,22 @@
 """The sandbox server: moto's WSGI application with the sandbox's extensions and middleware.
 
-moto's own `moto_server` command does not load extensions, so the sandbox has this entry point:
+Started by sandbox/cli.py (`python -m sandbox`). Around moto's DomainDispatcherApplication sits
+`SandboxApp`, which for every AWS request
 
-    python -m sandbox --port N [--pid-file F] [--faults JSON-or-FILE]
-
-It binds to 127.0.0.1 only and writes its PID to a file when asked, so that whoever started it can
-stop it by PID. Around moto's DomainDispatcherApplication sits `SandboxApp`, which for every AWS request
-
-1. identifies the call (sandbox.call_log.describe_request),
-2. applies fault injection (sandbox.faults: added latency, injected throttling / 500 / 503),
-3. validates SSM requests against the botocore service model (sandbox.request_validation), answering
+1. identifies the call (sandbox.wire.call_log.describe_request),
+2. applies fault injection (sandbox.wire.faults: added latency, injected throttling / 500 / 503),
+3. validates SSM requests against the botocore service model (sandbox.wire.request_validation), answering
    `ValidationException` as AWS does before moto sees them,
 4. lets moto answer, and records the call (status, error code, injected or not) in the call log.
 
-Requests under `/_sandbox/` go to the control API (sandbox.control, documented there and in
+Requests under `/_sandbox/` go to the control API (sandbox.wire.control, documented there and in
 sandbox/README.md).
 """
 
-import argparse
 import io
 import json
-import os
-import logging
-import signal
-import sys
 import time
 import uuid
-
-import waitress
 
 from moto.core.request import Request as MotoRequest
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
@@ -35,12 +24,12 @@ from moto.ssm.responses import SimpleSystemManagerResponse
 from werkzeug.http import HTTP_STATUS_CODES
 
 from sandbox.agent import clock
-from sandbox.call_log import CallLog, OperationsRecord, describe_request, error_code_from_response
-from sandbox.control import ControlAPI
+from sandbox.wire.call_log import CallLog, OperationsRecord, describe_request, error_code_from_response
+from sandbox.wire.control import ControlAPI
 from sandbox.moto_fixes import speedups
-from sandbox.extensions import install_all
-from sandbox.faults import FaultInjector, error_response
-from sandbox.request_validation import RequestValidator, SerializationError, format_message
+from sandbox.install import install_all
+from sandbox.wire.faults import FaultInjector, error_response
+from sandbox.wire.request_validation import RequestValidator, SerializationError, format_message
 
 # Services whose requests are validated against their botocore model before moto sees them.
 VALIDATED_SERVICES = ("ssm",)
@@ -177,14 +166,6 @@ class SandboxApp:
         return body
 
 
-def load_faults(value):
-    """The --faults argument: inline JSON or the path of a JSON file."""
-    if value is None:
-        return None
-    text = value if value.lstrip().startswith("{") else open(value, encoding="utf-8").read()
-    return json.loads(text)
-
-
 def build_app(faults=None, operations_dir=None):
     install_all()
     speedups.apply()
@@ -194,20 +175,6 @@ def build_app(faults=None, operations_dir=None):
         call_log=CallLog(operations_record=operations_record),
         faults=FaultInjector(faults),
     )
-
-
-def _parse_args(argv):
-    parser = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--port", type=int, default=5000, help="TCP port on 127.0.0.1")
-    parser.add_argument("--pid-file", help="write the server's PID here once it listens")
-    parser.add_argument("--faults", help="fault injection rules: inline JSON or a JSON file (see sandbox/faults.py)")
-    parser.add_argument(
-        "--operations-dir",
-        default=os.environ.get("CLOUDPATCH_SANDBOX_OPERATIONS_DIR"),
-        help="record each distinct operation and caller served in a file here, across resets "
-        "(default: $CLOUDPATCH_SANDBOX_OPERATIONS_DIR; tests/iam_policy reads them)",
-    )
-    return parser.parse_args(argv)
 
 
 def warm_up(app):
@@ -230,29 +197,3 @@ def warm_up(app):
     }
     for _ in app.inner(environ, lambda status, headers, exc_info=None: None):
         pass
-
-
-def main(argv=None):
-    args = _parse_args(sys.argv[1:] if argv is None else argv)
-    # The workshop's instance role attaches AmazonSSMManagedInstanceCore, which moto only knows
-    # when told to load AWS managed policies.
-    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-    os.environ.setdefault("MOTO_PORT", str(args.port))
-    app = build_app(load_faults(args.faults), args.operations_dir)
-    warm_up(app)
-    # waitress, not werkzeug's development server: werkzeug closes the connection after every
-    # response, which costs each call a TCP connection and a thread on both sides.
-    # waitress warns at every queued request; a busy sandbox is the point of a load test.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    server = waitress.create_server(app, host="127.0.0.1", port=args.port, threads=2, ident="sandbox")
-    if args.pid_file:
-        with open(args.pid_file, "w", encoding="utf-8") as handle:
-            handle.write(str(os.getpid()))
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print(f"sandbox listening on http://127.0.0.1:{args.port}", flush=True)
-    try:
-        server.run()
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    finally:
-        server.close()

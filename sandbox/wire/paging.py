@@ -8,7 +8,7 @@ import base64
 import hashlib
 import json
 
-from sandbox.errors import InvalidNextToken, ValidationException
+from sandbox.wire.errors import InvalidNextToken, ValidationException
 
 
 def _fingerprint(context):

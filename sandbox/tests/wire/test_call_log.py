@@ -5,7 +5,7 @@ import io
 import pytest
 from botocore.exceptions import ClientError
 
-from sandbox.call_log import (
+from sandbox.wire.call_log import (
     CallLog,
     OperationsRecord,
     RequestInfo,

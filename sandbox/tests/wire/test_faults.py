@@ -5,7 +5,7 @@ import time
 import pytest
 from botocore.exceptions import ClientError
 
-from sandbox.faults import FaultConfigError, FaultInjector, choose_fault, error_response, normalize_config
+from sandbox.wire.faults import FaultConfigError, FaultInjector, choose_fault, error_response, normalize_config
 
 
 def _error(callable_):
