@@ -7,7 +7,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from sandbox.testing import REPO_ROOT, amazon_linux_2_ami
+from sandbox.testing.process import REPO_ROOT, amazon_linux_2_ami
 
 TEMPLATE = (REPO_ROOT / "roles/prerequisites/files/ssm-workshop-resources.yml").read_text(encoding="utf-8")
 STACK = "ssm-workshop-ep04"

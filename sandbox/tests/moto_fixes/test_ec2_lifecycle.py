@@ -3,7 +3,7 @@
 import pytest
 from botocore.exceptions import ClientError
 
-from sandbox.testing import amazon_linux_2_ami
+from sandbox.testing.process import amazon_linux_2_ami
 
 
 def error_of(excinfo):

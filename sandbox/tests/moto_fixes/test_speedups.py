@@ -6,7 +6,7 @@ from moto.ec2.models import ec2_backends
 from moto.iam.models import IAMBackend
 
 from sandbox.moto_fixes.speedups import ec2_resource_tags, init_aws_policies
-from sandbox.testing import amazon_linux_2_ami
+from sandbox.testing.process import amazon_linux_2_ami
 
 
 @mock_aws

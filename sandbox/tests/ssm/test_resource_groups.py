@@ -5,7 +5,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from sandbox.testing import amazon_linux_2_ami
+from sandbox.testing.process import amazon_linux_2_ami
 
 
 def tag_group(client, name, tag_filters, types=("AWS::AllSupported",)):

@@ -14,7 +14,7 @@ from sandbox.wire.call_log import (
     is_mutating,
     read_operations,
 )
-from sandbox.testing import start_sandbox
+from sandbox.testing.process import start_sandbox
 
 
 def _environ(method="POST", path="/", query="", body=b"", **headers):

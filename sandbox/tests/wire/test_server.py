@@ -6,7 +6,7 @@ import urllib.error
 import pytest
 from botocore.exceptions import ClientError
 
-from sandbox.testing import start_sandbox
+from sandbox.testing.process import start_sandbox
 
 
 def test_health(sandbox):

@@ -1,7 +1,7 @@
-"""pytest plugin: a sandbox server on a free port for the whole session, stopped by PID.
+"""A sandbox server in a subprocess, stopped by PID, and the `Sandbox` object that drives it.
 
-Tests use the `sandbox` fixture (the running server) or `clean_sandbox` (the same, reset first: AWS
-state, call log and fault rules). The `Sandbox` object drives the control API:
+Used by the pytest plugin (sandbox/testing/plugin.py), tools/ and bench/. The `Sandbox` object
+drives the control API:
 
     sandbox.client("ssm")                         boto3 client, one attempt
     sandbox.calls(service="ssm", operation=None)  the call log (list of dicts), oldest first
@@ -22,9 +22,6 @@ state, call log and fault rules). The `Sandbox` object drives the control API:
                                                        simulated time (sandbox.agent.clock); a reset
                                                        follows the wall clock again
 
-Fixture `frozen_clock`: the sandbox (like `sandbox`) with its clock frozen for the test and running
-again afterwards; a test then drives time with `advance_clock` instead of sleeping.
-
 `start_sandbox(extra_args=[...])` starts another server (e.g. with `--faults`); stop it with
 `.stop()` in a `finally`, or use it as a context manager.
 """
@@ -42,10 +39,9 @@ import urllib.request
 from pathlib import Path
 
 import boto3
-import pytest
 from botocore.config import Config
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 REGION = "us-east-1"
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
@@ -254,32 +250,3 @@ def start_sandbox(port=None, extra_args=(), env=None):
     except BaseException:
         sandbox.stop()
         raise
-
-
-@pytest.fixture(scope="session")
-def sandbox():
-    server = start_sandbox()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def frozen_clock(sandbox):  # pylint: disable=redefined-outer-name
-    """The sandbox with its clock frozen for this test (running again afterwards). A reset follows
-    the wall clock again, so a test that also takes `clean_sandbox` names it first."""
-    sandbox.freeze_clock()
-    try:
-        yield sandbox
-    finally:
-        sandbox.unfreeze_clock()
-
-
-@pytest.fixture
-def clean_sandbox(sandbox):  # pylint: disable=redefined-outer-name
-    sandbox.clear_faults()
-    sandbox.reset()
-    yield sandbox
-    # A test that failed half-way must not leave faults for the next one.
-    sandbox.clear_faults()
