@@ -38,7 +38,7 @@ from moto.core.responses import ActionResult, EmptyResult
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.amis import Ami
 from moto.ec2.models.iam_instance_profile import IamInstanceProfileAssociation
-from moto.ec2.models.instances import Instance, InstanceBackend, Reservation
+from moto.ec2.models.instances import Instance, Reservation
 from moto.ec2.utils import random_ami_id, random_iam_instance_profile_association_id, random_reservation_id
 from moto.iam.models import iam_backends
 from moto.ssm.responses import SimpleSystemManagerResponse
@@ -757,26 +757,6 @@ def deregister_managed_instance(self):
     return EmptyResult()
 
 
-_original_run_instances = InstanceBackend.run_instances
-
-
-def _run_instances_with_profile_for_all(self, image_id, count, user_data, security_group_names, **kwargs):
-    """moto associates RunInstances' instance profile with the first instance only; AWS gives it to all.
-
-    moto's response handler associates the first one after this returns, so this does the rest.
-    """
-    reservation = _original_run_instances(self, image_id, count, user_data, security_group_names, **kwargs)
-    name = kwargs.get("iam_instance_profile_name")
-    arn = kwargs.get("iam_instance_profile_arn")
-    if name or arn:
-        for instance in reservation.instances[1:]:
-            self.associate_iam_instance_profile(
-                instance_id=instance.id, iam_instance_profile_name=name, iam_instance_profile_arn=arn
-            )
-    return reservation
-
-
 def install():
     SimpleSystemManagerResponse.describe_instance_information = describe_instance_information
     SimpleSystemManagerResponse.deregister_managed_instance = deregister_managed_instance
-    InstanceBackend.run_instances = _run_instances_with_profile_for_all

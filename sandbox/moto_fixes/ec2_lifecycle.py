@@ -18,6 +18,8 @@
   the image first); the sandbox turns it on, so an instance always runs an AMI the sandbox can read
   its system from (sandbox.agent.managed_nodes). A CloudFormation instance with a wrong image fails too,
   though from CreateStack itself, as the sandbox's other resource errors do, not as CREATE_FAILED.
+* **RunInstances gives its instance profile to every instance it launches**, as AWS does; moto
+  associates it with the first instance only.
 
 Installed by `install()` (sandbox.install); the patches are on moto's model classes, so the API,
 CloudFormation and the managed-node seeding all get them.
@@ -27,7 +29,7 @@ import copy
 
 from moto import settings as moto_settings
 from moto.ec2.exceptions import DependencyViolationError
-from moto.ec2.models.instances import Instance
+from moto.ec2.models.instances import Instance, InstanceBackend
 from moto.ec2.models.subnets import SubnetBackend
 from moto.ec2.models.vpcs import VPCBackend
 
@@ -69,9 +71,29 @@ def delete_vpc_without_gateway(self, vpc_id):
     return _original_delete_vpc(self, vpc_id)
 
 
+_original_run_instances = InstanceBackend.run_instances
+
+
+def _run_instances_with_profile_for_all(self, image_id, count, user_data, security_group_names, **kwargs):
+    """moto associates RunInstances' instance profile with the first instance only; AWS gives it to all.
+
+    moto's response handler associates the first one after this returns, so this does the rest.
+    """
+    reservation = _original_run_instances(self, image_id, count, user_data, security_group_names, **kwargs)
+    name = kwargs.get("iam_instance_profile_name")
+    arn = kwargs.get("iam_instance_profile_arn")
+    if name or arn:
+        for instance in reservation.instances[1:]:
+            self.associate_iam_instance_profile(
+                instance_id=instance.id, iam_instance_profile_name=name, iam_instance_profile_arn=arn
+            )
+    return reservation
+
+
 def install():
     moto_settings.ENABLE_AMI_VALIDATION = True
     Instance.prep_nics = prep_nics_deleted_on_termination
     Instance.terminate = terminate_once
     SubnetBackend.delete_subnet = delete_subnet_without_interfaces
     VPCBackend.delete_vpc = delete_vpc_without_gateway
+    InstanceBackend.run_instances = _run_instances_with_profile_for_all

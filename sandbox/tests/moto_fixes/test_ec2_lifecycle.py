@@ -79,3 +79,14 @@ def test_delete_vpc_is_refused_while_an_internet_gateway_is_attached(network):
     ec2.detach_internet_gateway(InternetGatewayId=gateway_id, VpcId=vpc_id)
     ec2.delete_vpc(VpcId=vpc_id)
     assert vpc_id not in [vpc["VpcId"] for vpc in ec2.describe_vpcs()["Vpcs"]]
+
+
+def test_every_instance_run_together_gets_the_instance_profile(clean_sandbox):
+    # RunInstances "IamInstanceProfile: The name or Amazon Resource Name (ARN) of an IAM instance
+    # profile" applies to each instance launched (EC2 API reference, RunInstances).
+    iam, ec2 = clean_sandbox.client("iam"), clean_sandbox.client("ec2")
+    iam.create_instance_profile(InstanceProfileName="FleetProfile")
+    ids = [item["InstanceId"] for item in ec2.run_instances(
+        ImageId=amazon_linux_2_ami(ec2), MinCount=3, MaxCount=3, IamInstanceProfile={"Name": "FleetProfile"})["Instances"]]
+    associations = ec2.describe_iam_instance_profile_associations()["IamInstanceProfileAssociations"]
+    assert sorted(a["InstanceId"] for a in associations if a["IamInstanceProfile"]["Arn"].endswith("/FleetProfile")) == sorted(ids)
