@@ -10,7 +10,7 @@ moto's classes at install time (sandbox.install), each patch for one difference:
   GroupSet, AssociatePublicIpAddress, DeviceIndex, DeleteOnTermination...) and, unless told
   otherwise, a public IP when its subnet maps one on launch; moto used only SubnetId.
 * `AWS::IAM::Role` gets its `ManagedPolicyArns` attached (AWS managed policies exist because the
-  sandbox starts moto with MOTO_IAM_LOAD_MANAGED_POLICIES=true, see sandbox/wire/server.py).
+  sandbox starts moto with MOTO_IAM_LOAD_MANAGED_POLICIES=true, see sandbox/cli.py).
 * `AWS::EC2::VPC` EnableDnsSupport / EnableDnsHostnames, `AWS::EC2::Subnet` MapPublicIpOnLaunch,
   `Tags` of `AWS::EC2::InternetGateway` and `AWS::EC2::RouteTable`, `SecurityGroupEgress` (which
   replaces the default allow-all rule), `AWS::S3::Bucket` PublicAccessBlockConfiguration, and
