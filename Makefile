@@ -99,7 +99,7 @@ molecule: layout
 	@mkdir -p $(TOOL_HOME) && rm -rf $(TOOL_HOME)/.ansible/tmp/molecule.*
 	@rm -rf $(OPERATIONS)/molecule
 	cd $(CURDIR) && HOME=$(TOOL_HOME) CLOUDPATCH_SANDBOX_OPERATIONS_DIR=$(OPERATIONS)/molecule \
-	  CLOUDPATCH_SANDBOX_PORT=$$($(BIN)/python -c 'from sandbox.testing import free_port; print(free_port())') \
+	  CLOUDPATCH_SANDBOX_PORT=$$($(BIN)/python -c 'from sandbox.testing.process import free_port; print(free_port())') \
 	  $(BIN)/molecule test --all --shared-state --no-command-borders
 
 # docs/iam-policy.json against every operation the integration and molecule runs made.

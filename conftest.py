@@ -22,4 +22,4 @@ def _link_collection():
 
 _link_collection()
 
-pytest_plugins = ["sandbox.testing"]
+pytest_plugins = ["sandbox.testing.plugin"]

@@ -38,7 +38,7 @@ COLLECTIONS = REPO_ROOT / ".build" / "collections"
 sys.path.insert(0, str(REPO_ROOT))
 sys.path.insert(0, str(COLLECTIONS))
 
-from sandbox.testing import Sandbox, start_sandbox  # noqa: E402
+from sandbox.testing.process import Sandbox, start_sandbox  # noqa: E402
 
 PLAYBOOK = """
 - name: Export every node's compliance

@@ -22,7 +22,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from sandbox.testing import start_sandbox  # noqa: E402
+from sandbox.testing.process import start_sandbox  # noqa: E402
 
 PLAYBOOK = """
 - name: Scan every managed node

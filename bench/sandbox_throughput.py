@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from botocore.exceptions import ClientError  # noqa: E402
 
-from sandbox.testing import Sandbox, start_sandbox  # noqa: E402
+from sandbox.testing.process import Sandbox, start_sandbox  # noqa: E402
 
 AMAZON_LINUX_2_DEFAULT = "arn:aws:ssm:us-east-1:075727635805:patchbaseline/pb-0be8c61cde3be63f3"
 MIX = (

@@ -1,5 +1,5 @@
 """`python -m sandbox --port N`: the local AWS the demo and the tests run against."""
 
-from sandbox.server import main
+from sandbox.cli import main
 
 main()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sandbox.testing import start_sandbox  # noqa: E402  pylint: disable=wrong-import-position
+from sandbox.testing.process import start_sandbox  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def main(argv):

@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from sandbox.predefined_baselines import predefined_defaults
+from sandbox.ssm.predefined_baselines import predefined_defaults
 
 REGIONS = ("us-east-1", "eu-west-1")
 

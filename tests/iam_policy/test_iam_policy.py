@@ -1,6 +1,6 @@
 """docs/iam-policy.json is the least privilege for the modules and roles: exactly what they call.
 
-The sandbox records every distinct operation it serves (sandbox.call_log.OperationsRecord); `make
+The sandbox records every distinct operation it serves (sandbox.wire.call_log.OperationsRecord); `make
 integration` and `make molecule` keep those records under .build/operations/{integration,molecule}.
 The calls counted are the ones Ansible made (botocore's user agent names `Ansible/`) with the
 credentials of the code under test: test harness steps (molecule prepare/verify, a target's own

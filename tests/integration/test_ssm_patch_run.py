@@ -166,7 +166,7 @@ def tag_group(sandbox, name, tag_filters):
 @pytest.fixture
 def teams(clean_sandbox):
     """Two managed nodes of team app, an EC2 instance of team db that is no managed node, resource groups."""
-    from sandbox.testing import amazon_linux_2_ami  # pylint: disable=import-outside-toplevel
+    from sandbox.testing.process import amazon_linux_2_ami  # pylint: disable=import-outside-toplevel
 
     sandbox = clean_sandbox
     app = sandbox.seed_nodes(2, "AMAZON_LINUX_2", tags={"Team": "app"})
@@ -329,7 +329,7 @@ def test_check_mode_predicts_an_install_from_the_last_scan(patch_run, teams, cle
 
 def test_a_lost_endpoint_after_the_send_keeps_the_ids_and_the_change(monkeypatch, tmp_path):
     """The endpoint goes away once the command is sent (a sandbox of this test's own, stopped by its PID)."""
-    from sandbox.testing import start_sandbox  # pylint: disable=import-outside-toplevel
+    from sandbox.testing.process import start_sandbox  # pylint: disable=import-outside-toplevel
 
     lost = start_sandbox()
     with lost:

@@ -5,7 +5,7 @@ committed beside this script. A fixed seed per OS makes the files reproducible b
 
 Each catalog is a list of *updates* as the OS's repositories (or Windows Update) publish them. A node
 has each package installed or not, at the update's version or an older one; which is derived from
-the node id at scan time (see sandbox/patch_catalog.py), using each entry's `presence` (probability
+the node id at scan time (see sandbox/agent/patch_catalog.py), using each entry's `presence` (probability
 the package is on a node) and `outdated` (probability an installed package lacks the update).
 
 Release dates: most entries carry an absolute date (`released`), but some carry `released_days_ago`

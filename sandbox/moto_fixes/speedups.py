@@ -1,0 +1,61 @@
+"""Shortcuts for work moto 5.2.5 repeats on every request, with the same answers, for fleet-sized tests.
+
+Applied by the server only, after every extension is installed, so the cached method lists include
+the sandbox's own actions:
+- moto lists its package directory (a stat per service) to route each request, and scans the
+  response class with `inspect.getmembers` to find the action's method; both answers are fixed
+  once the server runs;
+- moto reads one EC2 resource's tags by scanning every tag of the region, so DescribeInstances
+  over N tagged instances cost O(N^2) (2.5 s a page of 100 among 1,000 instances); the tags are in
+  a dict keyed by resource id, read directly here;
+- moto's IAM backend parses its 1.6 MB of AWS managed policies and builds ~1,580 policy objects for
+  each of its seven partitions whenever the backend is created, so every reset cost about 2.5 s. The
+  sandbox serves the `aws` partition only: the JSON is parsed once, and only that partition gets
+  AWS's managed policies (the same objects moto would build).
+"""
+
+import functools
+import json
+
+from moto import backends as moto_backends
+from moto.core import responses as moto_responses
+from moto.ec2.models.core import TaggedEC2Resource
+from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, get_prefix
+from moto.iam import models as iam_models
+
+SERVED_PARTITION = "aws"
+
+
+def ec2_resource_tags(resource):
+    """TaggedEC2Resource.get_tags without the scan: the same rows describe_tags gives for one id."""
+    if not resource.id:
+        return []
+    tags = resource.ec2_backend.tags.get(resource.id) or {}
+    resource_type = EC2_PREFIX_TO_RESOURCE.get(get_prefix(resource.id), "")
+    return [{"resource_id": resource.id, "key": key, "value": value, "resource_type": resource_type} for key, value in tags.items()]
+
+
+@functools.lru_cache(maxsize=1)
+def _aws_managed_policies_data():
+    return json.loads(iam_models.aws_managed_policies_data)
+
+
+def init_aws_policies(backend):
+    """IAMBackend._init_aws_policies, for the served partition only and from JSON parsed once."""
+    if not iam_models.load_iam_aws_managed_policies() or backend.region_name != SERVED_PARTITION:
+        return []
+    return [
+        iam_models.AWSManagedPolicy.from_data(name, backend.account_id, backend.region_name, data)
+        for name, data in _aws_managed_policies_data().items()
+    ]
+
+
+def apply():
+    modules = tuple(moto_backends.list_of_moto_modules())
+    moto_backends.list_of_moto_modules = lambda: modules
+
+    method_names = moto_responses.method_names_from_class
+    moto_responses.method_names_from_class = functools.lru_cache(maxsize=None)(lambda clazz: frozenset(method_names(clazz)))
+    moto_responses.camelcase_to_underscores = functools.lru_cache(maxsize=4096)(moto_responses.camelcase_to_underscores)
+    TaggedEC2Resource.get_tags = ec2_resource_tags
+    iam_models.IAMBackend._init_aws_policies = init_aws_policies

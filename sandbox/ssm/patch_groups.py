@@ -1,0 +1,163 @@
+"""Patch groups: which baseline a group of nodes uses, one baseline per operating system.
+
+Registrations live in the backend's PatchManagerState (sandbox.ssm.patch_baselines), beside the
+baselines, because deleting a baseline must know whether a group still uses it.
+`baseline_for_patch_group` (registered baseline, else the OS default) is re-exported here.
+"""
+
+import regex
+from moto.core.responses import ActionResult
+from moto.ssm.responses import SimpleSystemManagerResponse
+
+from sandbox.wire.errors import AlreadyExistsException, DoesNotExistException, ResourceLimitExceededException
+from sandbox.wire.paging import paginate
+from sandbox.ssm.patch_baselines import (
+    check_os_values,
+    check_string,
+    baseline_for_patch_group,
+    baseline_identity,
+    constraint_error,
+    patch_groups_of,
+    patch_state,
+    request_params,
+    resolve_baseline,
+    validate_filters,
+    validate_operating_system,
+)
+from sandbox.ssm.predefined_baselines import ssm_model_shapes
+
+__all__ = ["baseline_for_patch_group", "install"]
+
+# Systems Manager service quotas, "Patch groups per patch baseline": 25.
+MAX_PATCH_GROUPS_PER_BASELINE = 25
+DESCRIBE_LIMITS = {"default": 100, "minimum": 1, "maximum": 100}
+PATCH_GROUP_PATTERN = ssm_model_shapes()["PatchGroup"]["pattern"]
+PATCH_GROUP_RE = regex.compile(PATCH_GROUP_PATTERN)
+
+
+def validate_patch_group(name, path="patchGroup"):
+    if name is None:
+        raise constraint_error(None, path, "Member must not be null")
+    check_string(name, path, 1, 256)
+    if not PATCH_GROUP_RE.match(name):
+        raise constraint_error(name, path, f"Member must satisfy regular expression pattern: {PATCH_GROUP_PATTERN}")
+    return name
+
+
+def register_patch_group(backend, baseline_id, patch_group):
+    validate_patch_group(patch_group)
+    state = patch_state(backend)
+    with state.lock:
+        baseline = resolve_baseline(backend, baseline_id)
+        canonical_id, operating_system = baseline["BaselineId"], baseline["OperatingSystem"]
+        registered = state.patch_groups.get(patch_group, {}).get(operating_system)
+        if registered is not None:
+            raise AlreadyExistsException(
+                f"Patch group {patch_group} is already registered with patch baseline {registered} for "
+                f"operating system {operating_system}: a patch group has one baseline per operating system. "
+                "Deregister it first."
+            )
+        if len(patch_groups_of(backend, canonical_id)) >= MAX_PATCH_GROUPS_PER_BASELINE:
+            raise ResourceLimitExceededException(
+                f"Patch baseline {canonical_id} already has the maximum of {MAX_PATCH_GROUPS_PER_BASELINE} "
+                "patch groups."
+            )
+        state.patch_groups.setdefault(patch_group, {})[operating_system] = canonical_id
+    return canonical_id
+
+
+def deregister_patch_group(backend, baseline_id, patch_group):
+    validate_patch_group(patch_group)
+    state = patch_state(backend)
+    with state.lock:
+        baseline = resolve_baseline(backend, baseline_id)
+        canonical_id, operating_system = baseline["BaselineId"], baseline["OperatingSystem"]
+        by_os = state.patch_groups.get(patch_group, {})
+        if by_os.get(operating_system) != canonical_id:
+            raise DoesNotExistException(
+                f"Patch group {patch_group} isn't registered with patch baseline {canonical_id}."
+            )
+        del by_os[operating_system]
+        if not by_os:
+            del state.patch_groups[patch_group]
+    return canonical_id
+
+
+PATCH_GROUP_FILTERS = {"NAME_PREFIX": lambda values: None, "OPERATING_SYSTEM": check_os_values}
+
+
+def mapping_matches(patch_group, operating_system, parsed_filters):
+    for key, values in parsed_filters:
+        if not values:
+            continue
+        if key == "NAME_PREFIX" and not any(patch_group.startswith(prefix) for prefix in values):
+            return False
+        if key == "OPERATING_SYSTEM" and operating_system not in values:
+            return False
+    return True
+
+
+def describe_patch_groups(backend, params):
+    parsed = validate_filters(params.get("Filters"), PATCH_GROUP_FILTERS)
+    state = patch_state(backend)
+    with state.lock:
+        mappings = [
+            {
+                "PatchGroup": patch_group,
+                "BaselineIdentity": baseline_identity(
+                    state, state.predefined.get(baseline_id) or state.custom[baseline_id]
+                ),
+            }
+            for patch_group, by_os in state.patch_groups.items()
+            for operating_system, baseline_id in by_os.items()
+            if mapping_matches(patch_group, operating_system, parsed)
+        ]
+    page, token = paginate(
+        mappings, params.get("MaxResults"), params.get("NextToken"),
+        context=["DescribePatchGroups", parsed], **DESCRIBE_LIMITS,
+    )
+    result = {"Mappings": page}
+    if token:
+        result["NextToken"] = token
+    return result
+
+
+def _register_patch_baseline_for_patch_group(self):
+    params = request_params(self)
+    baseline_id = register_patch_group(self.ssm_backend, params.get("BaselineId"), params.get("PatchGroup"))
+    return ActionResult({"BaselineId": baseline_id, "PatchGroup": params["PatchGroup"]})
+
+
+def _deregister_patch_baseline_for_patch_group(self):
+    params = request_params(self)
+    baseline_id = deregister_patch_group(self.ssm_backend, params.get("BaselineId"), params.get("PatchGroup"))
+    return ActionResult({"BaselineId": baseline_id, "PatchGroup": params["PatchGroup"]})
+
+
+def _get_patch_baseline_for_patch_group(self):
+    params = request_params(self)
+    patch_group = validate_patch_group(params.get("PatchGroup"))
+    operating_system = validate_operating_system(params.get("OperatingSystem") or "WINDOWS")
+    return ActionResult({
+        "BaselineId": baseline_for_patch_group(self.ssm_backend, patch_group, operating_system),
+        "PatchGroup": patch_group,
+        "OperatingSystem": operating_system,
+    })
+
+
+def _describe_patch_groups(self):
+    return ActionResult(describe_patch_groups(self.ssm_backend, request_params(self)))
+
+
+RESPONSE_HANDLERS = {
+    "register_patch_baseline_for_patch_group": _register_patch_baseline_for_patch_group,
+    "deregister_patch_baseline_for_patch_group": _deregister_patch_baseline_for_patch_group,
+    "get_patch_baseline_for_patch_group": _get_patch_baseline_for_patch_group,
+    "describe_patch_groups": _describe_patch_groups,
+}
+
+
+def install():
+    for name, handler in RESPONSE_HANDLERS.items():
+        setattr(SimpleSystemManagerResponse, name, handler)
+

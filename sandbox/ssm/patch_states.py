@@ -1,0 +1,688 @@
+"""Per-node patch state and compliance, and the SSM read actions over them.
+
+The simulated agent (`sandbox.agent.patch_agent`) stores one `PatchRecord` per node it scanned or
+patched: the last operation's metadata, the state of every catalog patch as one byte string, and
+the counts. Everything the APIs return is derived from that record when read, so 10,000 scanned
+nodes cost a few megabytes. A node never scanned has no record: DescribeInstancePatchStates leaves
+it out and it has no compliance item.
+
+Compliance is kept per (resource id, compliance type) in a store other features can write to (State
+Manager's `Association` type): `put_compliance(backend, resource_id, compliance_type, items, summary)`.
+Patch compliance is a lazy view of the patch record.
+
+Actions: DescribeInstancePatchStates, DescribeInstancePatchStatesForPatchGroup, DescribeInstancePatches,
+DescribePatchGroupState, ListComplianceItems, ListResourceComplianceSummaries, ListComplianceSummaries,
+DescribeAvailablePatches, DescribeEffectivePatchesForPatchBaseline.
+"""
+
+import re
+import threading
+
+from moto.core.responses import ActionResult
+from moto.ssm.exceptions import SSMException
+from moto.ssm.responses import SimpleSystemManagerResponse
+
+from sandbox.agent import clock
+from sandbox.agent.baseline_evaluation import (
+    EXPLICIT_APPROVED,
+    EXPLICIT_REJECTED,
+    LEVEL_RANK,
+    NOT_APPROVED,
+    PENDING_APPROVAL,
+    decide,
+)
+from sandbox.wire.errors import InvalidFilter, InvalidInstanceId, InvalidResourceId, InvalidResourceType
+from sandbox.wire.paging import paginate
+from sandbox.ssm.store import backend_state
+from sandbox.ssm.patch_baselines import constraint_error, request_params, resolve_baseline, check_string
+from sandbox.agent.patch_catalog import EPOCH_ZERO, OUTDATED, WINDOWS, load_catalog, installed_time
+
+# --------------------------------------------------------------------------------------------------
+# Patch states (one byte per catalog patch in a record)
+
+NONE, INSTALLED, INSTALLED_OTHER, PENDING_REBOOT, INSTALLED_REJECTED, MISSING, NOT_APPLICABLE, FAILED, \
+    AVAILABLE_SECURITY_UPDATE = range(9)
+STATE_NAMES = {
+    INSTALLED: "Installed", INSTALLED_OTHER: "InstalledOther", PENDING_REBOOT: "InstalledPendingReboot",
+    INSTALLED_REJECTED: "InstalledRejected", MISSING: "Missing", NOT_APPLICABLE: "NotApplicable",
+    FAILED: "Failed", AVAILABLE_SECURITY_UPDATE: "AvailableSecurityUpdate",
+}
+STATE_CODES = {name: code for code, name in STATE_NAMES.items()}
+# What keeps a node from being compliant (AvailableSecurityUpdate only when the baseline says so).
+NON_COMPLIANT_STATES = frozenset((PENDING_REBOOT, INSTALLED_REJECTED, MISSING, FAILED))
+COUNT_FIELDS = (
+    ("InstalledCount", INSTALLED), ("InstalledOtherCount", INSTALLED_OTHER),
+    ("InstalledPendingRebootCount", PENDING_REBOOT), ("InstalledRejectedCount", INSTALLED_REJECTED),
+    ("MissingCount", MISSING), ("FailedCount", FAILED), ("NotApplicableCount", NOT_APPLICABLE),
+    ("AvailableSecurityUpdateCount", AVAILABLE_SECURITY_UPDATE),
+)
+# CVE ids are reported only for these states (API reference, PatchComplianceData.CVEIds).
+CVE_STATES = frozenset((MISSING, FAILED))
+
+# Page sizes: PatchComplianceMaxResults 10-100, compliance MaxResults 1-50, baselines 1-100.
+PATCH_STATE_LIMITS = {"default": 10, "minimum": 10, "maximum": 100}
+COMPLIANCE_LIMITS = {"default": 10, "minimum": 1, "maximum": 50}
+PATCH_LIST_LIMITS = {"default": 100, "minimum": 1, "maximum": 100}
+MAX_INSTANCE_IDS = 50
+INSTANCE_ID_RE = re.compile(r"(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)")
+
+
+class UnsupportedOperatingSystem(SSMException):
+    code = "UnsupportedOperatingSystem"
+
+
+class PatchRecord:
+    """The last patch operation of one node, as the agent reported it."""
+
+    __slots__ = (
+        "instance_id", "operating_system", "catalog_key", "decisions", "states", "codes", "install_times",
+        "patch_group", "baseline_id", "snapshot_id", "operation", "start_time", "end_time", "reboot_option",
+        "last_no_reboot_time", "install_override_list", "counts", "execution_time", "execution_id",
+        "execution_type",
+    )
+
+    def __init__(self, **fields):
+        for slot in self.__slots__:
+            setattr(self, slot, fields.get(slot))
+
+    @property
+    def catalog(self):
+        return load_catalog(self.catalog_key)
+
+    def to_api(self):
+        """The InstancePatchState structure."""
+        item = {
+            "InstanceId": self.instance_id,
+            # AWS reports an empty patch group for nodes in none.
+            "PatchGroup": self.patch_group or "",
+            "BaselineId": self.baseline_id,
+            "SnapshotId": self.snapshot_id,
+            "InstallOverrideList": self.install_override_list,
+            **self.counts,
+            "UnreportedNotApplicableCount": 0,
+            "OperationStartTime": self.start_time,
+            "OperationEndTime": self.end_time,
+            "Operation": self.operation,
+            "LastNoRebootInstallOperationTime": self.last_no_reboot_time,
+            "RebootOption": self.reboot_option,
+        }
+        return {key: value for key, value in item.items() if value is not None}
+
+    def patch_entries(self):
+        """(patch, state code) for every patch the node reports, in catalog order."""
+        patches = self.catalog.patches
+        return [(patches[index], state) for index, state in enumerate(self.states) if state != NONE]
+
+    def installed_time_of(self, patch, state):
+        if state in (MISSING, FAILED, NOT_APPLICABLE, AVAILABLE_SECURITY_UPDATE):
+            return EPOCH_ZERO
+        own = self.install_times.get(patch.index)
+        return own if own is not None else installed_time(self.instance_id, patch, self.start_time)
+
+    def title_of(self, patch, state):
+        # An installed package the update is not applied to shows its own (older) version.
+        if state in (INSTALLED_OTHER, INSTALLED_REJECTED) and self.codes[patch.index] == OUTDATED:
+            return patch.installed_title()
+        return patch.title
+
+
+def count_states(states, decisions, catalog):
+    """The InstancePatchState counts of a state vector (critical/security/other per the API's words).
+
+    CriticalNonCompliantCount: non-compliant patches whose compliance level is CRITICAL;
+    SecurityNonCompliantCount: non-compliant patches classified as security; OtherNonCompliantCount:
+    the non-compliant rest. Non-compliant: missing, failed, installed-rejected, pending reboot (and
+    available security updates when the Windows baseline reports them as NON_COMPLIANT).
+    """
+    counts = {field: states.count(code) for field, code in COUNT_FIELDS}
+    non_compliant = NON_COMPLIANT_STATES
+    if decisions.security_status == "NON_COMPLIANT":
+        non_compliant = non_compliant | {AVAILABLE_SECURITY_UPDATE}
+    critical = security = other = 0
+    patches, levels = catalog.patches, decisions.decisions
+    for index, state in enumerate(states):
+        if state in non_compliant:
+            # Each count stands on its own: a CRITICAL-level security patch is in both.
+            is_critical = levels[index].level == "CRITICAL"
+            is_security = patches[index].security
+            critical += is_critical
+            security += is_security
+            other += not (is_critical or is_security)
+    counts.update(CriticalNonCompliantCount=critical, SecurityNonCompliantCount=security,
+                  OtherNonCompliantCount=other)
+    return counts
+
+
+# --------------------------------------------------------------------------------------------------
+# State on the backend (lazily created: moto's reset drops the backend and with it this)
+
+class _Store:
+    def __init__(self):
+        self.records = {}  # node id -> PatchRecord
+        self.compliance = {}  # (resource id, compliance type) -> ComplianceRecord
+        self.lock = threading.RLock()
+
+
+def store(backend):
+    return backend_state(backend, "patch_states", _Store)
+
+
+def patch_record(backend, node_id):
+    """The node's PatchRecord, or None when it was never scanned."""
+    return store(backend).records.get(node_id)
+
+
+def save_patch_record(backend, record):
+    """Store a node's record and make its Patch compliance the view of it."""
+    state = store(backend)
+    with state.lock:
+        state.records[record.instance_id] = record
+        state.compliance[(record.instance_id, "Patch")] = PatchCompliance(record)
+
+
+# --------------------------------------------------------------------------------------------------
+# Compliance
+
+
+class ComplianceRecord:
+    """Compliance items of one type on one resource; subclasses may build items lazily."""
+
+    compliance_type = None
+
+    def __init__(self, resource_id, compliance_type, items, execution_summary, resource_type="ManagedInstance"):
+        self.resource_id = resource_id
+        self.compliance_type = compliance_type
+        self.resource_type = resource_type
+        self._items = items
+        self._summary = None
+        self.execution_summary = execution_summary
+
+    def items(self):
+        """ComplianceItem dicts (Id, Title, Status, Severity, Details) without the common fields."""
+        return self._items
+
+    def api_items(self):
+        common = {"ComplianceType": self.compliance_type, "ResourceType": self.resource_type,
+                  "ResourceId": self.resource_id, "ExecutionSummary": self.execution_summary}
+        return [{**common, **item} for item in self.items()]
+
+    def summary(self):
+        """ResourceComplianceSummaryItem, computed once: a record is replaced, never changed, when the
+        resource reports again, and ListResourceComplianceSummaries pages through every record."""
+        if self._summary is None:
+            self._summary = self._summarize()
+        return self._summary
+
+    def _summarize(self):
+        compliant, non_compliant = _severity_counts(), _severity_counts()
+        for item in self.items():
+            if item["Status"] == "COMPLIANT":
+                compliant[_severity_key(item["Severity"])] += 1
+            elif item["Status"] == "NON_COMPLIANT":
+                non_compliant[_severity_key(item["Severity"])] += 1
+        non_compliant_items = [item for item in self.items() if item["Status"] == "NON_COMPLIANT"]
+        status = "NON_COMPLIANT" if non_compliant_items else "COMPLIANT"
+        return {
+            "ComplianceType": self.compliance_type,
+            "ResourceType": self.resource_type,
+            "ResourceId": self.resource_id,
+            "Status": status,
+            "OverallSeverity": highest_severity(item["Severity"] for item in non_compliant_items),
+            "ExecutionSummary": self.execution_summary,
+            "CompliantSummary": {"CompliantCount": sum(compliant.values()), "SeveritySummary": compliant},
+            "NonCompliantSummary": {"NonCompliantCount": sum(non_compliant.values()),
+                                    "SeveritySummary": non_compliant},
+        }
+
+
+def _severity_counts():
+    return {f"{level.title()}Count": 0 for level in LEVEL_RANK}
+
+
+def _severity_key(severity):
+    return f"{severity.title()}Count"
+
+
+def highest_severity(severities):
+    """A node's compliance severity: the highest level among its non-compliant items."""
+    severities = list(severities)
+    return max(severities, key=LEVEL_RANK.__getitem__) if severities else "UNSPECIFIED"
+
+
+class PatchCompliance(ComplianceRecord):
+    """The Patch compliance of a node: one item per reported patch, derived from its PatchRecord."""
+
+    def __init__(self, record):
+        summary = {"ExecutionTime": record.execution_time}
+        if record.execution_id:
+            summary["ExecutionId"] = record.execution_id
+        if record.execution_type:
+            summary["ExecutionType"] = record.execution_type
+        super().__init__(record.instance_id, "Patch", None, summary)
+        self.record = record
+
+    def items(self):
+        if self._items is None:
+            self._items = patch_compliance_items(self.record)
+        return self._items
+
+
+def patch_item_status(record, state):
+    if state in NON_COMPLIANT_STATES:
+        return "NON_COMPLIANT"
+    if state == AVAILABLE_SECURITY_UPDATE:
+        return record.decisions.security_status
+    if state == NOT_APPLICABLE:
+        return ""  # AWS: an empty status for Windows patches that aren't applicable
+    return "COMPLIANT"
+
+
+def patch_compliance_items(record):
+    windows = record.catalog.package_format == WINDOWS
+    items = []
+    for patch, state in record.patch_entries():
+        if state == NOT_APPLICABLE and not windows:
+            continue  # Linux reports packages that aren't installed by count only
+        decision = record.decisions.decisions[patch.index]
+        installed = record.installed_time_of(patch, state)
+        items.append({
+            "Id": patch.kb_id,
+            "Title": record.title_of(patch, state),
+            "Status": patch_item_status(record, state),
+            "Severity": decision.level if state != INSTALLED_OTHER else "UNSPECIFIED",
+            "Details": {
+                "Classification": patch.classification,
+                "CVEIds": ",".join(patch.cve_ids) if state in CVE_STATES else "",
+                "InstalledTime": "" if installed == EPOCH_ZERO else installed.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "PatchBaselineId": record.baseline_id,
+                "PatchGroup": record.patch_group or "",
+                "PatchSeverity": patch.severity,
+                "PatchState": STATE_NAMES[state],
+            },
+        })
+    return items
+
+
+def put_compliance(backend, resource_id, compliance_type, items, execution_summary,
+                   resource_type="ManagedInstance"):
+    """Replace the compliance of one type on a resource (for State Manager's Association type too).
+
+    `items`: dicts with Id, Title, Status, Severity, Details; `execution_summary`: {ExecutionTime,
+    ExecutionId?, ExecutionType?}.
+    """
+    state = store(backend)
+    with state.lock:
+        state.compliance[(resource_id, compliance_type)] = ComplianceRecord(
+            resource_id, compliance_type, list(items), execution_summary, resource_type)
+
+
+# --------------------------------------------------------------------------------------------------
+# Request checks
+
+
+def _check_instance_id(value, path):
+    if value is None:
+        raise constraint_error(None, path, "Member must not be null")
+    if not isinstance(value, str) or not INSTANCE_ID_RE.match(value):
+        raise constraint_error(
+            value, path, r"Member must satisfy regular expression pattern: (^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)")
+    return value
+
+
+def _check_patch_group(value):
+    if value is None:
+        raise constraint_error(None, "patchGroup", "Member must not be null")
+    return check_string(value, "patchGroup", 1, 256)
+
+
+def _orchestrator_filters(filters, supported, maximum=5):
+    """[(key, values)] of a PatchOrchestratorFilter list; InvalidFilter for keys the action lacks."""
+    if filters is None:
+        return []
+    if not isinstance(filters, list) or len(filters) > maximum:
+        raise constraint_error(filters, "filters", f"Member must have length less than or equal to {maximum}")
+    parsed = []
+    for patch_filter in filters:
+        key, values = patch_filter.get("Key"), patch_filter.get("Values") or []
+        if key not in supported:
+            raise InvalidFilter(f"Invalid filter key {key}: supported keys are {', '.join(supported)}.")
+        parsed.append((key, list(values)))
+    return parsed
+
+
+# --------------------------------------------------------------------------------------------------
+# Actions
+
+
+def describe_instance_patch_states(backend, params):
+    ids = params.get("InstanceIds")
+    if ids is None:
+        raise constraint_error(None, "instanceIds", "Member must not be null")
+    if not isinstance(ids, list) or len(ids) > MAX_INSTANCE_IDS:
+        raise constraint_error(ids, "instanceIds",
+                               f"Member must have length less than or equal to {MAX_INSTANCE_IDS}")
+    for index, node_id in enumerate(ids, 1):
+        _check_instance_id(node_id, f"instanceIds.{index}.member")
+    records = store(backend).records
+    wanted = list(dict.fromkeys(ids))
+    rows = [records[node_id].to_api() for node_id in wanted if node_id in records]
+    page, token = paginate(rows, params.get("MaxResults"), params.get("NextToken"),
+                           context=["DescribeInstancePatchStates", wanted], **PATCH_STATE_LIMITS)
+    return _with_token({"InstancePatchStates": page}, token)
+
+
+# DescribeInstancePatchStatesForPatchGroup filter keys (InstancePatchStateFilter.Key).
+STATE_FILTER_KEYS = ("InstalledCount", "InstalledOtherCount", "InstalledPendingRebootCount",
+                     "InstalledRejectedCount", "MissingCount", "FailedCount", "UnreportedNotApplicableCount",
+                     "NotApplicableCount")
+_COMPARATORS = {
+    "Equal": lambda actual, wanted: actual == wanted,
+    "NotEqual": lambda actual, wanted: actual != wanted,
+    "LessThan": lambda actual, wanted: actual < wanted,
+    "GreaterThan": lambda actual, wanted: actual > wanted,
+}
+
+
+def _state_filters(filters):
+    if filters is None:
+        return []
+    if not isinstance(filters, list) or len(filters) > 4:
+        raise constraint_error(filters, "filters", "Member must have length less than or equal to 4")
+    parsed = []
+    for index, state_filter in enumerate(filters, 1):
+        key, values, kind = state_filter.get("Key"), state_filter.get("Values"), state_filter.get("Type")
+        if key not in STATE_FILTER_KEYS:
+            raise InvalidFilter(f"Invalid filter key {key}: supported keys are {', '.join(STATE_FILTER_KEYS)}.")
+        if kind not in _COMPARATORS:
+            raise constraint_error(kind, f"filters.{index}.member.type",
+                                   "Member must satisfy enum value set: [Equal, NotEqual, LessThan, GreaterThan]")
+        if not isinstance(values, list) or len(values) != 1:
+            raise constraint_error(values, f"filters.{index}.member.values",
+                                   "Member must have length less than or equal to 1")
+        try:
+            wanted = int(values[0])
+            if wanted < 0 or str(wanted) != str(values[0]).strip():
+                raise ValueError(values[0])
+        except (TypeError, ValueError) as exc:
+            raise InvalidFilter(f"The value {values[0]} for filter {key} must be an integer greater than or "
+                                "equal to 0.") from exc
+        parsed.append((key, kind, wanted))
+    return parsed
+
+
+def describe_instance_patch_states_for_patch_group(backend, params):
+    group = _check_patch_group(params.get("PatchGroup"))
+    filters = _state_filters(params.get("Filters"))
+    rows = []
+    for record in sorted(store(backend).records.values(), key=lambda r: r.instance_id):
+        if (record.patch_group or "") != group:
+            continue
+        row = record.to_api()
+        if all(_COMPARATORS[kind](row.get(key, 0), wanted) for key, kind, wanted in filters):
+            rows.append(row)
+    page, token = paginate(rows, params.get("MaxResults"), params.get("NextToken"),
+                           context=["DescribeInstancePatchStatesForPatchGroup", group, filters],
+                           **PATCH_STATE_LIMITS)
+    return _with_token({"InstancePatchStates": page}, token)
+
+
+INSTANCE_PATCH_FILTER_KEYS = ("Classification", "KBId", "Severity", "State")
+
+
+def describe_instance_patches(backend, params):
+    from sandbox.agent.managed_nodes import get_managed_node  # pylint: disable=import-outside-toplevel
+
+    node_id = _check_instance_id(params.get("InstanceId"), "instanceId")
+    filters = _orchestrator_filters(params.get("Filters"), INSTANCE_PATCH_FILTER_KEYS)
+    for key, values in filters:
+        unknown = [value for value in values if key == "State" and value not in STATE_CODES]
+        if unknown:
+            raise InvalidFilter(f"Invalid value {unknown[0]} for filter State: valid values are "
+                                f"{', '.join(STATE_CODES)}.")
+    record = patch_record(backend, node_id)
+    if record is None and get_managed_node(backend, node_id) is None:
+        raise InvalidInstanceId(f"Instance Id {node_id} is not valid.")
+    rows = []
+    for patch, state in (record.patch_entries() if record else ()):
+        row = {
+            "Title": record.title_of(patch, state),
+            "KBId": patch.kb_id,
+            "Classification": patch.classification,
+            "Severity": patch.severity,
+            "State": STATE_NAMES[state],
+            "InstalledTime": record.installed_time_of(patch, state),
+        }
+        if state in CVE_STATES and patch.cve_ids:
+            row["CVEIds"] = ",".join(patch.cve_ids)
+        if all(row[key] in values for key, values in filters if values):
+            rows.append(row)
+    page, token = paginate(rows, params.get("MaxResults"), params.get("NextToken"),
+                           context=["DescribeInstancePatches", node_id, filters], **PATCH_STATE_LIMITS)
+    return _with_token({"Patches": page}, token)
+
+
+def describe_patch_group_state(backend, params):
+    group = _check_patch_group(params.get("PatchGroup"))
+    records = [record for record in store(backend).records.values() if (record.patch_group or "") == group]
+
+    def with_any(field):
+        return sum(1 for record in records if record.counts.get(field, 0) > 0)
+
+    return {
+        "Instances": len(records),
+        "InstancesWithInstalledPatches": with_any("InstalledCount"),
+        "InstancesWithInstalledOtherPatches": with_any("InstalledOtherCount"),
+        "InstancesWithInstalledPendingRebootPatches": with_any("InstalledPendingRebootCount"),
+        "InstancesWithInstalledRejectedPatches": with_any("InstalledRejectedCount"),
+        "InstancesWithMissingPatches": with_any("MissingCount"),
+        "InstancesWithFailedPatches": with_any("FailedCount"),
+        "InstancesWithNotApplicablePatches": with_any("NotApplicableCount"),
+        "InstancesWithUnreportedNotApplicablePatches": 0,
+        "InstancesWithCriticalNonCompliantPatches": with_any("CriticalNonCompliantCount"),
+        "InstancesWithSecurityNonCompliantPatches": with_any("SecurityNonCompliantCount"),
+        "InstancesWithOtherNonCompliantPatches": with_any("OtherNonCompliantCount"),
+        "InstancesWithAvailableSecurityUpdates": with_any("AvailableSecurityUpdateCount"),
+    }
+
+
+# ComplianceStringFilter: keys each listing understands and how a value compares.
+_SEVERITY_KEYS = ("Severity", "OverallSeverity")
+
+
+def _compare_string(actual, wanted, kind, key):
+    if kind in (None, "EQUAL"):
+        return actual in wanted
+    if kind == "NOT_EQUAL":
+        return actual not in wanted
+    if kind == "BEGIN_WITH":
+        return any(str(actual).startswith(value) for value in wanted)
+    # LESS_THAN / GREATER_THAN: severities by rank, anything else as text.
+    rank = (lambda value: LEVEL_RANK.get(value, -1)) if key in _SEVERITY_KEYS else str
+    if kind == "LESS_THAN":
+        return any(rank(actual) < rank(value) for value in wanted)
+    return any(rank(actual) > rank(value) for value in wanted)
+
+
+def _compliance_filters(filters, supported):
+    if filters is None:
+        return []
+    parsed = []
+    for compliance_filter in filters:
+        key, values, kind = compliance_filter.get("Key"), compliance_filter.get("Values"), compliance_filter.get("Type")
+        if key not in supported:
+            raise InvalidFilter(f"Invalid filter key {key}: supported keys are {', '.join(supported)}.")
+        if not values:
+            raise InvalidFilter(f"The filter {key} needs at least one value.")
+        if key in _SEVERITY_KEYS and any(value not in LEVEL_RANK for value in values):
+            raise InvalidFilter(f"Invalid value for filter {key}: valid values are {', '.join(LEVEL_RANK)}.")
+        if key == "Status" and any(value not in ("COMPLIANT", "NON_COMPLIANT") for value in values):
+            raise InvalidFilter("Invalid value for filter Status: valid values are COMPLIANT, NON_COMPLIANT.")
+        parsed.append((key, list(values), kind))
+    return parsed
+
+
+def _passes(row, filters):
+    return all(_compare_string(row.get(key), values, kind, key) for key, values, kind in filters)
+
+
+def _sorted_compliance(backend):
+    with store(backend).lock:
+        return sorted(store(backend).compliance.values(), key=lambda c: (c.resource_id, c.compliance_type))
+
+
+def list_compliance_items(backend, params):
+    resource_ids = params.get("ResourceIds")
+    if not resource_ids:
+        raise constraint_error(resource_ids, "resourceIds", "Member must have length greater than or equal to 1")
+    if len(resource_ids) > 1:
+        raise InvalidResourceId("Currently, you can only specify one resource ID per call.")
+    resource_types = params.get("ResourceTypes") or ["ManagedInstance"]
+    if any(resource_type != "ManagedInstance" for resource_type in resource_types):
+        raise InvalidResourceType("The resource type isn't supported: ManagedInstance is the only supported type.")
+    filters = _compliance_filters(params.get("Filters"), ("ComplianceType", "Status", "Severity", "Id", "Title"))
+    resource_id = resource_ids[0]
+    rows = []
+    for record in _sorted_compliance(backend):
+        if record.resource_id != resource_id:
+            continue
+        rows.extend(item for item in record.api_items() if _passes(item, filters))
+    page, token = paginate(rows, params.get("MaxResults"), params.get("NextToken"),
+                           context=["ListComplianceItems", resource_id, filters], **COMPLIANCE_LIMITS)
+    return _with_token({"ComplianceItems": page}, token)
+
+
+def list_resource_compliance_summaries(backend, params):
+    filters = _compliance_filters(params.get("Filters"),
+                                  ("ComplianceType", "Status", "OverallSeverity", "ResourceId", "ResourceType"))
+    rows = [summary for summary in (record.summary() for record in _sorted_compliance(backend))
+            if _passes(summary, filters)]
+    page, token = paginate(rows, params.get("MaxResults"), params.get("NextToken"),
+                           context=["ListResourceComplianceSummaries", filters], **COMPLIANCE_LIMITS)
+    return _with_token({"ResourceComplianceSummaryItems": page}, token)
+
+
+def list_compliance_summaries(backend, params):
+    """Per compliance type: how many resources are compliant / not, by their overall severity."""
+    filters = _compliance_filters(params.get("Filters"), ("ComplianceType",))
+    by_type = {}
+    for record in _sorted_compliance(backend):
+        summary = record.summary()
+        if not _passes(summary, filters):
+            continue
+        entry = by_type.setdefault(record.compliance_type, {
+            "ComplianceType": record.compliance_type,
+            "CompliantSummary": {"CompliantCount": 0, "SeveritySummary": _severity_counts()},
+            "NonCompliantSummary": {"NonCompliantCount": 0, "SeveritySummary": _severity_counts()},
+        })
+        if summary["Status"] == "COMPLIANT":
+            part, counter = entry["CompliantSummary"], "CompliantCount"
+            severity = highest_severity(item["Severity"] for item in record.items() if item["Status"] == "COMPLIANT")
+        else:
+            part, counter, severity = entry["NonCompliantSummary"], "NonCompliantCount", summary["OverallSeverity"]
+        part[counter] += 1
+        part["SeveritySummary"][_severity_key(severity)] += 1
+    rows = sorted(by_type.values(), key=lambda entry: entry["ComplianceType"])
+    page, token = paginate(rows, params.get("MaxResults"), params.get("NextToken"),
+                           context=["ListComplianceSummaries", filters], **COMPLIANCE_LIMITS)
+    return _with_token({"ComplianceSummaryItems": page}, token)
+
+
+# DescribeAvailablePatches: AWS lists Windows, Amazon Linux and Amazon Linux 2 patches only.
+_AVAILABLE_CATALOGS = {"AmazonLinux2": "amazon_linux_2", "AmazonLinux2.0": "amazon_linux_2"}
+_WINDOWS_KEYS = ("PATCH_SET", "PRODUCT", "PRODUCT_FAMILY", "MSRC_SEVERITY", "CLASSIFICATION", "PATCH_ID")
+_LINUX_KEYS = ("PRODUCT", "NAME", "CLASSIFICATION", "SEVERITY", "EPOCH", "VERSION", "RELEASE", "ARCH",
+               "REPOSITORY", "ADVISORY_ID", "CVE_ID", "BUGZILLA_ID")
+
+
+def describe_available_patches(backend, params):  # pylint: disable=unused-argument
+    from sandbox.agent.baseline_evaluation import filter_matches  # pylint: disable=import-outside-toplevel
+
+    filters = _orchestrator_filters(params.get("Filters"), tuple(dict.fromkeys(_WINDOWS_KEYS + _LINUX_KEYS)))
+    products = next((values for key, values in filters if key == "PRODUCT"), None)
+    linux_only = [key for key, _ in filters if key not in _WINDOWS_KEYS]
+    linux_products = [product for product in products or () if product.startswith("AmazonLinux")]
+    if linux_only and not linux_products:
+        raise constraint_error(None, "filters", "Linux patch filters need a PRODUCT filter "
+                               "(for example PRODUCT=AmazonLinux2.0)")
+    if linux_products:
+        keys = [_AVAILABLE_CATALOGS[p] for p in linux_products if p in _AVAILABLE_CATALOGS]
+        catalog = load_catalog(keys[0]) if keys else None
+        catalog_products = linux_products
+    else:
+        catalog, catalog_products = load_catalog("windows"), ()
+    rows = []
+    for patch in catalog.patches if catalog else ():
+        if all(filter_matches(patch, key, values, catalog_products, catalog.package_format)
+               for key, values in filters if values):
+            rows.append(patch.to_api())
+    page, token = paginate(rows, params.get("MaxResults"), params.get("NextToken"),
+                           context=["DescribeAvailablePatches", filters], **PATCH_LIST_LIMITS)
+    return _with_token({"Patches": page}, token)
+
+
+def describe_effective_patches(backend, params):
+    baseline = resolve_baseline(backend, params.get("BaselineId"))
+    if baseline["OperatingSystem"] != "WINDOWS":
+        # AWS: "Applies to patch baselines for Windows only" (Linux evaluates on the node).
+        raise UnsupportedOperatingSystem(
+            f"The operating system {baseline['OperatingSystem']} isn't supported for this operation: "
+            "effective patches are available for Windows patch baselines only.")
+    catalog = load_catalog("windows")
+    today = clock.today()
+    rows = []
+    for product in catalog.products:
+        decisions = decide(baseline, catalog, (product,), today)
+        for patch, decision in zip(catalog.patches, decisions.decisions):
+            if patch.product != product and patch.patch_set == "OS":
+                continue
+            if decision.status == NOT_APPROVED or any(row["Patch"]["Id"] == patch.kb_id for row in rows):
+                continue
+            status = {"ApprovalDate": _midnight(decision.approval_date)} if decision.approval_date else {}
+            rows.append({"Patch": patch.to_api(), "PatchStatus": {
+                "DeploymentStatus": decision.status, "ComplianceLevel": decision.level, **status}})
+    page, token = paginate(rows, params.get("MaxResults"), params.get("NextToken"),
+                           context=["DescribeEffectivePatchesForPatchBaseline", baseline["BaselineId"]],
+                           **PATCH_LIST_LIMITS)
+    return _with_token({"EffectivePatches": page}, token)
+
+
+def _midnight(day):
+    import datetime  # pylint: disable=import-outside-toplevel
+
+    return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc)
+
+
+def _with_token(result, token):
+    if token:
+        result["NextToken"] = token
+    return result
+
+
+ACTIONS = {
+    "describe_instance_patch_states": describe_instance_patch_states,
+    "describe_instance_patch_states_for_patch_group": describe_instance_patch_states_for_patch_group,
+    "describe_instance_patches": describe_instance_patches,
+    "describe_patch_group_state": describe_patch_group_state,
+    "list_compliance_items": list_compliance_items,
+    "list_resource_compliance_summaries": list_resource_compliance_summaries,
+    "list_compliance_summaries": list_compliance_summaries,
+    "describe_available_patches": describe_available_patches,
+    "describe_effective_patches_for_patch_baseline": describe_effective_patches,
+}
+
+
+def _handler(action):
+    def handle(self):
+        return ActionResult(action(self.ssm_backend, request_params(self)))
+
+    handle.__name__ = action.__name__
+    return handle
+
+
+def install():
+    for name, action in ACTIONS.items():
+        setattr(SimpleSystemManagerResponse, name, _handler(action))
+
+
+__all__ = ["PatchRecord", "patch_record", "save_patch_record", "put_compliance", "count_states", "store",
+           "STATE_NAMES", "EXPLICIT_APPROVED", "EXPLICIT_REJECTED", "PENDING_APPROVAL", "install"]

@@ -1,0 +1,252 @@
+"""A sandbox server in a subprocess, stopped by PID, and the `Sandbox` object that drives it.
+
+Used by the pytest plugin (sandbox/testing/plugin.py), tools/ and bench/. The `Sandbox` object
+drives the control API:
+
+    sandbox.client("ssm")                         boto3 client, one attempt
+    sandbox.calls(service="ssm", operation=None)  the call log (list of dicts), oldest first
+    sandbox.mutating_calls(service=None)          calls whose operation is not a read
+    sandbox.clear_calls()
+    sandbox.set_faults(rules, seed=None) / sandbox.set_fault(service, operation="*", **rates)
+    sandbox.clear_faults()
+    sandbox.seed_nodes(count, operating_system, kind="ec2", tags=None, ...) -> instance ids
+    sandbox.register_node(operating_system, **fields) -> node dict (hybrid mi- node)
+    sandbox.update_node(node_id, **fields), sandbox.nodes()
+    sandbox.set_agent(seconds_per_node=0.1, reboot_seconds=0.2, delivery_timeout_scale=0.01)
+    sandbox.agent(), sandbox.reset_agent()             simulated time of Run Command
+    sandbox.take_offline(node_id, ping_status="ConnectionLost"), sandbox.bring_online(node_id)
+    sandbox.set_failing_patches(node_id, ["kernel*"]), sandbox.clear_failing_patches(node_id)
+    sandbox.commands(region)                           command summaries
+    sandbox.clock() -> {"now": epoch seconds, "frozen": bool}
+    sandbox.freeze_clock(), sandbox.unfreeze_clock(), sandbox.advance_clock(seconds)
+                                                       simulated time (sandbox.agent.clock); a reset
+                                                       follows the wall clock again
+
+`start_sandbox(extra_args=[...])` starts another server (e.g. with `--faults`); stop it with
+`.stop()` in a `finally`, or use it as a context manager.
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import boto3
+from botocore.config import Config
+
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
+REGION = "us-east-1"
+CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
+def amazon_linux_2_ami(ec2):
+    """An Amazon Linux 2 AMI id. Filtered by name: moto knows 1,301 Amazon AMIs, and listing them all
+    costs seconds a call."""
+    images = ec2.describe_images(Owners=["amazon"], Filters=[{"Name": "name", "Values": ["amzn2-ami-hvm-2.0.*-x86_64-gp2"]}])
+    return images["Images"][0]["ImageId"]
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Sandbox:
+    """A running sandbox server and the calls a test needs to drive it."""
+
+    def __init__(self, port, process):
+        self.port = port
+        self.process = process
+        self.endpoint = f"http://127.0.0.1:{port}"
+
+    def client(self, service, region=REGION, **config):
+        # One attempt: a retry would hide the error a test wants to see. (botocore reads
+        # retries["max_attempts"] as the number of *retries*; total_max_attempts counts them all.)
+        retries = config.pop("retries", {"total_max_attempts": 1, "mode": "standard"})
+        return boto3.client(
+            service,
+            region_name=region,
+            endpoint_url=self.endpoint,
+            config=Config(retries=retries, **config),
+            **CREDENTIALS,
+        )
+
+    def environment(self, region=REGION):
+        """Environment variables that point boto3 (and so AnsibleAWSModule) at this sandbox."""
+        return {
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": CREDENTIALS["aws_access_key_id"],
+            "AWS_SECRET_ACCESS_KEY": CREDENTIALS["aws_secret_access_key"],
+            "AWS_DEFAULT_REGION": region,
+            "AWS_REGION": region,
+        }
+
+    def request(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.endpoint + path, data=data, method=method)
+        req.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(req, timeout=60) as response:
+            payload = response.read()
+        return json.loads(payload) if payload else None
+
+    def reset(self):
+        """All AWS state and the call log (fault rules stay; see clear_faults)."""
+        self.request("POST", "/_sandbox/reset")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    # call log -----------------------------------------------------------------------------
+
+    def calls(self, service=None, operation=None, region=None, mutating=None):
+        query = {"service": service, "operation": operation, "region": region}
+        if mutating is not None:
+            query["mutating"] = "true" if mutating else "false"
+        encoded = urllib.parse.urlencode({key: value for key, value in query.items() if value is not None})
+        return self.request("GET", "/_sandbox/calls" + (f"?{encoded}" if encoded else ""))["calls"]
+
+    def operations(self, service=None):
+        """Just the operation names of the logged calls, in order."""
+        return [call["operation"] for call in self.calls(service=service)]
+
+    def mutating_calls(self, service=None):
+        """Calls that change state (anything but Describe*/Get*/List*/Head*...): check mode makes none."""
+        return self.calls(service=service, mutating=True)
+
+    def clear_calls(self):
+        return self.request("DELETE", "/_sandbox/calls")["cleared"]
+
+    # faults -------------------------------------------------------------------------------
+
+    def set_faults(self, rules, seed=None):
+        return self.request("PUT", "/_sandbox/faults", {"seed": seed, "rules": list(rules)})
+
+    def set_fault(self, service="*", operation="*", seed=None, **rates):
+        """One rule: set_fault("ssm", "DescribePatchBaselines", throttle_rate=1.0)."""
+        return self.set_faults([{"service": service, "operation": operation, **rates}], seed=seed)
+
+    def faults(self):
+        return self.request("GET", "/_sandbox/faults")
+
+    def clear_faults(self):
+        return self.request("DELETE", "/_sandbox/faults")
+
+    # managed nodes ------------------------------------------------------------------------
+
+    def seed_nodes(self, count, operating_system="AMAZON_LINUX_2", kind="ec2", tags=None, region=REGION, **options):
+        body = {"count": count, "operating_system": operating_system, "kind": kind, "tags": tags or {},
+                "region": region, **options}
+        return self.request("POST", "/_sandbox/nodes/seed", body)["instance_ids"]
+
+    def register_node(self, operating_system="AMAZON_LINUX_2", region=REGION, **fields):
+        return self.request("POST", "/_sandbox/nodes/register",
+                            {"operating_system": operating_system, "region": region, **fields})
+
+    def update_node(self, node_id, region=REGION, **fields):
+        return self.request("PATCH", f"/_sandbox/nodes/{node_id}", {"region": region, **fields})
+
+    def nodes(self, region=REGION):
+        return self.request("GET", f"/_sandbox/nodes?region={region}")["nodes"]
+
+    # run command: simulated agent ---------------------------------------------------------------
+
+    def set_agent(self, **settings):
+        """Timing of simulated command runs: seconds_per_node, reboot_seconds, delivery_timeout_scale."""
+        return self.request("PUT", "/_sandbox/agent", settings)
+
+    def agent(self):
+        return self.request("GET", "/_sandbox/agent")
+
+    def reset_agent(self):
+        return self.request("DELETE", "/_sandbox/agent")
+
+    def take_offline(self, node_id, ping_status="ConnectionLost", region=REGION, **account):
+        return self.update_node(node_id, region=region, ping_status=ping_status, **account)
+
+    def bring_online(self, node_id, region=REGION, **account):
+        return self.update_node(node_id, region=region, ping_status="Online", **account)
+
+    def set_failing_patches(self, node_id, patterns, region=REGION, account_id=None):
+        body = {"patterns": list(patterns), "region": region}
+        if account_id:
+            body["account_id"] = account_id
+        return self.request("PUT", f"/_sandbox/nodes/{node_id}/failing-patches", body)
+
+    def clear_failing_patches(self, node_id, region=REGION, account_id=None):
+        body = {"region": region}
+        if account_id:
+            body["account_id"] = account_id
+        return self.request("DELETE", f"/_sandbox/nodes/{node_id}/failing-patches", body)
+
+    def commands(self, region=REGION, account_id=None):
+        query = f"?region={region}" + (f"&account_id={account_id}" if account_id else "")
+        return self.request("GET", "/_sandbox/commands" + query)["commands"]
+
+    # simulated time -----------------------------------------------------------------------------
+
+    def clock(self):
+        """{"now": epoch seconds, "frozen": bool}: the sandbox's simulated time."""
+        return self.request("GET", "/_sandbox/clock")
+
+    def freeze_clock(self):
+        return self.request("POST", "/_sandbox/clock", {"freeze": True})
+
+    def unfreeze_clock(self):
+        """Time runs again at the wall's pace, from where the simulated clock is."""
+        return self.request("POST", "/_sandbox/clock", {"freeze": False})
+
+    def advance_clock(self, seconds):
+        """Jump `seconds` ahead; whatever fell due in between (command waves, reboots, delivery
+        timeouts, scheduled association runs) has happened when this returns."""
+        return self.request("POST", "/_sandbox/clock", {"advance_seconds": seconds})
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def start_sandbox(port=None, extra_args=(), env=None):
+    """Start a sandbox server subprocess and wait until it answers; stopped by PID in `stop()`."""
+    port = port or free_port()
+    # stderr to a file, not a pipe: nobody reads a pipe while tests run, and a full pipe would
+    # block the server.
+    log = tempfile.TemporaryFile()  # pylint: disable=consider-using-with
+    process = subprocess.Popen(  # pylint: disable=consider-using-with
+        [sys.executable, "-m", "sandbox", "--port", str(port), *extra_args],
+        cwd=REPO_ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    sandbox = Sandbox(port, process)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"sandbox exited: {log.read().decode(errors='replace')}")
+            try:
+                sandbox.request("GET", "/_sandbox/health")
+                return sandbox
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("sandbox did not start within 60 s")
+    except BaseException:
+        sandbox.stop()
+        raise

@@ -1,0 +1,75 @@
+"""The server process, its command line and the control API."""
+
+import json
+import urllib.error
+
+import pytest
+from botocore.exceptions import ClientError
+
+from sandbox.testing.process import start_sandbox
+
+
+def test_health(sandbox):
+    health = sandbox.request("GET", "/_sandbox/health")
+    assert health["status"] == "ok" and health["moto_version"]
+
+
+def test_unknown_control_route_is_404(sandbox):
+    with pytest.raises(urllib.error.HTTPError) as excinfo:
+        sandbox.request("GET", "/_sandbox/nope")
+    assert excinfo.value.code == 404
+    assert "error" in json.loads(excinfo.value.read())
+
+
+def test_reset_clears_aws_state_and_nodes(clean_sandbox):
+    clean_sandbox.client("ssm").put_parameter(Name="/x", Value="1", Type="String")
+    clean_sandbox.register_node("WINDOWS")
+    clean_sandbox.reset()
+    assert clean_sandbox.client("ssm").describe_parameters()["Parameters"] == []
+    assert clean_sandbox.nodes() == []
+
+
+def test_node_control_routes(clean_sandbox):
+    node = clean_sandbox.register_node("CENTOS", name="build", tags={"Env": "ci"}, ip_address="10.9.8.7")
+    assert (node["operating_system"], node["platform_name"], node["ip_address"], node["tags"]) == (
+        "CENTOS", "CentOS Linux", "10.9.8.7", {"Env": "ci"})
+    updated = clean_sandbox.update_node(node["instance_id"], ping_status="Inactive")
+    assert updated["ping_status"] == "Inactive"
+    clean_sandbox.request("DELETE", f"/_sandbox/nodes/{node['instance_id']}")
+    assert clean_sandbox.nodes() == []
+    with pytest.raises(urllib.error.HTTPError) as excinfo:
+        clean_sandbox.request("DELETE", f"/_sandbox/nodes/{node['instance_id']}")
+    assert excinfo.value.code == 404
+
+
+def test_faults_at_start_up_pid_file_and_stop(tmp_path):
+    pid_file = tmp_path / "sandbox.pid"
+    faults = json.dumps({"seed": 1, "rules": [{"service": "ssm", "operation": "DescribePatchBaselines",
+                                               "throttle_rate": 1.0}]})
+    server = start_sandbox(extra_args=["--pid-file", str(pid_file), "--faults", faults])
+    with server:
+        assert int(pid_file.read_text()) == server.process.pid
+        with pytest.raises(ClientError) as excinfo:
+            server.client("ssm").describe_patch_baselines()
+        assert excinfo.value.response["Error"]["Code"] == "ThrottlingException"
+        assert server.faults()["rules"][0]["throttle_rate"] == 1.0
+        assert server.calls()[0]["injected"] is True
+    assert server.process.poll() is not None
+
+
+def test_faults_from_a_file(tmp_path):
+    path = tmp_path / "faults.json"
+    path.write_text(json.dumps({"rules": [{"service": "sts", "error_503_rate": 1.0}]}))
+    with start_sandbox(extra_args=["--faults", str(path)]) as server:
+        with pytest.raises(ClientError) as excinfo:
+            server.client("sts").get_caller_identity()
+        assert excinfo.value.response["Error"]["Code"] == "ServiceUnavailable"
+
+
+def test_binds_loopback_only(sandbox):
+    # /proc/net/tcp lists listening sockets as "ADDR:PORT" in hex; state 0A is LISTEN.
+    port = f"{sandbox.port:04X}"
+    with open("/proc/net/tcp", encoding="ascii") as handle:
+        rows = [line.split() for line in handle.readlines()[1:]]
+    addresses = [row[1].split(":")[0] for row in rows if row[1].endswith(":" + port) and row[3] == "0A"]
+    assert addresses == ["0100007F"]  # 127.0.0.1

@@ -1,0 +1,52 @@
+"""NextToken pagination with AWS's page-size limits.
+
+Tokens are opaque to callers (base64 of an offset plus a fingerprint of the listing's filters), so a
+token used with other filters is rejected as AWS does, with InvalidNextToken.
+"""
+
+import base64
+import hashlib
+import json
+
+from sandbox.wire.errors import InvalidNextToken, ValidationException
+
+
+def _fingerprint(context):
+    return hashlib.sha256(json.dumps(context, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def encode_token(offset, context):
+    raw = json.dumps({"o": offset, "f": _fingerprint(context)}).encode()
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+def decode_token(token, context):
+    try:
+        data = json.loads(base64.urlsafe_b64decode(token.encode()))
+        offset = int(data["o"])
+        fingerprint = data["f"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InvalidNextToken("The specified token isn't valid.") from exc
+    if fingerprint != _fingerprint(context) or offset < 0:
+        raise InvalidNextToken("The specified token isn't valid.")
+    return offset
+
+
+def paginate(items, max_results, next_token, *, default, minimum, maximum, context=None):
+    """Return (page, next_token or None) for a list already filtered and in a stable order.
+
+    `context` is whatever identifies the listing (filters, parent id); a token only works with the
+    context it was issued for.
+    """
+    if max_results is None:
+        max_results = default
+    if not minimum <= int(max_results) <= maximum:
+        raise ValidationException(
+            f"1 validation error detected: Value '{max_results}' at 'maxResults' failed to satisfy "
+            f"constraint: Member must have value between {minimum} and {maximum}"
+        )
+    start = decode_token(next_token, context) if next_token else 0
+    end = start + int(max_results)
+    page = items[start:end]
+    token = encode_token(end, context) if end < len(items) else None
+    return page, token
