@@ -12,8 +12,8 @@ and whose value is the group's name; a node is in one group at most. Nothing her
 import re
 import unicodedata
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import BASELINE_NAME_PATTERN
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_baseline_id
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import BASELINE_NAME_PATTERN
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import validate_baseline_id
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import blank_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
 

@@ -491,8 +491,8 @@ import datetime
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import REPORTING_DAYS_MAX
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DashboardCounts
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import REPORTING_DAYS_MAX
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import nothing_matched
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import unmatched_ids
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import validate_selection
