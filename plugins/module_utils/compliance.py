@@ -13,9 +13,9 @@ never reported.
 
 import datetime
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import EC2_INSTANCE_ID
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import HYBRID_NODE_ID
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_group_name
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import EC2_INSTANCE_ID
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import HYBRID_NODE_ID
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import validate_group_name
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
 
 PATCHING_DOCUMENTS = ("AWS-RunPatchBaseline", "AWS-RunPatchBaselineWithHooks")

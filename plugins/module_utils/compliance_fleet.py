@@ -27,7 +27,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import w
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_index import open_index
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import detail_row
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ec2_calls import describe_name_tags_page
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import PATCH_GROUP_TAG_KEYS
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import PATCH_GROUP_TAG_KEYS
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_instance_information_page
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_instance_patch_states
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_maintenance_window_tasks
