@@ -5,29 +5,29 @@
 
 """Patch runs: what ssm_patch_run uses, and the only module_utils file it imports it from.
 
-The pieces live in the private package ``_patch_run``: ``run`` (targets, documents and their
-parameters, rate controls, the checks of a run's options, and the results: rows, summary, status;
-no AWS call).
+The pieces live in the private package ``_patch_run``: ``request`` (targets, documents and their
+parameters, rate controls, the checks of a run's options, polling) and ``results`` (each node's
+row, the run's summary, status and outcome); no AWS call.
 """
 
-from ._patch_run.run import PENDING_STATUSES
-from ._patch_run.run import TARGET_OPTIONS
-from ._patch_run.run import command_targets
-from ._patch_run.run import describe_targets
-from ._patch_run.run import document_for
-from ._patch_run.run import document_parameters
-from ._patch_run.run import failure_reasons
-from ._patch_run.run import node_filters
-from ._patch_run.run import node_ids_of_arns
-from ._patch_run.run import node_row
-from ._patch_run.run import overall_status
-from ._patch_run.run import patch_now_rate_controls
-from ._patch_run.run import poll_delays
-from ._patch_run.run import predicted_changes
-from ._patch_run.run import run_outcome
-from ._patch_run.run import summarize
-from ._patch_run.run import validate_run
-from ._patch_run.run import zero_target_commands
+from ._patch_run.request import PENDING_STATUSES
+from ._patch_run.request import TARGET_OPTIONS
+from ._patch_run.request import command_targets
+from ._patch_run.request import describe_targets
+from ._patch_run.request import document_for
+from ._patch_run.request import document_parameters
+from ._patch_run.request import node_filters
+from ._patch_run.request import node_ids_of_arns
+from ._patch_run.request import patch_now_rate_controls
+from ._patch_run.request import poll_delays
+from ._patch_run.request import validate_run
+from ._patch_run.results import failure_reasons
+from ._patch_run.results import node_row
+from ._patch_run.results import overall_status
+from ._patch_run.results import predicted_changes
+from ._patch_run.results import run_outcome
+from ._patch_run.results import summarize
+from ._patch_run.results import zero_target_commands
 
 __all__ = [
     "PENDING_STATUSES",
