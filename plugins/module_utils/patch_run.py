@@ -3,442 +3,49 @@
 # Copyright: Contributors to the cloudpatch.ssm project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Pure logic for patch runs: targets, documents and parameters, rate controls, and results.
+"""Patch runs: what ssm_patch_run uses, and the only module_utils file it imports it from.
 
-Nothing here calls AWS; ssm_patch_run puts these pieces together with the calls in ssm.py.
+The pieces live in the private package ``_patch_run``: ``request`` (targets, documents and their
+parameters, rate controls, the checks of a run's options, polling) and ``results`` (each node's
+row, the run's summary, status and outcome); no AWS call.
 """
 
-import math
-import re
-
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.batching import chunks
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import bucket_name_error
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import int_range_error
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import region_error
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import ssm_shape_pattern
-
-RUN_PATCH_BASELINE = "AWS-RunPatchBaseline"
-RUN_PATCH_BASELINE_WITH_HOOKS = "AWS-RunPatchBaselineWithHooks"
-# SendCommand takes at most 50 ids (in InstanceIds or one InstanceIds target).
-IDS_PER_COMMAND = 50
-GUID = re.compile(r"\A[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}\Z")
-# InstallOverrideList and BaselineOverride: an https URL or an s3://bucket/key URL, no whitespace.
-OVERRIDE_URL = re.compile(r"\A(?:https://[^\s/]+/\S*|s3://[^\s/]+/\S+)\Z")
-# The API's own patterns (the SSM service model's shapes), whole-string; read from botocore when first
-# needed, so importing this file needs no botocore.
-API_PATTERN_SHAPES = {"max_concurrency": "MaxConcurrency", "max_errors": "MaxErrors", "document": "DocumentARN"}
-_API_PATTERNS = {}
-
-
-def api_pattern(name):
-    if name not in _API_PATTERNS:
-        _API_PATTERNS[name] = ssm_shape_pattern(API_PATTERN_SHAPES[name])
-    return _API_PATTERNS[name]
-
-
-MIN_DELIVERY_TIMEOUT, MAX_DELIVERY_TIMEOUT = 30, 2592000
-PENDING_STATUSES = ("Pending", "InProgress", "Delayed", "Cancelling")
-
-
-def patch_now_rate_controls(operation, node_count):
-    """The console's Patch now defaults: (max_concurrency, max_errors) for the operation and fleet size."""
-    if operation == "Scan":
-        return "1000", "1000"
-    if node_count < 25:
-        return "1", "1"
-    if node_count <= 100:
-        return "5%", "5"
-    if node_count <= 1000:
-        return "8%", "10"
-    return "10%", "10"
-
-
-def allowed_errors(max_errors, node_count):
-    """How many nodes may fail before the run fails, for MaxErrors as a count or a percentage."""
-    if max_errors.endswith("%"):
-        return math.floor(node_count * int(max_errors[:-1]) / 100)
-    return int(max_errors)
-
-
-def document_for(hooks):
-    return RUN_PATCH_BASELINE_WITH_HOOKS if any(hooks.values()) else RUN_PATCH_BASELINE
-
-
-def document_parameters(operation, snapshot_id, reboot_option, install_override_list=None, baseline_override=None, hooks=None):
-    """The document parameters of a run, as SendCommand and CreateAssociation take them."""
-    parameters = {"Operation": [operation], "SnapshotId": [snapshot_id], "RebootOption": [reboot_option]}
-    if hooks and any(hooks.values()):
-        names = {"pre_install": "PreInstallHookDocName", "post_install": "PostInstallHookDocName", "on_exit": "OnExitHookDocName"}
-        for hook, parameter in names.items():
-            if hooks.get(hook):
-                parameters[parameter] = [hooks[hook]]
-        return parameters
-    if install_override_list:
-        parameters["InstallOverrideList"] = [install_override_list]
-    if baseline_override:
-        parameters["BaselineOverride"] = [baseline_override]
-    return parameters
-
-
-# The bounds of a wait: a task that waits longer than two days is no longer a wait (use wait=false
-# and follow the returned ids); Python's clock and sleep overflow long before a bound like 10**10.
-MAX_WAIT_SECONDS = 172800
-# SSM InstanceId shape: i- with 8 or 17 word characters, or mi- with 17.
-INSTANCE_ID = re.compile(r"\A(?:i-(?:\w{8}|\w{17})|mi-\w{17})\Z")
-# Resource Groups GroupName shape.
-RESOURCE_GROUP_NAME = re.compile(r"\A(?:[a-zA-Z0-9_.-]{1,300})\Z")
-# CloudWatch Logs LogGroupName shape (SSM's CloudWatchLogGroupName has only its length, 1-512).
-LOG_GROUP_NAME = re.compile(r"\A[.\-_/#A-Za-z0-9]{1,512}\Z")
-# SNS topic names: 1-256 letters, digits, hyphens and underscores (.fifo for a FIFO topic).
-SNS_TOPIC_ARN = re.compile(r"\Aarn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?\Z")
-# IAM role ARNs: an optional path, then a name of 1-64 of letters, digits and +=,.@_-.
-IAM_ROLE_ARN = re.compile(r"\Aarn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}\Z")
-MAX_PATCH_GROUP_LENGTH = 256
-MAX_S3_PREFIX_LENGTH = 500
-MAX_COMMENT_LENGTH = 100
-RATE_CONTROL_MAX_LENGTH = 7
-# The two tag keys that put a node in a patch group.
-PATCH_GROUP_TAG_KEYS = ("Patch Group", "PatchGroup")
-TARGET_OPTIONS = ("instance_ids", "patch_groups", "tags", "resource_group", "all_instances")
-STRING_OPTIONS = (
-    "resource_group", "pre_install_hook", "post_install_hook", "on_exit_hook", "snapshot_id",
-    "install_override_list", "baseline_override", "output_s3_bucket", "output_s3_prefix", "output_s3_region",
-    "cloudwatch_log_group", "max_concurrency", "max_errors", "comment",
-)
-HOOK_OPTIONS = ("pre_install_hook", "post_install_hook", "on_exit_hook")
-# CreateAssociation has no CloudWatch output, notifications, comment or delivery timeout.
-COMMAND_ONLY_OPTIONS = ("cloudwatch_log_group", "notification", "comment", "timeout_seconds")
-
-
-def _blank(value):
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def target_errors(params):
-    """Errors in the targets: nothing ("[]", "", "{}", a blank element) never means every node."""
-    errors = []
-    instance_ids = params.get("instance_ids")
-    if instance_ids is not None:
-        if not instance_ids:
-            errors.append("instance_ids is empty: name at least one managed node, or use all_instances=true to target every node")
-        for index, node_id in enumerate(instance_ids):
-            if _blank(node_id):
-                errors.append(f"instance_ids[{index}] is blank")
-            elif not full_match(INSTANCE_ID, node_id):
-                errors.append(f"instance_ids[{index}] must be a managed node id (i- and 8 or 17 characters, or mi- and 17), got {node_id!r}")
-        duplicates = sorted(set(node_id for node_id in instance_ids if instance_ids.count(node_id) > 1 and not _blank(node_id)))
-        if duplicates:
-            errors.append(f"instance_ids names {', '.join(duplicates)} more than once")
-    patch_groups = params.get("patch_groups")
-    if patch_groups is not None:
-        if not patch_groups:
-            errors.append("patch_groups is empty: name at least one patch group, or use all_instances=true to target every node")
-        for index, group in enumerate(patch_groups):
-            if _blank(group):
-                errors.append(f"patch_groups[{index}] is blank")
-            elif len(group) > MAX_PATCH_GROUP_LENGTH:
-                errors.append(f"patch_groups[{index}] must be at most {MAX_PATCH_GROUP_LENGTH} characters")
-    tags = params.get("tags")
-    if tags is not None:
-        if not tags:
-            errors.append("tags is empty: name at least one tag, or use all_instances=true to target every node")
-        if len(tags) > 5:
-            errors.append("tags may name at most 5 tag keys (SendCommand takes 5 targets)")
-        for key, values in tags.items():
-            if _blank(key):
-                errors.append(f"tags has a blank key {key!r}")
-                continue
-            listed = values if isinstance(values, list) else [values]
-            if not listed:
-                errors.append(f"tags.{key} has no value: give at least one")
-            for index, value in enumerate(listed):
-                if isinstance(value, (dict, list)):
-                    errors.append(f"tags.{key} must be a value or a list of values, got {value!r}")
-                elif _blank(value if value is None else str(value)):
-                    errors.append(f"tags.{key}" + (f"[{index}]" if isinstance(values, list) else "") + " is blank")
-    group = params.get("resource_group")
-    if group is not None:
-        if _blank(group):
-            errors.append("resource_group is blank: name a resource group, or use all_instances=true to target every node")
-        elif not full_match(RESOURCE_GROUP_NAME, group):
-            errors.append(f"resource_group must be a resource group name (1-300 of letters, digits, '_', '.' and '-'), got {group!r}")
-    if params.get("all_instances") is False:
-        errors.append("all_instances must be true when given; choose targets with instance_ids, patch_groups, tags or resource_group")
-    return errors
-
-
-def validate_run(params):
-    """Errors in a run's parameters that the argument spec cannot express, naming the parameter."""
-    errors = target_errors(params)
-    errors += [f"{option} is blank: give a value, or leave the option out" for option in STRING_OPTIONS
-               if option != "resource_group" and params.get(option) is not None and _blank(params[option])]
-
-    def given(option):
-        return params.get(option) is not None and not _blank(params[option])
-
-    if given("snapshot_id") and not full_match(GUID, params["snapshot_id"]):
-        errors.append(f"snapshot_id must be a GUID such as 8d1b5c6e-1f2a-4b3c-9d8e-7f6a5b4c3d2e, got {params['snapshot_id']!r}")
-    for option in ("install_override_list", "baseline_override"):
-        if given(option) and not full_match(OVERRIDE_URL, params[option]):
-            errors.append(f"{option} must be an https:// or s3://bucket/key URL, got {params[option]!r}")
-    for option in HOOK_OPTIONS:
-        if given(option) and not full_match(api_pattern("document"), params[option]):
-            errors.append(f"{option} must be an SSM document name or ARN (3-128 of letters, digits, '_', '-', '.', ':' and '/'), got {params[option]!r}")
-    hooks = [option for option in HOOK_OPTIONS if given(option)]
-    if hooks and (params.get("install_override_list") or params.get("baseline_override")):
-        errors.append(f"{hooks[0]} runs AWS-RunPatchBaselineWithHooks, which takes no install_override_list or baseline_override")
-    if hooks and params.get("operation") == "scan":
-        errors.append(f"{hooks[0]} applies to operation=install only")
-    for option, example in (("max_concurrency", "10%"), ("max_errors", "5%")):
-        value = params.get(option)
-        if given(option) and (len(value) > RATE_CONTROL_MAX_LENGTH or not full_match(api_pattern(option), value)):
-            errors.append(f"{option} must be a number of nodes (at most {RATE_CONTROL_MAX_LENGTH} digits) or a percentage such as {example}, got {value!r}")
-    timeout = params.get("timeout_seconds")
-    if timeout is not None and not MIN_DELIVERY_TIMEOUT <= timeout <= MAX_DELIVERY_TIMEOUT:
-        errors.append(f"timeout_seconds must be {MIN_DELIVERY_TIMEOUT}-{MAX_DELIVERY_TIMEOUT}, got {timeout}")
-    for option in ("wait_timeout", "execution_timeout"):
-        error = int_range_error(option, params.get(option), 1, MAX_WAIT_SECONDS, "seconds")
-        if error:
-            errors.append(error)
-    if params.get("execution_timeout") is not None and params.get("wait") is False:
-        errors.append("execution_timeout needs wait=true: the module enforces it while it waits")
-    if params.get("comment") is not None and len(params["comment"]) > MAX_COMMENT_LENGTH:
-        errors.append(f"comment must be at most {MAX_COMMENT_LENGTH} characters, got {len(params['comment'])}")
-    if given("output_s3_bucket"):
-        errors += [error for error in [bucket_name_error("output_s3_bucket", params["output_s3_bucket"])] if error]
-    if given("output_s3_region"):
-        errors += [error for error in [region_error("output_s3_region", params["output_s3_region"])] if error]
-    if given("output_s3_prefix") and len(params["output_s3_prefix"]) > MAX_S3_PREFIX_LENGTH:
-        errors.append(f"output_s3_prefix must be at most {MAX_S3_PREFIX_LENGTH} characters")
-    if given("cloudwatch_log_group") and not full_match(LOG_GROUP_NAME, params["cloudwatch_log_group"]):
-        errors.append("cloudwatch_log_group must be a CloudWatch Logs group name (1-512 of letters, digits, "
-                      f"'.', '-', '_', '/' and '#'), got {params['cloudwatch_log_group']!r}")
-    notification = params.get("notification")
-    if notification:
-        if not full_match(SNS_TOPIC_ARN, notification.get("topic_arn")):
-            errors.append(f"notification.topic_arn must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME), got {notification.get('topic_arn')!r}")
-        if not full_match(IAM_ROLE_ARN, notification.get("role_arn")):
-            errors.append(f"notification.role_arn must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME), got {notification.get('role_arn')!r}")
-        if not notification.get("events"):
-            errors.append("notification.events is empty: name at least one event, or leave it out for All")
-    if params.get("mechanism") == "association":
-        errors += [f"{option} applies to mechanism=command only" for option in COMMAND_ONLY_OPTIONS if params.get(option) is not None]
-    return errors
-
-
-def command_targets(params, patch_group_keys_in_use):
-    """The Targets of each command a run sends (one list per command).
-
-    Explicit ids go 50 to a command. Patch groups are targeted by tag, once per tag key spelling in
-    use, because targets with different keys must all match (AND), not either.
-    """
-    if params.get("instance_ids"):
-        return [[{"Key": "InstanceIds", "Values": batch}] for batch in chunks(params["instance_ids"], IDS_PER_COMMAND)]
-    if params.get("patch_groups"):
-        return [[{"Key": f"tag:{key}", "Values": list(params["patch_groups"])}] for key in patch_group_keys_in_use]
-    if params.get("tags"):
-        return [[{"Key": f"tag:{key}", "Values": _as_list(values)} for key, values in params["tags"].items()]]
-    if params.get("resource_group"):
-        return [[{"Key": "resource-groups:Name", "Values": [params["resource_group"]]}]]
-    return [[{"Key": "InstanceIds", "Values": ["*"]}]]
-
-
-def node_filters(params):
-    """DescribeInstanceInformation filter lists that find the nodes a run targets (one listing each)."""
-    if params.get("instance_ids"):
-        return [[{"Key": "InstanceIds", "Values": batch}] for batch in chunks(params["instance_ids"], IDS_PER_COMMAND)]
-    if params.get("patch_groups"):
-        # One listing per group and tag spelling, so a group no node is in can be named.
-        return [[{"Key": f"tag:{key}", "Values": [group]}] for group in params["patch_groups"] for key in PATCH_GROUP_TAG_KEYS]
-    if params.get("tags"):
-        return [[{"Key": f"tag:{key}", "Values": _as_list(values)} for key, values in params["tags"].items()]]
-    return [[]]
-
-
-def _as_list(value):
-    return [str(item) for item in value] if isinstance(value, list) else [str(value)]
-
-
-def poll_delays(initial=2.0, factor=1.5, maximum=30.0):
-    """Seconds between polls: short at first, when small runs finish, then backing off."""
-    delay = initial
-    while True:
-        yield delay
-        delay = min(delay * factor, maximum)
-
-
-STATE_COUNT_FIELDS = (
-    ("installed", "InstalledCount"),
-    ("installed_other", "InstalledOtherCount"),
-    ("installed_pending_reboot", "InstalledPendingRebootCount"),
-    ("installed_rejected", "InstalledRejectedCount"),
-    ("missing", "MissingCount"),
-    ("failed", "FailedCount"),
-    ("not_applicable", "NotApplicableCount"),
-)
-
-
-def patch_counts(state):
-    return dict((name, (state or {}).get(field, 0)) for name, field in STATE_COUNT_FIELDS)
-
-
-def installed_by_run(before, after):
-    """Patches a run installed on a node: growth of Installed plus InstalledPendingReboot."""
-    def total(state):
-        return (state or {}).get("InstalledCount", 0) + (state or {}).get("InstalledPendingRebootCount", 0)
-
-    return max(0, total(after) - total(before)) if after else 0
-
-
-def node_row(invocation, before, after, reboot_option, operation):
-    """One node's result: its invocation and its patch counts after the run."""
-    plugins = invocation.get("CommandPlugins") or []
-    output_url = next((plugin.get("StandardOutputUrl") for plugin in plugins if plugin.get("StandardOutputUrl")), None)
-    response_codes = [plugin.get("ResponseCode") for plugin in plugins if plugin.get("ResponseCode") not in (None, -1)]
-    if operation != "Install" or (before is None and (after or {}).get("Operation") != "Install"):
-        installed = 0
-    elif before is None:
-        # Never scanned before the run: its own installs cannot be told from what was there.
-        installed = None
-    else:
-        installed = installed_by_run(before, after)
-    # With RebootIfNeeded, Patch Manager reboots a node that installed anything or had patches pending a reboot.
-    rebooted = (
-        operation == "Install"
-        and reboot_option == "RebootIfNeeded"
-        and invocation.get("Status") == "Success"
-        and (installed is None or installed > 0 or (before or {}).get("InstalledPendingRebootCount", 0) > 0)
-    )
-    return {
-        "instance_id": invocation["InstanceId"],
-        "name": invocation.get("InstanceName") or None,
-        "status": invocation.get("Status"),
-        "details": invocation.get("StatusDetails"),
-        "response_code": max(response_codes, key=abs) if response_codes else None,
-        "output_url": output_url,
-        "installed_by_run": installed,
-        "rebooted": rebooted,
-        "patch_counts": patch_counts(after),
-    }
-
-
-def summarize(rows, targeted):
-    """The run's counts from its node rows."""
-    def count(status=None, details=None):
-        return sum(1 for row in rows if (status is None or row["status"] == status) and (details is None or row["details"] == details))
-
-    return {
-        "targeted": targeted,
-        "succeeded": count("Success"),
-        "failed": count("Failed"),
-        "timed_out": count("TimedOut"),
-        "cancelled": count("Cancelled"),
-        "undeliverable": sum(count(details=details) for details in ("Undeliverable", "Delivery Timed Out", "DeliveryTimedOut")),
-        "patches_installed": sum(row["installed_by_run"] or 0 for row in rows),
-        "nodes_installed_unknown": sum(1 for row in rows if row["installed_by_run"] is None),
-        "patches_missing": sum(row["patch_counts"]["missing"] for row in rows),
-        "patches_failed": sum(row["patch_counts"]["failed"] for row in rows),
-        "patches_pending_reboot": sum(row["patch_counts"]["installed_pending_reboot"] for row in rows),
-        "rebooted_nodes": sum(1 for row in rows if row["rebooted"]),
-    }
-
-
-def failure_reasons(rows):
-    """{node id: why} for the nodes whose invocation did not succeed."""
-    return dict(
-        (row["instance_id"], f"{row['status']} ({row['details']}), response code {row['response_code']}")
-        for row in rows
-        if row["status"] != "Success"
-    )
-
-
-def install_change_reasons(node_ids, states, reboot_option):
-    """{node id: why an install would change it}, from each node's patch state (its last scan or install).
-
-    A node changes when it has patches missing or failed (the install tries them again), when it has
-    never reported a patch state (nothing tells what it lacks), or when patches wait for a reboot and
-    RebootIfNeeded would reboot it. With NoReboot, a node whose patches only wait for a reboot stays
-    as it is. A node absent from the result would not change, as of its last report.
-    """
-    reasons = {}
-    for node_id in sorted(node_ids):
-        state = states.get(node_id)
-        if state is None:
-            reasons[node_id] = "never scanned: no patch state"
-            continue
-        why = []
-        for field, label in (("MissingCount", "missing"), ("FailedCount", "failed")):
-            if state.get(field, 0) > 0:
-                why.append(f"{state[field]} {label}")
-        pending = state.get("InstalledPendingRebootCount", 0)
-        if pending > 0 and reboot_option == "RebootIfNeeded":
-            why.append(f"{pending} installed pending a reboot (RebootIfNeeded reboots it)")
-        if why:
-            reasons[node_id] = ", ".join(why)
-    return reasons
-
-
-def zero_target_commands(commands):
-    """Ids of the commands that ended without a single target: AWS found no node for them.
-
-    TargetCount is only final once a command is no longer Pending (AWS resolves targets after the send).
-    """
-    return sorted(
-        command_id
-        for command_id, command in commands.items()
-        if command and command.get("Status") != "Pending" and command.get("TargetCount", 0) == 0
-    )
-
-
-def node_ids_of_arns(arns):
-    """Managed node ids of EC2 instance (instance/i-...) and hybrid node (managed-instance/mi-...) ARNs, in order."""
-    ids = []
-    for arn in arns:
-        resource = arn.split(":", 5)[-1]
-        kind, node_id = resource.partition("/")[::2]
-        if kind in ("instance", "managed-instance") and node_id and node_id not in ids:
-            ids.append(node_id)
-    return ids
-
-
-def describe_targets(params):
-    """The targets as the user wrote them, for messages."""
-    for option in ("instance_ids", "patch_groups", "tags", "resource_group"):
-        if params.get(option):
-            return f"{option} {params[option]!r}" if option != "resource_group" else f"resource_group {params[option]}"
-    return "all_instances"
-
-
-def overall_status(commands):
-    """The run's status from its commands' StatusDetails, which tell a run that failed (MaxErrors
-    reached, delivery timed out, cancelled) from one that is Incomplete (some nodes failed, fewer
-    than MaxErrors), whatever Status each of those shows."""
-    details = [command.get("StatusDetails") or command["Status"] for command in commands.values()]
-    for detail in details:
-        if detail not in ("Success", "Incomplete"):
-            return detail
-    return "Incomplete" if "Incomplete" in details else "Success"
-
-
-def predicted_changes(operation, node_ids, states, reboot_option):
-    """Check mode's (changed, would_change) for a run: a scan changes no node; an install those install_change_reasons names."""
-    would_change = install_change_reasons(node_ids, states, reboot_option) if operation == "Install" else {}
-    return bool(would_change), would_change
-
-
-def run_outcome(operation, summary, failures, status, max_errors, node_count):
-    """(changed, why the run failed or None) once every command is over.
-
-    An install changed nodes when it installed patches, rebooted nodes, or cannot tell (nodes never
-    scanned before). The run failed when more nodes failed than max_errors allows, or when a command
-    ended otherwise than Success or Incomplete.
-    """
-    changed = operation == "Install" and (
-        summary["patches_installed"] > 0 or summary["rebooted_nodes"] > 0 or summary["nodes_installed_unknown"] > 0
-    )
-    too_many_failures = len(failures) > allowed_errors(max_errors, node_count)
-    if too_many_failures or status not in ("Success", "Incomplete"):
-        reason = f"{len(failures)} of {node_count} nodes did not succeed (max_errors {max_errors})" if failures else f"the run ended {status}"
-        return changed, f"Patch {operation} failed: {reason}"
-    return changed, None
+from ._patch_run.request import PENDING_STATUSES
+from ._patch_run.request import TARGET_OPTIONS
+from ._patch_run.request import command_targets
+from ._patch_run.request import describe_targets
+from ._patch_run.request import document_for
+from ._patch_run.request import document_parameters
+from ._patch_run.request import node_filters
+from ._patch_run.request import node_ids_of_arns
+from ._patch_run.request import patch_now_rate_controls
+from ._patch_run.request import poll_delays
+from ._patch_run.request import validate_run
+from ._patch_run.results import failure_reasons
+from ._patch_run.results import node_row
+from ._patch_run.results import overall_status
+from ._patch_run.results import predicted_changes
+from ._patch_run.results import run_outcome
+from ._patch_run.results import summarize
+from ._patch_run.results import zero_target_commands
+
+__all__ = [
+    "PENDING_STATUSES",
+    "TARGET_OPTIONS",
+    "command_targets",
+    "describe_targets",
+    "document_for",
+    "document_parameters",
+    "failure_reasons",
+    "node_filters",
+    "node_ids_of_arns",
+    "node_row",
+    "overall_status",
+    "patch_now_rate_controls",
+    "poll_delays",
+    "predicted_changes",
+    "run_outcome",
+    "summarize",
+    "validate_run",
+    "zero_target_commands",
+]

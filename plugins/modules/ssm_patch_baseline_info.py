@@ -259,16 +259,16 @@ default_baselines:
 
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_info
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import missing_id_warnings
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import missing_ids
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import validate_info_parameters
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import baseline_arn
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import baseline_to_ansible
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import default_baselines_by_os
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import is_aws_owned
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import masked
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import missing_id_warnings
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import missing_ids
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import select_identities
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_info_parameters
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import AnsibleSSMError
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_patch_baselines
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_patch_baseline

@@ -487,13 +487,13 @@ import datetime
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import REPORTING_DAYS_MAX
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DashboardCounts
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import REPORTING_DAYS_MAX
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import dashboard_activity
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import fleet_rows
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import nothing_matched
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import unmatched_ids
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import validate_selection
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import dashboard_activity
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import fleet_rows
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import int_range_error
 

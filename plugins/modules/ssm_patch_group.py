@@ -193,10 +193,10 @@ changes:
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_lookup import resolve_baseline
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import ParameterError
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.node_directory import NodeDirectory
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import resolve_baseline
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import NodeDirectory
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import baseline_system_error
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import members_of
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import plan_membership

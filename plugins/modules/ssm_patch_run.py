@@ -537,8 +537,8 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import Ansi
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import PENDING_STATUSES
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import TARGET_OPTIONS
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import command_targets
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_for
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import describe_targets
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_for
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_parameters
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import failure_reasons
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_filters

@@ -56,6 +56,10 @@ def test_built_collection_installs_offline_and_runs_the_workshop(clean_sandbox, 
     assert {"MANIFEST.json", "playbooks/workshop.yml", "roles/prerequisites/files/ssm-workshop-resources.yml",
             "plugins/modules/ssm_compliance_export.py", "meta/runtime.yml"} <= set(shipped)
     assert [name for name in shipped if name.startswith(NOT_SHIPPED)] == []
+    # The facades import the private packages behind them (_baseline/, _compliance/...): every file ships.
+    module_utils = {path.relative_to(REPO_ROOT).as_posix() for path in (REPO_ROOT / "plugins" / "module_utils").rglob("*.py")}
+    assert "plugins/module_utils/_compliance/__init__.py" in module_utils
+    assert sorted(module_utils - set(shipped)) == []
 
     collections = tmp_path / "collections"
     environment = isolated_environment(collections, clean_sandbox)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DashboardCounts
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import report_writer
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import report_writer
 
 WORKSHOP_NODES = ("App1", "App2", "Web1", "Web2")
 BUCKET = "ssm-command-logs-us-east-1-123456789012"

@@ -15,7 +15,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils import compliance_export
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance import export as compliance_export
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import ParameterError
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import AnsibleSSMError
 from ansible_collections.cloudpatch.ssm.plugins.modules import ssm_compliance_export as module_under_test

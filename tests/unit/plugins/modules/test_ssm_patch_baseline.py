@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import DEFINITION_OPTIONS
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.checks import DEFINITION_OPTIONS
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import ParameterError
 from ansible_collections.cloudpatch.ssm.plugins.modules import ssm_patch_baseline
 

@@ -7,7 +7,7 @@
 
 For N nodes: ceil(N/1000) DescribeTags (EC2 Name tags) and ceil(N/50) ListResourceComplianceSummaries,
 both fleet-wide and in no documented order, go page by page into an on-disk index
-(compliance_index); then page by page ceil(N/50) DescribeInstanceInformation, each page's ids in one
+(index); then page by page ceil(N/50) DescribeInstanceInformation, each page's ids in one
 DescribeInstancePatchStates and one index lookup. The process holds one page at a time; no call is
 ever made per node.
 """
@@ -15,19 +15,19 @@ ever made per node.
 import contextlib
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.batching import chunks
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import PATCHING_DOCUMENTS
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import association_operation
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import association_task
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import command_operation
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import is_patching_document
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import node_row
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import recent_operations
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import tag_filter_values
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import window_task
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_index import open_index
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import detail_row
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import PATCHING_DOCUMENTS
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import association_operation
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import association_task
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import command_operation
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import is_patching_document
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import node_row
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import recent_operations
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import tag_filter_values
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import window_task
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.index import open_index
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.report import detail_row
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ec2_calls import describe_name_tags_page
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import PATCH_GROUP_TAG_KEYS
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import PATCH_GROUP_TAG_KEYS
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_instance_information_page
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_instance_patch_states
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_maintenance_window_tasks
@@ -120,7 +120,7 @@ def _rows(ssm, index, now, days, filter_sets):
 
 @contextlib.contextmanager
 def fleet_rows(ssm, ec2, now, days, instance_ids=None, patch_groups=None, tags=None, workdir=None):
-    """Every selected node's row (compliance.node_row), streamed: 3 x ceil(N/50) + ceil(N/1000) calls.
+    """Every selected node's row (common.node_row), streamed: 3 x ceil(N/50) + ceil(N/1000) calls.
 
     A context manager giving an iterator of rows; the index (a temporary file in `workdir`) is removed
     when the block ends, however it ends.

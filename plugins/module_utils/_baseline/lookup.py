@@ -10,7 +10,7 @@ says which option picks one. Nothing here ever guesses.
 """
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import ParameterError
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import is_aws_owned
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import is_aws_owned
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_patch_baselines
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_patch_baseline
 

@@ -3,19 +3,19 @@ and inputs matched whole as the API matches them."""
 
 import pytest
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import SOURCE_CONFIGURATION_CHANGED_MASK
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import SOURCE_CONFIGURATION_MASK
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import changed_fields
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import client_token
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import desired_fields
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import filter_value_errors
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import masked
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import masked_diff
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import property_lookups
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_baseline_id
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_fields
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_name
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_tags
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import SOURCE_CONFIGURATION_CHANGED_MASK
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import SOURCE_CONFIGURATION_MASK
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import changed_fields
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import client_token
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import desired_fields
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import filter_value_errors
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import masked
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import masked_diff
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import property_lookups
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import validate_baseline_id
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import validate_fields
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import validate_name
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import validate_tags
 
 SECRET = "[main]\nbaseurl=https://patcher:s3cr3t@mirror.example.com/al2"
 SYSTEMS = ["WINDOWS", "AMAZON_LINUX_2", "UBUNTU", "REDHAT_ENTERPRISE_LINUX", "ROCKY_LINUX", "MACOS"]

@@ -16,10 +16,10 @@ import pytest
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils import compliance_index
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import dashboard_activity
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import fleet_rows
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import node_filter_sets
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance import index as compliance_index
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.fleet import dashboard_activity
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.fleet import fleet_rows
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.fleet import node_filter_sets
 from ansible_collections.cloudpatch.ssm.plugins.modules import ssm_compliance_export
 
 NOW = datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.timezone.utc)

@@ -4,15 +4,15 @@ import os
 
 import pytest
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import dest_errors
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import directory_mode
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import file_option_errors
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import group_error
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import is_directory_dest
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import missing_directories
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import mode_error
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import owner_error
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import resolve_dest
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.dest import dest_errors
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.dest import directory_mode
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.dest import file_option_errors
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.dest import group_error
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.dest import is_directory_dest
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.dest import missing_directories
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.dest import mode_error
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.dest import owner_error
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.dest import resolve_dest
 
 
 def test_a_dest_ending_in_a_slash_or_naming_a_directory_is_a_directory(tmp_path):

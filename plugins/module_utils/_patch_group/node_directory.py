@@ -14,8 +14,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.ec2 import describe_ins
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.batching import chunks
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ec2_calls import tag_instances
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ec2_calls import untag_instances
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import PATCH_GROUP_TAG_KEYS
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import classify_members
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import PATCH_GROUP_TAG_KEYS
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import classify_members
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import add_managed_node_tags
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_instance_information
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_managed_node_tags

@@ -2,10 +2,10 @@
 
 import pytest
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_export import dest_path
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_export import file_name
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_export import selection
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_export import sns_topic_arn_error
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.export import dest_path
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.export import file_name
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.export import selection
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.export import sns_topic_arn_error
 
 
 @pytest.mark.parametrize("fmt, name", [("csv", "fleet.csv"), ("json", "fleet.json"), ("html", "fleet.html")])

@@ -1,15 +1,19 @@
 """Finding baselines by name, id or ARN, against a fake client: names shared, names of nothing, AWS's default."""
 
+import sys
+from pathlib import Path
+
 import pytest
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_lookup import aws_default_baseline_id
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_lookup import find_baseline
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_lookup import owned_by_aws
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_lookup import resolve_baseline
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.lookup import aws_default_baseline_id
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.lookup import find_baseline
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.lookup import owned_by_aws
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.lookup import resolve_baseline
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import ParameterError
 
-from fake_aws import FakeClient  # pylint: disable=import-error  # beside this file
-from fake_aws import client_error  # pylint: disable=import-error
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from fake_aws import FakeClient  # noqa: E402 pylint: disable=import-error,wrong-import-position
+from fake_aws import client_error  # noqa: E402 pylint: disable=import-error,wrong-import-position
 
 ARN = "arn:aws:ssm:us-east-1:111111111111:patchbaseline/pb-0aaaaaaaaaaaaaaaa"
 

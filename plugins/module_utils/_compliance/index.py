@@ -25,9 +25,9 @@ except ImportError:  # some minimal Python builds leave it out
     sqlite3 = None
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.batching import chunks
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import SEVERITIES
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import compact_summary
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import iso
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import SEVERITIES
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import compact_summary
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import iso
 
 # SQLite's page cache for the index: a bound on what it takes in memory whatever the fleet's size.
 CACHE_KIB = 512

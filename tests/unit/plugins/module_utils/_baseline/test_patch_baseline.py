@@ -1,11 +1,11 @@
 import datetime
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import baseline_arn
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import baseline_to_ansible
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import default_baselines_by_os
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import is_aws_owned
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import matches_baseline_id
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import select_identities
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import baseline_arn
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import baseline_to_ansible
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import default_baselines_by_os
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import is_aws_owned
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import matches_baseline_id
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import select_identities
 
 AL2_DEFAULT = "arn:aws:ssm:us-east-1:075727635805:patchbaseline/pb-0be8c61cde3be63f3"
 WORKSHOP_ID = "pb-0123456789abcdef0"

@@ -2,24 +2,24 @@
 
 import datetime
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DashboardCounts
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import association_operation
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import association_task
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import command_operation
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import compact_summary
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import is_node_id
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import is_patching_document
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import node_row
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import nothing_matched
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import recent_operations
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import reporting_age
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import selection_text
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import tag_filter_values
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import targets_text
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import unmatched_ids
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import validate_selection
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import window_task
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_fleet import node_filter_sets
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import DashboardCounts
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import association_operation
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import association_task
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import command_operation
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import compact_summary
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import is_node_id
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import is_patching_document
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import node_row
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import nothing_matched
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import recent_operations
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import reporting_age
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import selection_text
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import tag_filter_values
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import targets_text
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import unmatched_ids
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import validate_selection
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import window_task
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.fleet import node_filter_sets
 
 NOW = datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.timezone.utc)
 INFO = {"InstanceId": "i-0123456789abcdef0", "IPAddress": "10.0.0.12", "PlatformName": "Amazon Linux", "PlatformVersion": "2",

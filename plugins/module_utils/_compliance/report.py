@@ -5,7 +5,7 @@
 
 """Compliance reports written row by row: CSV (AWS's columns and order), JSON, and a self-contained HTML page.
 
-Nothing here calls AWS. A writer takes node rows (compliance.node_row) one at a time and writes each
+Nothing here calls AWS. A writer takes node rows (common.node_row) one at a time and writes each
 at once, so a report of any size needs the memory of one row. The dashboard, known only at the end,
 is written last (JSON); the HTML page shows it above the node table, so the table's rows go to a
 spool file as they come and are copied below the dashboard at the end, a buffer at a time.

@@ -10,13 +10,13 @@ Plain functions of the task's parameters (and of the current baseline, in the co
 each returns the errors, or the one error, a task gets; nothing here calls AWS.
 """
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import BASELINE_NAME_PREFIX_PATTERN
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import desired_fields
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import matches_baseline_id
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_baseline_id
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_fields
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_name
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_tags
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import BASELINE_NAME_PREFIX_PATTERN
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import desired_fields
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import matches_baseline_id
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import validate_baseline_id
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import validate_fields
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import validate_name
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import validate_tags
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import blank_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
 

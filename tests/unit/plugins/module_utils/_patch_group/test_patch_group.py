@@ -2,19 +2,19 @@
 
 import pytest
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import baseline_system_error
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import classify_members
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import effective_baseline
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import group_of
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import members_of
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import operating_system_of
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import plan_membership
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import tags_after
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_baseline
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_group_name
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_info_parameters
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_members
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import validate_parameters
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import baseline_system_error
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import classify_members
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import effective_baseline
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import group_of
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import members_of
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import operating_system_of
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import plan_membership
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import tags_after
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import validate_baseline
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import validate_group_name
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import validate_info_parameters
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import validate_members
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import validate_parameters
 
 APP1, APP2, WEB1 = "i-0aaaaaaaaaaaaaaa1", "i-0aaaaaaaaaaaaaaa2", "i-0bbbbbbbbbbbbbbb1"
 HYBRID = "mi-0123456789abcdef0"

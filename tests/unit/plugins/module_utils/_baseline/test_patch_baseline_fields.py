@@ -2,13 +2,13 @@
 
 import pytest
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import changed_fields
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import desired_fields
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import fields_to_api
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import normalize_filters
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_fields
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_name
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_tags
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import changed_fields
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import desired_fields
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import fields_to_api
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import normalize_filters
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import validate_fields
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import validate_name
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import validate_tags
 
 SYSTEMS = ["WINDOWS", "AMAZON_LINUX_2", "UBUNTU", "DEBIAN", "MACOS", "REDHAT_ENTERPRISE_LINUX"]
 

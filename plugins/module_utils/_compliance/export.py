@@ -11,14 +11,14 @@ but changes nothing, and nothing here calls AWS.
 
 import re
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import REPORTING_DAYS_MAX
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import is_node_id
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import validate_selection
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import dest_errors
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import file_option_errors
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_dest import resolve_dest
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import EXTENSIONS
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import validate_report_name
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import REPORTING_DAYS_MAX
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import is_node_id
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import validate_selection
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.dest import dest_errors
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.dest import file_option_errors
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.dest import resolve_dest
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.report import EXTENSIONS
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.report import validate_report_name
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import blank
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import blank_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import bucket_name_error

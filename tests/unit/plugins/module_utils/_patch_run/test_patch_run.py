@@ -4,24 +4,24 @@ import itertools
 
 import pytest
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import allowed_errors
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import command_targets
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import describe_targets
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_for
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_parameters
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import failure_reasons
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import install_change_reasons
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_ids_of_arns
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_filters
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_row
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import overall_status
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import patch_now_rate_controls
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import poll_delays
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import predicted_changes
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import run_outcome
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import summarize
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import validate_run
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import zero_target_commands
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_run.request import allowed_errors
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_run.request import command_targets
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_run.request import describe_targets
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_run.request import document_for
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_run.request import document_parameters
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_run.request import node_filters
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_run.request import node_ids_of_arns
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_run.request import patch_now_rate_controls
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_run.request import poll_delays
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_run.request import validate_run
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_run.results import failure_reasons
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_run.results import install_change_reasons
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_run.results import node_row
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_run.results import overall_status
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_run.results import predicted_changes
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_run.results import run_outcome
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_run.results import summarize
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_run.results import zero_target_commands
 
 GUID = "8d1b5c6e-1f2a-4b3c-9d8e-7f6a5b4c3d2e"
 

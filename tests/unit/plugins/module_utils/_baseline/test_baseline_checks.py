@@ -2,14 +2,14 @@
 
 import pytest
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import DEFINITION_OPTIONS
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import aws_owned_error
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import baseline_operating_system
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import missing_id_warnings
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import missing_ids
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import present_error
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import validate_info_parameters
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.baseline_checks import validate_parameters
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.checks import DEFINITION_OPTIONS
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.checks import aws_owned_error
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.checks import baseline_operating_system
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.checks import missing_id_warnings
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.checks import missing_ids
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.checks import present_error
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.checks import validate_info_parameters
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.checks import validate_parameters
 
 SYSTEMS = ["AMAZON_LINUX_2", "WINDOWS", "UBUNTU"]
 ARN = "arn:aws:ssm:us-east-1:111111111111:patchbaseline/pb-0123456789abcdef0"

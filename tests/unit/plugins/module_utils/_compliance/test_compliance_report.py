@@ -7,12 +7,12 @@ import re
 
 import pytest
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DashboardCounts
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import DETAIL_COLUMNS
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import SUMMARY_COLUMNS
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import detail_row
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import report_writer
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_report import validate_report_name
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import DashboardCounts
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.report import DETAIL_COLUMNS
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.report import SUMMARY_COLUMNS
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.report import detail_row
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.report import report_writer
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.report import validate_report_name
 
 META = {"report_name": "ssm-workshop", "generated_at": "2026-11-30T12:00:00Z", "scope": "all nodes", "region": "us-east-1"}
 
