@@ -1,24 +1,23 @@
 """Everything the sandbox adds to moto, applied once before moto serves a request.
 
-Each extension module has an `install()` that sets response methods on moto's
-SimpleSystemManagerResponse (and backend methods where moto's own are wrong). Both moto's server
+Every SSM action the sandbox answers is registered on moto's SimpleSystemManagerResponse from one
+table, sandbox.ssm.actions.ACTIONS; the other extension modules' `install()` replace backend methods
+where moto's own are wrong, register simulated-time advancers, or serve other services. Both moto's server
 and `mock_aws` look actions up by name on each request, so the same install serves both modes.
 """
 
 import importlib
 
 EXTENSION_MODULES = (
+    "sandbox.ssm.actions",
     "sandbox.ssm.patch_baselines",
-    "sandbox.ssm.patch_groups",
     "sandbox.agent.managed_nodes",
-    "sandbox.ssm.patch_states",
     "sandbox.ssm.documents",
     "sandbox.ssm.commands",
     "sandbox.ssm.associations",
     "sandbox.moto_fixes.s3_integrity",
     "sandbox.moto_fixes.ec2_lifecycle",
     "sandbox.moto_fixes.cloudformation",
-    "sandbox.ssm.maintenance_windows",
     "sandbox.ssm.resource_groups",
 )
 

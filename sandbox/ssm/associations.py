@@ -38,10 +38,8 @@ import re
 import threading
 import uuid
 
-from moto.core.responses import ActionResult
 from moto.ssm.exceptions import InvalidDocument, SSMException
 from moto.ssm.models import SimpleSystemManagerBackend
-from moto.ssm.responses import SimpleSystemManagerResponse
 
 from sandbox.agent import clock
 from sandbox.ssm import simulated_time
@@ -51,7 +49,7 @@ from sandbox.wire.errors import InvalidInstanceId, InvalidResourceId, Validation
 from sandbox.agent.managed_nodes import get_managed_node, update_managed_node
 from sandbox.wire.paging import paginate
 from sandbox.ssm.store import backend_state, existing_state
-from sandbox.ssm.patch_baselines import check_tag_count, request_params, validate_tag_list
+from sandbox.ssm.patch_baselines import check_tag_count, validate_tag_list
 from sandbox.ssm.patch_states import put_compliance
 from sandbox.ssm.patch_states import store as compliance_store
 
@@ -1068,7 +1066,7 @@ def execution_target_to_api(execution, row):
 def _with_token(result, token):
     if token:
         result["NextToken"] = token
-    return ActionResult(result)
+    return result
 
 
 # Actions answer under the association store's lock, always taken before the command engine's.
@@ -1076,27 +1074,24 @@ _locked = simulated_time.under_lock(_store)
 
 
 @_locked
-def create_association_action(self):
-    return ActionResult({"AssociationDescription": create_association(self.ssm_backend, request_params(self))})
+def create_association_action(backend, params):
+    return {"AssociationDescription": create_association(backend, params)}
 
 
 @_locked
-def describe_association_action(self):
-    params = request_params(self)
-    association = find_association(self.ssm_backend, params.get("AssociationId"), params.get("Name"),
+def describe_association_action(backend, params):
+    association = find_association(backend, params.get("AssociationId"), params.get("Name"),
                                    params.get("InstanceId"))
     version = params.get("AssociationVersion")
     if version in (None, "$LATEST"):
-        return ActionResult({"AssociationDescription": association.to_api()})
+        return {"AssociationDescription": association.to_api()}
     if not version.isdigit() or int(version) not in association.versions:
         raise InvalidAssociationVersion(f"Association version {version} does not exist.")
-    return ActionResult({"AssociationDescription": association.to_api(int(version))})
+    return {"AssociationDescription": association.to_api(int(version))}
 
 
 @_locked
-def list_associations_action(self):
-    params = request_params(self)
-    backend = self.ssm_backend
+def list_associations_action(backend, params):
     filters = params.get("AssociationFilterList")
     predicates = association_predicates(backend, filters)
     rows = [association for association in iter_associations(backend)
@@ -1107,30 +1102,28 @@ def list_associations_action(self):
 
 
 @_locked
-def update_association_action(self):
-    return ActionResult({"AssociationDescription": update_association(self.ssm_backend, request_params(self))})
+def update_association_action(backend, params):
+    return {"AssociationDescription": update_association(backend, params)}
 
 
 @_locked
-def delete_association_action(self):
-    params = request_params(self)
-    delete_association(self.ssm_backend, params.get("AssociationId"), params.get("Name"), params.get("InstanceId"))
-    return ActionResult({})
+def delete_association_action(backend, params):
+    delete_association(backend, params.get("AssociationId"), params.get("Name"), params.get("InstanceId"))
+    return {}
 
 
 @_locked
-def start_associations_once_action(self):
-    start_associations_once(self.ssm_backend, request_params(self).get("AssociationIds") or [])
-    return ActionResult({})
+def start_associations_once_action(backend, params):
+    start_associations_once(backend, params.get("AssociationIds") or [])
+    return {}
 
 
 @_locked
-def describe_association_executions_action(self):
-    params = request_params(self)
+def describe_association_executions_action(backend, params):
     association_id = params.get("AssociationId")
     filters = params.get("Filters")
     predicates = execution_predicates(filters)
-    rows = [execution for execution in association_executions(self.ssm_backend, association_id)
+    rows = [execution for execution in association_executions(backend, association_id)
             if all(predicate(execution) for predicate in predicates)]
     page, token = paginate(rows, params.get("MaxResults"), params.get("NextToken"), **_PAGE,
                            context=["DescribeAssociationExecutions", association_id, filters])
@@ -1138,10 +1131,9 @@ def describe_association_executions_action(self):
 
 
 @_locked
-def describe_association_execution_targets_action(self):
-    params = request_params(self)
+def describe_association_execution_targets_action(backend, params):
     association_id, execution_id = params.get("AssociationId"), params.get("ExecutionId")
-    executions = association_executions(self.ssm_backend, association_id)
+    executions = association_executions(backend, association_id)
     execution = next((item for item in executions if item.execution_id == execution_id), None)
     if execution is None:
         raise AssociationExecutionDoesNotExist(f"Execution {execution_id} of association {association_id} "
@@ -1165,22 +1157,8 @@ def _tag_validation(original):
     return validate_resource_type_and_id
 
 
-ACTIONS = {
-    "create_association": create_association_action,
-    "describe_association": describe_association_action,
-    "list_associations": list_associations_action,
-    "update_association": update_association_action,
-    "delete_association": delete_association_action,
-    "start_associations_once": start_associations_once_action,
-    "describe_association_executions": describe_association_executions_action,
-    "describe_association_execution_targets": describe_association_execution_targets_action,
-}
-
-
 def install():
     simulated_time.register_advancer(advance_associations, before=commands.advance_commands)
     simulated_time.install()
-    for name, action in ACTIONS.items():
-        setattr(SimpleSystemManagerResponse, name, action)
     SimpleSystemManagerBackend._validate_resource_type_and_id = _tag_validation(  # pylint: disable=protected-access
         SimpleSystemManagerBackend._validate_resource_type_and_id)  # pylint: disable=protected-access

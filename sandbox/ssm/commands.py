@@ -59,10 +59,8 @@ import uuid
 from collections import deque
 
 import botocore.session
-from moto.core.responses import ActionResult
 from moto.ssm.exceptions import InvalidDocument, InvalidFilterValue
 from moto.ssm.exceptions import SSMException
-from moto.ssm.responses import SimpleSystemManagerResponse
 
 from sandbox.agent import clock
 from sandbox.ssm import simulated_time
@@ -1340,10 +1338,10 @@ _locked = simulated_time.under_lock(_store)
 
 
 @_locked
-def send_command(self):
-    param = self._get_param
+def send_command(backend, params):
+    param = params.get
     command = start_command(
-        self.ssm_backend,
+        backend,
         document_name=param("DocumentName"),
         document_version=param("DocumentVersion"),
         parameters=param("Parameters") or {},
@@ -1360,18 +1358,17 @@ def send_command(self):
         notification_config=param("NotificationConfig"),
         cloudwatch_output_config=param("CloudWatchOutputConfig"),
     )
-    return ActionResult({"Command": command_to_api(command)})
+    return {"Command": command_to_api(command)}
 
 
 _PAGE = {"default": 50, "minimum": 1, "maximum": 50}
 
 
 @_locked
-def list_commands(self):
-    backend = self.ssm_backend
-    command_id = self._get_param("CommandId")
-    instance_id = self._get_param("InstanceId")
-    filters = self._get_param("Filters")
+def list_commands(backend, params):
+    command_id = params.get("CommandId")
+    instance_id = params.get("InstanceId")
+    filters = params.get("Filters")
     predicates = compile_command_filters(filters, COMMAND_STATUSES)
     if command_id is not None:
         commands = [get_command(backend, command_id)]
@@ -1380,32 +1377,31 @@ def list_commands(self):
     if instance_id is not None:
         commands = [command for command in commands if instance_id in command.by_instance]
     commands = [command for command in commands if all(predicate(command, None) for predicate in predicates)]
-    page, token = paginate(commands, self._get_param("MaxResults"), self._get_param("NextToken"), **_PAGE,
+    page, token = paginate(commands, params.get("MaxResults"), params.get("NextToken"), **_PAGE,
                            context={"c": command_id, "i": instance_id, "f": filters})
     result = {"Commands": [command_to_api(command) for command in page]}
     if token:
         result["NextToken"] = token
-    return ActionResult(result)
+    return result
 
 
 @_locked
-def list_command_invocations(self):
-    backend = self.ssm_backend
-    command_id = self._get_param("CommandId")
-    instance_id = self._get_param("InstanceId")
-    filters = self._get_param("Filters")
-    details = bool(self._get_param("Details", False))
+def list_command_invocations(backend, params):
+    command_id = params.get("CommandId")
+    instance_id = params.get("InstanceId")
+    filters = params.get("Filters")
+    details = bool(params.get("Details", False))
     predicates = compile_command_filters(filters, INVOCATION_STATUSES)
     commands = [get_command(backend, command_id)] if command_id is not None else list_all_commands(backend)
     if command_id is not None and instance_id is None and not predicates:
         # The common case (one command, every node): page its invocation list itself, so a 50-row
         # page of a 10,000-node command costs 50 rows, not 10,000.
-        page, token = paginate(commands[0].invocations, self._get_param("MaxResults"), self._get_param("NextToken"),
+        page, token = paginate(commands[0].invocations, params.get("MaxResults"), params.get("NextToken"),
                                **_PAGE, context={"c": command_id, "i": instance_id, "f": filters, "d": details})
         result = {"CommandInvocations": [invocation_to_api(commands[0], invocation, details) for invocation in page]}
         if token:
             result["NextToken"] = token
-        return ActionResult(result)
+        return result
     rows = []
     for command in commands:
         if instance_id is not None:
@@ -1416,32 +1412,27 @@ def list_command_invocations(self):
         if predicates:
             candidates = [inv for inv in candidates if all(predicate(command, inv) for predicate in predicates)]
         rows.extend((command, invocation) for invocation in candidates)
-    page, token = paginate(rows, self._get_param("MaxResults"), self._get_param("NextToken"), **_PAGE,
+    page, token = paginate(rows, params.get("MaxResults"), params.get("NextToken"), **_PAGE,
                            context={"c": command_id, "i": instance_id, "f": filters, "d": details})
     result = {"CommandInvocations": [invocation_to_api(command, invocation, details) for command, invocation in page]}
     if token:
         result["NextToken"] = token
-    return ActionResult(result)
+    return result
 
 
 @_locked
-def get_command_invocation(self):
-    result = get_invocation(self.ssm_backend, self._get_param("CommandId"), self._get_param("InstanceId"),
-                            self._get_param("PluginName"))
-    return ActionResult(result)
+def get_command_invocation(backend, params):
+    result = get_invocation(backend, params.get("CommandId"), params.get("InstanceId"),
+                            params.get("PluginName"))
+    return result
 
 
 @_locked
-def cancel_command_action(self):
-    cancel_command(self.ssm_backend, self._get_param("CommandId"), self._get_param("InstanceIds"))
-    return ActionResult({})
+def cancel_command_action(backend, params):
+    cancel_command(backend, params.get("CommandId"), params.get("InstanceIds"))
+    return {}
 
 
 def install():
     simulated_time.register_advancer(advance_commands)
     simulated_time.install()
-    SimpleSystemManagerResponse.send_command = send_command
-    SimpleSystemManagerResponse.list_commands = list_commands
-    SimpleSystemManagerResponse.list_command_invocations = list_command_invocations
-    SimpleSystemManagerResponse.get_command_invocation = get_command_invocation
-    SimpleSystemManagerResponse.cancel_command = cancel_command_action

@@ -7,9 +7,6 @@ dashboard's recurring patching tasks) saw none. Here the describe answers in AWS
 page sizes (MaxResults 10-100, default 10) and NextToken.
 """
 
-from moto.core.responses import ActionResult
-from moto.ssm.responses import SimpleSystemManagerResponse
-
 from sandbox.wire.paging import paginate
 
 # Members of MaintenanceWindowTask (DescribeMaintenanceWindowTasks) from moto's task, under AWS's name.
@@ -38,18 +35,14 @@ def describe_task(task):
     return {member: value for member, value in entry.items() if value is not None}
 
 
-def _describe_maintenance_window_tasks(self):
-    window_id = self._get_param("WindowId")
-    filters = self._get_param("Filters", [])
-    tasks = sorted(self.ssm_backend.describe_maintenance_window_tasks(window_id, filters),
+def describe_maintenance_window_tasks(backend, params):
+    window_id = params.get("WindowId")
+    filters = params.get("Filters", [])
+    tasks = sorted(backend.describe_maintenance_window_tasks(window_id, filters),
                    key=lambda task: task.window_task_id)
-    page, token = paginate(tasks, self._get_param("MaxResults"), self._get_param("NextToken"),
+    page, token = paginate(tasks, params.get("MaxResults"), params.get("NextToken"),
                            default=10, minimum=10, maximum=100, context={"window": window_id, "filters": filters})
     result = {"Tasks": [describe_task(task) for task in page]}
     if token:
         result["NextToken"] = token
-    return ActionResult(result)
-
-
-def install():
-    SimpleSystemManagerResponse.describe_maintenance_window_tasks = _describe_maintenance_window_tasks
+    return result

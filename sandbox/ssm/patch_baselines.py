@@ -19,10 +19,8 @@ import re
 import threading
 
 import regex
-from moto.core.responses import ActionResult
 from moto.moto_api._internal import mock_random
 from moto.ssm.models import SimpleSystemManagerBackend
-from moto.ssm.responses import SimpleSystemManagerResponse
 
 from sandbox.agent import clock
 from sandbox.ssm import patch_properties
@@ -689,72 +687,44 @@ def register_default_baseline(backend, baseline_id):
 
 
 # --------------------------------------------------------------------------------------------------
-# Response handlers (installed on moto's SimpleSystemManagerResponse)
+# Action handlers (registered in sandbox/ssm/actions.py): handler(backend, params) -> output dict.
 
 
-def request_params(response):
-    """The JSON request body, parsed once (moto's _get_param re-parses it for every member)."""
-    body = response.body
-    if not body:
-        return {}
-    try:
-        params = json.loads(body)
-    except ValueError as exc:
-        raise ValidationException("The request body isn't valid JSON.") from exc
-    if not isinstance(params, dict):
-        raise ValidationException("The request body must be a JSON object.")
-    return params
+def create_patch_baseline_action(backend, params):
+    return {"BaselineId": create_baseline(backend, params)}
 
 
-def _create_patch_baseline(self):
-    return ActionResult({"BaselineId": create_baseline(self.ssm_backend, request_params(self))})
+def get_patch_baseline_action(backend, params):
+    baseline = resolve_baseline(backend, params.get("BaselineId"))
+    return {**baseline, "PatchGroups": patch_groups_of(backend, baseline["BaselineId"])}
 
 
-def _get_patch_baseline(self):
-    backend = self.ssm_backend
-    baseline = resolve_baseline(backend, request_params(self).get("BaselineId"))
-    return ActionResult({**baseline, "PatchGroups": patch_groups_of(backend, baseline["BaselineId"])})
+def update_patch_baseline_action(backend, params):
+    return update_baseline(backend, params)
 
 
-def _update_patch_baseline(self):
-    return ActionResult(update_baseline(self.ssm_backend, request_params(self)))
+def delete_patch_baseline_action(backend, params):
+    return {"BaselineId": delete_baseline(backend, params.get("BaselineId"))}
 
 
-def _delete_patch_baseline(self):
-    return ActionResult({"BaselineId": delete_baseline(self.ssm_backend, request_params(self).get("BaselineId"))})
+def describe_patch_baselines_action(backend, params):
+    return describe_baselines(backend, params)
 
 
-def _describe_patch_baselines(self):
-    return ActionResult(describe_baselines(self.ssm_backend, request_params(self)))
+def register_default_patch_baseline_action(backend, params):
+    return {"BaselineId": register_default_baseline(backend, params.get("BaselineId"))}
 
 
-def _register_default_patch_baseline(self):
-    baseline_id = register_default_baseline(self.ssm_backend, request_params(self).get("BaselineId"))
-    return ActionResult({"BaselineId": baseline_id})
-
-
-def _get_default_patch_baseline(self):
-    operating_system = validate_operating_system(request_params(self).get("OperatingSystem") or "WINDOWS")
-    return ActionResult({
-        "BaselineId": default_baseline_id(self.ssm_backend, operating_system),
+def get_default_patch_baseline_action(backend, params):
+    operating_system = validate_operating_system(params.get("OperatingSystem") or "WINDOWS")
+    return {
+        "BaselineId": default_baseline_id(backend, operating_system),
         "OperatingSystem": operating_system,
-    })
+    }
 
 
-def _describe_patch_properties(self):
-    return ActionResult(patch_properties.describe_patch_properties(request_params(self)))
-
-
-RESPONSE_HANDLERS = {
-    "create_patch_baseline": _create_patch_baseline,
-    "get_patch_baseline": _get_patch_baseline,
-    "update_patch_baseline": _update_patch_baseline,
-    "delete_patch_baseline": _delete_patch_baseline,
-    "describe_patch_baselines": _describe_patch_baselines,
-    "register_default_patch_baseline": _register_default_patch_baseline,
-    "get_default_patch_baseline": _get_default_patch_baseline,
-    "describe_patch_properties": _describe_patch_properties,
-}
+def describe_patch_properties_action(_backend, params):
+    return patch_properties.describe_patch_properties(params)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -786,21 +756,17 @@ def _add_tags_to_resource(self, resource_type, resource_id, tags):
     existing.update(tags)
 
 
-def _add_tags_to_resource_response(self):
-    params = request_params(self)
+def add_tags_to_resource_action(backend, params):
     if params.get("Tags") is None:
         raise constraint_error(None, "tags", "Member must not be null")
-    self.ssm_backend.add_tags_to_resource(
+    backend.add_tags_to_resource(
         resource_type=params.get("ResourceType"),
         resource_id=params.get("ResourceId"),
         tags=validate_tag_list(params["Tags"]),
     )
-    return ActionResult({})
+    return {}
 
 
 def install():
-    SimpleSystemManagerResponse.add_tags_to_resource = _add_tags_to_resource_response
-    for name, handler in RESPONSE_HANDLERS.items():
-        setattr(SimpleSystemManagerResponse, name, handler)
     SimpleSystemManagerBackend._validate_resource_type_and_id = _validate_resource_type_and_id  # pylint: disable=protected-access
     SimpleSystemManagerBackend.add_tags_to_resource = _add_tags_to_resource

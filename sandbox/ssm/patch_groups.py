@@ -6,8 +6,6 @@ baselines, because deleting a baseline must know whether a group still uses it.
 """
 
 import regex
-from moto.core.responses import ActionResult
-from moto.ssm.responses import SimpleSystemManagerResponse
 
 from sandbox.wire.errors import AlreadyExistsException, DoesNotExistException, ResourceLimitExceededException
 from sandbox.wire.paging import paginate
@@ -19,14 +17,13 @@ from sandbox.ssm.patch_baselines import (
     constraint_error,
     patch_groups_of,
     patch_state,
-    request_params,
     resolve_baseline,
     validate_filters,
     validate_operating_system,
 )
 from sandbox.ssm.predefined_baselines import ssm_model_shapes
 
-__all__ = ["baseline_for_patch_group", "install"]
+__all__ = ["baseline_for_patch_group"]
 
 # Systems Manager service quotas, "Patch groups per patch baseline": 25.
 MAX_PATCH_GROUPS_PER_BASELINE = 25
@@ -122,42 +119,24 @@ def describe_patch_groups(backend, params):
     return result
 
 
-def _register_patch_baseline_for_patch_group(self):
-    params = request_params(self)
-    baseline_id = register_patch_group(self.ssm_backend, params.get("BaselineId"), params.get("PatchGroup"))
-    return ActionResult({"BaselineId": baseline_id, "PatchGroup": params["PatchGroup"]})
+# Action handlers (registered in sandbox/ssm/actions.py): handler(backend, params) -> output dict.
 
 
-def _deregister_patch_baseline_for_patch_group(self):
-    params = request_params(self)
-    baseline_id = deregister_patch_group(self.ssm_backend, params.get("BaselineId"), params.get("PatchGroup"))
-    return ActionResult({"BaselineId": baseline_id, "PatchGroup": params["PatchGroup"]})
+def register_patch_baseline_for_patch_group_action(backend, params):
+    baseline_id = register_patch_group(backend, params.get("BaselineId"), params.get("PatchGroup"))
+    return {"BaselineId": baseline_id, "PatchGroup": params["PatchGroup"]}
 
 
-def _get_patch_baseline_for_patch_group(self):
-    params = request_params(self)
+def deregister_patch_baseline_for_patch_group_action(backend, params):
+    baseline_id = deregister_patch_group(backend, params.get("BaselineId"), params.get("PatchGroup"))
+    return {"BaselineId": baseline_id, "PatchGroup": params["PatchGroup"]}
+
+
+def get_patch_baseline_for_patch_group_action(backend, params):
     patch_group = validate_patch_group(params.get("PatchGroup"))
     operating_system = validate_operating_system(params.get("OperatingSystem") or "WINDOWS")
-    return ActionResult({
-        "BaselineId": baseline_for_patch_group(self.ssm_backend, patch_group, operating_system),
+    return {
+        "BaselineId": baseline_for_patch_group(backend, patch_group, operating_system),
         "PatchGroup": patch_group,
         "OperatingSystem": operating_system,
-    })
-
-
-def _describe_patch_groups(self):
-    return ActionResult(describe_patch_groups(self.ssm_backend, request_params(self)))
-
-
-RESPONSE_HANDLERS = {
-    "register_patch_baseline_for_patch_group": _register_patch_baseline_for_patch_group,
-    "deregister_patch_baseline_for_patch_group": _deregister_patch_baseline_for_patch_group,
-    "get_patch_baseline_for_patch_group": _get_patch_baseline_for_patch_group,
-    "describe_patch_groups": _describe_patch_groups,
-}
-
-
-def install():
-    for name, handler in RESPONSE_HANDLERS.items():
-        setattr(SimpleSystemManagerResponse, name, handler)
-
+    }

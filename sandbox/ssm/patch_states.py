@@ -18,9 +18,7 @@ DescribeAvailablePatches, DescribeEffectivePatchesForPatchBaseline.
 import re
 import threading
 
-from moto.core.responses import ActionResult
 from moto.ssm.exceptions import SSMException
-from moto.ssm.responses import SimpleSystemManagerResponse
 
 from sandbox.agent import clock
 from sandbox.agent.baseline_evaluation import (
@@ -34,7 +32,7 @@ from sandbox.agent.baseline_evaluation import (
 from sandbox.wire.errors import InvalidFilter, InvalidInstanceId, InvalidResourceId, InvalidResourceType
 from sandbox.wire.paging import paginate
 from sandbox.ssm.store import backend_state
-from sandbox.ssm.patch_baselines import constraint_error, request_params, resolve_baseline, check_string
+from sandbox.ssm.patch_baselines import constraint_error, resolve_baseline, check_string
 from sandbox.agent.patch_catalog import EPOCH_ZERO, OUTDATED, WINDOWS, load_catalog, installed_time
 
 # --------------------------------------------------------------------------------------------------
@@ -658,31 +656,5 @@ def _with_token(result, token):
     return result
 
 
-ACTIONS = {
-    "describe_instance_patch_states": describe_instance_patch_states,
-    "describe_instance_patch_states_for_patch_group": describe_instance_patch_states_for_patch_group,
-    "describe_instance_patches": describe_instance_patches,
-    "describe_patch_group_state": describe_patch_group_state,
-    "list_compliance_items": list_compliance_items,
-    "list_resource_compliance_summaries": list_resource_compliance_summaries,
-    "list_compliance_summaries": list_compliance_summaries,
-    "describe_available_patches": describe_available_patches,
-    "describe_effective_patches_for_patch_baseline": describe_effective_patches,
-}
-
-
-def _handler(action):
-    def handle(self):
-        return ActionResult(action(self.ssm_backend, request_params(self)))
-
-    handle.__name__ = action.__name__
-    return handle
-
-
-def install():
-    for name, action in ACTIONS.items():
-        setattr(SimpleSystemManagerResponse, name, _handler(action))
-
-
 __all__ = ["PatchRecord", "patch_record", "save_patch_record", "put_compliance", "count_states", "store",
-           "STATE_NAMES", "EXPLICIT_APPROVED", "EXPLICIT_REJECTED", "PENDING_APPROVAL", "install"]
+           "STATE_NAMES", "EXPLICIT_APPROVED", "EXPLICIT_REJECTED", "PENDING_APPROVAL"]

@@ -56,13 +56,13 @@ def install():
 
 
 def under_lock(store_of):
-    """Decorate an SSM action to build its answer under `store_of(backend).lock`: another request
+    """Decorate an SSM action handler, `handler(backend, params)`, to build its answer under `store_of(backend).lock`: another request
     thread may be advancing the same simulation."""
 
     def decorate(action):
-        def locked_action(self):
-            with store_of(self.ssm_backend).lock:
-                return action(self)
+        def locked_action(backend, params):
+            with store_of(backend).lock:
+                return action(backend, params)
 
         locked_action.__name__ = action.__name__
         return locked_action
