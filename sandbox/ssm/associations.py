@@ -1060,7 +1060,7 @@ def execution_target_to_api(execution, row):
 
 
 # ---------------------------------------------------------------------------------------------
-# SSM actions
+# SSM action handlers, handler(backend, params) -> output dict (the table is sandbox/ssm/actions.py)
 
 
 def _with_token(result, token):

@@ -1330,7 +1330,7 @@ def compile_command_filters(filters, statuses):
 
 
 # ---------------------------------------------------------------------------------------------
-# SSM actions
+# SSM action handlers, handler(backend, params) -> output dict (the table is sandbox/ssm/actions.py)
 
 
 # Actions answer under the command store's lock: another request may be advancing the same commands.
