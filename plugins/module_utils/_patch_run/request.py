@@ -12,6 +12,7 @@ Nothing here calls AWS; ssm_patch_run puts these pieces together with the calls 
 import math
 import re
 
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import PATCH_GROUP_TAG_KEYS
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.batching import chunks
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import bucket_name_error
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
@@ -99,8 +100,6 @@ MAX_PATCH_GROUP_LENGTH = 256
 MAX_S3_PREFIX_LENGTH = 500
 MAX_COMMENT_LENGTH = 100
 RATE_CONTROL_MAX_LENGTH = 7
-# The two tag keys that put a node in a patch group.
-PATCH_GROUP_TAG_KEYS = ("Patch Group", "PatchGroup")
 TARGET_OPTIONS = ("instance_ids", "patch_groups", "tags", "resource_group", "all_instances")
 STRING_OPTIONS = (
     "resource_group", "pre_install_hook", "post_install_hook", "on_exit_hook", "snapshot_id",
