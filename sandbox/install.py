@@ -1,8 +1,9 @@
 """Everything the sandbox adds to moto, applied once before moto serves a request.
 
 Every SSM action the sandbox answers is registered on moto's SimpleSystemManagerResponse from one
-table, sandbox.ssm.actions.ACTIONS; the other extension modules' `install()` replace backend methods
-where moto's own are wrong, register simulated-time advancers, or serve other services. Both moto's server
+table, sandbox.ssm.actions.ACTIONS; the run-command and association engines register their
+simulated-time advancers; every other change to moto is a module of sandbox.moto_fixes, each saying
+which moto version it patches and why. Both moto's server
 and `mock_aws` look actions up by name on each request, so the same install serves both modes.
 """
 
@@ -10,15 +11,14 @@ import importlib
 
 EXTENSION_MODULES = (
     "sandbox.ssm.actions",
-    "sandbox.ssm.patch_baselines",
-    "sandbox.agent.managed_nodes",
-    "sandbox.ssm.documents",
+    "sandbox.moto_fixes.ssm_documents",
+    "sandbox.moto_fixes.ssm_tagging",
     "sandbox.ssm.commands",
     "sandbox.ssm.associations",
     "sandbox.moto_fixes.s3_integrity",
     "sandbox.moto_fixes.ec2_lifecycle",
     "sandbox.moto_fixes.cloudformation",
-    "sandbox.ssm.resource_groups",
+    "sandbox.moto_fixes.resource_groups",
 )
 
 _installed = False

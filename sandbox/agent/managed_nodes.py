@@ -31,19 +31,17 @@ import re
 import secrets
 import threading
 import uuid
-from contextlib import contextmanager
 
 import botocore.session
-from moto.core.responses import ActionResult, EmptyResult
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.amis import Ami
 from moto.ec2.models.iam_instance_profile import IamInstanceProfileAssociation
 from moto.ec2.models.instances import Instance, Reservation
 from moto.ec2.utils import random_ami_id, random_iam_instance_profile_association_id, random_reservation_id
 from moto.iam.models import iam_backends
-from moto.ssm.responses import SimpleSystemManagerResponse
 
 from sandbox.agent import clock
+from sandbox.moto_fixes import speedups, ssm_tagging
 from sandbox.wire.errors import (
     InvalidFilterKey,
     InvalidInstanceId,
@@ -556,36 +554,6 @@ def _instance_profile(account_id, name):
     return profile
 
 
-@contextmanager
-def _bulk_lookups(ec2, created):
-    """Dictionary lookups for the two linear scans moto does per new instance, while seeding.
-
-    The replacements answer exactly as moto's methods do (they fall back to them), so a request
-    served by another thread meanwhile sees no difference.
-    """
-    original_get = type(ec2).get_instance
-    original_describe = type(ec2).describe_images
-
-    def get_instance(instance_id):
-        instance = created.get(instance_id)
-        return instance if instance is not None else original_get(ec2, instance_id)
-
-    def describe_images(ami_ids=None, filters=None, exec_users=None, owners=None):
-        if not ami_ids and not exec_users and not owners and filters and list(filters) == ["image-id"]:
-            image_id = filters["image-id"]
-            if isinstance(image_id, str) and image_id in ec2.amis:
-                return [ec2.amis[image_id]]
-        return original_describe(ec2, ami_ids=ami_ids, filters=filters, exec_users=exec_users, owners=owners)
-
-    ec2.get_instance = get_instance
-    ec2.describe_images = describe_images
-    try:
-        yield
-    finally:
-        del ec2.get_instance
-        del ec2.describe_images
-
-
 def _seed_ec2(backend, count, operating_system, tags, name_prefix, ping_status, instance_type, instance_profile):
     ec2 = _ec2_backend(backend)
     profile = _instance_profile(backend.account_id, instance_profile)
@@ -593,7 +561,7 @@ def _seed_ec2(backend, count, operating_system, tags, name_prefix, ping_status, 
     state = _ec2_state(backend)
     created = {}
     ids = []
-    with _seed_lock, _bulk_lookups(ec2, created):
+    with _seed_lock, speedups.bulk_instance_lookups(ec2, created):
         for index in range(count):
             # One reservation per instance, as if each was launched on its own: moto pages
             # DescribeInstances by reservation, and one reservation of 10,000 instances would make
@@ -730,15 +698,15 @@ def select_nodes(nodes, predicates):
 # SSM actions
 
 
-def describe_instance_information(self):
-    filters = self._get_param("Filters")
-    legacy = self._get_param("InstanceInformationFilterList")
+def describe_instance_information(backend, params):
+    filters = params.get("Filters")
+    legacy = params.get("InstanceInformationFilterList")
     predicates = compile_filters(filters, legacy)
-    nodes = select_nodes(iter_managed_nodes(self.ssm_backend), predicates)
+    nodes = select_nodes(iter_managed_nodes(backend), predicates)
     page, token = paginate(
         nodes,
-        self._get_param("MaxResults"),
-        self._get_param("NextToken"),
+        params.get("MaxResults"),
+        params.get("NextToken"),
         default=50,
         minimum=5,
         maximum=50,
@@ -747,16 +715,16 @@ def describe_instance_information(self):
     result = {"InstanceInformationList": [node.to_api() for node in page]}
     if token:
         result["NextToken"] = token
-    return ActionResult(result)
+    return result
 
 
-def deregister_managed_instance(self):
-    instance_id = self._get_param("InstanceId")
-    if not deregister_hybrid_node(self.ssm_backend, instance_id):
+def deregister_managed_instance(backend, params):
+    instance_id = params.get("InstanceId")
+    if not deregister_hybrid_node(backend, instance_id):
         raise InvalidInstanceId(f"Instance Id {instance_id} is not valid.")
-    return EmptyResult()
+    return {}
 
 
-def install():
-    SimpleSystemManagerResponse.describe_instance_information = describe_instance_information
-    SimpleSystemManagerResponse.deregister_managed_instance = deregister_managed_instance
+ssm_tagging.register_taggable(
+    "ManagedInstance", lambda backend, node_id: get_managed_node(backend, node_id) is not None,
+    "Managed node {resource_id} doesn't exist.")

@@ -12,10 +12,13 @@ the sandbox's own actions:
   each of its seven partitions whenever the backend is created, so every reset cost about 2.5 s. The
   sandbox serves the `aws` partition only: the JSON is parsed once, and only that partition gets
   AWS's managed policies (the same objects moto would build).
+
+`bulk_instance_lookups` is not applied globally: seeding uses it for the instances it creates.
 """
 
 import functools
 import json
+from contextlib import contextmanager
 
 from moto import backends as moto_backends
 from moto.core import responses as moto_responses
@@ -48,6 +51,37 @@ def init_aws_policies(backend):
         iam_models.AWSManagedPolicy.from_data(name, backend.account_id, backend.region_name, data)
         for name, data in _aws_managed_policies_data().items()
     ]
+
+
+@contextmanager
+def bulk_instance_lookups(ec2, created):
+    """Dictionary lookups, while the sandbox seeds EC2 nodes, for the two linear scans moto 5.2.5 does
+    per new instance (get_instance and describe_images walk every reservation and image).
+
+    The replacements answer exactly as moto's methods do (they fall back to them), so a request
+    served by another thread meanwhile sees no difference.
+    """
+    original_get = type(ec2).get_instance
+    original_describe = type(ec2).describe_images
+
+    def get_instance(instance_id):
+        instance = created.get(instance_id)
+        return instance if instance is not None else original_get(ec2, instance_id)
+
+    def describe_images(ami_ids=None, filters=None, exec_users=None, owners=None):
+        if not ami_ids and not exec_users and not owners and filters and list(filters) == ["image-id"]:
+            image_id = filters["image-id"]
+            if isinstance(image_id, str) and image_id in ec2.amis:
+                return [ec2.amis[image_id]]
+        return original_describe(ec2, ami_ids=ami_ids, filters=filters, exec_users=exec_users, owners=owners)
+
+    ec2.get_instance = get_instance
+    ec2.describe_images = describe_images
+    try:
+        yield
+    finally:
+        del ec2.get_instance
+        del ec2.describe_images
 
 
 def apply():

@@ -2,7 +2,8 @@
 
 A handler is a plain function `handler(backend, params) -> dict`: `backend` is the request's moto
 SSM backend, `params` the request's JSON body (the operation's input members, as the service model
-names them), and the dict is the operation's output. `install()` sets each one on moto's
+names them), and the dict is the operation's output. Before a handler runs, the backend is brought
+up to the sandbox clock's present (sandbox.ssm.simulated_time). `install()` sets each one on moto's
 SimpleSystemManagerResponse under the method name moto's dispatcher looks up for that operation
 (CamelCase to snake_case, as moto's `call_action` does), so moto's server and `mock_aws` both reach it.
 """
@@ -13,6 +14,7 @@ from moto.core.responses import ActionResult
 from moto.core.utils import camelcase_to_underscores
 from moto.ssm.responses import SimpleSystemManagerResponse
 
+from sandbox.agent import managed_nodes
 from sandbox.ssm import (
     associations,
     commands,
@@ -20,6 +22,7 @@ from sandbox.ssm import (
     patch_baselines,
     patch_groups,
     patch_states,
+    simulated_time,
 )
 from sandbox.wire.errors import ValidationException
 
@@ -49,6 +52,9 @@ ACTIONS = {
     "ListComplianceSummaries": patch_states.list_compliance_summaries,
     "DescribeAvailablePatches": patch_states.describe_available_patches,
     "DescribeEffectivePatchesForPatchBaseline": patch_states.describe_effective_patches,
+    # Managed nodes (sandbox/agent/managed_nodes.py)
+    "DescribeInstanceInformation": managed_nodes.describe_instance_information,
+    "DeregisterManagedInstance": managed_nodes.deregister_managed_instance,
     # Run Command (commands.py)
     "SendCommand": commands.send_command,
     "ListCommands": commands.list_commands,
@@ -84,10 +90,13 @@ def request_params(response):
 
 
 def response_method(handler):
-    """`handler(backend, params) -> dict` as a method of moto's SimpleSystemManagerResponse."""
+    """`handler(backend, params) -> dict` as a method of moto's SimpleSystemManagerResponse, answering
+    from a backend brought up to the clock's present first (commands and schedules move on)."""
 
     def action(self):
-        return ActionResult(handler(self.ssm_backend, request_params(self)))
+        backend = self.ssm_backend
+        simulated_time.advance_all(backend)
+        return ActionResult(handler(backend, request_params(self)))
 
     action.__name__ = handler.__name__
     action.handler = handler

@@ -39,13 +39,13 @@ import threading
 import uuid
 
 from moto.ssm.exceptions import InvalidDocument, SSMException
-from moto.ssm.models import SimpleSystemManagerBackend
 
 from sandbox.agent import clock
+from sandbox.moto_fixes import ssm_tagging
 from sandbox.ssm import simulated_time
 from sandbox.ssm import commands
 from sandbox.ssm import documents as docs
-from sandbox.wire.errors import InvalidInstanceId, InvalidResourceId, ValidationException
+from sandbox.wire.errors import InvalidInstanceId, ValidationException
 from sandbox.agent.managed_nodes import get_managed_node, update_managed_node
 from sandbox.wire.paging import paginate
 from sandbox.ssm.store import backend_state, existing_state
@@ -1147,18 +1147,10 @@ def describe_association_execution_targets_action(backend, params):
                        token)
 
 
-def _tag_validation(original):
-    def validate_resource_type_and_id(self, resource_type, resource_id):
-        if resource_type == "Association":
-            if resource_id not in _store(self).associations:
-                raise InvalidResourceId(f"Association {resource_id} doesn't exist.")
-            return resource_id
-        return original(self, resource_type, resource_id)
-    return validate_resource_type_and_id
+ssm_tagging.register_taggable(
+    "Association", lambda backend, association_id: association_id in _store(backend).associations,
+    "Association {resource_id} doesn't exist.")
 
 
 def install():
     simulated_time.register_advancer(advance_associations, before=commands.advance_commands)
-    simulated_time.install()
-    SimpleSystemManagerBackend._validate_resource_type_and_id = _tag_validation(  # pylint: disable=protected-access
-        SimpleSystemManagerBackend._validate_resource_type_and_id)  # pylint: disable=protected-access

@@ -1435,4 +1435,3 @@ def cancel_command_action(backend, params):
 
 def install():
     simulated_time.register_advancer(advance_commands)
-    simulated_time.install()

@@ -13,7 +13,8 @@ region) on first use, the Command documents the patching flow runs, owned by `Am
     AWS-RunShellScript, AWS-RunPowerShellScript
 
 Their content is data (`sandbox/data/documents/NAME.json`), so DescribeDocument, GetDocument and
-ListDocuments (Owner=Amazon) show it as for any document. They cannot be updated or deleted.
+ListDocuments (Owner=Amazon) show it as for any document. They cannot be updated or deleted
+(sandbox.moto_fixes.ssm_documents puts them in front of moto's document calls).
 
 For the command engine: `resolve_document` (InvalidDocument / InvalidDocumentVersion),
 `validate_parameters` (the document's parameter definitions: InvalidParameters for unknown names,
@@ -26,8 +27,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from moto.ssm.exceptions import InvalidDocument, InvalidDocumentOperation, InvalidDocumentVersion
-from moto.ssm.models import Document, Documents, SimpleSystemManagerBackend
+from moto.ssm.exceptions import InvalidDocument, InvalidDocumentVersion
+from moto.ssm.models import Document, Documents
 from moto.ssm.exceptions import SSMException
 
 from sandbox.ssm.store import backend_state
@@ -267,62 +268,3 @@ def substitute(commands, parameters):
 
 def _as_text(value):
     return "\n".join(value) if isinstance(value, list) else str(value)
-
-
-# ---------------------------------------------------------------------------------------------
-# moto patches
-
-_original_get_documents = SimpleSystemManagerBackend._get_documents
-_original_list_documents = SimpleSystemManagerBackend.list_documents
-_original_create_document = SimpleSystemManagerBackend.create_document
-_original_delete_document = SimpleSystemManagerBackend.delete_document
-_original_update_document = SimpleSystemManagerBackend.update_document
-
-
-def _get_documents(self, name):
-    ensure_aws_documents(self)
-    return _original_get_documents(self, name)
-
-
-def _list_documents(self, document_filter_list, filters, max_results=10, token="0"):
-    ensure_aws_documents(self)
-    adjusted = []
-    for item in filters or []:
-        if item.get("Key") == "Owner":
-            values = item.get("Values") or []
-            if values == ["All"]:
-                continue  # every owner
-            if values == ["Private"]:
-                item = {"Key": "Owner", "Values": ["Self"]}
-        adjusted.append(dict(item, Values=list(item.get("Values") or [])))
-    return _original_list_documents(self, document_filter_list, adjusted, max_results, token)
-
-
-def _create_document(self, *args, **kwargs):
-    ensure_aws_documents(self)  # so that an AWS document's name is taken
-    return _original_create_document(self, *args, **kwargs)
-
-
-def _refuse_aws_owned(self, name, verb):
-    ensure_aws_documents(self)
-    documents = self._documents.get(name)
-    if documents is not None and is_aws_owned(documents):
-        raise InvalidDocumentOperation(f"You can't {verb} the AWS-owned document {name}.")
-
-
-def _delete_document(self, name, document_version, version_name, force):
-    _refuse_aws_owned(self, name, "delete")
-    return _original_delete_document(self, name, document_version, version_name, force)
-
-
-def _update_document(self, content, attachments, name, *args, **kwargs):
-    _refuse_aws_owned(self, name, "update")
-    return _original_update_document(self, content, attachments, name, *args, **kwargs)
-
-
-def install():
-    SimpleSystemManagerBackend._get_documents = _get_documents
-    SimpleSystemManagerBackend.list_documents = _list_documents
-    SimpleSystemManagerBackend.create_document = _create_document
-    SimpleSystemManagerBackend.delete_document = _delete_document
-    SimpleSystemManagerBackend.update_document = _update_document

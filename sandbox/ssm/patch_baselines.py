@@ -20,15 +20,14 @@ import threading
 
 import regex
 from moto.moto_api._internal import mock_random
-from moto.ssm.models import SimpleSystemManagerBackend
 
 from sandbox.agent import clock
+from sandbox.moto_fixes import ssm_tagging
 from sandbox.ssm import patch_properties
 from sandbox.wire.errors import (
     AccessDeniedException,
     DoesNotExistException,
     IdempotentParameterMismatch,
-    InvalidResourceId,
     ResourceInUseException,
     ResourceLimitExceededException,
     TooManyTagsError,
@@ -728,45 +727,20 @@ def describe_patch_properties_action(_backend, params):
 
 
 # --------------------------------------------------------------------------------------------------
-# Tags: moto refuses PatchBaseline (and ManagedInstance) tags and has no tag limits.
-
-_moto_validate_resource_type_and_id = SimpleSystemManagerBackend._validate_resource_type_and_id  # pylint: disable=protected-access
-
-
-def _validate_resource_type_and_id(self, resource_type, resource_id):
-    if resource_type == "PatchBaseline":
-        if resource_id not in patch_state(self).custom:
-            raise InvalidResourceId(f"Patch baseline {resource_id} doesn't exist or isn't yours to tag.")
-        return resource_id
-    if resource_type == "ManagedInstance":
-        from sandbox.agent import managed_nodes  # pylint: disable=import-outside-toplevel
-
-        get_managed_node = getattr(managed_nodes, "get_managed_node", None)
-        if get_managed_node is None or get_managed_node(self, resource_id) is None:
-            raise InvalidResourceId(f"Managed node {resource_id} doesn't exist.")
-        return resource_id
-    return _moto_validate_resource_type_and_id(self, resource_type, resource_id)
-
-
-def _add_tags_to_resource(self, resource_type, resource_id, tags):
-    resource_id = self._validate_resource_type_and_id(resource_type, resource_id)  # pylint: disable=protected-access
-    validate_tag_dict(tags)
-    existing = self._resource_tags[resource_type][resource_id]  # pylint: disable=protected-access
-    check_tag_count(existing, tags, resource_type)
-    existing.update(tags)
+# Tags: moto has no tag limits (SSM API Reference, AddTagsToResource: TooManyTagsError).
 
 
 def add_tags_to_resource_action(backend, params):
     if params.get("Tags") is None:
         raise constraint_error(None, "tags", "Member must not be null")
-    backend.add_tags_to_resource(
-        resource_type=params.get("ResourceType"),
-        resource_id=params.get("ResourceId"),
-        tags=validate_tag_list(params["Tags"]),
-    )
+    tags = validate_tag_list(params["Tags"])
+    resource_type, resource_id = params.get("ResourceType"), params.get("ResourceId")
+    check_tag_count(backend.list_tags_for_resource(resource_type, resource_id), tags, resource_type)
+    backend.add_tags_to_resource(resource_type, resource_id, tags)
     return {}
 
 
-def install():
-    SimpleSystemManagerBackend._validate_resource_type_and_id = _validate_resource_type_and_id  # pylint: disable=protected-access
-    SimpleSystemManagerBackend.add_tags_to_resource = _add_tags_to_resource
+
+ssm_tagging.register_taggable(
+    "PatchBaseline", lambda backend, baseline_id: baseline_id in patch_state(backend).custom,
+    "Patch baseline {resource_id} doesn't exist or isn't yours to tag.")

@@ -1,13 +1,12 @@
 """Simulated time: what the sandbox's agent and schedules have done by now, brought up to date lazily.
 
-Simulated time is `sandbox.agent.clock`'s. Nothing runs in the background. Before every SSM request, each registered advancer brings its part
-of a backend up to the present (commands move through their waves, scheduled associations run), so
+Simulated time is `sandbox.agent.clock`'s. Nothing runs in the background. Before every SSM action the
+sandbox answers (sandbox.ssm.actions), each registered advancer brings its part of a backend up to the
+present (commands move through their waves, scheduled associations run), so
 whatever the request reads is what AWS would show at that moment. Advancers run in registration
 order, unless one asks to run before another: associations start commands, so they run before the
 command engine advances.
 """
-
-from moto.ssm.responses import SimpleSystemManagerResponse
 
 _advancers = []
 
@@ -34,25 +33,6 @@ def advance_every_backend():
     for account in list(dict.values(ssm_backends)):
         for backend in list(dict.values(account)):
             advance_all(backend)
-
-
-def _advance_then(original):
-    def call_action(self):
-        try:
-            backend = self.ssm_backend
-        except Exception:  # pylint: disable=broad-except  # a request moto cannot place in a region
-            backend = None
-        if backend is not None:
-            advance_all(backend)
-        return original(self)
-
-    call_action.sandbox_advances = True
-    return call_action
-
-
-def install():
-    if not getattr(SimpleSystemManagerResponse.call_action, "sandbox_advances", False):
-        SimpleSystemManagerResponse.call_action = _advance_then(SimpleSystemManagerResponse.call_action)
 
 
 def under_lock(store_of):

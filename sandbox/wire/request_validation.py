@@ -19,6 +19,8 @@ A value of the wrong JSON type is rejected with `SerializationException`, as AWS
 import botocore.session
 import regex
 
+from sandbox.wire.errors import ValidationException
+
 _MAX_REPORTED = 10
 
 
@@ -43,7 +45,8 @@ def format_value(value):
     return str(value)
 
 
-def _violation(value, path, constraint):
+def violation(value, path, constraint):
+    """One constraint violation as AWS words it; `constraint` follows "Member must"."""
     shown = "null" if value is None else f"'{format_value(value)}'"
     return f"Value {shown} at '{path}' failed to satisfy constraint: Member must {constraint}"
 
@@ -52,6 +55,12 @@ def format_message(violations):
     count = len(violations)
     noun = "error" if count == 1 else "errors"
     return f"{count} validation {noun} detected: " + "; ".join(violations[:_MAX_REPORTED])
+
+
+def validation_error(value, path, constraint):
+    """The ValidationException for one violation the service model cannot express (a semantic
+    check of a handler), worded exactly as the model validator words its own."""
+    return ValidationException(format_message([violation(value, path, constraint)]))
 
 
 def _compile_pattern(pattern):
@@ -95,7 +104,7 @@ class _Compiler:
                     member_check(value[wire], prefix + label, errors)
             for name, label in required:
                 if value.get(name) is None:
-                    errors.append(_violation(None, prefix + label, "not be null"))
+                    errors.append(violation(None, prefix + label, "not be null"))
 
         return check
 
@@ -108,9 +117,9 @@ class _Compiler:
             if not isinstance(value, list):
                 raise SerializationError(f"Expected a list at '{path}'")
             if minimum is not None and len(value) < minimum:
-                errors.append(_violation(value, path, f"have length greater than or equal to {minimum}"))
+                errors.append(violation(value, path, f"have length greater than or equal to {minimum}"))
             if maximum is not None and len(value) > maximum:
-                errors.append(_violation(value, path, f"have length less than or equal to {maximum}"))
+                errors.append(violation(value, path, f"have length less than or equal to {maximum}"))
             for index, item in enumerate(value, start=1):
                 if item is None:
                     continue
@@ -128,9 +137,9 @@ class _Compiler:
             if not isinstance(value, dict):
                 raise SerializationError(f"Expected a map at '{path}'")
             if minimum is not None and len(value) < minimum:
-                errors.append(_violation(value, path, f"have length greater than or equal to {minimum}"))
+                errors.append(violation(value, path, f"have length greater than or equal to {minimum}"))
             if maximum is not None and len(value) > maximum:
-                errors.append(_violation(value, path, f"have length less than or equal to {maximum}"))
+                errors.append(violation(value, path, f"have length less than or equal to {maximum}"))
             for key, item in value.items():
                 key_errors = []
                 key_check(key, path, key_errors)
@@ -155,13 +164,13 @@ class _Compiler:
             if not isinstance(value, str):
                 raise SerializationError(f"Expected a string at '{path}'")
             if enum_set is not None and value not in enum_set:
-                errors.append(_violation(value, path, "satisfy enum value set: [" + ", ".join(enum) + "]"))
+                errors.append(violation(value, path, "satisfy enum value set: [" + ", ".join(enum) + "]"))
             if minimum is not None and len(value) < minimum:
-                errors.append(_violation(value, path, f"have length greater than or equal to {minimum}"))
+                errors.append(violation(value, path, f"have length greater than or equal to {minimum}"))
             if maximum is not None and len(value) > maximum:
-                errors.append(_violation(value, path, f"have length less than or equal to {maximum}"))
+                errors.append(violation(value, path, f"have length less than or equal to {maximum}"))
             if matcher is not None and matcher(value) is None:
-                errors.append(_violation(value, path, f"satisfy regular expression pattern: {pattern}"))
+                errors.append(violation(value, path, f"satisfy regular expression pattern: {pattern}"))
 
         return check
 
@@ -173,9 +182,9 @@ class _Compiler:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise SerializationError(f"Expected a number at '{path}'")
             if minimum is not None and value < minimum:
-                errors.append(_violation(value, path, f"have value greater than or equal to {minimum}"))
+                errors.append(violation(value, path, f"have value greater than or equal to {minimum}"))
             if maximum is not None and value > maximum:
-                errors.append(_violation(value, path, f"have value less than or equal to {maximum}"))
+                errors.append(violation(value, path, f"have value less than or equal to {maximum}"))
 
         return check
 

@@ -1,12 +1,14 @@
 """The one table of SSM actions: every entry is an SSM operation, and moto dispatches it to the table's handler."""
 
+import types
+
 import botocore.session
 import pytest
 from botocore import xform_name
 from moto.ssm.responses import SimpleSystemManagerResponse
 
 from sandbox.install import install_all
-from sandbox.ssm import actions
+from sandbox.ssm import actions, simulated_time
 from sandbox.wire.errors import ValidationException
 
 SSM_OPERATIONS = set(botocore.session.get_session().get_service_model("ssm").operation_names)
@@ -31,7 +33,7 @@ def test_handlers_get_the_backend_and_the_parsed_body():
     calls = []
 
     class Request:
-        ssm_backend = object()
+        ssm_backend = types.SimpleNamespace()
         body = '{"BaselineId": "pb-0123456789abcdef0", "MaxResults": 5}'
 
     method = actions.response_method(lambda backend, params: calls.append((backend, params)) or {"Answer": 1})
@@ -40,10 +42,22 @@ def test_handlers_get_the_backend_and_the_parsed_body():
     assert result.result == {"Answer": 1}
 
 
+def test_the_backend_is_brought_to_the_present_before_the_handler_reads_it(monkeypatch):
+    order = []
+    monkeypatch.setattr(simulated_time, "_advancers", [lambda backend: order.append(("advanced", backend))])
+
+    class Request:
+        ssm_backend = types.SimpleNamespace()
+        body = "{}"
+
+    actions.response_method(lambda backend, params: order.append(("handled", backend)) or {})(Request())
+    assert order == [("advanced", Request.ssm_backend), ("handled", Request.ssm_backend)]
+
+
 @pytest.mark.parametrize("body", ["{not json", "[1, 2]"])
 def test_a_body_that_is_not_a_json_object_is_a_validation_error(body):
     class Request:
-        ssm_backend = object()
+        ssm_backend = types.SimpleNamespace()
 
     Request.body = body
     method = actions.response_method(lambda backend, params: pytest.fail("handler called on a bad body"))
@@ -53,7 +67,7 @@ def test_a_body_that_is_not_a_json_object_is_a_validation_error(body):
 
 def test_an_empty_body_is_no_parameters():
     class Request:
-        ssm_backend = object()
+        ssm_backend = types.SimpleNamespace()
         body = ""
 
     assert actions.response_method(lambda backend, params: {"Params": params})(Request()).result == {"Params": {}}

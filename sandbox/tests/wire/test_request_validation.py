@@ -3,7 +3,7 @@
 import pytest
 from botocore.exceptions import ClientError
 
-from sandbox.wire.request_validation import RequestValidator, SerializationError, format_message, format_value
+from sandbox.wire.request_validation import RequestValidator, SerializationError, format_message, format_value, validation_error
 
 
 @pytest.fixture(scope="module")
@@ -127,3 +127,10 @@ def test_valid_request_reaches_moto(clean_sandbox):
     ssm = clean_sandbox.client("ssm", parameter_validation=False)
     ssm.put_parameter(Name="/sandbox/x", Value="1", Type="String")
     assert ssm.get_parameter(Name="/sandbox/x")["Parameter"]["Value"] == "1"
+
+
+def test_a_handlers_semantic_check_is_worded_as_the_model_validator_words_its_own():
+    error = validation_error(["a", "b"], "targets.1.member.values", "have length less than or equal to 1")
+    assert error.code == "ValidationException"
+    assert error.message == ("1 validation error detected: Value '[a, b]' at 'targets.1.member.values' failed to "
+                             "satisfy constraint: Member must have length less than or equal to 1")

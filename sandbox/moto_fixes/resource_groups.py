@@ -1,4 +1,7 @@
-"""Resource Groups: ListGroupResources, which moto leaves unimplemented.
+"""Resource Groups: ListGroupResources, which moto 5.2.5 leaves unimplemented (no route, no method).
+
+Run Command resolves `resource-groups:Name` targets through it, and ssm_patch_run refuses a group
+with no managed node before sending anything, so the sandbox needs the call answered.
 
 What AWS documents (Resource Groups API Reference, ListGroupResources; Resource Groups User Guide,
 "Types of queries", "Resource types you can use with AWS Resource Groups"):
