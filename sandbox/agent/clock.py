@@ -10,6 +10,11 @@ freeze it (simulated time stops), advance it by N seconds (time jumps, frozen or
 it (time runs again at the wall's pace from wherever it is, never backwards). `reset()` (what
 `POST /_sandbox/reset` does) goes back to following the wall clock exactly.
 
+A test that runs a module (which polls on its own real-time schedule) can also make time move with
+the requests: `set_step(N)` makes every SSM request the server serves first move the clock N seconds
+(`tick()`, called by sandbox.wire.server), so how many polls a run takes follows from the run's
+simulated length and the module's calls, not from how fast the machine is.
+
 Nothing runs in the background: whatever the clock jumps over is brought up to date by the lazy
 advancers of `sandbox.ssm.simulated_time` the next time anything reads it (the control API's advance
 runs them at once for every backend).
@@ -34,6 +39,7 @@ class Clock:
         self._lock = threading.Lock()
         self._offset = 0.0
         self._frozen_at = None
+        self._step = 0.0
         self.origin = wall()
 
     def now(self):
@@ -62,26 +68,51 @@ class Clock:
                 self._frozen_at = None
             return self._now()
 
-    def advance(self, seconds):
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0 \
-                or math.isinf(seconds) or math.isnan(seconds):
-            raise ValueError("advance_seconds must be a non-negative number of seconds")
+    def set_step(self, seconds):
+        """Seconds every served request moves the clock (`tick`); 0 stops that."""
+        _check_duration(seconds, "advance_per_request")
         with self._lock:
-            if self._frozen_at is not None:
-                self._frozen_at += seconds
-            else:
-                self._offset += seconds
+            self._step = float(seconds)
+
+    def tick(self):
+        """One served request: the clock moves its step, if one is set."""
+        with self._lock:
+            if self._step:
+                self._move(self._step)
+
+    def advance(self, seconds):
+        _check_duration(seconds, "advance_seconds")
+        with self._lock:
+            self._move(seconds)
             return self._now()
 
+    def _move(self, seconds):
+        if self._frozen_at is not None:
+            self._frozen_at += seconds
+        else:
+            self._offset += seconds
+
     def reset(self):
-        """Follow the wall clock again, exactly (after a reset no state remembers a later time)."""
+        """Follow the wall clock again, exactly (after a reset no state remembers a later time), with
+        no step."""
         with self._lock:
             self._offset = 0.0
             self._frozen_at = None
+            self._step = 0.0
 
     def state(self):
+        """{"now", "frozen"}, and "advance_per_request" while a step is set."""
         with self._lock:
-            return {"now": self._now(), "frozen": self._frozen_at is not None}
+            state = {"now": self._now(), "frozen": self._frozen_at is not None}
+            if self._step:
+                state["advance_per_request"] = self._step
+            return state
+
+
+def _check_duration(seconds, name):
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0 \
+            or math.isinf(seconds) or math.isnan(seconds):
+        raise ValueError(f"{name} must be a non-negative number of seconds")
 
 
 CLOCK = Clock()

@@ -5,7 +5,8 @@ state, call log and fault rules); both are a `Sandbox` (sandbox/testing/process.
 what it drives).
 
 Fixture `frozen_clock`: the sandbox (like `sandbox`) with its clock frozen for the test and running
-again afterwards; a test then drives time with `advance_clock` instead of sleeping.
+again afterwards; a test then drives time with `advance_clock` (or `step_clock`, time moving with
+each SSM request) instead of sleeping.
 """
 
 import pytest
@@ -30,6 +31,7 @@ def frozen_clock(sandbox):  # pylint: disable=redefined-outer-name
     try:
         yield sandbox
     finally:
+        sandbox.step_clock(0)
         sandbox.unfreeze_clock()
 
 

@@ -211,6 +211,11 @@ class Sandbox:
         timeouts, scheduled association runs) has happened when this returns."""
         return self.request("POST", "/_sandbox/clock", {"advance_seconds": seconds})
 
+    def step_clock(self, seconds):
+        """Every SSM request served from now on first moves the clock `seconds` (0 stops it): a
+        module's polls then meet the run at points fixed by its own calls, not by the machine's speed."""
+        return self.request("POST", "/_sandbox/clock", {"advance_per_request": seconds})
+
     def stop(self):
         if self.process.poll() is None:
             os.kill(self.process.pid, signal.SIGTERM)

@@ -20,8 +20,11 @@
                                                  {"freeze": false} (runs again at the wall's pace from
                                                  where it is), or {"advance_seconds": N} (jumps N >= 0
                                                  seconds, frozen or not, and brings every backend's
-                                                 commands and associations up to the new now)
-                                                 -> {"now", "frozen"}
+                                                 commands and associations up to the new now),
+                                                 or {"advance_per_request": N} (every SSM request
+                                                 served from now on first moves the clock N seconds;
+                                                 0 stops it; a reset clears it)
+                                                 -> {"now", "frozen"[, "advance_per_request"]}
     GET    /_sandbox/nodes?region=&account_id=   {"nodes": [{instance_id, resource_type,
                                                    operating_system, platform_type, platform_name,
                                                    platform_version, ping_status, tags, ...}]}
@@ -223,10 +226,11 @@ class ControlAPI:
             return 200, clock.CLOCK.state()
         if method != "POST":
             raise ControlError(405, "clock: GET or POST")
-        actions = {key: body[key] for key in ("freeze", "advance_seconds") if key in body}
-        unknown = sorted(set(body) - {"freeze", "advance_seconds"})
+        actions = {key: body[key] for key in ("freeze", "advance_seconds", "advance_per_request") if key in body}
+        unknown = sorted(set(body) - {"freeze", "advance_seconds", "advance_per_request"})
         if unknown or len(actions) != 1:
-            raise ControlError(400, 'clock: the body is one of {"freeze": true|false} or {"advance_seconds": N}')
+            raise ControlError(400, 'clock: the body is one of {"freeze": true|false}, {"advance_seconds": N} '
+                                    'or {"advance_per_request": N}')
         if "freeze" in actions:
             if not isinstance(actions["freeze"], bool):
                 raise ControlError(400, "freeze must be true or false")
@@ -234,6 +238,11 @@ class ControlAPI:
                 clock.CLOCK.freeze()
             else:
                 clock.CLOCK.unfreeze()
+        elif "advance_per_request" in actions:
+            try:
+                clock.CLOCK.set_step(actions["advance_per_request"])
+            except ValueError as exc:
+                raise ControlError(400, str(exc)) from exc
         else:
             clock.CLOCK.advance(actions["advance_seconds"])
             # What the jump passed over happens now, not at the next SSM request: a command's S3

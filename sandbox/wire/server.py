@@ -117,7 +117,11 @@ class SandboxApp:
             captured["headers"] = headers
             return start_response(status_line, headers, exc_info)
 
-        inner = dispatch_ssm if info.service == "ssm" else self.inner
+        if info.service == "ssm":
+            clock.CLOCK.tick()
+            inner = dispatch_ssm
+        else:
+            inner = self.inner
         result = inner(environ, capture)
         if "status" not in captured:
             # start_response may legally come with the first chunk; materialise to see it.

@@ -62,6 +62,32 @@ def test_advance_refuses_what_is_not_a_duration(seconds):
     assert clock.now() == 1_000_000.0
 
 
+def test_a_step_moves_the_clock_on_each_tick_until_cleared():
+    wall = FakeWall()
+    clock = Clock(wall)
+    clock.freeze()
+    clock.tick()
+    assert clock.now() == 1_000_000.0                 # no step: a served request moves nothing
+    clock.set_step(30)
+    clock.tick()
+    clock.tick()
+    assert clock.state() == {"now": 1_000_060.0, "frozen": True, "advance_per_request": 30.0}
+    clock.set_step(0)
+    clock.tick()
+    assert clock.state() == {"now": 1_000_060.0, "frozen": True}
+    clock.set_step(5)
+    clock.reset()
+    clock.tick()
+    assert clock.state() == {"now": 1_000_000.0, "frozen": False}
+
+
+@pytest.mark.parametrize("seconds", [-1, float("inf"), True, None])
+def test_a_step_must_be_a_duration(seconds):
+    clock = Clock(FakeWall())
+    with pytest.raises(ValueError, match="advance_per_request"):
+        clock.set_step(seconds)
+
+
 # ---------------------------------------------------------------------------------------------
 # control API
 
@@ -80,13 +106,28 @@ def test_control_api_freezes_advances_and_unfreezes(sandbox):
 
 
 @pytest.mark.parametrize("body", [{}, {"freeze": "yes"}, {"advance_seconds": -5}, {"advance_seconds": "60"},
-                                  {"freeze": True, "advance_seconds": 1}, {"rewind": 5}])
+                                  {"freeze": True, "advance_seconds": 1}, {"rewind": 5}, {"advance_per_request": -1},
+                                  {"advance_per_request": "60"}])
 def test_control_api_refuses_other_bodies(sandbox, body):
     before = sandbox.clock()
     with pytest.raises(urllib.error.HTTPError) as excinfo:
         sandbox.request("POST", "/_sandbox/clock", body)
     assert excinfo.value.code == 400 and json.loads(excinfo.value.read())["error"]
     assert sandbox.clock()["frozen"] is before["frozen"] is False
+
+
+def test_each_ssm_request_served_moves_a_stepping_clock(frozen_clock):
+    sandbox = frozen_clock
+    start = sandbox.step_clock(60)
+    assert start["advance_per_request"] == 60
+    ssm = sandbox.client("ssm")
+    for _ in range(3):
+        ssm.get_default_patch_baseline(OperatingSystem="WINDOWS")
+    sandbox.client("s3").list_buckets()                # only SSM requests move it
+    assert sandbox.clock()["now"] == start["now"] + 180
+    sandbox.step_clock(0)
+    ssm.get_default_patch_baseline(OperatingSystem="WINDOWS")
+    assert sandbox.clock() == {"now": start["now"] + 180, "frozen": True}
 
 
 def test_reset_follows_the_wall_clock_again(clean_sandbox):
