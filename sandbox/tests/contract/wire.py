@@ -33,5 +33,11 @@ def compare(client, example, actual, **options):
     return differences(example["output"], actual, output_shape(client, example["operation"]), **options)
 
 
+def assert_matches(client, example, actual, **options):
+    """Fail with every difference, one a line, and the example's source."""
+    found = compare(client, example, actual, **options)
+    assert not found, f"{example['source']} ({example['operation']}):\n" + "\n".join(found)
+
+
 def _snake(operation):
     return "".join(f"_{char.lower()}" if char.isupper() else char for char in operation).lstrip("_")
