@@ -16,6 +16,7 @@ from moto.ssm.responses import SimpleSystemManagerResponse
 from sandbox.ssm import (
     associations,
     commands,
+    compliance_items,
     maintenance_windows,
     patch_baselines,
     patch_groups,
@@ -49,6 +50,8 @@ ACTIONS = {
     "ListComplianceSummaries": patch_states.list_compliance_summaries,
     "DescribeAvailablePatches": patch_states.describe_available_patches,
     "DescribeEffectivePatchesForPatchBaseline": patch_states.describe_effective_patches,
+    # Compliance a caller registers (compliance_items.py)
+    "PutComplianceItems": compliance_items.put_compliance_items,
     # Run Command (commands.py)
     "SendCommand": commands.send_command,
     "ListCommands": commands.list_commands,
