@@ -18,6 +18,8 @@ def test_formats_of_ids_times_and_example_placeholders():
     assert string_format("mi-0123456789abcdef0") == "managed instance id"
     assert string_format("a3f5ff34-9bc4-4d2c-a665-4d1c1EXAMPLE") == "UUID"
     assert string_format("2021-08-04T11:03:50.590000-07:00") == "ISO 8601 time"
+    assert string_format("2.3.842.0") == string_format("192.0.2.0") == string_format("3.3.1142.0")
+    assert string_format("15.1") is None
     assert string_format("WindowsPatching") is None and string_format("") == "empty string"
     assert string_format("pb-0123456789abcdef0\n") is None  # whole-string match
 

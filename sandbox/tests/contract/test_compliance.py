@@ -118,3 +118,47 @@ def test_put_compliance_items(ssm, world):
         {"Key": "ComplianceType", "Values": ["Custom:AVCheck"], "Type": "EQUAL"}])["ComplianceItems"]
     assert [(item["Id"], item["Title"], item["Severity"], item["Status"]) for item in items] == [
         ("Version2.0", "ScanHost", "CRITICAL", "COMPLIANT")]
+
+
+# DescribeInstanceInformation -----------------------------------------------------------------
+
+# An EC2 node's name, IP address and agent's computer name, and its platform's version, are the
+# seeded machine's; compared by type (the IP address by format).
+NODE_TEXT = ["InstanceInformationList[].ComputerName", "InstanceInformationList[].PlatformVersion"]
+
+
+@pytest.fixture
+def dev_node(sandbox, frozen_clock, ssm, account):  # pylint: disable=unused-argument
+    """The example's node: SLES on EC2, tag key DEV, two associations that succeeded on it."""
+    [node] = nodes.seed(sandbox, account, 1, "SUSE", tags={"DEV": "true"})
+    for _ in range(2):
+        ssm.create_association(Name="AWS-RunShellScript", Parameters={"commands": ["echo ok"]},
+                               Targets=[{"Key": "InstanceIds", "Values": [node]}])
+    sandbox.advance_clock(nodes.RUN_SECONDS)
+    return node
+
+
+# awscli/examples/ssm/describe-instance-information.rst, Example 3
+@pytest.mark.xfail(strict=True, reason="DescribeInstanceInformation gives AssociationStatus but no "
+                   "LastAssociationExecutionDate, LastSuccessfulAssociationExecutionDate or AssociationOverview "
+                   "after associations ran on the node")
+def test_describe_instance_information_with_tag_key(ssm, dev_node):  # pylint: disable=unused-argument
+    example, raw = run(ssm, "describe_instance_information_3")
+    assert_matches(ssm, example, raw, loose=NODE_TEXT)
+
+
+# awscli/examples/ssm/describe-instance-information.rst, Example 1 (no output shown)
+def test_describe_instance_information_all(sandbox, ssm, account, dev_node):
+    [other] = nodes.seed(sandbox, account, 1, "AMAZON_LINUX_2")
+    example, raw = run(ssm, "describe_instance_information_1")
+    assert shape_only(ssm, example, raw) == []
+    assert sorted(node["InstanceId"] for node in raw["InstanceInformationList"]) == sorted([dev_node, other])
+
+
+# awscli/examples/ssm/describe-instance-information.rst, Example 2 (no output shown)
+def test_describe_instance_information_of_one_node(sandbox, ssm, account, dev_node):
+    nodes.seed(sandbox, account, 1, "AMAZON_LINUX_2")
+    example, raw = run(ssm, "describe_instance_information_2",
+                       Filters=[{"Key": "InstanceIds", "Values": [dev_node]}])
+    assert shape_only(ssm, example, raw) == []
+    assert [node["InstanceId"] for node in raw["InstanceInformationList"]] == [dev_node]
