@@ -40,6 +40,7 @@ FORMATS = (
     ("UUID", r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
     ("ISO 8601 time", r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)"),
     ("KB id", r"KB\d+"),
+    ("Microsoft KB article URL", r"https://support\.microsoft\.com/en-us/kb/\d+"),
     # An IPv4 address and an agent version (2.3.842.0) cannot be told apart by their text.
     ("four dotted numbers (IPv4 address, agent version)", r"\d+(\.\d+){3}"),
 )

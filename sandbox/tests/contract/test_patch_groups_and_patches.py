@@ -7,13 +7,13 @@ import pytest
 from sandbox.tests.contract.examples import EXAMPLES
 from sandbox.tests.contract.wire import assert_matches, call
 
-# A Windows patch's text, link and classification are the catalog's, not the example's: compared by
-# type. Ids, KB numbers, product, vendor, severity and language by format or value.
-PATCH_TEXT = ("Title", "Description", "ContentUrl", "Classification")
+# A Windows patch's text and classification are the catalog's, not the example's: compared by type.
+# Ids, KB numbers, links (compare.FORMATS), product, vendor, severity and language by format or value.
+PATCH_TEXT = ("Title", "Description", "Classification")
 
 
 WINDOWS_IDS = ("Windows patches are listed with Id = the KB number (KB5020323) where AWS gives a UUID "
-               "(fe6bd8c2-3752-4c8b-ab3e-1a7ed08767ba), and without MsrcNumber (AWS sends '')")
+               "(fe6bd8c2-3752-4c8b-ab3e-1a7ed08767ba)")
 
 
 def run(ssm, name, **substitutions):
