@@ -113,7 +113,9 @@ class Patch:
             "Classification": self.classification,
             "MsrcSeverity": self.msrc_severity,
             "KbNumber": self.kb_id if self.kb_id.startswith("KB") else None,
-            "MsrcNumber": self.msrc_number or None,
+            # Windows patches carry MsrcNumber even when Microsoft gave none: "" (the AWS CLI's
+            # describe-available-patches.rst and describe-effective-patches-for-patch-baseline.rst).
+            "MsrcNumber": self.msrc_number or ("" if self.kb_id.startswith("KB") else None),
             "Language": self.language,
             "AdvisoryIds": list(self.advisory_ids),
             "BugzillaIds": list(self.bugzilla_ids),
@@ -126,11 +128,13 @@ class Patch:
             "Severity": self.severity,
             "Repository": self.repository,
         }
-        return {key: value for key, value in item.items() if value not in (None, "")}
+        return {key: value for key, value in item.items()
+                if value is not None and (value != "" or key == "MsrcNumber")}
 
     def _content_url(self):
         if self.kb_id.startswith("KB"):
-            return f"https://support.microsoft.com/help/{self.kb_id[2:]}"
+            # The form AWS gives (the AWS CLI's describe-available-patches.rst: .../en-us/kb/4470788).
+            return f"https://support.microsoft.com/en-us/kb/{self.kb_id[2:]}"
         if self.advisory_ids and self.advisory_ids[0].startswith("ALAS"):
             prefix = "AL2" if self.advisory_ids[0].startswith("ALAS2-") else (
                 "AL2023" if self.advisory_ids[0].startswith("ALAS2023") else "")

@@ -18,6 +18,7 @@ from sandbox.agent import managed_nodes
 from sandbox.ssm import (
     associations,
     commands,
+    compliance_items,
     maintenance_windows,
     patch_baselines,
     patch_groups,
@@ -55,6 +56,8 @@ ACTIONS = {
     # Managed nodes (sandbox/agent/managed_nodes.py)
     "DescribeInstanceInformation": managed_nodes.describe_instance_information,
     "DeregisterManagedInstance": managed_nodes.deregister_managed_instance,
+    # Compliance a caller registers (compliance_items.py)
+    "PutComplianceItems": compliance_items.put_compliance_items,
     # Run Command (commands.py)
     "SendCommand": commands.send_command,
     "ListCommands": commands.list_commands,

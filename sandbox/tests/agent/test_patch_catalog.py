@@ -90,3 +90,15 @@ def test_generator_reproduces_the_committed_files(tmp_path):
     subprocess.run([sys.executable, str(copy)], check=True, capture_output=True)
     for key in FAMILIES:
         assert json.loads((tmp_path / f"{key}.json").read_text()) == json.loads((CATALOG_DIR / f"{key}.json").read_text())
+
+
+def test_windows_patches_in_the_api_carry_msrc_number_and_the_kb_article_link():
+    # As the AWS CLI's describe-available-patches.rst shows them: MsrcNumber "" when Microsoft gave
+    # none, ContentUrl https://support.microsoft.com/en-us/kb/<number>.
+    windows = load_catalog("windows")
+    for patch in windows.patches[:50]:
+        item = patch.to_api()
+        assert item["MsrcNumber"] == (patch.msrc_number or "")
+        assert item["ContentUrl"] == f"https://support.microsoft.com/en-us/kb/{patch.kb_id[2:]}"
+    linux = load_catalog("amazon_linux_2").patches[0].to_api()
+    assert "MsrcNumber" not in linux and "KbNumber" not in linux
