@@ -291,8 +291,10 @@ def validate_tag_list(tags, path="tags"):  # pylint: disable=unused-argument
 
 
 def check_tag_count(existing_keys, new_keys, resource_type):
-    # API reference, AddTagsToResource, TooManyTagsError: "The Targets parameter includes too many
-    # tags"; Systems Manager service quotas: 50 tags per resource (5 for an Automation execution).
+    # A limit across the resource's existing and new tags, which a request's model cannot see: API
+    # reference, AddTagsToResource, Errors: TooManyTagsError; 50 tags per resource is AWS's tagging
+    # limit (Tagging AWS resources, "Tag naming limits and requirements"). The 5 for Automation is
+    # the sandbox's earlier table, kept as it was (no AWS source checked here).
     limit = MAX_TAGS_PER_AUTOMATION if resource_type == "Automation" else MAX_TAGS_PER_RESOURCE
     if len(set(existing_keys) | set(new_keys)) > limit:
         raise TooManyTagsError(f"A {resource_type} resource can have at most {limit} tags.")
