@@ -647,6 +647,10 @@ def _source_type(node):
 
 
 def _field_predicate(key, values):
+    # The model checks a filter's key (an enum in the legacy list) and the count of its values, but
+    # a value is any non-empty string; which values a key takes is in the API reference,
+    # InstanceInformationStringFilter.Key, with the errors InvalidInstanceInformationFilterValue and
+    # InvalidInstanceId (DescribeInstanceInformation, Errors).
     if key in _ENUM_VALUES:
         allowed = _ENUM_VALUES[key]
         if any(value not in allowed for value in values):
@@ -668,6 +672,8 @@ def _field_predicate(key, values):
 
 def compile_filters(filters, legacy_filters):
     """Predicates for DescribeInstanceInformation's Filters or InstanceInformationFilterList."""
+    # A rule across members: API reference, DescribeInstanceInformation.InstanceInformationFilterList:
+    # "Attempting to use InstanceInformationFilterList and Filters leads to an exception error."
     if filters and legacy_filters:
         raise ValidationException(
             "You can specify either InstanceInformationFilterList or Filters, but not both."
@@ -686,6 +692,7 @@ def compile_filters(filters, legacy_filters):
         elif key in _STRING_FILTER_FIELDS:
             predicates.append(_field_predicate(key, values))
         else:
+            # The model's string-filter key is any non-empty string (API reference, Errors: InvalidFilterKey).
             raise InvalidFilterKey(f"The filter key {key} is not valid.")
     return predicates
 

@@ -5,44 +5,27 @@ baselines, because deleting a baseline must know whether a group still uses it.
 `baseline_for_patch_group` (registered baseline, else the OS default) is re-exported here.
 """
 
-import regex
-
 from sandbox.wire.errors import AlreadyExistsException, DoesNotExistException, ResourceLimitExceededException
 from sandbox.wire.paging import paginate
 from sandbox.ssm.patch_baselines import (
     check_os_values,
-    check_string,
     baseline_for_patch_group,
     baseline_identity,
-    constraint_error,
+    operating_system_of,
     patch_groups_of,
     patch_state,
     resolve_baseline,
     validate_filters,
-    validate_operating_system,
 )
-from sandbox.ssm.predefined_baselines import ssm_model_shapes
 
 __all__ = ["baseline_for_patch_group"]
 
 # Systems Manager service quotas, "Patch groups per patch baseline": 25.
 MAX_PATCH_GROUPS_PER_BASELINE = 25
 DESCRIBE_LIMITS = {"default": 100, "minimum": 1, "maximum": 100}
-PATCH_GROUP_PATTERN = ssm_model_shapes()["PatchGroup"]["pattern"]
-PATCH_GROUP_RE = regex.compile(PATCH_GROUP_PATTERN)
-
-
-def validate_patch_group(name, path="patchGroup"):
-    if name is None:
-        raise constraint_error(None, path, "Member must not be null")
-    check_string(name, path, 1, 256)
-    if not PATCH_GROUP_RE.match(name):
-        raise constraint_error(name, path, f"Member must satisfy regular expression pattern: {PATCH_GROUP_PATTERN}")
-    return name
 
 
 def register_patch_group(backend, baseline_id, patch_group):
-    validate_patch_group(patch_group)
     state = patch_state(backend)
     with state.lock:
         baseline = resolve_baseline(backend, baseline_id)
@@ -64,7 +47,6 @@ def register_patch_group(backend, baseline_id, patch_group):
 
 
 def deregister_patch_group(backend, baseline_id, patch_group):
-    validate_patch_group(patch_group)
     state = patch_state(backend)
     with state.lock:
         baseline = resolve_baseline(backend, baseline_id)
@@ -133,8 +115,8 @@ def deregister_patch_baseline_for_patch_group_action(backend, params):
 
 
 def get_patch_baseline_for_patch_group_action(backend, params):
-    patch_group = validate_patch_group(params.get("PatchGroup"))
-    operating_system = validate_operating_system(params.get("OperatingSystem") or "WINDOWS")
+    patch_group = params["PatchGroup"]
+    operating_system = operating_system_of(params)
     return {
         "BaselineId": baseline_for_patch_group(backend, patch_group, operating_system),
         "PatchGroup": patch_group,

@@ -67,20 +67,11 @@ def patch_properties(operating_system, property_name, patch_set=None):
 
 def describe_patch_properties(params):
     """The whole DescribePatchProperties call on a parsed request: {Properties, NextToken?}."""
-    operating_system = params.get("OperatingSystem")
-    property_name = params.get("Property")
+    # OperatingSystem and Property are required and, like PatchSet, enums in the model: the model
+    # validator has checked them. Which properties an operating system has is the semantic part.
+    operating_system = params["OperatingSystem"]
+    property_name = params["Property"]
     patch_set = params.get("PatchSet")
-    if not operating_system or not property_name:
-        missing = "operatingSystem" if not operating_system else "property"
-        raise ValidationException(
-            f"1 validation error detected: Value null at '{missing}' failed to satisfy constraint: "
-            "Member must not be null"
-        )
-    if patch_set is not None and patch_set not in ("OS", "APPLICATION"):
-        raise ValidationException(
-            f"1 validation error detected: Value '{patch_set}' at 'patchSet' failed to satisfy constraint: "
-            "Member must satisfy enum value set: [OS, APPLICATION]"
-        )
     entries = patch_properties(operating_system, property_name, patch_set)
     page, token = paginate(
         entries,

@@ -15,7 +15,6 @@ DescribePatchGroupState, ListComplianceItems, ListResourceComplianceSummaries, L
 DescribeAvailablePatches, DescribeEffectivePatchesForPatchBaseline.
 """
 
-import re
 import threading
 
 from moto.ssm.exceptions import SSMException
@@ -32,7 +31,8 @@ from sandbox.agent.baseline_evaluation import (
 from sandbox.wire.errors import InvalidFilter, InvalidInstanceId, InvalidResourceId, InvalidResourceType
 from sandbox.wire.paging import paginate
 from sandbox.ssm.store import backend_state
-from sandbox.ssm.patch_baselines import constraint_error, resolve_baseline, check_string
+from sandbox.ssm.patch_baselines import resolve_baseline
+from sandbox.wire.request_validation import validation_error
 from sandbox.agent.patch_catalog import EPOCH_ZERO, OUTDATED, WINDOWS, load_catalog, installed_time
 
 # --------------------------------------------------------------------------------------------------
@@ -61,8 +61,6 @@ CVE_STATES = frozenset((MISSING, FAILED))
 PATCH_STATE_LIMITS = {"default": 10, "minimum": 10, "maximum": 100}
 COMPLIANCE_LIMITS = {"default": 10, "minimum": 1, "maximum": 50}
 PATCH_LIST_LIMITS = {"default": 100, "minimum": 1, "maximum": 100}
-MAX_INSTANCE_IDS = 50
-INSTANCE_ID_RE = re.compile(r"(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)")
 
 
 class UnsupportedOperatingSystem(SSMException):
@@ -315,32 +313,16 @@ def put_compliance(backend, resource_id, compliance_type, items, execution_summa
 
 
 # --------------------------------------------------------------------------------------------------
-# Request checks
+# Request checks. The model validator (sandbox.wire.request_validation) has already checked every
+# member's shape (instance id patterns, the 50 ids, patch group lengths, filter counts, enums); what
+# is left is what the model leaves free: which filter keys and values each action takes.
 
 
-def _check_instance_id(value, path):
-    if value is None:
-        raise constraint_error(None, path, "Member must not be null")
-    if not isinstance(value, str) or not INSTANCE_ID_RE.match(value):
-        raise constraint_error(
-            value, path, r"Member must satisfy regular expression pattern: (^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)")
-    return value
-
-
-def _check_patch_group(value):
-    if value is None:
-        raise constraint_error(None, "patchGroup", "Member must not be null")
-    return check_string(value, "patchGroup", 1, 256)
-
-
-def _orchestrator_filters(filters, supported, maximum=5):
-    """[(key, values)] of a PatchOrchestratorFilter list; InvalidFilter for keys the action lacks."""
-    if filters is None:
-        return []
-    if not isinstance(filters, list) or len(filters) > maximum:
-        raise constraint_error(filters, "filters", f"Member must have length less than or equal to {maximum}")
+def _orchestrator_filters(filters, supported):
+    """[(key, values)] of a PatchOrchestratorFilter list; InvalidFilter for keys the action lacks
+    (the model's key is any 1-128 characters; the API reference page of each action lists its keys)."""
     parsed = []
-    for patch_filter in filters:
+    for patch_filter in filters or []:
         key, values = patch_filter.get("Key"), patch_filter.get("Values") or []
         if key not in supported:
             raise InvalidFilter(f"Invalid filter key {key}: supported keys are {', '.join(supported)}.")
@@ -353,14 +335,7 @@ def _orchestrator_filters(filters, supported, maximum=5):
 
 
 def describe_instance_patch_states(backend, params):
-    ids = params.get("InstanceIds")
-    if ids is None:
-        raise constraint_error(None, "instanceIds", "Member must not be null")
-    if not isinstance(ids, list) or len(ids) > MAX_INSTANCE_IDS:
-        raise constraint_error(ids, "instanceIds",
-                               f"Member must have length less than or equal to {MAX_INSTANCE_IDS}")
-    for index, node_id in enumerate(ids, 1):
-        _check_instance_id(node_id, f"instanceIds.{index}.member")
+    ids = params["InstanceIds"]
     records = store(backend).records
     wanted = list(dict.fromkeys(ids))
     rows = [records[node_id].to_api() for node_id in wanted if node_id in records]
@@ -382,21 +357,13 @@ _COMPARATORS = {
 
 
 def _state_filters(filters):
-    if filters is None:
-        return []
-    if not isinstance(filters, list) or len(filters) > 4:
-        raise constraint_error(filters, "filters", "Member must have length less than or equal to 4")
     parsed = []
-    for index, state_filter in enumerate(filters, 1):
-        key, values, kind = state_filter.get("Key"), state_filter.get("Values"), state_filter.get("Type")
+    for state_filter in filters or []:
+        key, values, kind = state_filter["Key"], state_filter["Values"], state_filter["Type"]
+        # The model's key is any 1-200 characters and its one value any string; the API reference,
+        # InstancePatchStateFilter, lists the keys and says the value is an integer.
         if key not in STATE_FILTER_KEYS:
             raise InvalidFilter(f"Invalid filter key {key}: supported keys are {', '.join(STATE_FILTER_KEYS)}.")
-        if kind not in _COMPARATORS:
-            raise constraint_error(kind, f"filters.{index}.member.type",
-                                   "Member must satisfy enum value set: [Equal, NotEqual, LessThan, GreaterThan]")
-        if not isinstance(values, list) or len(values) != 1:
-            raise constraint_error(values, f"filters.{index}.member.values",
-                                   "Member must have length less than or equal to 1")
         try:
             wanted = int(values[0])
             if wanted < 0 or str(wanted) != str(values[0]).strip():
@@ -409,7 +376,7 @@ def _state_filters(filters):
 
 
 def describe_instance_patch_states_for_patch_group(backend, params):
-    group = _check_patch_group(params.get("PatchGroup"))
+    group = params["PatchGroup"]
     filters = _state_filters(params.get("Filters"))
     rows = []
     for record in sorted(store(backend).records.values(), key=lambda r: r.instance_id):
@@ -430,7 +397,7 @@ INSTANCE_PATCH_FILTER_KEYS = ("Classification", "KBId", "Severity", "State")
 def describe_instance_patches(backend, params):
     from sandbox.agent.managed_nodes import get_managed_node  # pylint: disable=import-outside-toplevel
 
-    node_id = _check_instance_id(params.get("InstanceId"), "instanceId")
+    node_id = params["InstanceId"]
     filters = _orchestrator_filters(params.get("Filters"), INSTANCE_PATCH_FILTER_KEYS)
     for key, values in filters:
         unknown = [value for value in values if key == "State" and value not in STATE_CODES]
@@ -460,7 +427,7 @@ def describe_instance_patches(backend, params):
 
 
 def describe_patch_group_state(backend, params):
-    group = _check_patch_group(params.get("PatchGroup"))
+    group = params["PatchGroup"]
     records = [record for record in store(backend).records.values() if (record.patch_group or "") == group]
 
     def with_any(field):
@@ -530,8 +497,11 @@ def _sorted_compliance(backend):
 
 def list_compliance_items(backend, params):
     resource_ids = params.get("ResourceIds")
-    if not resource_ids:
-        raise constraint_error(resource_ids, "resourceIds", "Member must have length greater than or equal to 1")
+    # The model makes ResourceIds optional (at least one id when given): the sandbox keeps compliance
+    # per resource and, like the API reference ("Currently, you can only specify one resource ID per
+    # call"), reads one resource a call, so an absent list is answered as an empty one would be.
+    if resource_ids is None:
+        raise validation_error(None, "resourceIds", "have length greater than or equal to 1")
     if len(resource_ids) > 1:
         raise InvalidResourceId("Currently, you can only specify one resource ID per call.")
     resource_types = params.get("ResourceTypes") or ["ManagedInstance"]
@@ -599,9 +569,13 @@ def describe_available_patches(backend, params):  # pylint: disable=unused-argum
     products = next((values for key, values in filters if key == "PRODUCT"), None)
     linux_only = [key for key, _ in filters if key not in _WINDOWS_KEYS]
     linux_products = [product for product in products or () if product.startswith("AmazonLinux")]
+    # A cross-member rule the model cannot state: the API reference, DescribeAvailablePatches.Filters,
+    # lists separate keys for Windows and for Linux patches; the Linux ones only mean something with
+    # the PRODUCT whose catalog they search. What AWS answers without it no AWS page says: the sandbox
+    # refuses rather than guess a catalog.
     if linux_only and not linux_products:
-        raise constraint_error(None, "filters", "Linux patch filters need a PRODUCT filter "
-                               "(for example PRODUCT=AmazonLinux2.0)")
+        raise validation_error(None, "filters", "include a PRODUCT filter (for example PRODUCT=AmazonLinux2.0) "
+                               "with Linux patch filters")
     if linux_products:
         keys = [_AVAILABLE_CATALOGS[p] for p in linux_products if p in _AVAILABLE_CATALOGS]
         catalog = load_catalog(keys[0]) if keys else None

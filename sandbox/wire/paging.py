@@ -8,7 +8,8 @@ import base64
 import hashlib
 import json
 
-from sandbox.wire.errors import InvalidNextToken, ValidationException
+from sandbox.wire.errors import InvalidNextToken
+from sandbox.wire.request_validation import validation_error
 
 
 def _fingerprint(context):
@@ -40,11 +41,10 @@ def paginate(items, max_results, next_token, *, default, minimum, maximum, conte
     """
     if max_results is None:
         max_results = default
+    # For SSM the model validator has already bounded MaxResults; this check is the only one for the
+    # services it does not validate (Resource Groups' ListGroupResources, sandbox.moto_fixes).
     if not minimum <= int(max_results) <= maximum:
-        raise ValidationException(
-            f"1 validation error detected: Value '{max_results}' at 'maxResults' failed to satisfy "
-            f"constraint: Member must have value between {minimum} and {maximum}"
-        )
+        raise validation_error(max_results, "maxResults", f"have value between {minimum} and {maximum}")
     start = decode_token(next_token, context) if next_token else 0
     end = start + int(max_results)
     page = items[start:end]

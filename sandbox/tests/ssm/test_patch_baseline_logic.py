@@ -16,6 +16,7 @@ from sandbox.ssm.patch_baselines import (
 )
 from sandbox.ssm.patch_groups import register_patch_group
 from sandbox.ssm.predefined_baselines import PREDEFINED_BASELINES, operating_systems, predefined_baselines
+from sandbox.wire.request_validation import RequestValidator
 
 
 @pytest.fixture
@@ -28,9 +29,14 @@ def test_filter_key_table_covers_every_operating_system():
 
 
 def test_predefined_baselines_satisfy_the_custom_rules():
-    """AWS's own baselines are valid baselines: the table must pass the validation customers face."""
+    """AWS's own baselines are valid baselines: the table must pass the validation customers face,
+    the service model's (the server's validator) and the rules the model cannot state."""
+    validator = RequestValidator("ssm")
     for operating_system, name, _description, _default, _rules in PREDEFINED_BASELINES:
         baseline = next(b for b in predefined_baselines("us-east-1") if b["Name"] == name)
+        request = {"Name": name, "OperatingSystem": operating_system, "ApprovalRules": baseline["ApprovalRules"],
+                   "GlobalFilters": baseline["GlobalFilters"]}
+        assert validator.validate("CreatePatchBaseline", request) == [], name
         for index, rule in enumerate(baseline["ApprovalRules"]["PatchRules"], 1):
             assert validate_patch_rule(rule, operating_system, f"rule{index}") == rule, name
 

@@ -55,12 +55,9 @@ def test_patch_states_of_scanned_nodes_only(world):
 
 
 def test_patch_states_limits(world):
+    # More than 50 instance ids is the model's limit, answered by the server's model validator (not
+    # by the handler, which this in-process world reaches directly): test_validation_messages.py.
     ssm = world["ssm"]
-    with pytest.raises(ClientError) as excinfo:
-        boto3.client("ssm", region_name="us-east-1", config=__import__("botocore.config").config.Config(
-            parameter_validation=False)).describe_instance_patch_states(
-            InstanceIds=[f"i-{n:017x}" for n in range(51)])
-    assert code(excinfo) == "ValidationException"
     with pytest.raises(ClientError) as excinfo:
         ssm.describe_instance_patch_states(InstanceIds=[world["nodes"]["App1"]], NextToken="garbage")
     assert code(excinfo) == "InvalidNextToken"
