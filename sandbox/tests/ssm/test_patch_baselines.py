@@ -215,10 +215,15 @@ def test_create_rejects_what_aws_rejects(raw_ssm, overrides):
         Filters=[{"Key": "NAME_PREFIX", "Values": ["rejected-baseline"]}])["BaselineIdentities"] == []
 
 
-def test_global_filters_accept_linux_only_keys(ssm):
-    baseline_id = create_al2(ssm, GlobalFilters={"PatchFilters": [{"Key": "NAME", "Values": ["kernel*"]},
-                                                                   {"Key": "ARCH", "Values": ["x86_64"]}]})
+def test_global_filters_take_the_keys_aws_documents_for_the_system(ssm):
+    baseline_id = create_al2(ssm, GlobalFilters={"PatchFilters": [{"Key": "SEVERITY", "Values": ["Critical"]},
+                                                                   {"Key": "CLASSIFICATION", "Values": ["Security"]}]})
     assert len(ssm.get_patch_baseline(BaselineId=baseline_id)["GlobalFilters"]["PatchFilters"]) == 2
+    # NAME and ARCH are documented as DescribeAvailablePatches filters only, never for a baseline
+    # (data/patch_filter_keys.json).
+    with pytest.raises(ClientError) as excinfo:
+        create_al2(ssm, Name="by-name", GlobalFilters={"PatchFilters": [{"Key": "NAME", "Values": ["kernel*"]}]})
+    assert error_code(excinfo) == "ValidationException"
 
 
 def test_custom_baseline_quota_is_50_per_region(sandbox, account, ssm):
