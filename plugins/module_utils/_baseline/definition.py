@@ -331,7 +331,7 @@ def validate_fields(desired, operating_system, operating_systems):
 
 # The properties DescribePatchProperties lists per operating system (API reference,
 # DescribePatchProperties: "Valid properties"). Only these keys have values AWS can enumerate; the
-# others (NAME, CVE_ID, PATCH_ID, VERSION, RELEASE, SECTION...) are free text and not checked, and
+# others (SECTION, PATCH_SET) are not enumerated and not checked (PATCH_SET's values are the model's), and
 # neither are the systems the reference does not list (AMAZON_LINUX_2022, RASPBIAN, ROCKY_LINUX,
 # ALMA_LINUX).
 _RPM_PROPERTIES = ("PRODUCT", "CLASSIFICATION", "SEVERITY")
