@@ -46,8 +46,9 @@ from sandbox.ssm.predefined_baselines import (
 # AWS's default quota of custom patch baselines per account and region (Systems Manager service
 # quotas, "Patch baselines": 50). AWS-owned baselines do not count.
 MAX_CUSTOM_BASELINES = 50
-# Quotas, not model limits (the model's TagList allows 1000): "Tagging Systems Manager resources",
-# https://docs.aws.amazon.com/systems-manager/latest/userguide/tagging-resources.html
+# Not model limits (the model's TagList allows 1000): API reference, AddTagsToResource, "Most
+# resources can have a maximum of 50 tags. Automations can have a maximum of 5 tags."
+# https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_AddTagsToResource.html
 MAX_TAGS_PER_RESOURCE = 50
 MAX_TAGS_PER_AUTOMATION = 5
 _SHAPES = ssm_model_shapes()

@@ -524,8 +524,8 @@ def fields_to_api(fields):
     return api
 
 
-# The service quota, not the model's TagList maximum (1000): Tagging your Systems Manager resources,
-# "maximum of 50 tags" per resource (https://docs.aws.amazon.com/systems-manager/latest/userguide/tagging-resources.html).
+# Not the model's TagList maximum (1000): API reference, AddTagsToResource, "Most resources can have a
+# maximum of 50 tags" (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_AddTagsToResource.html).
 MAX_TAGS = 50
 # Besides letters, separators and numbers (\p{L}\p{Z}\p{N} in the API's TagKey and TagValue patterns).
 TAG_PUNCTUATION = "_.:/=+-@"
