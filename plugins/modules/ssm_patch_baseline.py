@@ -79,7 +79,8 @@ options:
           - Filter key to values (a list, or one value), at most 4 keys with 1 to 20 values each.
           - Keys depend on the operating system, for example V(PRODUCT), V(CLASSIFICATION) and
             V(SEVERITY) on Amazon Linux; V(PRODUCT), V(CLASSIFICATION), V(MSRC_SEVERITY) on Windows;
-            V(PRODUCT), V(PRIORITY), V(SECTION) on Ubuntu.
+            V(PRODUCT), V(PRIORITY), V(SECTION) on Debian, Raspbian and Ubuntu; V(PRODUCT),
+            V(CLASSIFICATION) on macOS; Windows also takes V(PRODUCT_FAMILY) and V(PATCH_SET).
           - V(*) matches every value. The console's V(All) is accepted and sent as V(*).
           - Must not be empty (a rule without filters would approve every patch).
           - Values of the keys DescribePatchProperties lists for the operating system are checked
@@ -108,6 +109,8 @@ options:
   global_filters:
     description:
       - Filter key to values that every patch must match to be considered at all; at most 4 keys.
+      - Takes the keys O(approval_rules[].patch_filters) takes for the operating system (AWS documents
+        no others for a baseline).
     type: dict
   approved_patches:
     description:
@@ -180,8 +183,8 @@ options:
         V(CLASSIFICATION), V(SEVERITY) on Amazon Linux, Amazon Linux 2 and 2023, CentOS, Oracle Linux,
         RHEL and SUSE; V(PRODUCT), V(PRIORITY) on Debian and Ubuntu; V(PRODUCT), V(CLASSIFICATION) on
         macOS; V(PRODUCT), V(PRODUCT_FAMILY), V(CLASSIFICATION), V(MSRC_SEVERITY) on Windows, by the
-        group's V(PATCH_SET)). V(*) and values with a wildcard are never checked, nor free-text keys
-        (V(PATCH_ID), V(CVE_ID), V(NAME), V(VERSION), V(SECTION)...).
+        group's V(PATCH_SET)). V(*) and values with a wildcard are never checked, nor the keys
+        DescribePatchProperties does not enumerate (V(SECTION), V(PATCH_SET)).
       - The filters a task gives are checked whether or not they change, in check mode too. Each
         listing is read once a run. V(false) skips the check (and the C(ssm:DescribePatchProperties)
         permission it needs).

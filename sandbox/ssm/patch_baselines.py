@@ -17,6 +17,7 @@ import hashlib
 import json
 import re
 import threading
+from pathlib import Path
 
 from moto.moto_api._internal import mock_random
 
@@ -44,9 +45,16 @@ from sandbox.ssm.predefined_baselines import (
 # AWS's default quota of custom patch baselines per account and region (Systems Manager service
 # quotas, "Patch baselines": 50). AWS-owned baselines do not count.
 MAX_CUSTOM_BASELINES = 50
+# Not model limits (the model's TagList allows 1000): API reference, AddTagsToResource, "Most
+# resources can have a maximum of 50 tags. Automations can have a maximum of 5 tags."
+# https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_AddTagsToResource.html
 MAX_TAGS_PER_RESOURCE = 50
 MAX_TAGS_PER_AUTOMATION = 5
-DESCRIBE_LIMITS = {"default": 100, "minimum": 1, "maximum": 100}
+_SHAPES = ssm_model_shapes()
+# DescribePatchBaselines' MaxResults range is the model's PatchBaselineMaxResults; the default is
+# the API reference's ("the default is 100" is not in the model).
+DESCRIBE_LIMITS = {"default": 100, "minimum": _SHAPES["PatchBaselineMaxResults"]["min"],
+                   "maximum": _SHAPES["PatchBaselineMaxResults"]["max"]}
 
 CUSTOM_ID_RE = re.compile(r"pb-[0-9a-f]{17}")
 BASELINE_ARN_RE = re.compile(
@@ -54,28 +62,18 @@ BASELINE_ARN_RE = re.compile(
     r"patchbaseline/(?P<id>pb-[0-9a-f]{17})"
 )
 APPROVE_UNTIL_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+PATCH_SET_VALUES = tuple(_SHAPES["PatchSet"]["enum"])
 
-# Patch filter keys each operating system accepts, in approval rules and in global filters.
-_RPM_SYSTEMS = ("AMAZON_LINUX", "AMAZON_LINUX_2", "AMAZON_LINUX_2022", "AMAZON_LINUX_2023", "CENTOS",
-                "ORACLE_LINUX", "REDHAT_ENTERPRISE_LINUX", "ROCKY_LINUX", "ALMA_LINUX", "SUSE")
-_DEBIAN_SYSTEMS = ("DEBIAN", "UBUNTU", "RASPBIAN")
-_RPM_RULE_KEYS = ("PRODUCT", "CLASSIFICATION", "SEVERITY")
-_RPM_GLOBAL_KEYS = _RPM_RULE_KEYS + ("NAME", "ARCH", "REPOSITORY", "ADVISORY_ID", "CVE_ID", "BUGZILLA_ID",
-                                     "EPOCH", "VERSION", "RELEASE", "SECURITY")
-_DEBIAN_KEYS = ("PRODUCT", "PRIORITY", "SECTION")
-_WINDOWS_KEYS = ("PRODUCT", "PRODUCT_FAMILY", "CLASSIFICATION", "MSRC_SEVERITY", "PATCH_SET", "PATCH_ID")
-RULE_FILTER_KEYS = {
-    **{os_: _RPM_RULE_KEYS for os_ in _RPM_SYSTEMS},
-    **{os_: _DEBIAN_KEYS for os_ in _DEBIAN_SYSTEMS},
-    "MACOS": ("PRODUCT", "CLASSIFICATION"),
-    "WINDOWS": _WINDOWS_KEYS,
-}
-GLOBAL_FILTER_KEYS = {**RULE_FILTER_KEYS, **{os_: _RPM_GLOBAL_KEYS for os_ in _RPM_SYSTEMS}}
+# Patch filter keys per operating system, and what each system's baselines take, from a data file
+# whose every entry names the AWS pages it comes from (data/patch_filter_keys.json).
+FILTER_KEYS_FILE = Path(__file__).resolve().parent.parent / "data" / "patch_filter_keys.json"
+_FILTER_FACTS = json.loads(FILTER_KEYS_FILE.read_text(encoding="utf-8"))["operating_systems"]
+RULE_FILTER_KEYS = {os_: tuple(facts["approval_rule_keys"]) for os_, facts in _FILTER_FACTS.items()}
+GLOBAL_FILTER_KEYS = {os_: tuple(facts["global_filter_keys"]) for os_, facts in _FILTER_FACTS.items()}
 # Debian-family repositories carry no reliable release dates: rules there take no approval delay.
-NO_APPROVAL_DELAY_SYSTEMS = frozenset(_DEBIAN_SYSTEMS)
+NO_APPROVAL_DELAY_SYSTEMS = frozenset(os_ for os_, facts in _FILTER_FACTS.items() if not facts["approval_delay"])
 # Sources (alternative repositories) are a Linux feature.
-NO_SOURCES_SYSTEMS = frozenset(("WINDOWS", "MACOS"))
-PATCH_SET_VALUES = ("OS", "APPLICATION")
+NO_SOURCES_SYSTEMS = frozenset(os_ for os_, facts in _FILTER_FACTS.items() if not facts["patch_sources"])
 
 # What a new baseline has for every optional field it was not given (and what Replace=true resets).
 DEFAULT_FIELDS = {

@@ -1,21 +1,30 @@
 """DescribePatchProperties: the values patch filters can take, per operating system and property.
 
 The values live in `data/patch_properties.json` (one entry per OS; Windows split by patch set,
-OS or APPLICATION). They are loaded once, and the same table tells the baseline validation which
-properties an operating system has.
+OS or APPLICATION), whose `sources` member names the AWS page or CLI example behind each OS and
+property's values, or says which values are the sandbox's own. They are loaded once.
 """
 
 import functools
 import json
 from pathlib import Path
 
+from sandbox.ssm.predefined_baselines import ssm_model_shapes
 from sandbox.wire.errors import ValidationException
 from sandbox.wire.paging import paginate
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "patch_properties.json"
 DEFAULT_PATCH_SET = "OS"
-# DescribePatchProperties uses the model's generic MaxResults shape (1-50).
-MAX_RESULTS = {"default": 50, "minimum": 1, "maximum": 50}
+# DescribePatchProperties' MaxResults is the model's generic MaxResults shape; with none given, a
+# page is as long as the shape allows.
+_MAX_RESULTS_SHAPE = ssm_model_shapes()["MaxResults"]
+MAX_RESULTS = {"default": _MAX_RESULTS_SHAPE["max"], "minimum": _MAX_RESULTS_SHAPE["min"], "maximum": _MAX_RESULTS_SHAPE["max"]}
+
+
+@functools.lru_cache(maxsize=1)
+def property_sources():
+    """{operating system: {property: [source, ...]}} (Windows: {patch set: {property: [...]}})."""
+    return json.loads(DATA_FILE.read_text(encoding="utf-8"))["sources"]
 
 
 def _entries(values):

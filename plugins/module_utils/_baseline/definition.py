@@ -16,6 +16,11 @@ import hashlib
 import json
 import unicodedata
 
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.facts import FILTER_KEYS
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.facts import limit
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.facts import pattern_length
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.facts import shape_enum
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.facts import shape_pattern
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
 
 AWS_OWNED_BASELINE_PREFIX = "arn:"
@@ -121,48 +126,19 @@ def select_identities(identities, name=None, name_prefix=None, baseline_ids=None
 # The console shows "All" where the API takes "*" (and rejects "All").
 CONSOLE_ALL = "All"
 
-RPM_SYSTEMS = (
-    "AMAZON_LINUX", "AMAZON_LINUX_2", "AMAZON_LINUX_2022", "AMAZON_LINUX_2023", "CENTOS",
-    "ORACLE_LINUX", "REDHAT_ENTERPRISE_LINUX", "ROCKY_LINUX", "ALMA_LINUX", "SUSE",
-)
+# No approval delay on these (PatchRule.ApproveAfterDays/ApproveUntilDate: "Not supported for Debian
+# Server or Ubuntu Server"; the User Guide's Linux rules page says the same of Raspberry Pi OS).
 DEBIAN_SYSTEMS = ("DEBIAN", "UBUNTU", "RASPBIAN")
-_RPM_RULE_KEYS = ("PRODUCT", "CLASSIFICATION", "SEVERITY")
-_RPM_GLOBAL_KEYS = _RPM_RULE_KEYS + (
-    "NAME", "ARCH", "REPOSITORY", "ADVISORY_ID", "CVE_ID", "BUGZILLA_ID", "EPOCH", "VERSION", "RELEASE", "SECURITY",
-)
-_DEBIAN_KEYS = ("PRODUCT", "PRIORITY", "SECTION")
-_WINDOWS_KEYS = ("PRODUCT", "PRODUCT_FAMILY", "CLASSIFICATION", "MSRC_SEVERITY", "PATCH_SET", "PATCH_ID")
-
-# Filter keys each operating system accepts in approval rules, and in global filters.
-RULE_FILTER_KEYS = dict(
-    [(system, _RPM_RULE_KEYS) for system in RPM_SYSTEMS]
-    + [(system, _DEBIAN_KEYS) for system in DEBIAN_SYSTEMS]
-    + [("MACOS", ("PRODUCT", "CLASSIFICATION")), ("WINDOWS", _WINDOWS_KEYS)]
-)
-GLOBAL_FILTER_KEYS = dict(RULE_FILTER_KEYS, **dict((system, _RPM_GLOBAL_KEYS) for system in RPM_SYSTEMS))
+# Filter keys each operating system accepts in approval rules, and in global filters (facts.py cites
+# the AWS pages for each row; AWS documents no other keys for global filters).
+RULE_FILTER_KEYS = FILTER_KEYS
+GLOBAL_FILTER_KEYS = FILTER_KEYS
 
 # Non-security updates and alternative sources exist only where packages come from repositories.
 NON_LINUX_SYSTEMS = ("WINDOWS", "MACOS")
 
-# The API's BaselineName, PatchSourceName and BaselineId patterns, matched whole (fullmatch: "$"
-# would let a trailing newline through).
-BASELINE_NAME_PATTERN = r"[a-zA-Z0-9_\-.]{3,128}"
+# Not a model shape: DescribePatchBaselines' NAME_PREFIX filter takes a prefix of a BaselineName.
 BASELINE_NAME_PREFIX_PATTERN = r"[a-zA-Z0-9_\-.]{1,128}"
-SOURCE_NAME_PATTERN = r"[a-zA-Z0-9_\-.]{3,50}"
-BASELINE_ID_PATTERN = r"[a-zA-Z0-9_\-:/]{20,128}"
-MAX_DESCRIPTION_LENGTH = 1024
-MAX_SOURCE_PRODUCT_LENGTH = 128
-MAX_SOURCE_CONFIGURATION_LENGTH = 1024
-# PATCH_SET takes the API's PatchSet values only.
-PATCH_SETS = ("OS", "APPLICATION")
-MAX_APPROVAL_RULES = 10
-MAX_FILTERS = 4
-MAX_FILTER_VALUES = 20
-MAX_FILTER_VALUE_LENGTH = 64
-MAX_PATCHES = 50
-MAX_PATCH_NAME_LENGTH = 100
-MAX_SOURCES = 20
-MAX_APPROVE_AFTER_DAYS = 360
 
 # Fields a task can set, with the value AWS gives a baseline that was not told otherwise.
 FIELD_DEFAULTS = {
@@ -223,20 +199,20 @@ def _source_to_collection(source):
 
 
 def _check_filters(errors, filters, path, allowed_keys, operating_system):
-    if len(filters) > MAX_FILTERS:
-        errors.append(f"{path} has {len(filters)} filters; at most {MAX_FILTERS} are allowed")
+    if len(filters) > limit("filters"):
+        errors.append(f"{path} has {len(filters)} filters; at most {limit('filters')} are allowed")
     for key, values in filters.items():
         if allowed_keys is not None and key not in allowed_keys:
             errors.append(
                 f"{path}.{key} is not a filter key for {operating_system}; valid keys: {', '.join(allowed_keys)}"
             )
-        if not 1 <= len(values) <= MAX_FILTER_VALUES:
-            errors.append(f"{path}.{key} must have 1 to {MAX_FILTER_VALUES} values, got {len(values)}")
+        if not 1 <= len(values) <= limit("filter_values"):
+            errors.append(f"{path}.{key} must have 1 to {limit('filter_values')} values, got {len(values)}")
         for value in values:
-            if not isinstance(value, str) or not 1 <= len(value) <= MAX_FILTER_VALUE_LENGTH or not value.strip():
-                errors.append(f"{path}.{key} values must be strings of 1 to {MAX_FILTER_VALUE_LENGTH} characters, got {value!r}")
-            elif key == "PATCH_SET" and value not in PATCH_SETS:
-                errors.append(f"{path}.PATCH_SET values must be {' or '.join(PATCH_SETS)}, got {value!r}")
+            if not isinstance(value, str) or not 1 <= len(value) <= limit("filter_value_length") or not value.strip():
+                errors.append(f"{path}.{key} values must be strings of 1 to {limit('filter_value_length')} characters, got {value!r}")
+            elif key == "PATCH_SET" and value not in shape_enum("PatchSet"):
+                errors.append(f"{path}.PATCH_SET values must be {' or '.join(shape_enum('PatchSet'))}, got {value!r}")
 
 
 def _check_date(errors, value, path):
@@ -256,8 +232,8 @@ def _check_rule(errors, rule, path, operating_system):
         errors.append(f"{path}.patch_filters is empty: give at least one filter (PRODUCT: '*' approves every product)")
     _check_filters(errors, rule["patch_filters"], f"{path}.patch_filters", allowed, operating_system)
     days, until = rule["approve_after_days"], rule["approve_until_date"]
-    if days is not None and not 0 <= days <= MAX_APPROVE_AFTER_DAYS:
-        errors.append(f"{path}.approve_after_days must be 0-{MAX_APPROVE_AFTER_DAYS}, got {days}")
+    if days is not None and not 0 <= days <= limit("approve_after_days"):
+        errors.append(f"{path}.approve_after_days must be 0-{limit('approve_after_days')}, got {days}")
     if until is not None:
         _check_date(errors, until, f"{path}.approve_until_date")
     if operating_system in DEBIAN_SYSTEMS:
@@ -276,22 +252,23 @@ def _check_rule(errors, rule, path, operating_system):
 
 
 def _check_patch_list(errors, patches, path):
-    if len(patches) > MAX_PATCHES:
-        errors.append(f"{path} has {len(patches)} patches; at most {MAX_PATCHES} are allowed")
+    if len(patches) > limit("patches"):
+        errors.append(f"{path} has {len(patches)} patches; at most {limit('patches')} are allowed")
     for patch in patches:
-        if not 1 <= len(patch) <= MAX_PATCH_NAME_LENGTH or not patch.strip():
-            errors.append(f"{path} entries must be 1 to {MAX_PATCH_NAME_LENGTH} characters, got {patch!r}")
+        if not 1 <= len(patch) <= limit("patch_name_length") or not patch.strip():
+            errors.append(f"{path} entries must be 1 to {limit('patch_name_length')} characters, got {patch!r}")
 
 
 def validate_name(name, option="name"):
-    if name is not None and not full_match(BASELINE_NAME_PATTERN, name):
-        return [f"{option} must be 3 to 128 letters, digits, '_', '-' or '.', got {name!r}"]
+    if name is not None and not full_match(shape_pattern("BaselineName"), name):
+        low, high = pattern_length("BaselineName")
+        return [f"{option} must be {low} to {high} letters, digits, '_', '-' or '.', got {name!r}"]
     return []
 
 
 def validate_baseline_id(baseline_id, option="baseline_id"):
     """The API's BaselineId: a `pb-` id, or an AWS-owned baseline's ARN."""
-    if baseline_id is not None and not full_match(BASELINE_ID_PATTERN, baseline_id):
+    if baseline_id is not None and not full_match(shape_pattern("BaselineId"), baseline_id):
         return [f"{option} must be a baseline id (pb-...) or an AWS-owned baseline's ARN, got {baseline_id!r}"]
     return []
 
@@ -299,21 +276,22 @@ def validate_baseline_id(baseline_id, option="baseline_id"):
 def _check_sources(errors, sources, linux, operating_system):
     if sources and not linux:
         errors.append(f"sources are for Linux baselines only, not {operating_system}")
-    if len(sources) > MAX_SOURCES:
-        errors.append(f"sources has {len(sources)} entries; at most {MAX_SOURCES} are allowed")
+    if len(sources) > limit("sources"):
+        errors.append(f"sources has {len(sources)} entries; at most {limit('sources')} are allowed")
     for index, source in enumerate(sources):
         path = f"sources[{index}]"
-        if not full_match(SOURCE_NAME_PATTERN, source["name"]):
-            errors.append(f"{path}.name must be 3 to 50 letters, digits, '_', '-' or '.', got {source['name']!r}")
-        if not 1 <= len(source["products"]) <= 20:
-            errors.append(f"{path}.products must have 1 to 20 entries")
+        if not full_match(shape_pattern("PatchSourceName"), source["name"]):
+            low, high = pattern_length("PatchSourceName")
+            errors.append(f"{path}.name must be {low} to {high} letters, digits, '_', '-' or '.', got {source['name']!r}")
+        if not 1 <= len(source["products"]) <= limit("source_products"):
+            errors.append(f"{path}.products must have 1 to {limit('source_products')} entries")
         for product in source["products"]:
-            if not 1 <= len(product) <= MAX_SOURCE_PRODUCT_LENGTH or not product.strip():
-                errors.append(f"{path}.products entries must be 1 to {MAX_SOURCE_PRODUCT_LENGTH} characters, got {product!r}")
+            if not 1 <= len(product) <= limit("source_product_length") or not product.strip():
+                errors.append(f"{path}.products entries must be 1 to {limit('source_product_length')} characters, got {product!r}")
         configuration = source["configuration"] or ""
         # Never repeat the configuration itself: it may hold a repository's credentials.
-        if not 1 <= len(configuration) <= MAX_SOURCE_CONFIGURATION_LENGTH or not configuration.strip():
-            errors.append(f"{path}.configuration must be 1 to {MAX_SOURCE_CONFIGURATION_LENGTH} characters (got {len(configuration)})")
+        if not 1 <= len(configuration) <= limit("source_configuration_length") or not configuration.strip():
+            errors.append(f"{path}.configuration must be 1 to {limit('source_configuration_length')} characters (got {len(configuration)})")
 
 
 def validate_fields(desired, operating_system, operating_systems):
@@ -328,11 +306,11 @@ def validate_fields(desired, operating_system, operating_systems):
         operating_system = None
     linux = operating_system not in NON_LINUX_SYSTEMS
     description = desired.get("description")
-    if description is not None and (not 1 <= len(description) <= MAX_DESCRIPTION_LENGTH or not description.strip()):
-        errors.append(f"description must be 1 to {MAX_DESCRIPTION_LENGTH} characters, not blank")
+    if description is not None and (not 1 <= len(description) <= limit("description_length") or not description.strip()):
+        errors.append(f"description must be 1 to {limit('description_length')} characters, not blank")
     rules = desired.get("approval_rules", [])
-    if len(rules) > MAX_APPROVAL_RULES:
-        errors.append(f"approval_rules has {len(rules)} rules; at most {MAX_APPROVAL_RULES} are allowed")
+    if len(rules) > limit("approval_rules"):
+        errors.append(f"approval_rules has {len(rules)} rules; at most {limit('approval_rules')} are allowed")
     for index, rule in enumerate(rules):
         _check_rule(errors, rule, f"approval_rules[{index}]", operating_system)
     _check_filters(
@@ -353,7 +331,7 @@ def validate_fields(desired, operating_system, operating_systems):
 
 # The properties DescribePatchProperties lists per operating system (API reference,
 # DescribePatchProperties: "Valid properties"). Only these keys have values AWS can enumerate; the
-# others (NAME, CVE_ID, PATCH_ID, VERSION, RELEASE, SECTION...) are free text and not checked, and
+# others (SECTION, PATCH_SET) are not enumerated and not checked (PATCH_SET's values are the model's), and
 # neither are the systems the reference does not list (AMAZON_LINUX_2022, RASPBIAN, ROCKY_LINUX,
 # ALMA_LINUX).
 _RPM_PROPERTIES = ("PRODUCT", "CLASSIFICATION", "SEVERITY")
@@ -379,7 +357,7 @@ def _patch_sets(filters, operating_system):
     """Windows' values depend on the group's PATCH_SET (OS unless it says APPLICATION); other systems have none."""
     if operating_system != "WINDOWS":
         return [None]
-    return [value for value in filters.get("PATCH_SET", ["OS"]) if value in PATCH_SETS] or ["OS"]
+    return [value for value in filters.get("PATCH_SET", ["OS"]) if value in shape_enum("PatchSet")] or ["OS"]
 
 
 def _checkable(value):
@@ -454,9 +432,6 @@ def masked_diff(before, after):
     return {"before": masked(before), "after": hidden_after}
 
 
-MAX_CLIENT_TOKEN_LENGTH = 64
-
-
 def client_token(name, operating_system, request, reused_ids=()):
     """CreatePatchBaseline's ClientToken, derived from what the request asks for.
 
@@ -474,7 +449,8 @@ def client_token(name, operating_system, request, reused_ids=()):
         default=str,
     )
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
-    return f"{name[:MAX_CLIENT_TOKEN_LENGTH - len(digest) - 1]}-{digest}"
+    readable = name[:limit("client_token_length") - len(digest) - 1]
+    return f"{readable}-{digest}"
 
 
 def _comparable(field, value):
@@ -548,9 +524,9 @@ def fields_to_api(fields):
     return api
 
 
+# Not the model's TagList maximum (1000): API reference, AddTagsToResource, "Most resources can have a
+# maximum of 50 tags" (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_AddTagsToResource.html).
 MAX_TAGS = 50
-MAX_TAG_KEY_LENGTH = 128
-MAX_TAG_VALUE_LENGTH = 256
 # Besides letters, separators and numbers (\p{L}\p{Z}\p{N} in the API's TagKey and TagValue patterns).
 TAG_PUNCTUATION = "_.:/=+-@"
 
@@ -570,16 +546,16 @@ def validate_tags(tags):
     for key, value in tags.items():
         key = str(key)
         value = "" if value is None else str(value)
-        if not 1 <= len(key) <= MAX_TAG_KEY_LENGTH or not key.strip():
-            errors.append(f"tags keys must be 1 to {MAX_TAG_KEY_LENGTH} characters, got {key!r}")
+        if not 1 <= len(key) <= limit("tag_key_length") or not key.strip():
+            errors.append(f"tags keys must be 1 to {limit('tag_key_length')} characters, got {key!r}")
         elif key.lower().startswith("aws:"):
             errors.append(f"tags.{key}: keys starting with aws: are reserved for AWS")
         elif invalid_tag_characters(key):
             errors.append(
                 f"tags keys may hold letters, numbers, spaces and {TAG_PUNCTUATION}; {key!r} has {''.join(invalid_tag_characters(key))!r}"
             )
-        if len(value) > MAX_TAG_VALUE_LENGTH:
-            errors.append(f"tags.{key} must be at most {MAX_TAG_VALUE_LENGTH} characters")
+        if len(value) > limit("tag_value_length"):
+            errors.append(f"tags.{key} must be at most {limit('tag_value_length')} characters")
         elif invalid_tag_characters(value):
             errors.append(
                 f"tags.{key} may hold letters, numbers, spaces and {TAG_PUNCTUATION}; not {''.join(invalid_tag_characters(value))!r}"

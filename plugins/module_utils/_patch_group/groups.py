@@ -12,8 +12,9 @@ and whose value is the group's name; a node is in one group at most. Nothing her
 import re
 import unicodedata
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import BASELINE_NAME_PATTERN
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import validate_baseline_id
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.facts import pattern_length
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.facts import shape_pattern
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import blank_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
 
@@ -153,8 +154,9 @@ def validate_baseline(reference):
         return []
     if reference.startswith(("arn:", "pb-")):
         return validate_baseline_id(reference, "baseline")
-    if not full_match(BASELINE_NAME_PATTERN, reference):
-        return [f"baseline must be a pb- id, an ARN, or a name of 3 to 128 letters, digits, '_', '-' or '.', got {reference!r}"]
+    if not full_match(shape_pattern("BaselineName"), reference):
+        low, high = pattern_length("BaselineName")
+        return [f"baseline must be a pb- id, an ARN, or a name of {low} to {high} letters, digits, '_', '-' or '.', got {reference!r}"]
     return []
 
 

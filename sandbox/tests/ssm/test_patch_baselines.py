@@ -184,7 +184,7 @@ INVALID_CREATES = {
     "key not for ubuntu": {"OperatingSystem": "UBUNTU",
                            "ApprovalRules": _rule([{"Key": "SEVERITY", "Values": ["Critical"]}], no_delay=True)},
     "key not for windows": {"OperatingSystem": "WINDOWS", "ApprovalRules": _rule([{"Key": "SEVERITY", "Values": ["Critical"]}])},
-    "global-only key in a linux rule": {"ApprovalRules": _rule([{"Key": "NAME", "Values": ["kernel"]}])},
+    "DescribeAvailablePatches-only key in a linux rule": {"ApprovalRules": _rule([{"Key": "NAME", "Values": ["kernel"]}])},
     "unknown key": {"ApprovalRules": _rule([{"Key": "COLOUR", "Values": ["red"]}])},
     "All instead of *": {"ApprovalRules": _rule([{"Key": "PRODUCT", "Values": ["All"]}])},
     "bad PATCH_SET": {"OperatingSystem": "WINDOWS", "ApprovalRules": _rule([{"Key": "PATCH_SET", "Values": ["DRIVERS"]}])},
@@ -193,7 +193,7 @@ INVALID_CREATES = {
     "bad rejected action": {"RejectedPatchesAction": "DENY"},
     "bad compliance level": {"ApprovedPatchesComplianceLevel": "SEVERE"},
     "5 global filters": {"OperatingSystem": "WINDOWS", "GlobalFilters": {"PatchFilters": _filters(5)}},
-    "All in global filter": {"GlobalFilters": {"PatchFilters": [{"Key": "NAME", "Values": ["All"]}]}},
+    "All in global filter": {"GlobalFilters": {"PatchFilters": [{"Key": "PRODUCT", "Values": ["All"]}]}},
     "sources on windows": {"OperatingSystem": "WINDOWS",
                            "Sources": [{"Name": "repo", "Products": ["x"], "Configuration": "c"}]},
     "21 sources": {"Sources": [{"Name": f"repo{i}", "Products": ["x"], "Configuration": "c"} for i in range(21)]},
@@ -215,10 +215,15 @@ def test_create_rejects_what_aws_rejects(raw_ssm, overrides):
         Filters=[{"Key": "NAME_PREFIX", "Values": ["rejected-baseline"]}])["BaselineIdentities"] == []
 
 
-def test_global_filters_accept_linux_only_keys(ssm):
-    baseline_id = create_al2(ssm, GlobalFilters={"PatchFilters": [{"Key": "NAME", "Values": ["kernel*"]},
-                                                                   {"Key": "ARCH", "Values": ["x86_64"]}]})
+def test_global_filters_take_the_keys_aws_documents_for_the_system(ssm):
+    baseline_id = create_al2(ssm, GlobalFilters={"PatchFilters": [{"Key": "SEVERITY", "Values": ["Critical"]},
+                                                                   {"Key": "CLASSIFICATION", "Values": ["Security"]}]})
     assert len(ssm.get_patch_baseline(BaselineId=baseline_id)["GlobalFilters"]["PatchFilters"]) == 2
+    # NAME and ARCH are documented as DescribeAvailablePatches filters only, never for a baseline
+    # (data/patch_filter_keys.json).
+    with pytest.raises(ClientError) as excinfo:
+        create_al2(ssm, Name="by-name", GlobalFilters={"PatchFilters": [{"Key": "NAME", "Values": ["kernel*"]}]})
+    assert error_code(excinfo) == "ValidationException"
 
 
 def test_custom_baseline_quota_is_50_per_region(sandbox, account, ssm):
