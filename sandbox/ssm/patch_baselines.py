@@ -40,6 +40,7 @@ from sandbox.ssm.predefined_baselines import (
     operating_systems,
     predefined_baselines,
     predefined_defaults,
+    ssm_model_shapes,
 )
 
 # AWS's default quota of custom patch baselines per account and region (Systems Manager service
