@@ -6,11 +6,46 @@ what it drives).
 
 Fixture `frozen_clock`: the sandbox (like `sandbox`) with its clock frozen for the test and running
 again afterwards; a test then drives time with `advance_clock` instead of sleeping.
+
+Every response a client from `Sandbox.client` receives is checked against botocore's output shape
+(sandbox/testing/response_shapes.py); the hooks below fail the test (its setup, call or teardown)
+during which a malformed response arrived, listing each problem with its path. No opt-out.
 """
 
 import pytest
 
+from sandbox.testing import response_shapes
 from sandbox.testing.process import start_sandbox
+
+
+def _fail_on_shape_problems(phase):
+    problems = response_shapes.take_problems()
+    if problems:
+        listed = "\n  ".join(problems)
+        pytest.fail(f"{len(problems)} response(s) in {phase} differ from botocore's output shape:\n  {listed}",
+                    pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):  # pylint: disable=unused-argument
+    response_shapes.take_problems()  # what an earlier test's teardown left belongs to it, not here
+    result = yield
+    _fail_on_shape_problems("setup")
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):  # pylint: disable=unused-argument
+    result = yield
+    _fail_on_shape_problems("the test")
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):  # pylint: disable=unused-argument
+    result = yield
+    _fail_on_shape_problems("teardown")
+    return result
 
 
 @pytest.fixture(scope="session")
