@@ -63,6 +63,14 @@ def test_booleans_are_not_integers_and_integers_are_not_booleans():
     assert problems == ["Commands[0].TargetCount: expected an integer, got bool True"]
 
 
+def test_only_the_documented_enum_exception_passes():
+    # NotificationType "" is what AWS answers (awscli/examples/ssm/send-command.rst); "" elsewhere is not.
+    assert shape_problems(output("SendCommand"), {"Command": {"NotificationConfig": {"NotificationType": ""}}}) == []
+    assert shape_problems(output("SendCommand"), {"Command": {"Status": ""}}) == [
+        "Command.Status: '' is not one of the enum values "
+        "['Cancelled', 'Cancelling', 'Failed', 'InProgress', 'Pending', 'Success', 'TimedOut']"]
+
+
 def test_null_is_reported_where_aws_omits_the_member():
     assert shape_problems(output("SendCommand"), {"Command": {"Comment": None}}) == [
         "Command.Comment: null where the model has a string"]
@@ -74,8 +82,8 @@ def test_the_wire_body_wants_epoch_timestamps_and_known_names():
     # botocore itself would parse the ISO string and drop CommandID: only the wire check sees both.
     parsed = {"Command": {"CommandId": "abc", "RequestedDateTime": NOW}}
     assert sorted(response_problems(model, http(body), parsed)) == [
-        "wire Command.CommandID: not a member of Command",
-        "wire Command.RequestedDateTime: expected epoch seconds (a number), got str '2026-12-01T00:00:00Z'",
+        "Command.CommandID: not a member of Command",
+        "Command.RequestedDateTime: expected epoch seconds (a number), got str '2026-12-01T00:00:00Z'",
     ]
 
 
@@ -107,8 +115,9 @@ def test_the_after_call_handler_collects_and_skips_error_responses():
     response_shapes._after_call(http({}, status=400), {"Error": {"Code": "X"}}, model)  # pylint: disable=protected-access
     assert response_shapes.take_problems() == []
     response_shapes._after_call(http({"Commands": [{"Status": "Done"}]}), {"Commands": [{"Status": "Done"}]}, model)  # pylint: disable=protected-access
-    taken = response_shapes.take_problems()
-    assert len(taken) == 2 and all(p.startswith("ssm.ListCommands ") for p in taken)
+    assert response_shapes.take_problems() == [
+        "ssm.ListCommands Commands[0].Status: 'Done' is not one of the enum values "
+        "['Cancelled', 'Cancelling', 'Failed', 'InProgress', 'Pending', 'Success', 'TimedOut']"]
     assert response_shapes.take_problems() == []
 
 
