@@ -6,13 +6,16 @@
 * structures: every member the example shows must be answered, and nothing the example does not
   show (a member AWS added after the example was written is then one reported difference, which
   the test names);
-* timestamps: the example's epoch seconds (older CLI output) or ISO-8601 string (newer) must be a
-  datetime in botocore's parsed answer: a string there means the sandbox sent a string where AWS
-  sends a timestamp; the wire form itself (epoch numbers) is checked by sandbox/testing/response_shapes.py;
+* timestamps: the example's epoch seconds (older CLI output) must be a datetime in botocore's
+  parsed answer; its ISO-8601 string (newer CLI output, or a member the model itself types as a
+  string, such as GetCommandInvocation's ExecutionStartDateTime) a datetime or an ISO-8601 string;
+  the wire form itself (epoch numbers for timestamp members) is checked by
+  sandbox/testing/response_shapes.py on every call;
 * values that are necessarily different are compared by format: ids (command, association,
   execution and window target/task ids are UUIDs; instance ids `i-`/`mi-`; window ids `mw-`,
   window execution ids, baseline ids `pb-`), ARNs (and which service's), S3/CloudWatch names made
   by the test are passed verbatim so compare by value;
+* a list whose last documented item is "..." (ELIDED) may be answered with more items;
 * everything else (enum spellings, defaults such as MaxErrors "0", names, booleans, counts of
   what the test seeded) compares by value, except paths matched by `by_type` (fnmatch globs such
   as "Command.ExpiresAfter" or "*.Output"), which only need the same type.
@@ -23,6 +26,9 @@ The wire is not compared because the examples are CLI output, not wire bodies.
 import datetime
 import fnmatch
 import re
+
+# How an example's list says it left items out; transcribed as the string "...".
+ELIDED = "..."
 
 # The documentation's ids end in "EXAMPLE" ("92853adf-ba41-4cd6-9a88-142d1EXAMPLE",
 # "mw-0c50858d01EXAMPLE"), so the hexadecimal tails also admit letters.
@@ -90,12 +96,22 @@ def _compare(documented, answered, by_type, path, found):
         if not isinstance(answered, list):
             found.append(f"{_where(path)}: documented a list, answered {type(answered).__name__} {answered!r}")
             return
-        if len(documented) != len(answered) and not loose:
+        if documented and documented[-1] == ELIDED:
+            # The example left items out ("..."): the answer has at least the ones it shows.
+            documented = documented[:-1]
+            if len(answered) < len(documented):
+                found.append(f"{_where(path)}: documented at least {len(documented)} item(s), answered {len(answered)}")
+        elif len(documented) != len(answered) and not loose:
             found.append(f"{_where(path)}: documented {len(documented)} item(s), answered {len(answered)}")
         for index, (item, other) in enumerate(zip(documented, answered)):
             _compare(item, other, by_type, f"{path}[{index}]", found)
         return
     if _documented_timestamp(documented) and not loose:
+        if isinstance(documented, str) and isinstance(answered, str) and string_format(answered) == "iso timestamp":
+            # Some members are ISO strings in the model itself (GetCommandInvocation's
+            # ExecutionStartDateTime is a StringDateTime); which kind each member must be on the wire
+            # is the response-shape check's job.
+            return
         if not isinstance(answered, datetime.datetime):
             found.append(f"{_where(path)}: documented a timestamp ({documented!r}), answered "
                          f"{type(answered).__name__} {answered!r}")

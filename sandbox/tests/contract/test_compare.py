@@ -19,7 +19,7 @@ def test_agreeing_outputs_have_no_difference():
 
 
 def test_every_kind_of_difference_is_reported_with_its_path():
-    documented = {"Command": {"CommandId": "92853adf-ba41-4cd6-9a88-142d1EXAMPLE", "RequestedDateTime": "2019-02-14T20:00:00Z",
+    documented = {"Command": {"CommandId": "92853adf-ba41-4cd6-9a88-142d1EXAMPLE", "RequestedDateTime": 1550173814.717,
                               "Status": "Pending", "MaxErrors": "0", "TargetCount": 1, "Comment": "x",
                               "InstanceIds": ["i-0f00f008a2dcbefe2"], "Enabled": False,
                               "ServiceRole": "arn:aws:iam::123456789012:role/SNS_Role"}}
@@ -30,7 +30,7 @@ def test_every_kind_of_difference_is_reported_with_its_path():
     assert differences(documented, answered) == [
         "Command.CommandId: documented uuid ('92853adf-ba41-4cd6-9a88-142d1EXAMPLE'), answered maintenance window id "
         "('mw-0c50858d01EXAMPLE')",
-        "Command.RequestedDateTime: documented a timestamp ('2019-02-14T20:00:00Z'), answered str '2019-02-14T20:00:00Z'",
+        "Command.RequestedDateTime: documented a timestamp (1550173814.717), answered str '2019-02-14T20:00:00Z'",
         "Command.Status: documented 'Pending', answered 'InProgress'",
         "Command.MaxErrors: documented a string ('0'), answered int 0",
         "Command.TargetCount: documented 1, answered 2",
@@ -41,6 +41,21 @@ def test_every_kind_of_difference_is_reported_with_its_path():
         "('arn:aws:sns:us-east-1:123456789012:topic')",
         "Command.Extra: answered, not in the documented output",
     ]
+
+
+def test_a_documented_iso_string_may_be_a_datetime_or_an_iso_string():
+    documented = {"ExecutionStartDateTime": "2020-02-19T18:18:03.419Z"}
+    assert differences(documented, {"ExecutionStartDateTime": "2026-12-01T00:00:00.000Z"}) == []
+    assert differences(documented, {"ExecutionStartDateTime": NOW}) == []
+    assert differences(documented, {"ExecutionStartDateTime": "yesterday"}) == [
+        "ExecutionStartDateTime: documented a timestamp ('2020-02-19T18:18:03.419Z'), answered str 'yesterday'"]
+
+
+def test_an_elided_list_may_be_longer_but_not_shorter():
+    documented = {"AssociationExecutions": [{"Status": "Success"}, "..."]}
+    assert differences(documented, {"AssociationExecutions": [{"Status": "Success"}, {"Status": "Failed"}]}) == []
+    assert differences(documented, {"AssociationExecutions": []}) == [
+        "AssociationExecutions: documented at least 1 item(s), answered 0"]
 
 
 def test_by_type_paths_compare_only_the_type():
