@@ -68,6 +68,19 @@ def test_by_type_paths_compare_only_the_type():
     ]
 
 
+def test_a_loose_path_covers_its_members():
+    documented = {"Parameters": {"commands": ["echo HelloWorld"]}, "Comment": "x"}
+    answered = {"Parameters": {"commands": ["ifconfig"]}, "Comment": "y"}
+    assert differences(documented, answered, by_type=["Parameters"]) == ["Comment: documented 'x', answered 'y'"]
+
+
+def test_by_type_globs_take_brackets_literally():
+    documented = {"Items": [{"Name": "a"}, {"Name": "b"}]}
+    answered = {"Items": [{"Name": "x"}, {"Name": "y"}]}
+    assert differences(documented, answered, by_type=["Items[1].Name"]) == ["Items[0].Name: documented 'a', answered 'x'"]
+    assert differences(documented, answered, by_type=["Items[*].Name"]) == []
+
+
 def test_a_structure_and_a_list_must_be_answered_as_such():
     assert differences({"A": {"B": 1}, "C": [1]}, {"A": [1], "C": {"x": 1}}) == [
         "A: documented a structure, answered list [1]",
