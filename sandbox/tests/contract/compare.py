@@ -3,9 +3,11 @@
 `differences(documented, answered, by_type=())` walks both and returns every difference as
 "path: what", empty when they agree:
 
-* structures: every member the example shows must be answered, and nothing the example does not
-  show (a member AWS added after the example was written is then one reported difference, which
-  the test names);
+* structures: every member the example shows must be answered; a member it does not show is a
+  difference unless the operation's output shape (`shape`, botocore's model) defines it: an example
+  shows one state of one call, years ago, and AWS has added optional members since (AssociationVersion
+  is in no 2017 example); a member AWS does not define is always reported. Map keys (Parameters,
+  AssociationStatusAggregatedCount) are data: an extra key is always a difference;
 * timestamps: the example's epoch seconds (older CLI output) must be a datetime in botocore's
   parsed answer; its ISO-8601 string (newer CLI output, or a member the model itself types as a
   string, such as GetCommandInvocation's ExecutionStartDateTime) a datetime or an ISO-8601 string;
@@ -15,6 +17,7 @@
   execution and window target/task ids are UUIDs; instance ids `i-`/`mi-`; window ids `mw-`,
   window execution ids, baseline ids `pb-`), ARNs (and which service's), S3/CloudWatch names made
   by the test are passed verbatim so compare by value;
+* `by_type` paths that are structures or lists need only be a structure or a list;
 * a list whose last documented item is "..." (ELIDED) may be answered with more items;
 * everything else (enum spellings, defaults such as MaxErrors "0", names, booleans, counts of
   what the test seeded) compares by value, except paths matched by `by_type` (fnmatch globs such
@@ -65,11 +68,30 @@ def _documented_timestamp(value):
     return isinstance(value, str) and string_format(value) == "iso timestamp"
 
 
-def differences(documented, answered, by_type=(), path=""):
-    """Every difference between the documented output and the answer, as "path: what"."""
+def differences(documented, answered, by_type=(), shape=None, path=""):
+    """Every difference between the documented output and the answer, as "path: what".
+
+    `shape`: the operation's botocore output shape; a member the example does not show is then
+    accepted when the shape defines it (see the module's docstring)."""
     found = []
-    _compare(documented, answered, tuple(by_type), path, found, False)
+    _compare(documented, answered, tuple(by_type), path, found, False, shape)
     return found
+
+
+def _member(shape, name):
+    if shape is None or shape.type_name != "structure":
+        return None
+    return shape.members.get(name)
+
+
+def _item(shape):
+    if shape is None:
+        return None
+    if shape.type_name == "list":
+        return shape.member
+    if shape.type_name == "map":
+        return shape.value
+    return None
 
 
 def _glob_matches(glob, path):
@@ -82,9 +104,14 @@ def _where(path):
     return path or "(output)"
 
 
-def _compare(documented, answered, by_type, path, found, inherited):
+def _compare(documented, answered, by_type, path, found, inherited, shape):  # pylint: disable=too-many-branches,too-many-return-statements
     # A loose path's members are loose too ("Command.Parameters" covers its lists' strings).
     loose = inherited or any(_glob_matches(glob, path) for glob in by_type)
+    if loose and isinstance(documented, (dict, list)):
+        if type(documented) is not type(answered):
+            found.append(f"{_where(path)}: documented a {type(documented).__name__}, answered "
+                         f"{type(answered).__name__} {answered!r}")
+        return
     if isinstance(documented, dict):
         if not isinstance(answered, dict):
             found.append(f"{_where(path)}: documented a structure, answered {type(answered).__name__} {answered!r}")
@@ -94,11 +121,15 @@ def _compare(documented, answered, by_type, path, found, inherited):
             if key not in answered:
                 found.append(f"{member}: documented, not answered")
             else:
-                _compare(value, answered[key], by_type, member, found, loose)
+                member_shape = _item(shape) if shape is not None and shape.type_name == "map" else _member(shape, key)
+                _compare(value, answered[key], by_type, member, found, loose, member_shape)
         for key in answered:
-            if key not in documented and not (path == "" and key == "ResponseMetadata"):
-                member = f"{path}.{key}" if path else key
-                found.append(f"{member}: answered, not in the documented output")
+            if key in documented or (path == "" and key == "ResponseMetadata"):
+                continue
+            if _member(shape, key) is not None:
+                continue  # a structure member the example does not show, but AWS defines
+            member = f"{path}.{key}" if path else key
+            found.append(f"{member}: answered, not in the documented output")
         return
     if isinstance(documented, list):
         if not isinstance(answered, list):
@@ -112,7 +143,7 @@ def _compare(documented, answered, by_type, path, found, inherited):
         elif len(documented) != len(answered) and not loose:
             found.append(f"{_where(path)}: documented {len(documented)} item(s), answered {len(answered)}")
         for index, (item, other) in enumerate(zip(documented, answered)):
-            _compare(item, other, by_type, f"{path}[{index}]", found, loose)
+            _compare(item, other, by_type, f"{path}[{index}]", found, loose, _item(shape))
         return
     if _documented_timestamp(documented) and not loose:
         if isinstance(documented, str) and isinstance(answered, str) and string_format(answered) == "iso timestamp":

@@ -329,6 +329,8 @@ EXAMPLES = {
 def example(key):
     """The example with its output resolved ("See example 1 for sample output" names another key)."""
     entry = dict(EXAMPLES[key])
+    # "send-command#1" is an example of SendCommand.
+    entry["operation"] = "".join(word.capitalize() for word in key.split("#")[0].split("-"))
     if isinstance(entry["output"], str):
         entry["output"] = EXAMPLES[entry["output"]]["output"]
     return entry

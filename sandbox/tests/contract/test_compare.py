@@ -2,6 +2,8 @@
 
 import datetime
 
+import botocore.session
+
 from sandbox.tests.contract.compare import differences, string_format
 
 NOW = datetime.datetime(2026, 12, 1, tzinfo=datetime.timezone.utc)
@@ -79,6 +81,22 @@ def test_by_type_globs_take_brackets_literally():
     answered = {"Items": [{"Name": "x"}, {"Name": "y"}]}
     assert differences(documented, answered, by_type=["Items[1].Name"]) == ["Items[0].Name: documented 'a', answered 'x'"]
     assert differences(documented, answered, by_type=["Items[*].Name"]) == []
+
+
+def test_with_the_shape_an_extra_member_aws_defines_is_accepted_and_no_other():
+    shape = botocore.session.get_session().get_service_model("ssm").operation_model("SendCommand").output_shape
+    documented = {"Command": {"Status": "Pending", "Parameters": {"commands": ["ls"]}}}
+    answered = {"Command": {"Status": "Pending", "TimeoutSeconds": 3600, "Invented": 1,
+                            "Parameters": {"commands": ["ls"], "workingDirectory": [""]}}}
+    assert differences(documented, answered, shape=shape) == [
+        "Command.Parameters.workingDirectory: answered, not in the documented output",
+        "Command.Invented: answered, not in the documented output",
+    ]
+    assert differences(documented, answered) == [
+        "Command.Parameters.workingDirectory: answered, not in the documented output",
+        "Command.TimeoutSeconds: answered, not in the documented output",
+        "Command.Invented: answered, not in the documented output",
+    ]
 
 
 def test_a_structure_and_a_list_must_be_answered_as_such():
