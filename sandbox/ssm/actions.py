@@ -66,6 +66,10 @@ ACTIONS = {
     "DescribeAssociationExecutionTargets": associations.describe_association_execution_targets_action,
     # Maintenance windows (maintenance_windows.py)
     "DescribeMaintenanceWindowTasks": maintenance_windows.describe_maintenance_window_tasks,
+    "DescribeMaintenanceWindowTargets": maintenance_windows.describe_maintenance_window_targets,
+    "DeleteMaintenanceWindow": maintenance_windows.delete_maintenance_window,
+    "DeregisterTargetFromMaintenanceWindow": maintenance_windows.deregister_target_from_maintenance_window,
+    "DeregisterTaskFromMaintenanceWindow": maintenance_windows.deregister_task_from_maintenance_window,
 }
 
 

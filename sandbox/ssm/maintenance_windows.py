@@ -5,6 +5,15 @@ TaskInvocationParameters), where DescribeMaintenanceWindowTasks' MaintenanceWind
 `Type` and has no invocation parameters, and returns every task in one page. So a describe lacked `Type`, and a client that keeps the RUN_COMMAND tasks (the
 dashboard's recurring patching tasks) saw none. Here the describe answers in AWS's shape, with AWS's
 page sizes (MaxResults 10-100, default 10) and NextToken.
+
+moto (5.2.5) also matches no task and no target at all once any filter is given, answers
+DeleteMaintenanceWindow and the two Deregister calls with an empty body, and describes every target's
+OwnerInformation as "". Here the filters are those the API reference names (DescribeMaintenanceWindowTasks:
+WindowTaskId, TaskArn, Priority, TaskType; DescribeMaintenanceWindowTargets: Type, WindowTargetId,
+OwnerInformation), values of one key ORed and keys ANDed, and the other answers carry what their output
+shapes and the AWS CLI's examples show (awscli/examples/ssm/delete-maintenance-window.rst,
+deregister-target-from-maintenance-window.rst, deregister-task-from-maintenance-window.rst,
+describe-maintenance-window-targets.rst, describe-maintenance-window-tasks.rst).
 """
 
 from sandbox.wire.paging import paginate
@@ -30,15 +39,40 @@ _DESCRIBE_MEMBERS = {
 
 
 def describe_task(task):
-    """A task as one entry of DescribeMaintenanceWindowTasks' Tasks (members left out when unset)."""
+    """A task as one entry of DescribeMaintenanceWindowTasks' Tasks (members left out when unset,
+    except TaskParameters: every task in describe-maintenance-window-tasks.rst has "TaskParameters": {})."""
     entry = {member: getattr(task, attribute, None) for member, attribute in _DESCRIBE_MEMBERS.items()}
+    entry["TaskParameters"] = entry["TaskParameters"] or {}
     return {member: value for member, value in entry.items() if value is not None}
+
+
+# Filter key -> the value of a task or target it is compared with (as a string: filter values are strings).
+_TASK_FILTERS = {
+    "WindowTaskId": lambda task: task.window_task_id,
+    "TaskArn": lambda task: task.task_arn,
+    "Priority": lambda task: None if task.priority is None else str(task.priority),
+    "TaskType": lambda task: task.task_type,
+}
+_TARGET_FILTERS = {
+    "Type": lambda target: target.resource_type,  # a window target's only type is its ResourceType
+    "WindowTargetId": lambda target: target.window_target_id,
+    "OwnerInformation": lambda target: target.owner_information,
+}
+
+
+def _matches(item, filters, keys):
+    for entry in filters:
+        read = keys.get(entry.get("Key"))
+        if read is None or read(item) not in entry.get("Values", []):
+            return False
+    return True
 
 
 def describe_maintenance_window_tasks(backend, params):
     window_id = params.get("WindowId")
     filters = params.get("Filters", [])
-    tasks = sorted(backend.describe_maintenance_window_tasks(window_id, filters),
+    tasks = sorted((task for task in backend.describe_maintenance_window_tasks(window_id, [])
+                    if _matches(task, filters, _TASK_FILTERS)),
                    key=lambda task: task.window_task_id)
     page, token = paginate(tasks, params.get("MaxResults"), params.get("NextToken"),
                            default=10, minimum=10, maximum=100, context={"window": window_id, "filters": filters})
@@ -46,3 +80,34 @@ def describe_maintenance_window_tasks(backend, params):
     if token:
         result["NextToken"] = token
     return result
+
+
+def describe_target(target):
+    """A target as one entry of DescribeMaintenanceWindowTargets' Targets (unset members left out)."""
+    entry = {"WindowId": target.window_id, "WindowTargetId": target.window_target_id,
+             "ResourceType": target.resource_type, "Targets": target.targets,
+             "OwnerInformation": target.owner_information, "Name": target.name, "Description": target.description}
+    return {member: value for member, value in entry.items() if value is not None}
+
+
+def describe_maintenance_window_targets(backend, params):
+    window_id = params.get("WindowId")
+    filters = params.get("Filters", [])
+    targets = [target for target in backend.describe_maintenance_window_targets(window_id, [])
+               if _matches(target, filters, _TARGET_FILTERS)]
+    return {"Targets": [describe_target(target) for target in targets]}
+
+
+def delete_maintenance_window(backend, params):
+    backend.delete_maintenance_window(params.get("WindowId"))
+    return {"WindowId": params.get("WindowId")}
+
+
+def deregister_target_from_maintenance_window(backend, params):
+    backend.deregister_target_from_maintenance_window(params.get("WindowId"), params.get("WindowTargetId"))
+    return {"WindowId": params.get("WindowId"), "WindowTargetId": params.get("WindowTargetId")}
+
+
+def deregister_task_from_maintenance_window(backend, params):
+    backend.deregister_task_from_maintenance_window(params.get("WindowId"), params.get("WindowTaskId"))
+    return {"WindowId": params.get("WindowId"), "WindowTaskId": params.get("WindowTaskId")}

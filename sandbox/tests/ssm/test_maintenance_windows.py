@@ -37,3 +37,64 @@ def test_tasks_come_in_pages_of_at_most_max_results(clean_sandbox):
     with pytest.raises(ClientError) as error:
         ssm.describe_maintenance_window_tasks(WindowId=window_id, MaxResults=101)
     assert error.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_task_filters_are_the_documented_keys_anded(clean_sandbox):
+    # API reference, DescribeMaintenanceWindowTasks Filters: WindowTaskId, TaskArn, Priority, TaskType.
+    ssm = clean_sandbox.client("ssm")
+    window_id, _ = _window_with_tasks(ssm, 0)
+    target = [{"Key": "InstanceIds", "Values": ["i-0123456789abcdef0"]}]
+    ids = {}
+    for name, arn, kind, priority in [("task-a", "AWS-RunShellScript", "RUN_COMMAND", 1), ("task-b", "AWS-RunPowerShellScript", "RUN_COMMAND", 3),
+                                      ("task-c", "AWS-RestartEC2Instance", "AUTOMATION", 3)]:
+        ids[name] = ssm.register_task_with_maintenance_window(
+            WindowId=window_id, TaskType=kind, TaskArn=arn, Name=name, Priority=priority, Targets=target,
+            MaxConcurrency="1", MaxErrors="1")["WindowTaskId"]
+
+    def names(*filters):
+        tasks = ssm.describe_maintenance_window_tasks(WindowId=window_id, Filters=list(filters))["Tasks"]
+        return sorted(task["Name"] for task in tasks)
+
+    assert names({"Key": "Priority", "Values": ["3"]}) == ["task-b", "task-c"]
+    assert names({"Key": "Priority", "Values": ["3"]}, {"Key": "TaskType", "Values": ["RUN_COMMAND"]}) == ["task-b"]
+    assert names({"Key": "TaskArn", "Values": ["AWS-RunShellScript", "AWS-RestartEC2Instance"]}) == ["task-a", "task-c"]
+    assert names({"Key": "WindowTaskId", "Values": [ids["task-c"]]}) == ["task-c"]
+    assert all(task["TaskParameters"] == {} for task in ssm.describe_maintenance_window_tasks(WindowId=window_id)["Tasks"])
+
+
+def test_targets_keep_owner_information_and_filter_on_it(clean_sandbox):
+    # API reference, DescribeMaintenanceWindowTargets Filters: Type, WindowTargetId, OwnerInformation.
+    ssm = clean_sandbox.client("ssm")
+    window_id, _ = _window_with_tasks(ssm, 0)
+    first = ssm.register_target_with_maintenance_window(
+        WindowId=window_id, ResourceType="INSTANCE", OwnerInformation="CostCenter1",
+        Targets=[{"Key": "tag:Environment", "Values": ["Prod"]}])["WindowTargetId"]
+    second = ssm.register_target_with_maintenance_window(
+        WindowId=window_id, ResourceType="RESOURCE_GROUP", Targets=[{"Key": "resource-groups:Name", "Values": ["Web"]}])["WindowTargetId"]
+
+    def ids(*filters):
+        return [target["WindowTargetId"] for target in
+                ssm.describe_maintenance_window_targets(WindowId=window_id, Filters=list(filters))["Targets"]]
+
+    assert ids({"Key": "OwnerInformation", "Values": ["CostCenter1"]}) == [first]
+    assert ids({"Key": "Type", "Values": ["RESOURCE_GROUP"]}) == [second]
+    assert ids({"Key": "WindowTargetId", "Values": [first, second]}) == [first, second]
+    described = {target["WindowTargetId"]: target for target in ssm.describe_maintenance_window_targets(WindowId=window_id)["Targets"]}
+    assert described[first]["OwnerInformation"] == "CostCenter1" and "OwnerInformation" not in described[second]
+
+
+def test_delete_and_deregister_answer_the_ids(clean_sandbox):
+    # Output shapes of DeleteMaintenanceWindow, DeregisterTargetFromMaintenanceWindow and
+    # DeregisterTaskFromMaintenanceWindow (and their awscli examples).
+    ssm = clean_sandbox.client("ssm")
+    window_id, [task_id] = _window_with_tasks(ssm, 1)
+    target_id = ssm.register_target_with_maintenance_window(
+        WindowId=window_id, ResourceType="INSTANCE", Targets=[{"Key": "InstanceIds", "Values": ["i-0123456789abcdef0"]}])["WindowTargetId"]
+    answered = ssm.deregister_target_from_maintenance_window(WindowId=window_id, WindowTargetId=target_id)
+    assert (answered["WindowId"], answered["WindowTargetId"]) == (window_id, target_id)
+    answered = ssm.deregister_task_from_maintenance_window(WindowId=window_id, WindowTaskId=task_id)
+    assert (answered["WindowId"], answered["WindowTaskId"]) == (window_id, task_id)
+    assert ssm.delete_maintenance_window(WindowId=window_id)["WindowId"] == window_id
+    with pytest.raises(ClientError) as error:
+        ssm.get_maintenance_window(WindowId=window_id)
+    assert error.value.response["Error"]["Code"] == "DoesNotExistException"
