@@ -44,6 +44,10 @@ def _scalar_problem(shape, value, wire):
     """Why `value` is not a valid `shape` scalar, or None."""
     kind = shape.type_name
     if kind == "string":
+        if not wire and shape.name == "policyDocumentType" and isinstance(value, (dict, list)):
+            # botocore itself decodes IAM's policy documents into dicts after parsing
+            # (botocore/handlers.py, json_decode_policies, registered on after-call.iam).
+            return None
         if not isinstance(value, str):
             return f"expected a string, got {_type_name(value)} {value!r}"
         enum = shape.enum

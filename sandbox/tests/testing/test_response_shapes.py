@@ -109,6 +109,14 @@ def test_query_protocol_responses_are_checked_on_the_parsed_form_only():
         "['pending', 'running', 'shutting-down', 'stopped', 'stopping', 'terminated']"]
 
 
+def test_iam_policy_documents_botocore_decoded_are_not_a_problem():
+    iam = botocore.session.get_session().get_service_model("iam")
+    shape = iam.operation_model("CreateRole").output_shape
+    parsed = {"Role": {"RoleName": "r", "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []}}}
+    assert shape_problems(shape, parsed) == []
+    assert shape_problems(shape, {"Role": {"RoleName": 7}}) == ["Role.RoleName: expected a string, got int 7"]
+
+
 def test_the_after_call_handler_collects_and_skips_error_responses():
     response_shapes.take_problems()
     model = SSM.operation_model("ListCommands")
