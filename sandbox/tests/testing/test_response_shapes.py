@@ -112,9 +112,13 @@ def test_query_protocol_responses_are_checked_on_the_parsed_form_only():
 def test_iam_policy_documents_botocore_decoded_are_not_a_problem():
     iam = botocore.session.get_session().get_service_model("iam")
     shape = iam.operation_model("CreateRole").output_shape
-    parsed = {"Role": {"RoleName": "r", "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []}}}
-    assert shape_problems(shape, parsed) == []
-    assert shape_problems(shape, {"Role": {"RoleName": 7}}) == ["Role.RoleName: expected a string, got int 7"]
+    role = {"Path": "/", "RoleName": "r", "RoleId": "AROA", "Arn": "arn:aws:iam::123456789012:role/r", "CreateDate": NOW}
+    decoded = {"Version": "2012-10-17", "Statement": []}
+    assert shape_problems(shape, {"Role": dict(role, AssumeRolePolicyDocument=decoded)}) == []
+    assert shape_problems(shape, {"Role": dict(role, RoleName=7)}) == ["Role.RoleName: expected a string, got int 7"]
+    # The decoded form is botocore's, after parsing; a dict on the wire would still be a problem.
+    assert shape_problems(shape, {"Role": dict(role, AssumeRolePolicyDocument=decoded, CreateDate=1.0)}, wire=True) == [
+        f"Role.AssumeRolePolicyDocument: expected a string, got dict {decoded!r}"]
 
 
 def test_the_after_call_handler_collects_and_skips_error_responses():
