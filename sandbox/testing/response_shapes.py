@@ -26,6 +26,10 @@ DOCUMENTED_ENUM_EXCEPTIONS = {
     # awscli/examples/ssm/send-command.rst, list-commands.rst and list-command-invocations.rst: a
     # command sent without notifications answers NotificationConfig.NotificationType "".
     ("NotificationType", ""),
+    # EC2 Image.Platform and Instance.Platform: "This value is set to windows for Windows AMIs;
+    # otherwise, it is blank" (the API reference's words, also in botocore's ec2 model), where the
+    # enum PlatformValues spells it "Windows".
+    ("PlatformValues", "windows"),
 }
 
 _LOCK = threading.Lock()

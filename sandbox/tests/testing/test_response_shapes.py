@@ -71,6 +71,13 @@ def test_only_the_documented_enum_exception_passes():
         "['Cancelled', 'Cancelling', 'Failed', 'InProgress', 'Pending', 'Success', 'TimedOut']"]
 
 
+def test_ec2_platform_windows_in_lower_case_is_what_aws_documents():
+    shape = EC2.operation_model("DescribeImages").output_shape
+    assert shape_problems(shape, {"Images": [{"Platform": "windows"}]}) == []
+    assert shape_problems(shape, {"Images": [{"Platform": "Linux/UNIX"}]}) == [
+        "Images[0].Platform: 'Linux/UNIX' is not one of the enum values ['Windows']"]
+
+
 def test_null_is_reported_where_aws_omits_the_member():
     assert shape_problems(output("SendCommand"), {"Command": {"Comment": None}}) == [
         "Command.Comment: null where the model has a string"]
