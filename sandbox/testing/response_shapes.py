@@ -30,6 +30,9 @@ DOCUMENTED_ENUM_EXCEPTIONS = {
     # otherwise, it is blank" (the API reference's words, also in botocore's ec2 model), where the
     # enum PlatformValues spells it "Windows".
     ("PlatformValues", "windows"),
+    # EC2 InternetGatewayAttachment.State: "For an internet gateway, the state is available when
+    # attached to a VPC" (API reference and botocore's model), not one of AttachmentStatus's values.
+    ("AttachmentStatus", "available"),
 }
 
 _LOCK = threading.Lock()
