@@ -16,6 +16,7 @@ deregister-target-from-maintenance-window.rst, deregister-task-from-maintenance-
 describe-maintenance-window-targets.rst, describe-maintenance-window-tasks.rst).
 """
 
+from sandbox.wire.errors import DoesNotExistException
 from sandbox.wire.paging import paginate
 
 # Members of MaintenanceWindowTask (DescribeMaintenanceWindowTasks) from moto's task, under AWS's name.
@@ -111,3 +112,20 @@ def deregister_target_from_maintenance_window(backend, params):
 def deregister_task_from_maintenance_window(backend, params):
     backend.deregister_task_from_maintenance_window(params.get("WindowId"), params.get("WindowTaskId"))
     return {"WindowId": params.get("WindowId"), "WindowTaskId": params.get("WindowTaskId")}
+
+
+# GetMaintenanceWindowTask's output members (botocore's GetMaintenanceWindowTaskResult) from moto's task.
+_GET_TASK_MEMBERS = dict(_DESCRIBE_MEMBERS, TaskType="task_type", TaskInvocationParameters="task_invocation_parameters")
+del _GET_TASK_MEMBERS["Type"]
+
+
+def get_maintenance_window_task(backend, params):
+    """moto 5.2.5 has no GetMaintenanceWindowTask. A window or task that does not exist is
+    DoesNotExistException (the API reference's errors for this operation)."""
+    window = backend.get_maintenance_window(params.get("WindowId"))
+    task = window.tasks.get(params.get("WindowTaskId"))
+    if task is None:
+        raise DoesNotExistException(f"Maintenance window task {params.get('WindowTaskId')} does not exist")
+    entry = {member: getattr(task, attribute, None) for member, attribute in _GET_TASK_MEMBERS.items()}
+    entry["TaskParameters"] = entry["TaskParameters"] or {}
+    return {member: value for member, value in entry.items() if value is not None}

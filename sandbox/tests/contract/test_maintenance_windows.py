@@ -301,7 +301,6 @@ def test_update_maintenance_window_task_example(world):
 
 
 # awscli/examples/ssm/get-maintenance-window-task.rst.
-@not_implemented("GetMaintenanceWindowTask")
 def test_get_maintenance_window_task_example(world):
     _, _, ssm = world
     window_id = window(ssm)

@@ -98,3 +98,16 @@ def test_delete_and_deregister_answer_the_ids(clean_sandbox):
     with pytest.raises(ClientError) as error:
         ssm.get_maintenance_window(WindowId=window_id)
     assert error.value.response["Error"]["Code"] == "DoesNotExistException"
+
+
+def test_get_maintenance_window_task_answers_its_invocation_parameters(clean_sandbox):
+    # GetMaintenanceWindowTask's output shape: TaskType (not Type) and TaskInvocationParameters.
+    ssm = clean_sandbox.client("ssm")
+    window_id, [task_id] = _window_with_tasks(ssm, 1)
+    task = ssm.get_maintenance_window_task(WindowId=window_id, WindowTaskId=task_id)
+    assert (task["WindowTaskId"], task["TaskType"], task["TaskArn"]) == (task_id, "RUN_COMMAND", "AWS-RunPatchBaseline")
+    assert task["TaskInvocationParameters"] == {"RunCommand": {"Parameters": {"Operation": ["Install"]}}}
+    assert "Type" not in task and task["TaskParameters"] == {}
+    with pytest.raises(ClientError) as error:
+        ssm.get_maintenance_window_task(WindowId=window_id, WindowTaskId="0e842a8d-2d44-4886-bb62-af8dc0000000")
+    assert error.value.response["Error"]["Code"] == "DoesNotExistException"
