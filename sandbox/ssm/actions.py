@@ -68,6 +68,8 @@ ACTIONS = {
     "DescribeMaintenanceWindowTasks": maintenance_windows.describe_maintenance_window_tasks,
     "DescribeMaintenanceWindowTargets": maintenance_windows.describe_maintenance_window_targets,
     "GetMaintenanceWindowTask": maintenance_windows.get_maintenance_window_task,
+    "UpdateMaintenanceWindowTarget": maintenance_windows.update_maintenance_window_target,
+    "UpdateMaintenanceWindowTask": maintenance_windows.update_maintenance_window_task,
     "DeleteMaintenanceWindow": maintenance_windows.delete_maintenance_window,
     "DeregisterTargetFromMaintenanceWindow": maintenance_windows.deregister_target_from_maintenance_window,
     "DeregisterTaskFromMaintenanceWindow": maintenance_windows.deregister_task_from_maintenance_window,

@@ -16,7 +16,7 @@ deregister-target-from-maintenance-window.rst, deregister-task-from-maintenance-
 describe-maintenance-window-targets.rst, describe-maintenance-window-tasks.rst).
 """
 
-from sandbox.wire.errors import DoesNotExistException
+from sandbox.wire.errors import DoesNotExistException, ValidationException
 from sandbox.wire.paging import paginate
 
 # Members of MaintenanceWindowTask (DescribeMaintenanceWindowTasks) from moto's task, under AWS's name.
@@ -119,13 +119,70 @@ _GET_TASK_MEMBERS = dict(_DESCRIBE_MEMBERS, TaskType="task_type", TaskInvocation
 del _GET_TASK_MEMBERS["Type"]
 
 
-def get_maintenance_window_task(backend, params):
-    """moto 5.2.5 has no GetMaintenanceWindowTask. A window or task that does not exist is
-    DoesNotExistException (the API reference's errors for this operation)."""
+def _task(backend, params):
     window = backend.get_maintenance_window(params.get("WindowId"))
     task = window.tasks.get(params.get("WindowTaskId"))
     if task is None:
         raise DoesNotExistException(f"Maintenance window task {params.get('WindowTaskId')} does not exist")
+    return task
+
+
+def get_maintenance_window_task(backend, params):
+    """moto 5.2.5 has no GetMaintenanceWindowTask. A window or task that does not exist is
+    DoesNotExistException (the API reference's errors for this operation)."""
+    return _task_answer(_task(backend, params))
+
+
+def _task_answer(task):
     entry = {member: getattr(task, attribute, None) for member, attribute in _GET_TASK_MEMBERS.items()}
     entry["TaskParameters"] = entry["TaskParameters"] or {}
     return {member: value for member, value in entry.items() if value is not None}
+
+
+def _replace_or_update(item, params, members, required):
+    """UpdateMaintenanceWindowTarget/-Task: with Replace, "all fields that are required by the
+    Register... operation are also required ... Optional fields that aren't specified are set to
+    null" (API reference); without it only the fields given change."""
+    replace = params.get("Replace", False)
+    if replace:
+        missing = [member for member in required if member not in params]
+        if missing:
+            raise ValidationException(f"{', '.join(missing)} must be specified when Replace is true.")
+    for member, attribute in members.items():
+        if member in params:
+            setattr(item, attribute, params[member])
+        elif replace and member not in required:
+            setattr(item, attribute, None)
+
+
+_UPDATE_TARGET_MEMBERS = {"Targets": "targets", "OwnerInformation": "owner_information", "Name": "name",
+                          "Description": "description"}
+
+
+def update_maintenance_window_target(backend, params):
+    """moto 5.2.5 has no UpdateMaintenanceWindowTarget. Unset OwnerInformation and Description answer
+    "" (awscli/examples/ssm/update-maintenance-window-target.rst)."""
+    window = backend.get_maintenance_window(params.get("WindowId"))
+    target = window.targets.get(params.get("WindowTargetId"))
+    if target is None:
+        raise DoesNotExistException(f"Maintenance window target {params.get('WindowTargetId')} does not exist")
+    _replace_or_update(target, params, _UPDATE_TARGET_MEMBERS, required=("Targets",))
+    answer = {"WindowId": target.window_id, "WindowTargetId": target.window_target_id, "Targets": target.targets,
+              "OwnerInformation": target.owner_information or "", "Name": target.name,
+              "Description": target.description or ""}
+    return {member: value for member, value in answer.items() if value is not None}
+
+
+_UPDATE_TASK_MEMBERS = {"Targets": "targets", "TaskArn": "task_arn", "ServiceRoleArn": "service_role_arn",
+                        "TaskParameters": "task_parameters", "TaskInvocationParameters": "task_invocation_parameters",
+                        "Priority": "priority", "MaxConcurrency": "max_concurrency", "MaxErrors": "max_errors",
+                        "LoggingInfo": "logging_info", "Name": "name", "Description": "description",
+                        "CutoffBehavior": "cutoff_behavior", "AlarmConfiguration": "alarm_configurations"}
+
+
+def update_maintenance_window_task(backend, params):
+    """moto 5.2.5 has no UpdateMaintenanceWindowTask; the answer is the task as GetMaintenanceWindowTask
+    shows it (the output shape has the same members)."""
+    task = _task(backend, params)
+    _replace_or_update(task, params, _UPDATE_TASK_MEMBERS, required=("TaskArn",))
+    return _task_answer(task)

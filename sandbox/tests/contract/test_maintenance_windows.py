@@ -267,7 +267,6 @@ def test_update_maintenance_window_examples(world, number):
 
 
 # awscli/examples/ssm/update-maintenance-window-target.rst: rename a target, --no-replace.
-@not_implemented("UpdateMaintenanceWindowTarget")
 def test_update_maintenance_window_target_example(world):
     _, _, ssm = world
     window_id = window(ssm)
@@ -285,7 +284,6 @@ def run_command_task(ssm, window_id, target_id, **members):
 
 
 # awscli/examples/ssm/update-maintenance-window-task.rst: a new service role.
-@not_implemented("UpdateMaintenanceWindowTask")
 def test_update_maintenance_window_task_example(world):
     _, _, ssm = world
     window_id = window(ssm)

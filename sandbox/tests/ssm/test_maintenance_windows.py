@@ -111,3 +111,35 @@ def test_get_maintenance_window_task_answers_its_invocation_parameters(clean_san
     with pytest.raises(ClientError) as error:
         ssm.get_maintenance_window_task(WindowId=window_id, WindowTaskId="0e842a8d-2d44-4886-bb62-af8dc0000000")
     assert error.value.response["Error"]["Code"] == "DoesNotExistException"
+
+
+def test_update_target_changes_what_is_given_or_replaces_it_all(clean_sandbox):
+    ssm = clean_sandbox.client("ssm")
+    window_id, _ = _window_with_tasks(ssm, 0)
+    target_id = ssm.register_target_with_maintenance_window(
+        WindowId=window_id, ResourceType="INSTANCE", OwnerInformation="CostCenter1", Name="Before",
+        Targets=[{"Key": "InstanceIds", "Values": ["i-0123456789abcdef0"]}])["WindowTargetId"]
+    renamed = ssm.update_maintenance_window_target(WindowId=window_id, WindowTargetId=target_id, Name="After")
+    assert (renamed["Name"], renamed["OwnerInformation"], renamed["Description"]) == ("After", "CostCenter1", "")
+    with pytest.raises(ClientError) as error:
+        ssm.update_maintenance_window_target(WindowId=window_id, WindowTargetId=target_id, Name="Again", Replace=True)
+    assert error.value.response["Error"]["Code"] == "ValidationException"
+    replaced = ssm.update_maintenance_window_target(WindowId=window_id, WindowTargetId=target_id, Replace=True,
+                                                    Targets=[{"Key": "tag:Role", "Values": ["Web"]}])
+    assert (replaced["Targets"], replaced["OwnerInformation"], "Name" in replaced) == (
+        [{"Key": "tag:Role", "Values": ["Web"]}], "", False)
+    [described] = ssm.describe_maintenance_window_targets(WindowId=window_id)["Targets"]
+    assert described["Targets"] == [{"Key": "tag:Role", "Values": ["Web"]}] and "OwnerInformation" not in described
+
+
+def test_update_task_changes_what_is_given(clean_sandbox):
+    ssm = clean_sandbox.client("ssm")
+    window_id, [task_id] = _window_with_tasks(ssm, 1)
+    role = "arn:aws:iam::123456789012:role/MaintenanceWindows"
+    updated = ssm.update_maintenance_window_task(WindowId=window_id, WindowTaskId=task_id, ServiceRoleArn=role)
+    assert (updated["ServiceRoleArn"], updated["TaskArn"], updated["Name"]) == (role, "AWS-RunPatchBaseline", "Install-0")
+    assert ssm.get_maintenance_window_task(WindowId=window_id, WindowTaskId=task_id)["ServiceRoleArn"] == role
+    with pytest.raises(ClientError) as error:
+        ssm.update_maintenance_window_task(WindowId=window_id, WindowTaskId="0e842a8d-2d44-4886-bb62-af8dc0000000",
+                                           Name="missing")
+    assert error.value.response["Error"]["Code"] == "DoesNotExistException"
