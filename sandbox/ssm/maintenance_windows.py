@@ -16,6 +16,8 @@ deregister-target-from-maintenance-window.rst, deregister-task-from-maintenance-
 describe-maintenance-window-targets.rst, describe-maintenance-window-tasks.rst).
 """
 
+from sandbox.agent import clock
+from sandbox.ssm.store import backend_state
 from sandbox.wire.errors import DoesNotExistException, ValidationException
 from sandbox.wire.paging import paginate
 
@@ -186,3 +188,87 @@ def update_maintenance_window_task(backend, params):
     task = _task(backend, params)
     _replace_or_update(task, params, _UPDATE_TASK_MEMBERS, required=("TaskArn",))
     return _task_answer(task)
+
+
+# What moto's window does not keep (it answers Enabled true always and no AllowUnassociatedTargets,
+# CreatedDate or ModifiedDate): {window id: {member: value}}.
+def _settings(backend, window_id):
+    settings = backend_state(backend, "maintenance_window_settings", dict)
+    return settings.setdefault(window_id, {"AllowUnassociatedTargets": False, "Enabled": True})
+
+
+_WINDOW_ATTRIBUTES = {"Name": "name", "Description": "description", "StartDate": "start_date", "EndDate": "end_date",
+                      "Schedule": "schedule", "ScheduleTimezone": "schedule_timezone", "ScheduleOffset": "schedule_offset",
+                      "Duration": "duration", "Cutoff": "cutoff"}
+
+
+def _window(backend, window, members):
+    settings = _settings(backend, window.id)
+    entry = {"WindowId": window.id, **{member: getattr(window, attribute) for member, attribute in _WINDOW_ATTRIBUTES.items()},
+             **settings}
+    return {member: entry[member] for member in members if entry.get(member) is not None}
+
+
+def create_maintenance_window(backend, params):
+    window_id = backend.create_maintenance_window(
+        name=params.get("Name"), description=params.get("Description"), duration=params.get("Duration"),
+        cutoff=params.get("Cutoff"), schedule=params.get("Schedule"), schedule_timezone=params.get("ScheduleTimezone"),
+        schedule_offset=params.get("ScheduleOffset"), start_date=params.get("StartDate"), end_date=params.get("EndDate"),
+        tags=params.get("Tags"))
+    now = clock.utcnow()
+    _settings(backend, window_id).update(AllowUnassociatedTargets=params.get("AllowUnassociatedTargets", False),
+                                         CreatedDate=now, ModifiedDate=now)
+    return {"WindowId": window_id}
+
+
+_GET_MEMBERS = ("WindowId", "Name", "Description", "StartDate", "EndDate", "Schedule", "ScheduleTimezone",
+                "ScheduleOffset", "Duration", "Cutoff", "AllowUnassociatedTargets", "Enabled", "CreatedDate", "ModifiedDate")
+_IDENTITY_MEMBERS = ("WindowId", "Name", "Description", "Enabled", "Duration", "Cutoff", "Schedule", "ScheduleTimezone",
+                     "ScheduleOffset", "EndDate", "StartDate")
+_UPDATE_MEMBERS = ("WindowId", "Name", "Description", "StartDate", "EndDate", "Schedule", "ScheduleTimezone",
+                   "ScheduleOffset", "Duration", "Cutoff", "AllowUnassociatedTargets", "Enabled")
+
+
+def get_maintenance_window(backend, params):
+    return _window(backend, backend.get_maintenance_window(params.get("WindowId")), _GET_MEMBERS)
+
+
+def describe_maintenance_windows(backend, params):
+    """Filters Name and Enabled, the keys the API reference names ("Name=MyMaintenanceWindow and
+    Enabled=True"); moto's own describe knows only Name and answers Enabled true for every window."""
+    identities = [_window(backend, window, _IDENTITY_MEMBERS) for window in backend.describe_maintenance_windows(None)]
+    for entry in params.get("Filters", []):
+        values = entry.get("Values", [])
+        if entry.get("Key") == "Name":
+            identities = [identity for identity in identities if identity["Name"] in values]
+        elif entry.get("Key") == "Enabled":
+            wanted = {value.lower() for value in values}
+            identities = [identity for identity in identities if str(identity["Enabled"]).lower() in wanted]
+        else:
+            identities = []
+    return {"WindowIdentities": identities}
+
+
+def update_maintenance_window(backend, params):
+    """moto 5.2.5 has none. Replace: the fields CreateMaintenanceWindow requires are required, and
+    optional ones not given are cleared (API reference, UpdateMaintenanceWindow Replace)."""
+    window = backend.get_maintenance_window(params.get("WindowId"))
+    replace = params.get("Replace", False)
+    required = ("Name", "Schedule", "Duration", "Cutoff", "AllowUnassociatedTargets")
+    if replace:
+        missing = [member for member in required if member not in params]
+        if missing:
+            raise ValidationException(f"{', '.join(missing)} must be specified when Replace is true.")
+    for member, attribute in _WINDOW_ATTRIBUTES.items():
+        if member in params:
+            setattr(window, attribute, params[member])
+        elif replace and member not in required:
+            setattr(window, attribute, None)
+    settings = _settings(backend, window.id)
+    for member in ("AllowUnassociatedTargets", "Enabled"):
+        if member in params:
+            settings[member] = params[member]
+        elif replace and member == "Enabled":
+            settings[member] = True
+    settings["ModifiedDate"] = clock.utcnow()
+    return _window(backend, window, _UPDATE_MEMBERS)

@@ -143,3 +143,29 @@ def test_update_task_changes_what_is_given(clean_sandbox):
         ssm.update_maintenance_window_task(WindowId=window_id, WindowTaskId="0e842a8d-2d44-4886-bb62-af8dc0000000",
                                            Name="missing")
     assert error.value.response["Error"]["Code"] == "DoesNotExistException"
+
+
+def test_windows_keep_what_moto_forgets_and_update_changes_it(frozen_clock):
+    # GetMaintenanceWindow's output shape: AllowUnassociatedTargets, Enabled, CreatedDate, ModifiedDate;
+    # DescribeMaintenanceWindows filters Name and Enabled (API reference).
+    sandbox = frozen_clock
+    sandbox.reset()
+    sandbox.freeze_clock()
+    ssm = sandbox.client("ssm")
+    window_id = ssm.create_maintenance_window(Name="Weekly", Schedule="cron(0 2 ? * SUN *)", Duration=3, Cutoff=1,
+                                              AllowUnassociatedTargets=True)["WindowId"]
+    created = ssm.get_maintenance_window(WindowId=window_id)
+    assert (created["AllowUnassociatedTargets"], created["Enabled"]) == (True, True)
+    assert created["CreatedDate"] == created["ModifiedDate"]
+    sandbox.advance_clock(60)
+    updated = ssm.update_maintenance_window(WindowId=window_id, Enabled=False, Name="Weekly-Renamed")
+    assert (updated["Name"], updated["Enabled"], updated["Duration"], updated["AllowUnassociatedTargets"]) == (
+        "Weekly-Renamed", False, 3, True)
+    after = ssm.get_maintenance_window(WindowId=window_id)
+    assert (after["ModifiedDate"] - after["CreatedDate"]).total_seconds() == 60
+    assert ssm.describe_maintenance_windows(Filters=[{"Key": "Enabled", "Values": ["true"]}])["WindowIdentities"] == []
+    [identity] = ssm.describe_maintenance_windows(Filters=[{"Key": "Enabled", "Values": ["False"]}])["WindowIdentities"]
+    assert (identity["WindowId"], identity["Enabled"]) == (window_id, False)
+    with pytest.raises(ClientError) as error:
+        ssm.update_maintenance_window(WindowId=window_id, Name="Replaced", Replace=True)
+    assert error.value.response["Error"]["Code"] == "ValidationException"
