@@ -20,6 +20,9 @@
   though from CreateStack itself, as the sandbox's other resource errors do, not as CREATE_FAILED.
 * **RunInstances gives its instance profile to every instance it launches**, as AWS does; moto
   associates it with the first instance only.
+* **An image's and an instance's Platform is `windows` or absent**: "This value is set to windows for
+  Windows AMIs; otherwise, it is blank" (EC2 API reference, Image.Platform; Instance.Platform alike).
+  moto's own AMI data gives 9 Linux images `Linux/UNIX` there (what AWS puts in PlatformDetails).
 
 Installed by `install()` (sandbox.install); the patches are on moto's model classes, so the API,
 CloudFormation and the managed-node seeding all get them.
@@ -29,6 +32,7 @@ import copy
 
 from moto import settings as moto_settings
 from moto.ec2.exceptions import DependencyViolationError
+from moto.ec2.models.amis import Ami
 from moto.ec2.models.instances import Instance, InstanceBackend
 from moto.ec2.models.subnets import SubnetBackend
 from moto.ec2.models.vpcs import VPCBackend
@@ -37,6 +41,7 @@ _original_prep_nics = Instance.prep_nics
 _original_terminate = Instance.terminate
 _original_delete_subnet = SubnetBackend.delete_subnet
 _original_delete_vpc = VPCBackend.delete_vpc
+_original_ami_init = Ami.__init__
 
 
 def _keeps_interface_on_termination(spec):
@@ -90,8 +95,15 @@ def _run_instances_with_profile_for_all(self, image_id, count, user_data, securi
     return reservation
 
 
+def ami_platform_windows_or_blank(self, *args, **kwargs):
+    _original_ami_init(self, *args, **kwargs)
+    if self.platform != "windows":
+        self.platform = None
+
+
 def install():
     moto_settings.ENABLE_AMI_VALIDATION = True
+    Ami.__init__ = ami_platform_windows_or_blank
     Instance.prep_nics = prep_nics_deleted_on_termination
     Instance.terminate = terminate_once
     SubnetBackend.delete_subnet = delete_subnet_without_interfaces

@@ -75,6 +75,17 @@ ACTIONS = {
     "DescribeAssociationExecutionTargets": associations.describe_association_execution_targets_action,
     # Maintenance windows (maintenance_windows.py)
     "DescribeMaintenanceWindowTasks": maintenance_windows.describe_maintenance_window_tasks,
+    "DescribeMaintenanceWindowTargets": maintenance_windows.describe_maintenance_window_targets,
+    "GetMaintenanceWindowTask": maintenance_windows.get_maintenance_window_task,
+    "CreateMaintenanceWindow": maintenance_windows.create_maintenance_window,
+    "GetMaintenanceWindow": maintenance_windows.get_maintenance_window,
+    "DescribeMaintenanceWindows": maintenance_windows.describe_maintenance_windows,
+    "UpdateMaintenanceWindow": maintenance_windows.update_maintenance_window,
+    "UpdateMaintenanceWindowTarget": maintenance_windows.update_maintenance_window_target,
+    "UpdateMaintenanceWindowTask": maintenance_windows.update_maintenance_window_task,
+    "DeleteMaintenanceWindow": maintenance_windows.delete_maintenance_window,
+    "DeregisterTargetFromMaintenanceWindow": maintenance_windows.deregister_target_from_maintenance_window,
+    "DeregisterTaskFromMaintenanceWindow": maintenance_windows.deregister_task_from_maintenance_window,
 }
 
 

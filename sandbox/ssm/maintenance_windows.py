@@ -5,8 +5,20 @@ TaskInvocationParameters), where DescribeMaintenanceWindowTasks' MaintenanceWind
 `Type` and has no invocation parameters, and returns every task in one page. So a describe lacked `Type`, and a client that keeps the RUN_COMMAND tasks (the
 dashboard's recurring patching tasks) saw none. Here the describe answers in AWS's shape, with AWS's
 page sizes (MaxResults 10-100, default 10) and NextToken.
+
+moto (5.2.5) also matches no task and no target at all once any filter is given, answers
+DeleteMaintenanceWindow and the two Deregister calls with an empty body, and describes every target's
+OwnerInformation as "". Here the filters are those the API reference names (DescribeMaintenanceWindowTasks:
+WindowTaskId, TaskArn, Priority, TaskType; DescribeMaintenanceWindowTargets: Type, WindowTargetId,
+OwnerInformation), values of one key ORed and keys ANDed, and the other answers carry what their output
+shapes and the AWS CLI's examples show (awscli/examples/ssm/delete-maintenance-window.rst,
+deregister-target-from-maintenance-window.rst, deregister-task-from-maintenance-window.rst,
+describe-maintenance-window-targets.rst, describe-maintenance-window-tasks.rst).
 """
 
+from sandbox.agent import clock
+from sandbox.ssm.store import backend_state
+from sandbox.wire.errors import DoesNotExistException, ValidationException
 from sandbox.wire.paging import paginate
 
 # Members of MaintenanceWindowTask (DescribeMaintenanceWindowTasks) from moto's task, under AWS's name.
@@ -30,15 +42,40 @@ _DESCRIBE_MEMBERS = {
 
 
 def describe_task(task):
-    """A task as one entry of DescribeMaintenanceWindowTasks' Tasks (members left out when unset)."""
+    """A task as one entry of DescribeMaintenanceWindowTasks' Tasks (members left out when unset,
+    except TaskParameters: every task in describe-maintenance-window-tasks.rst has "TaskParameters": {})."""
     entry = {member: getattr(task, attribute, None) for member, attribute in _DESCRIBE_MEMBERS.items()}
+    entry["TaskParameters"] = entry["TaskParameters"] or {}
     return {member: value for member, value in entry.items() if value is not None}
+
+
+# Filter key -> the value of a task or target it is compared with (as a string: filter values are strings).
+_TASK_FILTERS = {
+    "WindowTaskId": lambda task: task.window_task_id,
+    "TaskArn": lambda task: task.task_arn,
+    "Priority": lambda task: None if task.priority is None else str(task.priority),
+    "TaskType": lambda task: task.task_type,
+}
+_TARGET_FILTERS = {
+    "Type": lambda target: target.resource_type,  # a window target's only type is its ResourceType
+    "WindowTargetId": lambda target: target.window_target_id,
+    "OwnerInformation": lambda target: target.owner_information,
+}
+
+
+def _matches(item, filters, keys):
+    for entry in filters:
+        read = keys.get(entry.get("Key"))
+        if read is None or read(item) not in entry.get("Values", []):
+            return False
+    return True
 
 
 def describe_maintenance_window_tasks(backend, params):
     window_id = params.get("WindowId")
     filters = params.get("Filters", [])
-    tasks = sorted(backend.describe_maintenance_window_tasks(window_id, filters),
+    tasks = sorted((task for task in backend.describe_maintenance_window_tasks(window_id, [])
+                    if _matches(task, filters, _TASK_FILTERS)),
                    key=lambda task: task.window_task_id)
     page, token = paginate(tasks, params.get("MaxResults"), params.get("NextToken"),
                            default=10, minimum=10, maximum=100, context={"window": window_id, "filters": filters})
@@ -46,3 +83,192 @@ def describe_maintenance_window_tasks(backend, params):
     if token:
         result["NextToken"] = token
     return result
+
+
+def describe_target(target):
+    """A target as one entry of DescribeMaintenanceWindowTargets' Targets (unset members left out)."""
+    entry = {"WindowId": target.window_id, "WindowTargetId": target.window_target_id,
+             "ResourceType": target.resource_type, "Targets": target.targets,
+             "OwnerInformation": target.owner_information, "Name": target.name, "Description": target.description}
+    return {member: value for member, value in entry.items() if value is not None}
+
+
+def describe_maintenance_window_targets(backend, params):
+    window_id = params.get("WindowId")
+    filters = params.get("Filters", [])
+    targets = [target for target in backend.describe_maintenance_window_targets(window_id, [])
+               if _matches(target, filters, _TARGET_FILTERS)]
+    return {"Targets": [describe_target(target) for target in targets]}
+
+
+def delete_maintenance_window(backend, params):
+    backend.delete_maintenance_window(params.get("WindowId"))
+    return {"WindowId": params.get("WindowId")}
+
+
+def deregister_target_from_maintenance_window(backend, params):
+    backend.deregister_target_from_maintenance_window(params.get("WindowId"), params.get("WindowTargetId"))
+    return {"WindowId": params.get("WindowId"), "WindowTargetId": params.get("WindowTargetId")}
+
+
+def deregister_task_from_maintenance_window(backend, params):
+    backend.deregister_task_from_maintenance_window(params.get("WindowId"), params.get("WindowTaskId"))
+    return {"WindowId": params.get("WindowId"), "WindowTaskId": params.get("WindowTaskId")}
+
+
+# GetMaintenanceWindowTask's output members (botocore's GetMaintenanceWindowTaskResult) from moto's task.
+_GET_TASK_MEMBERS = dict(_DESCRIBE_MEMBERS, TaskType="task_type", TaskInvocationParameters="task_invocation_parameters")
+del _GET_TASK_MEMBERS["Type"]
+
+
+def _task(backend, params):
+    window = backend.get_maintenance_window(params.get("WindowId"))
+    task = window.tasks.get(params.get("WindowTaskId"))
+    if task is None:
+        raise DoesNotExistException(f"Maintenance window task {params.get('WindowTaskId')} does not exist")
+    return task
+
+
+def get_maintenance_window_task(backend, params):
+    """moto 5.2.5 has no GetMaintenanceWindowTask. A window or task that does not exist is
+    DoesNotExistException (the API reference's errors for this operation)."""
+    return _task_answer(_task(backend, params))
+
+
+def _task_answer(task):
+    entry = {member: getattr(task, attribute, None) for member, attribute in _GET_TASK_MEMBERS.items()}
+    entry["TaskParameters"] = entry["TaskParameters"] or {}
+    return {member: value for member, value in entry.items() if value is not None}
+
+
+def _replace_or_update(item, params, members, required):
+    """UpdateMaintenanceWindowTarget/-Task: with Replace, "all fields that are required by the
+    Register... operation are also required ... Optional fields that aren't specified are set to
+    null" (API reference); without it only the fields given change."""
+    replace = params.get("Replace", False)
+    if replace:
+        missing = [member for member in required if member not in params]
+        if missing:
+            raise ValidationException(f"{', '.join(missing)} must be specified when Replace is true.")
+    for member, attribute in members.items():
+        if member in params:
+            setattr(item, attribute, params[member])
+        elif replace and member not in required:
+            setattr(item, attribute, None)
+
+
+_UPDATE_TARGET_MEMBERS = {"Targets": "targets", "OwnerInformation": "owner_information", "Name": "name",
+                          "Description": "description"}
+
+
+def update_maintenance_window_target(backend, params):
+    """moto 5.2.5 has no UpdateMaintenanceWindowTarget. Unset OwnerInformation and Description answer
+    "" (awscli/examples/ssm/update-maintenance-window-target.rst)."""
+    window = backend.get_maintenance_window(params.get("WindowId"))
+    target = window.targets.get(params.get("WindowTargetId"))
+    if target is None:
+        raise DoesNotExistException(f"Maintenance window target {params.get('WindowTargetId')} does not exist")
+    _replace_or_update(target, params, _UPDATE_TARGET_MEMBERS, required=("Targets",))
+    answer = {"WindowId": target.window_id, "WindowTargetId": target.window_target_id, "Targets": target.targets,
+              "OwnerInformation": target.owner_information or "", "Name": target.name,
+              "Description": target.description or ""}
+    return {member: value for member, value in answer.items() if value is not None}
+
+
+_UPDATE_TASK_MEMBERS = {"Targets": "targets", "TaskArn": "task_arn", "ServiceRoleArn": "service_role_arn",
+                        "TaskParameters": "task_parameters", "TaskInvocationParameters": "task_invocation_parameters",
+                        "Priority": "priority", "MaxConcurrency": "max_concurrency", "MaxErrors": "max_errors",
+                        "LoggingInfo": "logging_info", "Name": "name", "Description": "description",
+                        "CutoffBehavior": "cutoff_behavior", "AlarmConfiguration": "alarm_configurations"}
+
+
+def update_maintenance_window_task(backend, params):
+    """moto 5.2.5 has no UpdateMaintenanceWindowTask; the answer is the task as GetMaintenanceWindowTask
+    shows it (the output shape has the same members)."""
+    task = _task(backend, params)
+    _replace_or_update(task, params, _UPDATE_TASK_MEMBERS, required=("TaskArn",))
+    return _task_answer(task)
+
+
+# What moto's window does not keep (it answers Enabled true always and no AllowUnassociatedTargets,
+# CreatedDate or ModifiedDate): {window id: {member: value}}.
+def _settings(backend, window_id):
+    settings = backend_state(backend, "maintenance_window_settings", dict)
+    return settings.setdefault(window_id, {"AllowUnassociatedTargets": False, "Enabled": True})
+
+
+_WINDOW_ATTRIBUTES = {"Name": "name", "Description": "description", "StartDate": "start_date", "EndDate": "end_date",
+                      "Schedule": "schedule", "ScheduleTimezone": "schedule_timezone", "ScheduleOffset": "schedule_offset",
+                      "Duration": "duration", "Cutoff": "cutoff"}
+
+
+def _window(backend, window, members):
+    settings = _settings(backend, window.id)
+    entry = {"WindowId": window.id, **{member: getattr(window, attribute) for member, attribute in _WINDOW_ATTRIBUTES.items()},
+             **settings}
+    return {member: entry[member] for member in members if entry.get(member) is not None}
+
+
+def create_maintenance_window(backend, params):
+    window_id = backend.create_maintenance_window(
+        name=params.get("Name"), description=params.get("Description"), duration=params.get("Duration"),
+        cutoff=params.get("Cutoff"), schedule=params.get("Schedule"), schedule_timezone=params.get("ScheduleTimezone"),
+        schedule_offset=params.get("ScheduleOffset"), start_date=params.get("StartDate"), end_date=params.get("EndDate"),
+        tags=params.get("Tags"))
+    now = clock.utcnow()
+    _settings(backend, window_id).update(AllowUnassociatedTargets=params.get("AllowUnassociatedTargets", False),
+                                         CreatedDate=now, ModifiedDate=now)
+    return {"WindowId": window_id}
+
+
+_GET_MEMBERS = ("WindowId", "Name", "Description", "StartDate", "EndDate", "Schedule", "ScheduleTimezone",
+                "ScheduleOffset", "Duration", "Cutoff", "AllowUnassociatedTargets", "Enabled", "CreatedDate", "ModifiedDate")
+_IDENTITY_MEMBERS = ("WindowId", "Name", "Description", "Enabled", "Duration", "Cutoff", "Schedule", "ScheduleTimezone",
+                     "ScheduleOffset", "EndDate", "StartDate")
+_UPDATE_MEMBERS = ("WindowId", "Name", "Description", "StartDate", "EndDate", "Schedule", "ScheduleTimezone",
+                   "ScheduleOffset", "Duration", "Cutoff", "AllowUnassociatedTargets", "Enabled")
+
+
+def get_maintenance_window(backend, params):
+    return _window(backend, backend.get_maintenance_window(params.get("WindowId")), _GET_MEMBERS)
+
+
+def describe_maintenance_windows(backend, params):
+    """Filters Name and Enabled, the keys the API reference names ("Name=MyMaintenanceWindow and
+    Enabled=True"); moto's own describe knows only Name and answers Enabled true for every window."""
+    identities = [_window(backend, window, _IDENTITY_MEMBERS) for window in backend.describe_maintenance_windows(None)]
+    for entry in params.get("Filters", []):
+        values = entry.get("Values", [])
+        if entry.get("Key") == "Name":
+            identities = [identity for identity in identities if identity["Name"] in values]
+        elif entry.get("Key") == "Enabled":
+            wanted = {value.lower() for value in values}
+            identities = [identity for identity in identities if str(identity["Enabled"]).lower() in wanted]
+        else:
+            identities = []
+    return {"WindowIdentities": identities}
+
+
+def update_maintenance_window(backend, params):
+    """moto 5.2.5 has none. Replace: the fields CreateMaintenanceWindow requires are required, and
+    optional ones not given are cleared (API reference, UpdateMaintenanceWindow Replace)."""
+    window = backend.get_maintenance_window(params.get("WindowId"))
+    replace = params.get("Replace", False)
+    required = ("Name", "Schedule", "Duration", "Cutoff", "AllowUnassociatedTargets")
+    if replace:
+        missing = [member for member in required if member not in params]
+        if missing:
+            raise ValidationException(f"{', '.join(missing)} must be specified when Replace is true.")
+    for member, attribute in _WINDOW_ATTRIBUTES.items():
+        if member in params:
+            setattr(window, attribute, params[member])
+        elif replace and member not in required:
+            setattr(window, attribute, None)
+    settings = _settings(backend, window.id)
+    for member in ("AllowUnassociatedTargets", "Enabled"):
+        if member in params:
+            settings[member] = params[member]
+        elif replace and member == "Enabled":
+            settings[member] = True
+    settings["ModifiedDate"] = clock.utcnow()
+    return _window(backend, window, _UPDATE_MEMBERS)

@@ -3,7 +3,8 @@
 Used by the pytest plugin (sandbox/testing/plugin.py), tools/ and bench/. The `Sandbox` object
 drives the control API:
 
-    sandbox.client("ssm")                         boto3 client, one attempt
+    sandbox.client("ssm")                         boto3 client, one attempt, every response checked
+                                                  against botocore's output shape (response_shapes.py)
     sandbox.calls(service="ssm", operation=None)  the call log (list of dicts), oldest first
     sandbox.mutating_calls(service=None)          calls whose operation is not a read
     sandbox.clear_calls()
@@ -41,6 +42,8 @@ from pathlib import Path
 import boto3
 from botocore.config import Config
 
+from sandbox.testing import response_shapes
+
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 REGION = "us-east-1"
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -71,13 +74,15 @@ class Sandbox:
         # One attempt: a retry would hide the error a test wants to see. (botocore reads
         # retries["max_attempts"] as the number of *retries*; total_max_attempts counts them all.)
         retries = config.pop("retries", {"total_max_attempts": 1, "mode": "standard"})
-        return boto3.client(
+        # Every response is checked against botocore's output shape (sandbox/testing/response_shapes.py);
+        # there is no switch to turn that off.
+        return response_shapes.watch(boto3.client(
             service,
             region_name=region,
             endpoint_url=self.endpoint,
             config=Config(retries=retries, **config),
             **CREDENTIALS,
-        )
+        ))
 
     def environment(self, region=REGION):
         """Environment variables that point boto3 (and so AnsibleAWSModule) at this sandbox."""

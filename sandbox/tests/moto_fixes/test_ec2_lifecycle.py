@@ -90,3 +90,13 @@ def test_every_instance_run_together_gets_the_instance_profile(clean_sandbox):
         ImageId=amazon_linux_2_ami(ec2), MinCount=3, MaxCount=3, IamInstanceProfile={"Name": "FleetProfile"})["Instances"]]
     associations = ec2.describe_iam_instance_profile_associations()["IamInstanceProfileAssociations"]
     assert sorted(a["InstanceId"] for a in associations if a["IamInstanceProfile"]["Arn"].endswith("/FleetProfile")) == sorted(ids)
+
+
+def test_platform_is_windows_or_absent(clean_sandbox):
+    # EC2 API reference, Image.Platform: "set to windows for Windows AMIs; otherwise, it is blank".
+    ec2 = clean_sandbox.client("ec2")
+    images = ec2.describe_images(Owners=["amazon"])["Images"]
+    assert {image.get("Platform") for image in images} == {"windows", None}
+    ami = amazon_linux_2_ami(ec2)
+    [instance] = ec2.run_instances(ImageId=ami, MinCount=1, MaxCount=1)["Instances"]
+    assert "Platform" not in instance

@@ -37,3 +37,135 @@ def test_tasks_come_in_pages_of_at_most_max_results(clean_sandbox):
     with pytest.raises(ClientError) as error:
         ssm.describe_maintenance_window_tasks(WindowId=window_id, MaxResults=101)
     assert error.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_task_filters_are_the_documented_keys_anded(clean_sandbox):
+    # API reference, DescribeMaintenanceWindowTasks Filters: WindowTaskId, TaskArn, Priority, TaskType.
+    ssm = clean_sandbox.client("ssm")
+    window_id, _ = _window_with_tasks(ssm, 0)
+    target = [{"Key": "InstanceIds", "Values": ["i-0123456789abcdef0"]}]
+    ids = {}
+    for name, arn, kind, priority in [("task-a", "AWS-RunShellScript", "RUN_COMMAND", 1), ("task-b", "AWS-RunPowerShellScript", "RUN_COMMAND", 3),
+                                      ("task-c", "AWS-RestartEC2Instance", "AUTOMATION", 3)]:
+        ids[name] = ssm.register_task_with_maintenance_window(
+            WindowId=window_id, TaskType=kind, TaskArn=arn, Name=name, Priority=priority, Targets=target,
+            MaxConcurrency="1", MaxErrors="1")["WindowTaskId"]
+
+    def names(*filters):
+        tasks = ssm.describe_maintenance_window_tasks(WindowId=window_id, Filters=list(filters))["Tasks"]
+        return sorted(task["Name"] for task in tasks)
+
+    assert names({"Key": "Priority", "Values": ["3"]}) == ["task-b", "task-c"]
+    assert names({"Key": "Priority", "Values": ["3"]}, {"Key": "TaskType", "Values": ["RUN_COMMAND"]}) == ["task-b"]
+    assert names({"Key": "TaskArn", "Values": ["AWS-RunShellScript", "AWS-RestartEC2Instance"]}) == ["task-a", "task-c"]
+    assert names({"Key": "WindowTaskId", "Values": [ids["task-c"]]}) == ["task-c"]
+    assert all(task["TaskParameters"] == {} for task in ssm.describe_maintenance_window_tasks(WindowId=window_id)["Tasks"])
+
+
+def test_targets_keep_owner_information_and_filter_on_it(clean_sandbox):
+    # API reference, DescribeMaintenanceWindowTargets Filters: Type, WindowTargetId, OwnerInformation.
+    ssm = clean_sandbox.client("ssm")
+    window_id, _ = _window_with_tasks(ssm, 0)
+    first = ssm.register_target_with_maintenance_window(
+        WindowId=window_id, ResourceType="INSTANCE", OwnerInformation="CostCenter1",
+        Targets=[{"Key": "tag:Environment", "Values": ["Prod"]}])["WindowTargetId"]
+    second = ssm.register_target_with_maintenance_window(
+        WindowId=window_id, ResourceType="RESOURCE_GROUP", Targets=[{"Key": "resource-groups:Name", "Values": ["Web"]}])["WindowTargetId"]
+
+    def ids(*filters):
+        return [target["WindowTargetId"] for target in
+                ssm.describe_maintenance_window_targets(WindowId=window_id, Filters=list(filters))["Targets"]]
+
+    assert ids({"Key": "OwnerInformation", "Values": ["CostCenter1"]}) == [first]
+    assert ids({"Key": "Type", "Values": ["RESOURCE_GROUP"]}) == [second]
+    assert ids({"Key": "WindowTargetId", "Values": [first, second]}) == [first, second]
+    described = {target["WindowTargetId"]: target for target in ssm.describe_maintenance_window_targets(WindowId=window_id)["Targets"]}
+    assert described[first]["OwnerInformation"] == "CostCenter1" and "OwnerInformation" not in described[second]
+
+
+def test_delete_and_deregister_answer_the_ids(clean_sandbox):
+    # Output shapes of DeleteMaintenanceWindow, DeregisterTargetFromMaintenanceWindow and
+    # DeregisterTaskFromMaintenanceWindow (and their awscli examples).
+    ssm = clean_sandbox.client("ssm")
+    window_id, [task_id] = _window_with_tasks(ssm, 1)
+    target_id = ssm.register_target_with_maintenance_window(
+        WindowId=window_id, ResourceType="INSTANCE", Targets=[{"Key": "InstanceIds", "Values": ["i-0123456789abcdef0"]}])["WindowTargetId"]
+    answered = ssm.deregister_target_from_maintenance_window(WindowId=window_id, WindowTargetId=target_id)
+    assert (answered["WindowId"], answered["WindowTargetId"]) == (window_id, target_id)
+    answered = ssm.deregister_task_from_maintenance_window(WindowId=window_id, WindowTaskId=task_id)
+    assert (answered["WindowId"], answered["WindowTaskId"]) == (window_id, task_id)
+    assert ssm.delete_maintenance_window(WindowId=window_id)["WindowId"] == window_id
+    with pytest.raises(ClientError) as error:
+        ssm.get_maintenance_window(WindowId=window_id)
+    assert error.value.response["Error"]["Code"] == "DoesNotExistException"
+
+
+def test_get_maintenance_window_task_answers_its_invocation_parameters(clean_sandbox):
+    # GetMaintenanceWindowTask's output shape: TaskType (not Type) and TaskInvocationParameters.
+    ssm = clean_sandbox.client("ssm")
+    window_id, [task_id] = _window_with_tasks(ssm, 1)
+    task = ssm.get_maintenance_window_task(WindowId=window_id, WindowTaskId=task_id)
+    assert (task["WindowTaskId"], task["TaskType"], task["TaskArn"]) == (task_id, "RUN_COMMAND", "AWS-RunPatchBaseline")
+    assert task["TaskInvocationParameters"] == {"RunCommand": {"Parameters": {"Operation": ["Install"]}}}
+    assert "Type" not in task and task["TaskParameters"] == {}
+    with pytest.raises(ClientError) as error:
+        ssm.get_maintenance_window_task(WindowId=window_id, WindowTaskId="0e842a8d-2d44-4886-bb62-af8dc0000000")
+    assert error.value.response["Error"]["Code"] == "DoesNotExistException"
+
+
+def test_update_target_changes_what_is_given_or_replaces_it_all(clean_sandbox):
+    ssm = clean_sandbox.client("ssm")
+    window_id, _ = _window_with_tasks(ssm, 0)
+    target_id = ssm.register_target_with_maintenance_window(
+        WindowId=window_id, ResourceType="INSTANCE", OwnerInformation="CostCenter1", Name="Before",
+        Targets=[{"Key": "InstanceIds", "Values": ["i-0123456789abcdef0"]}])["WindowTargetId"]
+    renamed = ssm.update_maintenance_window_target(WindowId=window_id, WindowTargetId=target_id, Name="After")
+    assert (renamed["Name"], renamed["OwnerInformation"], renamed["Description"]) == ("After", "CostCenter1", "")
+    with pytest.raises(ClientError) as error:
+        ssm.update_maintenance_window_target(WindowId=window_id, WindowTargetId=target_id, Name="Again", Replace=True)
+    assert error.value.response["Error"]["Code"] == "ValidationException"
+    replaced = ssm.update_maintenance_window_target(WindowId=window_id, WindowTargetId=target_id, Replace=True,
+                                                    Targets=[{"Key": "tag:Role", "Values": ["Web"]}])
+    assert (replaced["Targets"], replaced["OwnerInformation"], "Name" in replaced) == (
+        [{"Key": "tag:Role", "Values": ["Web"]}], "", False)
+    [described] = ssm.describe_maintenance_window_targets(WindowId=window_id)["Targets"]
+    assert described["Targets"] == [{"Key": "tag:Role", "Values": ["Web"]}] and "OwnerInformation" not in described
+
+
+def test_update_task_changes_what_is_given(clean_sandbox):
+    ssm = clean_sandbox.client("ssm")
+    window_id, [task_id] = _window_with_tasks(ssm, 1)
+    role = "arn:aws:iam::123456789012:role/MaintenanceWindows"
+    updated = ssm.update_maintenance_window_task(WindowId=window_id, WindowTaskId=task_id, ServiceRoleArn=role)
+    assert (updated["ServiceRoleArn"], updated["TaskArn"], updated["Name"]) == (role, "AWS-RunPatchBaseline", "Install-0")
+    assert ssm.get_maintenance_window_task(WindowId=window_id, WindowTaskId=task_id)["ServiceRoleArn"] == role
+    with pytest.raises(ClientError) as error:
+        ssm.update_maintenance_window_task(WindowId=window_id, WindowTaskId="0e842a8d-2d44-4886-bb62-af8dc0000000",
+                                           Name="missing")
+    assert error.value.response["Error"]["Code"] == "DoesNotExistException"
+
+
+def test_windows_keep_what_moto_forgets_and_update_changes_it(frozen_clock):
+    # GetMaintenanceWindow's output shape: AllowUnassociatedTargets, Enabled, CreatedDate, ModifiedDate;
+    # DescribeMaintenanceWindows filters Name and Enabled (API reference).
+    sandbox = frozen_clock
+    sandbox.reset()
+    sandbox.freeze_clock()
+    ssm = sandbox.client("ssm")
+    window_id = ssm.create_maintenance_window(Name="Weekly", Schedule="cron(0 2 ? * SUN *)", Duration=3, Cutoff=1,
+                                              AllowUnassociatedTargets=True)["WindowId"]
+    created = ssm.get_maintenance_window(WindowId=window_id)
+    assert (created["AllowUnassociatedTargets"], created["Enabled"]) == (True, True)
+    assert created["CreatedDate"] == created["ModifiedDate"]
+    sandbox.advance_clock(60)
+    updated = ssm.update_maintenance_window(WindowId=window_id, Enabled=False, Name="Weekly-Renamed")
+    assert (updated["Name"], updated["Enabled"], updated["Duration"], updated["AllowUnassociatedTargets"]) == (
+        "Weekly-Renamed", False, 3, True)
+    after = ssm.get_maintenance_window(WindowId=window_id)
+    assert (after["ModifiedDate"] - after["CreatedDate"]).total_seconds() == 60
+    assert ssm.describe_maintenance_windows(Filters=[{"Key": "Enabled", "Values": ["true"]}])["WindowIdentities"] == []
+    [identity] = ssm.describe_maintenance_windows(Filters=[{"Key": "Enabled", "Values": ["False"]}])["WindowIdentities"]
+    assert (identity["WindowId"], identity["Enabled"]) == (window_id, False)
+    with pytest.raises(ClientError) as error:
+        ssm.update_maintenance_window(WindowId=window_id, Name="Replaced", Replace=True)
+    assert error.value.response["Error"]["Code"] == "ValidationException"
