@@ -40,9 +40,49 @@ def _list_documents(self, document_filter_list, filters, max_results=10, token="
     return _original_list_documents(self, document_filter_list, adjusted, max_results, token)
 
 
+# The platforms each Command plugin runs on (User Guide, "Command document plugin reference": each
+# plugin's "Platforms" line; macOS supports aws:refreshAssociation, aws:runShellScript,
+# aws:runPowerShellScript, aws:softwareInventory and aws:updateSsmAgent). moto answers
+# PlatformTypes ["Not Implemented (moto)"] for every document it stores.
+PLUGIN_PLATFORMS = {
+    "aws:runShellScript": ("Linux", "MacOS"),
+    "aws:runPowerShellScript": ("Windows", "Linux", "MacOS"),
+    "aws:refreshAssociation": ("Windows", "Linux", "MacOS"),
+    "aws:softwareInventory": ("Windows", "Linux", "MacOS"),
+    "aws:updateSsmAgent": ("Windows", "Linux", "MacOS"),
+    "aws:runDocument": ("Windows", "Linux"),
+    "aws:applications": ("Windows",),
+    "aws:psModule": ("Windows",),
+    "aws:updateAgent": ("Windows",),
+    "aws:configureDocker": ("Windows", "Linux"),
+    "aws:configurePackage": ("Windows", "Linux"),
+    "aws:downloadContent": ("Windows", "Linux"),
+    "aws:domainJoin": ("Windows", "Linux"),
+    "aws:cloudWatch": ("Windows",),
+}
+_ORDER = ("Windows", "Linux", "MacOS")
+
+
+def platform_types_of(content):
+    """PlatformTypes of a Command document: the platforms its steps' plugins run on."""
+    steps = (content or {}).get("mainSteps") or list(((content or {}).get("runtimeConfig") or {}).keys())
+    found = set()
+    for step in steps:
+        action = step.get("action") if isinstance(step, dict) else step
+        found.update(PLUGIN_PLATFORMS.get(action, ()))
+    return [platform for platform in _ORDER if platform in found]
+
+
+def _with_platform_types(documents):
+    for document in documents.versions.values():
+        if document.platform_types == ["Not Implemented (moto)"]:
+            document.platform_types = platform_types_of(document.content_json)
+    return documents
+
+
 def _create_document(self, *args, **kwargs):
     ensure_aws_documents(self)  # so that an AWS document's name is taken
-    return _original_create_document(self, *args, **kwargs)
+    return _with_platform_types(_original_create_document(self, *args, **kwargs))
 
 
 def _refuse_aws_owned(self, name, verb):
@@ -59,7 +99,10 @@ def _delete_document(self, name, document_version, version_name, force):
 
 def _update_document(self, content, attachments, name, *args, **kwargs):
     _refuse_aws_owned(self, name, "update")
-    return _original_update_document(self, content, attachments, name, *args, **kwargs)
+    answer = _original_update_document(self, content, attachments, name, *args, **kwargs)
+    documents = _with_platform_types(self._documents[name])  # pylint: disable=protected-access
+    # moto described the new version before its platform types were set.
+    return dict(answer, PlatformTypes=documents.versions[answer["DocumentVersion"]].platform_types)
 
 
 def install():

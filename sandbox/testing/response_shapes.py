@@ -35,6 +35,16 @@ DOCUMENTED_ENUM_EXCEPTIONS = {
     ("AttachmentStatus", "available"),
 }
 
+# Enums AWS answers in another spelling than botocore's: the enum's value in CamelCase.
+# awscli/examples/ssm/describe-instance-patches.rst answers PatchComplianceData.State "Installed",
+# "InstalledOther" and "Missing" where botocore's enum has INSTALLED, INSTALLED_OTHER and MISSING;
+# the other values are taken to follow the same spelling.
+CAMEL_CASE_ENUMS = frozenset({"PatchComplianceDataState"})
+
+
+def _camel(value):
+    return "".join(part.capitalize() for part in value.split("_"))
+
 _LOCK = threading.Lock()
 PROBLEMS = []
 
@@ -58,6 +68,8 @@ def _scalar_problem(shape, value, wire):
         if not isinstance(value, str):
             return f"expected a string, got {_type_name(value)} {value!r}"
         enum = shape.enum
+        if shape.name in CAMEL_CASE_ENUMS:
+            enum = [_camel(item) for item in enum]
         if enum and value not in enum and (shape.name, value) not in DOCUMENTED_ENUM_EXCEPTIONS:
             return f"{value!r} is not one of the enum values {sorted(enum)}"
         return None

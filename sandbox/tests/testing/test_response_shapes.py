@@ -167,3 +167,14 @@ def test_the_plugin_fails_a_sandbox_test_and_warns_elsewhere():
     with pytest.warns(plugin.ResponseShapeWarning, match=r"Commands\[0\]\.Status"):
         plugin._fail_on_shape_problems(outside, "setup")  # pylint: disable=protected-access
     plugin._fail_on_shape_problems(inside, "teardown")  # nothing left: no failure  # pylint: disable=protected-access
+
+
+def test_patch_states_are_answered_in_camel_case_as_the_cli_examples_show():
+    shape = output("DescribeInstancePatches")
+
+    def patch(state):
+        return {"Title": "t", "KBId": "k", "Classification": "c", "Severity": "s", "State": state, "InstalledTime": NOW}
+
+    assert shape_problems(shape, {"Patches": [patch("InstalledOther"), patch("Missing")]}) == []
+    problems = shape_problems(shape, {"Patches": [patch("INSTALLED")]})
+    assert len(problems) == 1 and problems[0].startswith("Patches[0].State: 'INSTALLED' is not one of the enum values")
