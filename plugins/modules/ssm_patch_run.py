@@ -536,10 +536,12 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import Param
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import PENDING_STATUSES
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import TARGET_OPTIONS
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import command_concurrency
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import command_targets
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import describe_targets
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_for
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_parameters
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import errors_left
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import failure_reasons
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_filters
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_ids_of_arns
@@ -549,6 +551,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import pa
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import poll_delays
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import predicted_changes
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import run_outcome
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import sendable
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import summarize
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import validate_run
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import zero_target_commands
@@ -650,9 +653,34 @@ class PatchRun:
         self.max_concurrency = params["max_concurrency"] or defaults[0]
         self.max_errors = params["max_errors"] or defaults[1]
         keys_in_use = sorted(set(key for key in nodes.values() if key), reverse=True)
-        self.targets = command_targets(params, keys_in_use)
+        self.targets = command_targets(params, keys_in_use, nodes)
+        self.command_nodes = self._command_nodes()
+        self.concurrencies = [command_concurrency(self.max_concurrency, len(nodes)) for nodes in self.command_nodes]
         # What was created so far: every failure after it reports these ids.
         self.sent = {}
+        # The commands sent, in order, with their MaxConcurrency; the next one to send; the nodes
+        # of commands never sent (max_errors spent, execution_timeout passed) and why.
+        self.sent_commands = []
+        self.next_command = 0
+        self.not_sent = {}
+
+    def _command_nodes(self):
+        """The listed nodes each command targets (a command's MaxConcurrency is at most their number)."""
+        nodes = []
+        for targets in self.targets:
+            if targets[0]["Key"] == "InstanceIds" and targets[0]["Values"] != ["*"]:
+                nodes.append(list(targets[0]["Values"]))
+            elif self.params.get("patch_groups"):
+                key = targets[0]["Key"][len("tag:"):]
+                nodes.append(sorted(node_id for node_id, spelling in self.nodes.items() if spelling == key))
+            else:
+                nodes.append(sorted(self.nodes))
+        return nodes
+
+    @property
+    def pending(self):
+        """Commands still to be sent."""
+        return self.params["mechanism"] == "command" and self.next_command < len(self.targets)
 
     @property
     def changed_once_sent(self):
@@ -677,6 +705,7 @@ class PatchRun:
             "snapshot_id": self.snapshot_id,
             "max_concurrency": self.max_concurrency,
             "max_errors": self.max_errors,
+            "command_count": len(self.targets) if self.params["mechanism"] == "command" else 0,
             "targeted_nodes": sorted(self.nodes),
         }
         result.update(extra)
@@ -693,7 +722,7 @@ class PatchRun:
         return location
 
     def _command_options(self):
-        options = dict(self._output_location(), MaxConcurrency=self.max_concurrency, MaxErrors=self.max_errors)
+        options = self._output_location()
         if self.params["timeout_seconds"]:
             options["TimeoutSeconds"] = self.params["timeout_seconds"]
         if self.params["comment"]:
@@ -711,14 +740,40 @@ class PatchRun:
         return options
 
     def send(self):
-        """Send the command(s) or create the association; returns their ids."""
+        """Create the association, or send the commands the rate controls let go first; returns the ids."""
         if self.params["mechanism"] == "association":
             return self._create_association()
-        options = self._command_options()
-        for targets in self.targets:
-            command = send_command(self.client, DocumentName=self.document, Targets=targets, Parameters=self.parameters, **options)
-            self.sent.setdefault("command_ids", []).append(command["CommandId"])
+        self.send_more({})
         return dict(self.sent)
+
+    def send_more(self, commands):
+        """Send the next commands the rate controls allow, given the last poll's {command id: command};
+        returns how many were sent. Past the max_errors budget, the rest is never sent."""
+        if not self.pending:
+            return 0
+        running = [concurrency for command_id, concurrency in self.sent_commands
+                   if not commands.get(command_id) or commands[command_id]["Status"] in PENDING_STATUSES]
+        errors = sum(int((command or {}).get("ErrorCount", 0)) for command in commands.values())
+        left = errors_left(self.max_errors, errors)
+        if left is None:
+            self.drop_pending(f"not sent: {errors} nodes had failed, more than max_errors {self.max_errors} allows for the run")
+            return 0
+        count = sendable(self.concurrencies[self.next_command:], running, self.max_concurrency)
+        options = self._command_options()
+        for index in range(self.next_command, self.next_command + count):
+            command = send_command(self.client, DocumentName=self.document, Targets=self.targets[index], Parameters=self.parameters,
+                                   MaxConcurrency=self.concurrencies[index], MaxErrors=left, **options)
+            self.sent.setdefault("command_ids", []).append(command["CommandId"])
+            self.sent_commands.append((command["CommandId"], self.concurrencies[index]))
+        self.next_command += count
+        return count
+
+    def drop_pending(self, reason):
+        """Never send the commands not sent yet; their nodes are reported with `reason`."""
+        for nodes in self.command_nodes[self.next_command:]:
+            for node_id in nodes:
+                self.not_sent[node_id] = reason
+        self.next_command = len(self.targets)
 
     def _create_association(self):
         options = dict(MaxConcurrency=self.max_concurrency, MaxErrors=self.max_errors)
@@ -760,9 +815,12 @@ def command_ids_of_association(client, association_id):
     return sorted(set(target["OutputSource"]["OutputSourceId"] for target in targets if target.get("OutputSource")))
 
 
-def commands_now(client, run, command_ids):
-    """{command id: command} of one poll; ParameterError once a command reports that it found no node."""
-    commands = dict((command_id, get_command(client, command_id)) for command_id in command_ids)
+def commands_now(client, run, command_ids, known=None):
+    """{command id: command} of one poll (commands already over in `known` are not asked again);
+    ParameterError once a command reports that it found no node."""
+    known = known or {}
+    commands = dict((command_id, known[command_id] if known.get(command_id) and known[command_id]["Status"] not in PENDING_STATUSES
+                     else get_command(client, command_id)) for command_id in command_ids)
     empty = zero_target_commands(commands)
     if empty:
         raise run.failure(f"command(s) {', '.join(empty)} reported 0 targets: AWS found no managed node for "
@@ -770,35 +828,51 @@ def commands_now(client, run, command_ids):
     return commands
 
 
-def wait_for(client, run, ids, wait_timeout, execution_timeout=None):
-    """Poll until every command is over: one call a command a poll, never one per node.
+def not_sent_summary(run):
+    if not run.pending:
+        return ""
+    nodes = sum(len(nodes) for nodes in run.command_nodes[run.next_command:])
+    return f"; {len(run.targets) - run.next_command} command(s) of {nodes} node(s) were not sent yet and will not be"
+
+
+def wait_for(client, run, ids, wait_timeout, execution_timeout=None, until_sent=False):
+    """Poll until every command is over (or, `until_sent`, until the last one is sent): one call a
+    command still going a poll, never one per node. Between polls the next commands are sent as the
+    rate controls allow (PatchRun.send_more).
 
     Past `execution_timeout` seconds, the commands still going are cancelled (their nodes not yet
-    done end Cancelled) and the wait goes on until they report it.
+    done end Cancelled), the commands not sent yet never are, and the wait goes on until the
+    cancelled ones report it.
     """
     started = time.monotonic()
     deadline = started + wait_timeout
     delays = poll_delays()
-    command_ids = ids.get("command_ids")
+    association = ids.get("association_id")
+    command_ids = None if association else run.sent["command_ids"]
     cancelled = False
+    commands = {}
     while True:
         if command_ids is None:
-            command_ids = command_ids_of_association(client, ids["association_id"])
+            command_ids = command_ids_of_association(client, association)
             if command_ids == []:
-                raise run.failure(f"association {ids['association_id']} ran on no managed node: AWS found none for "
+                raise run.failure(f"association {association} ran on no managed node: AWS found none for "
                                   f"{describe_targets(run.params)} in {run.region}", status="NoTargets")
         if command_ids is not None:
-            commands = commands_now(client, run, command_ids)
+            commands = commands_now(client, run, command_ids, commands)
+            sent_now = 0 if cancelled else run.send_more(commands)
+            if until_sent and not run.pending:
+                return commands
             running = [command_id for command_id, command in commands.items() if not command or command["Status"] in PENDING_STATUSES]
-            if not running:
+            if not running and not sent_now and not run.pending:
                 return commands
             if execution_timeout and not cancelled and time.monotonic() - started >= execution_timeout:
                 for command_id in running:
                     cancel_command(client, command_id)
+                run.drop_pending(f"not sent: execution_timeout ({execution_timeout} s) passed before its command was sent")
                 cancelled = True
         if time.monotonic() >= deadline:
             raise run.failure(f"the run did not end within wait_timeout ({wait_timeout} s); {run.sent_summary()} "
-                              "goes on in AWS", status="InProgress")
+                              f"goes on in AWS{not_sent_summary(run)}", status="InProgress")
         time.sleep(min(next(delays), max(0.0, deadline - time.monotonic())))
 
 
@@ -817,12 +891,17 @@ def collect(client, run, commands, states_before):
 
 
 def finished(run, commands, rows, ids):
-    """(changed, result) of a run whose commands are over; ParameterError (with the result) if it failed."""
+    """(changed, result) of a run whose commands are over; ParameterError (with the result) if it failed.
+
+    Nodes of commands never sent (max_errors spent, execution_timeout passed) count as failed.
+    """
     summary = summarize(rows, len(run.nodes))
+    summary["not_sent"] = len(run.not_sent)
     status = overall_status(commands)
     failures = failure_reasons(rows)
+    failures.update(run.not_sent)
     result = run.result(status=status, summary=summary, nodes=rows, failures=failures, **ids)
-    changed, failure = run_outcome(run.operation, summary, failures, status, run.max_errors, len(rows))
+    changed, failure = run_outcome(run.operation, summary, failures, status, run.max_errors, len(rows) + len(run.not_sent))
     if failure:
         raise ParameterError(failure, changed=run.changed_once_sent, **result)
     return changed, result
@@ -840,7 +919,10 @@ def ensure_run(client, run, states_before, check_mode, wait=True, wait_timeout=3
     try:
         ids = run.send()
         if not wait:
-            return run.changed_once_sent, run.result(status="InProgress", **ids)
+            if run.pending:
+                # The later commands go only as earlier ones end (max_concurrency): wait until the last is sent.
+                wait_for(client, run, ids, wait_timeout, until_sent=True)
+            return run.changed_once_sent, run.result(status="InProgress", **run.sent)
         commands = wait_for(client, run, ids, wait_timeout, execution_timeout)
         rows = collect(client, run, commands, states_before)
     except AnsibleAWSError as e:
@@ -850,7 +932,7 @@ def ensure_run(client, run, states_before, check_mode, wait=True, wait_timeout=3
         message = f"{e.message} after {run.sent_summary()} started in {run.region}; the run goes on in AWS"
         raise AnsibleAWSError(message=message, exception=e.exception,
                               **run.result(status="Unknown", changed=run.changed_once_sent, **run.sent)) from e
-    return finished(run, commands, rows, ids)
+    return finished(run, commands, rows, dict(run.sent))
 
 
 def main():
