@@ -13,9 +13,12 @@ description:
   - Runs C(AWS-RunPatchBaseline) (or C(AWS-RunPatchBaselineWithHooks) when a lifecycle hook is given)
     on the nodes you target, as the console's B(Patch now) does, through Run Command or a one-time
     State Manager association, and waits for the result.
-  - SSM does the fan-out. Waiting costs one call a poll while the run is going, and ceil(N/50)
+  - SSM does the fan-out. Waiting costs one call a poll for each command still going, and ceil(N/50)
     calls to read N nodes' results once it is over; never one call per node.
-  - More than 50 explicit instance ids are sent as several commands of 50 and their results merged.
+  - A command takes at most 50 ids, so more than 50 explicit instance ids, and every node with
+    O(all_instances=true) and O(mechanism=command), are sent as several commands of at most 50 ids and
+    their results merged. O(max_concurrency) and O(max_errors) keep their meaning for the whole run
+    however many commands it takes (see there).
   - Returns a summary and one row per node (status, reason, output URL, patch counts after the run).
   - The task fails when more nodes failed than O(max_errors) allows, or the run failed, with each
     node's reason in the result.
@@ -84,6 +87,10 @@ options:
     description:
       - Target every managed node of the region (the console's B(Patch all instances)).
       - The only way to target every node; V(false) is an error (choose other targets instead).
+      - With O(mechanism=association), one association targeting C(InstanceIds=*), as the console's
+        B(Patch now) does. With O(mechanism=command), the managed nodes the module listed, by id, in
+        commands of at most 50. Run Command takes no C(InstanceIds=*), as the API reference's Target page says
+        (it lists it for State Manager only). A node registered after the listing is not in the run.
     type: bool
   mechanism:
     description:
@@ -141,6 +148,14 @@ options:
     description:
       - How many nodes run at once, as a number (at least 1) or a percentage (1% to 100%), the
         SendCommand API's pattern, at most 7 characters.
+      - Over a run of several commands (more than 50 ids, O(all_instances) with O(mechanism=command),
+        patch groups tagged both ways), a percentage applies to each command's nodes and every command
+        is sent at once, so the same share of all the targeted nodes runs at a time. A number N is
+        shared by the whole run, never N per command. Each command gets at most N (no more than its
+        nodes), and the module sends the next command only when the commands still running and it
+        together have at most N; with N=50 and 120 nodes, the commands of 50, 50 and 20 nodes run one
+        after the other. The module sends them while it polls, so with O(wait=false) it still waits
+        until the last command is sent.
       - By default the console's Patch now rules, from the operation and the number of targeted
         nodes (install; 1 below 25 nodes, 5% to 100, 8% to 1,000, 10% above; scan; 1,000).
     type: str
@@ -148,6 +163,12 @@ options:
     description:
       - How many nodes may fail before the run stops, as a number (0 or more) or a percentage (0% to
         100%), the SendCommand API's pattern, at most 7 characters.
+      - Over a run of several commands, a percentage applies to each command's nodes. A number E is a
+        budget for the whole run. Each command is sent with what is left (E minus the failed nodes of
+        the commands sent before it, their C(ErrorCount)). Once more than E nodes failed, no further
+        command is sent, and their nodes count as failed with the reason C(not sent) in RV(failures).
+        Commands that run at the same time can each use what was left when they were sent, just as
+        nodes already running when a single command reaches its limit may still fail.
       - By default the console's Patch now rules (install; 1 below 25 nodes, 5 to 100, 10 above;
         scan; 1,000).
     type: str
@@ -158,7 +179,7 @@ options:
   execution_timeout:
     description:
       - Seconds the run may take once sent. The commands still going then are cancelled (nodes
-        not done end Cancelled) and the task fails.
+        not done end Cancelled), commands not sent yet never are, and the task fails.
       - C(AWS-RunPatchBaseline) takes no execution timeout of its own (its steps stop after two
         hours), so the module enforces this one while it waits; it needs O(wait=true).
       - 1 to 172800 (two days).
@@ -292,7 +313,8 @@ EXAMPLES = r"""
 RETURN = r"""
 command_ids:
   description:
-    - The Run Command command ids of the run (several when more than 50 ids were targeted).
+    - The Run Command command ids of the run, every command it sent (several when more than 50 nodes
+      were targeted by id or with O(all_instances)).
     - Also when the task fails after the send (a denied read, O(wait_timeout), zero targets), so the
       run can be followed up.
   returned: when sent, with O(mechanism=command), also on failure
@@ -319,7 +341,7 @@ targets:
   returned: always
   type: list
   elements: list
-  sample: [[{"Key": "InstanceIds", "Values": ["*"]}]]
+  sample: [[{"Key": "InstanceIds", "Values": ["i-0123456789abcdef0", "i-0fedcba9876543210"]}]]
 operation:
   description: Scan or Install.
   returned: always
@@ -358,6 +380,15 @@ would_change:
   returned: in check mode
   type: dict
   sample: {"i-0123456789abcdef0": "3 missing", "i-0fedcba9876543210": "never scanned: no patch state"}
+command_count:
+  description:
+    - How many Run Command commands the run sends (or, in check mode, would send), one per element of
+      RV(targets); 0 with O(mechanism=association).
+    - With an absolute O(max_concurrency) or O(max_errors), fewer may be sent (the budget spent, or
+      O(execution_timeout) passed); RV(command_ids) lists those sent.
+  returned: always
+  type: int
+  sample: 3
 targeted_nodes:
   description: The ids of the managed nodes the run targets (as found before sending).
   returned: always
@@ -429,6 +460,13 @@ summary:
       returned: always
       type: int
       sample: 4
+    not_sent:
+      description:
+        - Nodes whose command was never sent, because more nodes had failed than an absolute
+          O(max_errors) allows for the run or O(execution_timeout) passed first. They count as failed.
+      returned: always
+      type: int
+      sample: 0
 nodes:
   description: One row per node the run reached, by node id.
   returned: when waited for
@@ -520,7 +558,7 @@ nodes:
           type: int
           sample: 12
 failures:
-  description: Node id to why it did not succeed.
+  description: Node id to why it did not succeed (C(not sent ...) for the nodes of commands never sent).
   returned: when waited for
   type: dict
   sample: {"i-0fedcba9876543210": "Failed (Failed), response code 1"}
