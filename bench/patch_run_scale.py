@@ -3,8 +3,8 @@
     python bench/patch_run_scale.py [--nodes 1000 10000] [--seconds-per-node 1.0]
 
 For each fleet size it starts a sandbox (stopped by PID), seeds that many hybrid nodes, and prints:
-- the sandbox's own time for a Scan sent with boto3 (MaxConcurrency 1000, as the console's Patch now
-  scans), from SendCommand until the command is over;
+- the sandbox's own time for a Scan run with boto3 as the console's Patch now does (one association
+  on InstanceIds=*, MaxConcurrency 1000), from CreateAssociation until its execution is over;
 - the wall time of `cloudpatch.ssm.ssm_patch_run` scanning every node (ansible-playbook, waiting for
   the result), and the API calls it made, by operation, from the sandbox's call log.
 Prints figures; asserts nothing.
@@ -43,19 +43,22 @@ PLAYBOOK = """
 
 
 def agent_scan_seconds(sandbox):
+    """One association on every node, as the console's Patch now scans: State Manager takes
+    InstanceIds=* (the API reference's Target page), Run Command does not."""
     ssm = sandbox.client("ssm")
     started = time.perf_counter()
-    command_id = ssm.send_command(
-        DocumentName="AWS-RunPatchBaseline",
+    association_id = ssm.create_association(
+        Name="AWS-RunPatchBaseline",
         Targets=[{"Key": "InstanceIds", "Values": ["*"]}],
         Parameters={"Operation": ["Scan"]},
         MaxConcurrency="1000",
         MaxErrors="1000",
-    )["Command"]["CommandId"]
+    )["AssociationDescription"]["AssociationId"]
     while True:
-        command = ssm.list_commands(CommandId=command_id)["Commands"][0]
-        if command["Status"] not in ("Pending", "InProgress"):
-            return time.perf_counter() - started, command
+        executions = ssm.describe_association_executions(AssociationId=association_id)["AssociationExecutions"]
+        if executions and executions[0]["Status"] not in ("Pending", "InProgress"):
+            ssm.delete_association(AssociationId=association_id)
+            return time.perf_counter() - started, executions[0]
         time.sleep(0.5)
 
 
@@ -100,9 +103,9 @@ def main(argv=None):
         with start_sandbox() as sandbox, tempfile.TemporaryDirectory() as workdir:
             sandbox.set_agent(seconds_per_node=args.seconds_per_node)
             sandbox.seed_nodes(count, "AMAZON_LINUX_2", kind="hybrid")
-            seconds, command = agent_scan_seconds(sandbox)
-            print(f"{count} nodes: sandbox agent Scan (MaxConcurrency 1000, {args.seconds_per_node} s a node): "
-                  f"{seconds:.1f} s, {command['CompletedCount']} completed, status {command['Status']}")
+            seconds, execution = agent_scan_seconds(sandbox)
+            print(f"{count} nodes: sandbox agent Scan (association, MaxConcurrency 1000, {args.seconds_per_node} s a node): "
+                  f"{seconds:.1f} s, status {execution['Status']} {execution.get('ResourceCountByStatus', '')}")
             elapsed, calls, returncode = module_scan(sandbox, workdir)
             total = sum(calls.values())
             print(f"{count} nodes: ssm_patch_run scan, all instances: {elapsed:.1f} s wall, {total} API calls"

@@ -7,7 +7,8 @@
 
 The pieces live in the private package ``_patch_run``: ``request`` (targets, documents and their
 parameters, rate controls, the checks of a run's options, polling) and ``results`` (each node's
-row, the run's summary, status and outcome); no AWS call.
+row, the run's summary, status and outcome) and ``schedule`` (the rate controls of a run of several
+commands: each command's MaxConcurrency and MaxErrors, and when it may be sent); no AWS call.
 """
 
 from ._patch_run.request import PENDING_STATUSES
@@ -21,6 +22,9 @@ from ._patch_run.request import node_ids_of_arns
 from ._patch_run.request import patch_now_rate_controls
 from ._patch_run.request import poll_delays
 from ._patch_run.request import validate_run
+from ._patch_run.schedule import command_concurrency
+from ._patch_run.schedule import errors_left
+from ._patch_run.schedule import sendable
 from ._patch_run.results import failure_reasons
 from ._patch_run.results import node_row
 from ._patch_run.results import overall_status
@@ -32,10 +36,12 @@ from ._patch_run.results import zero_target_commands
 __all__ = [
     "PENDING_STATUSES",
     "TARGET_OPTIONS",
+    "command_concurrency",
     "command_targets",
     "describe_targets",
     "document_for",
     "document_parameters",
+    "errors_left",
     "failure_reasons",
     "node_filters",
     "node_ids_of_arns",
@@ -45,6 +51,7 @@ __all__ = [
     "poll_delays",
     "predicted_changes",
     "run_outcome",
+    "sendable",
     "summarize",
     "validate_run",
     "zero_target_commands",

@@ -215,6 +215,25 @@ def get_command(client, command_id):
     return commands[0] if commands else None
 
 
+class KeptCommandErrorHandler(SSMErrorHandler):
+    """"Run Command stores the command history for 30 days" (the Run Command chapter of the User Guide,
+    first in the EC2 User Guide's "Manage Amazon EC2 Instances Remotely"); after that ListCommands
+    answers InvalidCommandId (its documented error for an id it does not know, API reference
+    ListCommands, Errors) or DoesNotExistException: the command is gone, not the call failed."""
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code(["InvalidCommandId", "DoesNotExistException"])
+
+
+@KeptCommandErrorHandler.list_error_handler("get command", None)
+@ssm_retry
+def get_kept_command(client, command_id):
+    """The command (ListCommands with its id: one call), or None once Run Command no longer keeps it."""
+    commands = client.list_commands(CommandId=command_id).get("Commands", [])
+    return commands[0] if commands else None
+
+
 @SSMErrorHandler.common_error_handler("list command invocations")
 def list_command_invocations(client, command_id, details):
     """Every node's invocation of a command, in pages of 50 (the API's largest): ceil(N/50) calls."""
@@ -282,15 +301,36 @@ def describe_instance_information_page(client, filters=None, next_token=None):
 
 @SSMErrorHandler.common_error_handler("list resource compliance summaries")
 @page_retry
-def list_patch_compliance_summaries_page(client, next_token=None, resource_id=None):
-    """One page (up to 50) of nodes' Patch compliance summaries (of one node if given): (items, next token or None)."""
-    filters = [{"Key": "ComplianceType", "Values": ["Patch"], "Type": "EQUAL"}]
-    if resource_id:
-        filters.append({"Key": "ResourceId", "Values": [resource_id], "Type": "EQUAL"})
-    kwargs = {"Filters": filters, "MaxResults": COMPLIANCE_PAGE_SIZE}
+def list_patch_compliance_summaries_page(client, next_token=None):
+    """One page (up to 50) of the region's Patch compliance summaries: (items, next token or None).
+
+    Filtered on ComplianceType only, as the AWS CLI's list-resource-compliance-summaries example
+    does (awscli/examples/ssm/list-resource-compliance-summaries.rst): no AWS source documents a
+    ResourceId filter on this call.
+    """
+    kwargs = {"Filters": [{"Key": "ComplianceType", "Values": ["Patch"], "Type": "EQUAL"}], "MaxResults": COMPLIANCE_PAGE_SIZE}
     if next_token:
         kwargs["NextToken"] = next_token
     return _page(client.list_resource_compliance_summaries(**kwargs), "ResourceComplianceSummaryItems")
+
+
+@SSMErrorHandler.common_error_handler("list compliance items")
+@page_retry
+def list_patch_compliance_items_page(client, resource_id, next_token=None):
+    """One page (up to 50) of one node's Patch compliance items: (items, next token or None).
+
+    ListComplianceItems takes one id in ResourceIds and a ComplianceType filter, as the API
+    reference (ListComplianceItems) and the AWS CLI's list-compliance-items example document.
+    """
+    kwargs = {
+        "ResourceIds": [resource_id],
+        "ResourceTypes": ["ManagedInstance"],
+        "Filters": [{"Key": "ComplianceType", "Values": ["Patch"], "Type": "EQUAL"}],
+        "MaxResults": COMPLIANCE_PAGE_SIZE,
+    }
+    if next_token:
+        kwargs["NextToken"] = next_token
+    return _page(client.list_compliance_items(**kwargs), "ComplianceItems")
 
 
 @SSMErrorHandler.common_error_handler("list compliance items")

@@ -61,6 +61,9 @@ options:
   instance_id:
     description:
       - A single-node report of this managed node, with one detail row per non-compliant patch.
+      - Each detail row names the logs of the node's last patching command (with S3 output); once Run
+        Command no longer keeps that command (after 30 days) the logs cell says they expired,
+        RV(report.logs_expired) is true and a warning says so, and the export does not fail.
       - Without it, the report covers every managed node, or those O(instance_ids), O(patch_groups)
         and O(tags) select.
       - Mutually exclusive with O(instance_ids), O(patch_groups) and O(tags).
@@ -263,6 +266,14 @@ report:
       returned: when O(instance_id) is set
       type: int
       sample: 13
+    logs_expired:
+      description:
+        - Whether the command of the node's last patching is one Run Command no longer keeps (it keeps
+          command history 30 days), so the detail rows name no logs URL (their logs cell says so, and a
+          warning names the command); not a failure.
+      returned: when O(instance_id) is set
+      type: bool
+      sample: false
     bytes:
       description: The report's size.
       returned: always
@@ -540,7 +551,10 @@ OPERATIONS_ON_PAGE = 10
 
 
 def build_report(ssm, ec2, params, stream, meta, now, workdir=None, warn=None):
-    """Stream the report into `stream`; returns (node rows, detail rows, dashboard).
+    """Stream the report into `stream`; returns (node rows, detail rows, dashboard, logs expired).
+
+    Logs expired: for a single-node report, whether the command of the node's last patching is one
+    Run Command no longer keeps (its history lasts 30 days), so its logs cannot be named.
 
     Raises ParameterError, before anything is put or renamed into place, when no node matched a
     selection (or the single node is not a managed node): a report of nothing is not a success.
@@ -558,12 +572,15 @@ def build_report(ssm, ec2, params, stream, meta, now, workdir=None, warn=None):
             last = row
             if chosen.get("instance_ids"):
                 seen.add(row["instance_id"])
-    details = []
+    details, expired = [], None
     if params["instance_id"]:
         if last is None:
             raise ParameterError(f"instance_id {params['instance_id']} is not a managed node in {region}")
-        details = node_details(ssm, last)
+        details, expired = node_details(ssm, last)
         writer.details(last, details)
+        if expired and warn:
+            warn(f"instance_id {params['instance_id']}: logs expired: the command {expired} of its last patching is no longer "
+                 f"kept in {region} (Run Command keeps command history 30 days); the report has no logs URL for its patches")
     elif nodes == 0:
         message = nothing_matched(region, **selection(params))
         if message:
@@ -576,7 +593,7 @@ def build_report(ssm, ec2, params, stream, meta, now, workdir=None, warn=None):
     activity = dashboard_activity(ssm, OPERATIONS_ON_PAGE) if params["format"] == "html" else ((), ())
     dashboard = counts.as_dict(*activity)
     writer.close(dashboard)
-    return nodes, len(details), dashboard
+    return nodes, len(details), dashboard, expired is not None
 
 
 def put_to_s3(s3, params, path, sha256):
@@ -735,8 +752,8 @@ def _export(clients, params, check_mode, region, files, workdir, warn):
     meta = {"report_name": params["report_name"], "generated_at": report["generated_at"], "scope": report["scope"], "region": region}
     if check_mode:
         sink = DigestingWriter()
-        nodes, patches, dashboard = build_report(clients["ssm"], clients["ec2"], params, sink, meta, now, workdir, warn)
-        report.update(_measured(params, nodes, patches, sink))
+        nodes, patches, dashboard, expired = build_report(clients["ssm"], clients["ec2"], params, sink, meta, now, workdir, warn)
+        report.update(_measured(params, nodes, patches, sink, expired))
         return True, {"report": report, "dashboard": dashboard}
     created = []
     if params["dest"]:
@@ -774,10 +791,10 @@ def _write_and_place(clients, params, report, meta, now, region, files, workdir,
     try:
         with os.fdopen(handle, "wb") as binary:
             sink = DigestingWriter(binary)
-            nodes, patches, dashboard = build_report(clients["ssm"], clients["ec2"], params, sink, meta, now, workdir, warn)
+            nodes, patches, dashboard, expired = build_report(clients["ssm"], clients["ec2"], params, sink, meta, now, workdir, warn)
             binary.flush()
             os.fsync(binary.fileno())
-        report.update(_measured(params, nodes, patches, sink))
+        report.update(_measured(params, nodes, patches, sink, expired))
         if params["dest"]:
             # Owner, group and mode tried on the temporary file first: a refusal stops the export
             # before anything is put in S3 or in place.
@@ -815,10 +832,11 @@ def _place(files, params, temporary, report, dashboard, placed):
                                 report, dashboard) from e
 
 
-def _measured(params, nodes, patches, sink):
+def _measured(params, nodes, patches, sink, logs_expired=False):
     measured = {"nodes": nodes, "bytes": sink.size, "sha256": sink.sha256.hexdigest()}
     if params["instance_id"]:
         measured["patches"] = patches
+        measured["logs_expired"] = logs_expired
     return measured
 
 

@@ -23,7 +23,9 @@ description:
   - "For N nodes the counts cost ceil(N/50) DescribeInstanceInformation, ceil(N/50)
     DescribeInstancePatchStates (50 ids a call), ceil(N/50) ListResourceComplianceSummaries and
     ceil(N/1000) EC2 DescribeTags calls; never a call per node. With at most 5 O(instance_ids), the
-    summaries and Name tags are read for those ids only (one call each)."
+    Name tags are read for those ids only (one call each) and each node's compliance from its own
+    Patch compliance items (ListComplianceItems, one id a call as the API takes it, ceil(items/50)
+    calls), instead of the region's summaries."
   - "The counts are streamed, page by page, with the memory of one page (see
     M(cloudpatch.ssm.ssm_compliance_export)); the rows of O(instances=true) are returned, so they
     are held."

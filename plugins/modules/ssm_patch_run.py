@@ -13,9 +13,12 @@ description:
   - Runs C(AWS-RunPatchBaseline) (or C(AWS-RunPatchBaselineWithHooks) when a lifecycle hook is given)
     on the nodes you target, as the console's B(Patch now) does, through Run Command or a one-time
     State Manager association, and waits for the result.
-  - SSM does the fan-out. Waiting costs one call a poll while the run is going, and ceil(N/50)
+  - SSM does the fan-out. Waiting costs one call a poll for each command still going, and ceil(N/50)
     calls to read N nodes' results once it is over; never one call per node.
-  - More than 50 explicit instance ids are sent as several commands of 50 and their results merged.
+  - A command takes at most 50 ids, so more than 50 explicit instance ids, and every node with
+    O(all_instances=true) and O(mechanism=command), are sent as several commands of at most 50 ids and
+    their results merged. O(max_concurrency) and O(max_errors) keep their meaning for the whole run
+    however many commands it takes (see there).
   - Returns a summary and one row per node (status, reason, output URL, patch counts after the run).
   - The task fails when more nodes failed than O(max_errors) allows, or the run failed, with each
     node's reason in the result.
@@ -84,6 +87,10 @@ options:
     description:
       - Target every managed node of the region (the console's B(Patch all instances)).
       - The only way to target every node; V(false) is an error (choose other targets instead).
+      - With O(mechanism=association), one association targeting C(InstanceIds=*), as the console's
+        B(Patch now) does. With O(mechanism=command), the managed nodes the module listed, by id, in
+        commands of at most 50. Run Command takes no C(InstanceIds=*), as the API reference's Target page says
+        (it lists it for State Manager only). A node registered after the listing is not in the run.
     type: bool
   mechanism:
     description:
@@ -141,6 +148,14 @@ options:
     description:
       - How many nodes run at once, as a number (at least 1) or a percentage (1% to 100%), the
         SendCommand API's pattern, at most 7 characters.
+      - Over a run of several commands (more than 50 ids, O(all_instances) with O(mechanism=command),
+        patch groups tagged both ways), a percentage applies to each command's nodes and every command
+        is sent at once, so the same share of all the targeted nodes runs at a time. A number N is
+        shared by the whole run, never N per command. Each command gets at most N (no more than its
+        nodes), and the module sends the next command only when the commands still running and it
+        together have at most N; with N=50 and 120 nodes, the commands of 50, 50 and 20 nodes run one
+        after the other. The module sends them while it polls, so with O(wait=false) it still waits
+        until the last command is sent.
       - By default the console's Patch now rules, from the operation and the number of targeted
         nodes (install; 1 below 25 nodes, 5% to 100, 8% to 1,000, 10% above; scan; 1,000).
     type: str
@@ -148,6 +163,12 @@ options:
     description:
       - How many nodes may fail before the run stops, as a number (0 or more) or a percentage (0% to
         100%), the SendCommand API's pattern, at most 7 characters.
+      - Over a run of several commands, a percentage applies to each command's nodes. A number E is a
+        budget for the whole run. Each command is sent with what is left (E minus the failed nodes of
+        the commands sent before it, their C(ErrorCount)). Once more than E nodes failed, no further
+        command is sent, and their nodes count as failed with the reason C(not sent) in RV(failures).
+        Commands that run at the same time can each use what was left when they were sent, just as
+        nodes already running when a single command reaches its limit may still fail.
       - By default the console's Patch now rules (install; 1 below 25 nodes, 5 to 100, 10 above;
         scan; 1,000).
     type: str
@@ -158,7 +179,7 @@ options:
   execution_timeout:
     description:
       - Seconds the run may take once sent. The commands still going then are cancelled (nodes
-        not done end Cancelled) and the task fails.
+        not done end Cancelled), commands not sent yet never are, and the task fails.
       - C(AWS-RunPatchBaseline) takes no execution timeout of its own (its steps stop after two
         hours), so the module enforces this one while it waits; it needs O(wait=true).
       - 1 to 172800 (two days).
@@ -292,7 +313,8 @@ EXAMPLES = r"""
 RETURN = r"""
 command_ids:
   description:
-    - The Run Command command ids of the run (several when more than 50 ids were targeted).
+    - The Run Command command ids of the run, every command it sent (several when more than 50 nodes
+      were targeted by id or with O(all_instances)).
     - Also when the task fails after the send (a denied read, O(wait_timeout), zero targets), so the
       run can be followed up.
   returned: when sent, with O(mechanism=command), also on failure
@@ -319,7 +341,7 @@ targets:
   returned: always
   type: list
   elements: list
-  sample: [[{"Key": "InstanceIds", "Values": ["*"]}]]
+  sample: [[{"Key": "InstanceIds", "Values": ["i-0123456789abcdef0", "i-0fedcba9876543210"]}]]
 operation:
   description: Scan or Install.
   returned: always
@@ -358,6 +380,15 @@ would_change:
   returned: in check mode
   type: dict
   sample: {"i-0123456789abcdef0": "3 missing", "i-0fedcba9876543210": "never scanned: no patch state"}
+command_count:
+  description:
+    - How many Run Command commands the run sends (or, in check mode, would send), one per element of
+      RV(targets); 0 with O(mechanism=association).
+    - With an absolute O(max_concurrency) or O(max_errors), fewer may be sent (the budget spent, or
+      O(execution_timeout) passed); RV(command_ids) lists those sent.
+  returned: always
+  type: int
+  sample: 3
 targeted_nodes:
   description: The ids of the managed nodes the run targets (as found before sending).
   returned: always
@@ -429,6 +460,13 @@ summary:
       returned: always
       type: int
       sample: 4
+    not_sent:
+      description:
+        - Nodes whose command was never sent, because more nodes had failed than an absolute
+          O(max_errors) allows for the run or O(execution_timeout) passed first. They count as failed.
+      returned: always
+      type: int
+      sample: 0
 nodes:
   description: One row per node the run reached, by node id.
   returned: when waited for
@@ -520,7 +558,7 @@ nodes:
           type: int
           sample: 12
 failures:
-  description: Node id to why it did not succeed.
+  description: Node id to why it did not succeed (C(not sent ...) for the nodes of commands never sent).
   returned: when waited for
   type: dict
   sample: {"i-0fedcba9876543210": "Failed (Failed), response code 1"}
@@ -536,10 +574,12 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import Param
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import PENDING_STATUSES
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import TARGET_OPTIONS
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import command_concurrency
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import command_targets
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import describe_targets
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_for
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import document_parameters
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import errors_left
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import failure_reasons
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_filters
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import node_ids_of_arns
@@ -549,6 +589,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import pa
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import poll_delays
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import predicted_changes
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import run_outcome
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import sendable
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import summarize
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import validate_run
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import zero_target_commands
@@ -650,9 +691,34 @@ class PatchRun:
         self.max_concurrency = params["max_concurrency"] or defaults[0]
         self.max_errors = params["max_errors"] or defaults[1]
         keys_in_use = sorted(set(key for key in nodes.values() if key), reverse=True)
-        self.targets = command_targets(params, keys_in_use)
+        self.targets = command_targets(params, keys_in_use, nodes)
+        self.command_nodes = self._command_nodes()
+        self.concurrencies = [command_concurrency(self.max_concurrency, len(nodes)) for nodes in self.command_nodes]
         # What was created so far: every failure after it reports these ids.
         self.sent = {}
+        # The commands sent, in order, with their MaxConcurrency; the next one to send; the nodes
+        # of commands never sent (max_errors spent, execution_timeout passed) and why.
+        self.sent_commands = []
+        self.next_command = 0
+        self.not_sent = {}
+
+    def _command_nodes(self):
+        """The listed nodes each command targets (a command's MaxConcurrency is at most their number)."""
+        nodes = []
+        for targets in self.targets:
+            if targets[0]["Key"] == "InstanceIds" and targets[0]["Values"] != ["*"]:
+                nodes.append(list(targets[0]["Values"]))
+            elif self.params.get("patch_groups"):
+                key = targets[0]["Key"][len("tag:"):]
+                nodes.append(sorted(node_id for node_id, spelling in self.nodes.items() if spelling == key))
+            else:
+                nodes.append(sorted(self.nodes))
+        return nodes
+
+    @property
+    def pending(self):
+        """Commands still to be sent."""
+        return self.params["mechanism"] == "command" and self.next_command < len(self.targets)
 
     @property
     def changed_once_sent(self):
@@ -677,6 +743,7 @@ class PatchRun:
             "snapshot_id": self.snapshot_id,
             "max_concurrency": self.max_concurrency,
             "max_errors": self.max_errors,
+            "command_count": len(self.targets) if self.params["mechanism"] == "command" else 0,
             "targeted_nodes": sorted(self.nodes),
         }
         result.update(extra)
@@ -693,7 +760,7 @@ class PatchRun:
         return location
 
     def _command_options(self):
-        options = dict(self._output_location(), MaxConcurrency=self.max_concurrency, MaxErrors=self.max_errors)
+        options = self._output_location()
         if self.params["timeout_seconds"]:
             options["TimeoutSeconds"] = self.params["timeout_seconds"]
         if self.params["comment"]:
@@ -711,14 +778,40 @@ class PatchRun:
         return options
 
     def send(self):
-        """Send the command(s) or create the association; returns their ids."""
+        """Create the association, or send the commands the rate controls let go first; returns the ids."""
         if self.params["mechanism"] == "association":
             return self._create_association()
-        options = self._command_options()
-        for targets in self.targets:
-            command = send_command(self.client, DocumentName=self.document, Targets=targets, Parameters=self.parameters, **options)
-            self.sent.setdefault("command_ids", []).append(command["CommandId"])
+        self.send_more({})
         return dict(self.sent)
+
+    def send_more(self, commands):
+        """Send the next commands the rate controls allow, given the last poll's {command id: command};
+        returns how many were sent. Past the max_errors budget, the rest is never sent."""
+        if not self.pending:
+            return 0
+        running = [concurrency for command_id, concurrency in self.sent_commands
+                   if not commands.get(command_id) or commands[command_id]["Status"] in PENDING_STATUSES]
+        errors = sum(int((command or {}).get("ErrorCount", 0)) for command in commands.values())
+        left = errors_left(self.max_errors, errors)
+        if left is None:
+            self.drop_pending(f"not sent: {errors} nodes had failed, more than max_errors {self.max_errors} allows for the run")
+            return 0
+        count = sendable(self.concurrencies[self.next_command:], running, self.max_concurrency)
+        options = self._command_options()
+        for index in range(self.next_command, self.next_command + count):
+            command = send_command(self.client, DocumentName=self.document, Targets=self.targets[index], Parameters=self.parameters,
+                                   MaxConcurrency=self.concurrencies[index], MaxErrors=left, **options)
+            self.sent.setdefault("command_ids", []).append(command["CommandId"])
+            self.sent_commands.append((command["CommandId"], self.concurrencies[index]))
+        self.next_command += count
+        return count
+
+    def drop_pending(self, reason):
+        """Never send the commands not sent yet; their nodes are reported with `reason`."""
+        for nodes in self.command_nodes[self.next_command:]:
+            for node_id in nodes:
+                self.not_sent[node_id] = reason
+        self.next_command = len(self.targets)
 
     def _create_association(self):
         options = dict(MaxConcurrency=self.max_concurrency, MaxErrors=self.max_errors)
@@ -760,9 +853,12 @@ def command_ids_of_association(client, association_id):
     return sorted(set(target["OutputSource"]["OutputSourceId"] for target in targets if target.get("OutputSource")))
 
 
-def commands_now(client, run, command_ids):
-    """{command id: command} of one poll; ParameterError once a command reports that it found no node."""
-    commands = dict((command_id, get_command(client, command_id)) for command_id in command_ids)
+def commands_now(client, run, command_ids, known=None):
+    """{command id: command} of one poll (commands already over in `known` are not asked again);
+    ParameterError once a command reports that it found no node."""
+    known = known or {}
+    commands = dict((command_id, known[command_id] if known.get(command_id) and known[command_id]["Status"] not in PENDING_STATUSES
+                     else get_command(client, command_id)) for command_id in command_ids)
     empty = zero_target_commands(commands)
     if empty:
         raise run.failure(f"command(s) {', '.join(empty)} reported 0 targets: AWS found no managed node for "
@@ -770,35 +866,51 @@ def commands_now(client, run, command_ids):
     return commands
 
 
-def wait_for(client, run, ids, wait_timeout, execution_timeout=None):
-    """Poll until every command is over: one call a command a poll, never one per node.
+def not_sent_summary(run):
+    if not run.pending:
+        return ""
+    nodes = sum(len(nodes) for nodes in run.command_nodes[run.next_command:])
+    return f"; {len(run.targets) - run.next_command} command(s) of {nodes} node(s) were not sent yet and will not be"
+
+
+def wait_for(client, run, ids, wait_timeout, execution_timeout=None, until_sent=False):
+    """Poll until every command is over (or, `until_sent`, until the last one is sent): one call a
+    command still going a poll, never one per node. Between polls the next commands are sent as the
+    rate controls allow (PatchRun.send_more).
 
     Past `execution_timeout` seconds, the commands still going are cancelled (their nodes not yet
-    done end Cancelled) and the wait goes on until they report it.
+    done end Cancelled), the commands not sent yet never are, and the wait goes on until the
+    cancelled ones report it.
     """
     started = time.monotonic()
     deadline = started + wait_timeout
     delays = poll_delays()
-    command_ids = ids.get("command_ids")
+    association = ids.get("association_id")
+    command_ids = None if association else run.sent["command_ids"]
     cancelled = False
+    commands = {}
     while True:
         if command_ids is None:
-            command_ids = command_ids_of_association(client, ids["association_id"])
+            command_ids = command_ids_of_association(client, association)
             if command_ids == []:
-                raise run.failure(f"association {ids['association_id']} ran on no managed node: AWS found none for "
+                raise run.failure(f"association {association} ran on no managed node: AWS found none for "
                                   f"{describe_targets(run.params)} in {run.region}", status="NoTargets")
         if command_ids is not None:
-            commands = commands_now(client, run, command_ids)
+            commands = commands_now(client, run, command_ids, commands)
+            sent_now = 0 if cancelled else run.send_more(commands)
+            if until_sent and not run.pending:
+                return commands
             running = [command_id for command_id, command in commands.items() if not command or command["Status"] in PENDING_STATUSES]
-            if not running:
+            if not running and not sent_now and not run.pending:
                 return commands
             if execution_timeout and not cancelled and time.monotonic() - started >= execution_timeout:
                 for command_id in running:
                     cancel_command(client, command_id)
+                run.drop_pending(f"not sent: execution_timeout ({execution_timeout} s) passed before its command was sent")
                 cancelled = True
         if time.monotonic() >= deadline:
             raise run.failure(f"the run did not end within wait_timeout ({wait_timeout} s); {run.sent_summary()} "
-                              "goes on in AWS", status="InProgress")
+                              f"goes on in AWS{not_sent_summary(run)}", status="InProgress")
         time.sleep(min(next(delays), max(0.0, deadline - time.monotonic())))
 
 
@@ -817,12 +929,17 @@ def collect(client, run, commands, states_before):
 
 
 def finished(run, commands, rows, ids):
-    """(changed, result) of a run whose commands are over; ParameterError (with the result) if it failed."""
+    """(changed, result) of a run whose commands are over; ParameterError (with the result) if it failed.
+
+    Nodes of commands never sent (max_errors spent, execution_timeout passed) count as failed.
+    """
     summary = summarize(rows, len(run.nodes))
+    summary["not_sent"] = len(run.not_sent)
     status = overall_status(commands)
     failures = failure_reasons(rows)
+    failures.update(run.not_sent)
     result = run.result(status=status, summary=summary, nodes=rows, failures=failures, **ids)
-    changed, failure = run_outcome(run.operation, summary, failures, status, run.max_errors, len(rows))
+    changed, failure = run_outcome(run.operation, summary, failures, status, run.max_errors, len(rows) + len(run.not_sent))
     if failure:
         raise ParameterError(failure, changed=run.changed_once_sent, **result)
     return changed, result
@@ -840,7 +957,10 @@ def ensure_run(client, run, states_before, check_mode, wait=True, wait_timeout=3
     try:
         ids = run.send()
         if not wait:
-            return run.changed_once_sent, run.result(status="InProgress", **ids)
+            if run.pending:
+                # The later commands go only as earlier ones end (max_concurrency): wait until the last is sent.
+                wait_for(client, run, ids, wait_timeout, until_sent=True)
+            return run.changed_once_sent, run.result(status="InProgress", **run.sent)
         commands = wait_for(client, run, ids, wait_timeout, execution_timeout)
         rows = collect(client, run, commands, states_before)
     except AnsibleAWSError as e:
@@ -850,7 +970,7 @@ def ensure_run(client, run, states_before, check_mode, wait=True, wait_timeout=3
         message = f"{e.message} after {run.sent_summary()} started in {run.region}; the run goes on in AWS"
         raise AnsibleAWSError(message=message, exception=e.exception,
                               **run.result(status="Unknown", changed=run.changed_once_sent, **run.sent)) from e
-    return finished(run, commands, rows, ids)
+    return finished(run, commands, rows, dict(run.sent))
 
 
 def main():

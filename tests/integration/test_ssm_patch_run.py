@@ -108,15 +108,23 @@ def test_polling_1000_nodes_costs_one_call_a_poll_and_reads_results_in_pages_of_
 
     operations = agent.operations(service="ssm")
     pages = math.ceil(fleet_size / 50)
-    assert operations.count("SendCommand") == 1
+    # Every node by id, 50 to a command (Run Command takes no InstanceIds=*); the scan's default
+    # max_concurrency 1000 lets all 20 commands of 50 go at once.
+    sends = agent.calls(service="ssm", operation="SendCommand")
+    assert len(sends) == pages
+    assert all(send["parameters"]["Targets"][0]["Values"] != ["*"] for send in sends)
+    assert sorted(node for send in sends for node in send["parameters"]["Targets"][0]["Values"]) == sorted(set(
+        node for send in sends for node in send["parameters"]["Targets"][0]["Values"]))
     assert operations.count("GetCommandInvocation") == 0
-    # Results: every invocation once, in pages of 50; patch states in batches of 50 ids.
+    # Results: every invocation once, in pages of 50 (one command's 50 nodes are one page); patch
+    # states in batches of 50 ids.
     assert operations.count("ListCommandInvocations") == pages
     assert operations.count("DescribeInstancePatchStates") == pages
     # Finding the targets: the managed-node listing in pages of 50.
     assert operations.count("DescribeInstanceInformation") == pages
-    # While the run goes on, each poll is one ListCommands call.
-    assert 1 <= operations.count("ListCommands") <= 10
+    # While the run goes on, each poll is one ListCommands call a command still going (20 commands now,
+    # where one command with InstanceIds=* was one call): at least one poll each, at most 10 polls.
+    assert pages <= operations.count("ListCommands") <= 10 * pages
 
 
 def test_converges_with_30_percent_throttling(run_target, agent):
@@ -352,3 +360,52 @@ def test_a_lost_endpoint_after_the_send_keeps_the_ids_and_the_change(monkeypatch
     assert result.get("failed") and "uncaught" not in result, result
     assert result["changed"] is True and len(result["command_ids"]) == 1
     assert "Could not connect to the endpoint URL" in result["msg"] and "the run goes on in AWS" in result["msg"]
+
+
+def invocation_peak(invocations):
+    """The most invocations InProgress at once, from their start and finish times (ends before starts at a tie)."""
+    events = []
+    for invocation in invocations:
+        plugins = invocation["CommandPlugins"]
+        events.append((min(plugin["ResponseStartDateTime"] for plugin in plugins), 1))
+        events.append((max(plugin["ResponseFinishDateTime"] for plugin in plugins), -1))
+    level = peak = 0
+    for _when, delta in sorted(events):
+        level += delta
+        peak = max(peak, level)
+    return peak
+
+
+def test_every_node_by_id_in_commands_of_50_and_an_absolute_max_concurrency_for_the_whole_run(patch_run, clean_sandbox):
+    nodes = clean_sandbox.seed_nodes(120, "AMAZON_LINUX_2", kind="hybrid")
+    clean_sandbox.clear_calls()
+    args = {"operation": "scan", "all_instances": True, "max_concurrency": "50", "max_errors": "0"}
+    predicted = patch_run(args, check_mode=True)
+    assert predicted["command_count"] == 3 and clean_sandbox.mutating_calls() == []
+
+    result = patch_run(args)
+    assert not result.get("failed"), result
+    assert result["summary"]["succeeded"] == 120 and result["summary"]["not_sent"] == 0
+    sends = clean_sandbox.calls(service="ssm", operation="SendCommand")
+    # As check mode said: three commands (50, 50, 20 ids), never InstanceIds=*, each with its share.
+    assert len(sends) == 3 and len(result["command_ids"]) == 3
+    targets = [send["parameters"]["Targets"] for send in sends]
+    assert all(target[0]["Key"] == "InstanceIds" and "*" not in target[0]["Values"] for target in targets)
+    assert sorted(node for target in targets for node in target[0]["Values"]) == sorted(nodes)
+    assert [(len(target[0]["Values"]), send["parameters"]["MaxConcurrency"]) for target, send in zip(targets, sends)] == [
+        (50, "50"), (50, "50"), (20, "20")]
+    # max_concurrency 50 over the run, not per command: never more than 50 invocations at once.
+    ssm = clean_sandbox.client("ssm")
+    invocations = [invocation for command_id in result["command_ids"]
+                   for invocation in ssm.get_paginator("list_command_invocations").paginate(
+                       CommandId=command_id, Details=True).build_full_result()["CommandInvocations"]]
+    assert len(invocations) == 120
+    assert invocation_peak(invocations) <= 50
+    operations = clean_sandbox.operations(service="ssm")
+    # The module's own reads: one listing of the nodes twice (check mode, then the run), each
+    # command's invocations in one page of 50, and each command polled until it is over (how many polls
+    # depends on how soon it ends), one ListCommands with its id a poll.
+    assert operations.count("DescribeInstanceInformation") == 2 * 3
+    assert operations.count("ListCommandInvocations") == 3 + 3  # the module's, then this test's
+    polled = [call["parameters"]["CommandId"] for call in clean_sandbox.calls(service="ssm", operation="ListCommands")]
+    assert set(polled) == set(result["command_ids"])

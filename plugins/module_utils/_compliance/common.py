@@ -6,8 +6,9 @@
 """Pure logic of patch compliance: one row per node, the console's dashboard counts, operations and tasks.
 
 Nothing here calls AWS. A node's row joins three reads: DescribeInstanceInformation (the node),
-DescribeInstancePatchStates (its last scan or install) and ListResourceComplianceSummaries (its
-non-compliant patch counts by compliance level). Nodes with neither patch state nor summary have
+DescribeInstancePatchStates (its last scan or install) and its Patch compliance summary (its
+non-compliant patch counts by compliance level: ListResourceComplianceSummaries fleet-wide, or
+summary_of_items() over one node's ListComplianceItems). Nodes with neither patch state nor summary have
 never reported.
 """
 
@@ -131,6 +132,36 @@ def compact_summary(item):
     severity = item.get("OverallSeverity") if status == NON_COMPLIANT else None
     execution_time = item.get("ExecutionSummary", {}).get("ExecutionTime")
     return (status, severity, execution_time) + tuple(int(counts.get(f"{level.title()}Count", 0)) for level in SEVERITIES)
+
+
+def summary_of_items(resource_id, items):
+    """One node's Patch compliance items (ListComplianceItems) as the ResourceComplianceSummaryItem
+    they add up to (the members compact_summary() reads), or None for a node without any.
+
+    NON_COMPLIANT when any item is, its overall severity the highest of those items; the execution
+    time is the latest of the items'.
+    """
+    if not items:
+        return None
+    bad = [item for item in items if item.get("Status") == NON_COMPLIANT]
+    counts = dict((f"{level.title()}Count", 0) for level in SEVERITIES)
+    for item in bad:
+        level = item.get("Severity") if item.get("Severity") in SEVERITIES else "UNSPECIFIED"
+        counts[f"{level.title()}Count"] += 1
+    times = [as_utc((item.get("ExecutionSummary") or {}).get("ExecutionTime")) for item in items]
+    times = [time for time in times if time is not None]
+    severity = next((level for level in SEVERITIES if counts[f"{level.title()}Count"]), "UNSPECIFIED")
+    summary = {
+        "ResourceId": resource_id,
+        "ResourceType": "ManagedInstance",
+        "ComplianceType": "Patch",
+        "Status": NON_COMPLIANT if bad else COMPLIANT,
+        "OverallSeverity": severity,
+        "NonCompliantSummary": {"NonCompliantCount": len(bad), "SeveritySummary": counts},
+    }
+    if times:
+        summary["ExecutionSummary"] = {"ExecutionTime": max(times)}
+    return summary
 
 
 def as_utc(value):

@@ -7,7 +7,8 @@
 
 For N nodes: ceil(N/1000) DescribeTags (EC2 Name tags) and ceil(N/50) ListResourceComplianceSummaries,
 both fleet-wide and in no documented order, go page by page into an on-disk index
-(index); then page by page ceil(N/50) DescribeInstanceInformation, each page's ids in one
+(index); for a selection of at most FEW_IDS ids, each node's own Name tag and Patch compliance items
+(ListComplianceItems, one id a call, as the API takes them) instead; then page by page ceil(N/50) DescribeInstanceInformation, each page's ids in one
 DescribeInstancePatchStates and one index lookup. The process holds one page at a time; no call is
 ever made per node.
 """
@@ -21,6 +22,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import command_operation
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import is_patching_document
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import node_row
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import summary_of_items
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import recent_operations
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import tag_filter_values
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import window_task
@@ -34,8 +36,10 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_maintenance_windows
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import first_association_execution_target
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_command
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_kept_command
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_associations
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_non_compliant_patches
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_patch_compliance_items_page
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_patch_compliance_summaries_page
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_recent_commands
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import recent_association_executions
@@ -44,8 +48,8 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import recent_a
 IDS_PER_CALL = 50
 # DescribeInstanceInformation: at most 100 values a filter.
 VALUES_PER_FILTER = 100
-# A selection of at most this many instance ids reads its names and summaries id by id (one call
-# each, filtered on the id) rather than the whole region's.
+# A selection of at most this many instance ids reads its names and compliance id by id (DescribeTags
+# filtered on the id; ListComplianceItems, which takes one id) rather than the whole region's.
 FEW_IDS = 5
 
 
@@ -76,9 +80,15 @@ def index_names(ec2, index, instance_ids=None):
 def index_summaries(ssm, index, instance_ids=None):
     """The Patch compliance summary of every node that has reported, into the index, in pages of 50."""
     if instance_ids is not None and len(instance_ids) <= FEW_IDS:
+        # ListResourceComplianceSummaries has no documented per-resource filter; a node's Patch items
+        # (ListComplianceItems with ResourceIds, API reference) give the same summary.
         for node_id in instance_ids:
-            for page in _all_pages(list_patch_compliance_summaries_page, client=ssm, resource_id=node_id):
-                index.add_summaries(page)
+            items = []
+            for page in _all_pages(list_patch_compliance_items_page, client=ssm, resource_id=node_id):
+                items.extend(page)
+            summary = summary_of_items(node_id, items)
+            if summary:
+                index.add_summaries([summary])
         return
     for page in _all_pages(list_patch_compliance_summaries_page, client=ssm):
         index.add_summaries(page)
@@ -136,24 +146,28 @@ def fleet_rows(ssm, ec2, now, days, instance_ids=None, patch_groups=None, tags=N
 
 
 def logs_url(ssm, row, items):
-    """Where the agent wrote the output of the node's last patching command, if it wrote it to S3."""
+    """(where the agent wrote the output of the node's last patching command if it wrote it to S3,
+    the id of that command when Run Command no longer keeps it: its history lasts 30 days)."""
     summary = next((item.get("ExecutionSummary") for item in items if item.get("ExecutionSummary")), None) or {}
     if summary.get("ExecutionType") != "Command" or not summary.get("ExecutionId"):
-        return None
-    command = get_command(ssm, summary["ExecutionId"])
-    if not command or not command.get("OutputS3BucketName"):
-        return None
+        return None, None
+    command = get_kept_command(ssm, summary["ExecutionId"])
+    if command is None:
+        return None, summary["ExecutionId"]
+    if not command.get("OutputS3BucketName"):
+        return None, None
     step = {"Windows": "awsrunPowerShellScript/PatchWindows", "MacOS": "awsrunShellScript/PatchMacOS"}.get(
         row["platform_type"], "awsrunShellScript/PatchLinux")
     prefix = "/".join(part for part in (command.get("OutputS3KeyPrefix", "").strip("/"), command["CommandId"], row["instance_id"], step) if part)
-    return f"s3://{command['OutputS3BucketName']}/{prefix}/stdout"
+    return f"s3://{command['OutputS3BucketName']}/{prefix}/stdout", None
 
 
 def node_details(ssm, row):
-    """One node's non-compliant patches (ListComplianceItems) as detail rows."""
+    """(one node's non-compliant patches (ListComplianceItems) as detail rows, the id of the command
+    that wrote their logs when Run Command no longer keeps it, else None)."""
     items = list_non_compliant_patches(ssm, row["instance_id"])
-    url = logs_url(ssm, row, items)
-    return [detail_row(row, item, url) for item in items]
+    url, expired = logs_url(ssm, row, items)
+    return [detail_row(row, item, url, logs_expired=expired is not None) for item in items], expired
 
 
 def dashboard_activity(ssm, limit):

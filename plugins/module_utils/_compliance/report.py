@@ -92,7 +92,11 @@ def summary_cells(index, row):
     ] + [("" if counts is None else counts[key]) for key in SEVERITY_KEYS]
 
 
-def detail_row(row, item, logs_url=None):
+# The logs cell of a patch whose command Run Command no longer keeps (its history lasts 30 days).
+LOGS_EXPIRED = "expired (Run Command keeps command history 30 days)"
+
+
+def detail_row(row, item, logs_url=None, logs_expired=False):
     """One non-compliant patch of a node (a ListComplianceItems item) as a dict."""
     details = item.get("Details") or {}
     summary = item.get("ExecutionSummary") or {}
@@ -110,6 +114,7 @@ def detail_row(row, item, logs_url=None):
         "cve_ids": details.get("CVEIds"),
         "baseline_id": details.get("PatchBaselineId") or row["baseline_id"],
         "logs_url": logs_url,
+        "logs_expired": logs_expired,
     }
 
 
@@ -117,7 +122,8 @@ def detail_cells(index, row, detail):
     return [
         index, row["instance_id"], _text(row["name"]), _text(detail["title"]), _text(detail["patch_id"]), _text(detail["state"]),
         _text(detail["last_report_time"]), _text(detail["compliance_level"]), _text(detail["severity"]),
-        _text(detail["classification"]), _text(detail["cve_ids"]), _text(detail["baseline_id"]), _text(detail["logs_url"]),
+        _text(detail["classification"]), _text(detail["cve_ids"]), _text(detail["baseline_id"]),
+        LOGS_EXPIRED if detail.get("logs_expired") else _text(detail["logs_url"]),
         _text(row["ip_address"]), _text(row["platform_name"]), _text(row["platform_version"]), _text(row["agent_version"]),
     ]
 

@@ -13,6 +13,7 @@ import math
 import re
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import PATCH_GROUP_TAG_KEYS
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_run.schedule import id_commands
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.batching import chunks
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import bucket_name_error
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
@@ -227,21 +228,26 @@ def validate_run(params):
     return errors
 
 
-def command_targets(params, patch_group_keys_in_use):
-    """The Targets of each command a run sends (one list per command).
+def command_targets(params, patch_group_keys_in_use, node_ids=()):
+    """The Targets of each command a run sends (one list per command), or of its one association.
 
     Explicit ids go 50 to a command. Patch groups are targeted by tag, once per tag key spelling in
-    use, because targets with different keys must all match (AND), not either.
+    use, because targets with different keys must all match (AND), not either. Every node
+    (all_instances): the association targets `InstanceIds=*`, as the console's Patch now does; Run
+    Command takes no `*` (the API reference's Target page lists it for State Manager, Automation and
+    Change Manager only), so the commands name the listed nodes, `node_ids`, 50 to a command.
     """
     if params.get("instance_ids"):
-        return [[{"Key": "InstanceIds", "Values": batch}] for batch in chunks(params["instance_ids"], IDS_PER_COMMAND)]
+        return id_commands(params["instance_ids"], IDS_PER_COMMAND)
     if params.get("patch_groups"):
         return [[{"Key": f"tag:{key}", "Values": list(params["patch_groups"])}] for key in patch_group_keys_in_use]
     if params.get("tags"):
         return [[{"Key": f"tag:{key}", "Values": _as_list(values)} for key, values in params["tags"].items()]]
     if params.get("resource_group"):
         return [[{"Key": "resource-groups:Name", "Values": [params["resource_group"]]}]]
-    return [[{"Key": "InstanceIds", "Values": ["*"]}]]
+    if params.get("mechanism") == "association":
+        return [[{"Key": "InstanceIds", "Values": ["*"]}]]
+    return id_commands(sorted(node_ids), IDS_PER_COMMAND)
 
 
 def node_filters(params):

@@ -137,11 +137,36 @@ def test_a_denied_page_fails_at_once(slept):
 def test_one_page_readers_return_the_items_and_the_token():
     client = FakeClient(list_resource_compliance_summaries=[{"ResourceComplianceSummaryItems": [{"ResourceId": "i-1"}], "NextToken": "t1"},
                                                             {"ResourceComplianceSummaryItems": []}])
-    assert ssm.list_patch_compliance_summaries_page(client, resource_id="i-1") == ([{"ResourceId": "i-1"}], "t1")
+    assert ssm.list_patch_compliance_summaries_page(client) == ([{"ResourceId": "i-1"}], "t1")
     assert ssm.list_patch_compliance_summaries_page(client, next_token="t1") == ([], None)
     first, second = client.called("list_resource_compliance_summaries")
-    assert first["Filters"][1] == {"Key": "ResourceId", "Values": ["i-1"], "Type": "EQUAL"} and "NextToken" not in first
-    assert second["NextToken"] == "t1" and len(second["Filters"]) == 1
+    # Only the ComplianceType filter of AWS's own examples: no ResourceId filter, which no source documents.
+    assert first["Filters"] == [{"Key": "ComplianceType", "Values": ["Patch"], "Type": "EQUAL"}] and "NextToken" not in first
+    assert second["NextToken"] == "t1" and second["Filters"] == first["Filters"]
+
+
+def test_a_nodes_patch_compliance_items_are_read_one_id_a_page():
+    client = FakeClient(list_compliance_items=[{"ComplianceItems": [{"Id": "KB1"}], "NextToken": "t1"}, {"ComplianceItems": []}])
+    assert ssm.list_patch_compliance_items_page(client, "i-1") == ([{"Id": "KB1"}], "t1")
+    assert ssm.list_patch_compliance_items_page(client, "i-1", next_token="t1") == ([], None)
+    first, second = client.called("list_compliance_items")
+    assert first == {"ResourceIds": ["i-1"], "ResourceTypes": ["ManagedInstance"], "MaxResults": 50,
+                     "Filters": [{"Key": "ComplianceType", "Values": ["Patch"], "Type": "EQUAL"}]}
+    assert second["NextToken"] == "t1"
+
+
+@pytest.mark.parametrize("code", ["InvalidCommandId", "DoesNotExistException"])
+def test_a_command_run_command_no_longer_keeps_is_none(code, slept):
+    client = FakeClient(list_commands=[client_error(code, "ListCommands")])
+    assert ssm.get_kept_command(client, "c-1") is None
+    assert len(client.called("list_commands")) == 1 and slept == []
+
+
+def test_a_kept_command_is_returned_and_other_errors_fail():
+    client = FakeClient(list_commands=[{"Commands": [{"CommandId": "c-1"}]}, client_error("AccessDeniedException", "ListCommands")])
+    assert ssm.get_kept_command(client, "c-1") == {"CommandId": "c-1"}
+    with pytest.raises(ssm.AnsibleSSMError, match="Failed to get command"):
+        ssm.get_kept_command(client, "c-1")
 
 
 def test_patch_properties_are_the_names_of_every_page():

@@ -42,6 +42,9 @@ class FakeClients:
     def list_resource_compliance_summaries(self, **kwargs):
         return {"ResourceComplianceSummaryItems": []}
 
+    def list_compliance_items(self, **kwargs):
+        return {"ComplianceItems": []}
+
     def describe_instance_information(self, **kwargs):
         self.node_filters.append(kwargs.get("Filters"))
         if not self.nodes:

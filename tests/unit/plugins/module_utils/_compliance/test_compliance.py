@@ -14,6 +14,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import recent_operations
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import reporting_age
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import selection_text
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import summary_of_items
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import tag_filter_values
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import targets_text
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import unmatched_ids
@@ -178,3 +179,26 @@ def test_recurring_tasks_as_the_console_lists_them():
     assert window_task(window, task) == {"name": "sunday / t-1", "type": "Maintenance window", "id": "t-1", "window_id": "mw-1",
                                          "window_name": "sunday", "document": "AWS-RunPatchBaseline", "schedule": "cron(0 2 ? * SUN *)",
                                          "targets": "WindowTargetIds: wt-1"}
+
+
+def patch_item(status, severity, when=NOW):
+    return {"ComplianceType": "Patch", "ResourceId": INFO["InstanceId"], "Status": status, "Severity": severity,
+            "ExecutionSummary": {"ExecutionTime": when}}
+
+
+def test_a_nodes_items_add_up_to_its_summary():
+    earlier = NOW - datetime.timedelta(hours=3)
+    items = [patch_item("NON_COMPLIANT", "HIGH", earlier), patch_item("NON_COMPLIANT", "HIGH"), patch_item("NON_COMPLIANT", "LOW"),
+             patch_item("COMPLIANT", "CRITICAL"), patch_item("NON_COMPLIANT", "SOMETHING_NEW")]
+    summary = summary_of_items(INFO["InstanceId"], items)
+    # The highest level among the non-compliant items (a compliant CRITICAL one does not count), the latest time.
+    assert compact_summary(summary) == ("NON_COMPLIANT", "HIGH", NOW, 0, 2, 0, 1, 0, 1)
+    assert summary["ResourceId"] == INFO["InstanceId"] and summary["NonCompliantSummary"]["NonCompliantCount"] == 4
+
+
+def test_compliant_items_make_a_compliant_summary_and_no_items_none():
+    summary = summary_of_items(INFO["InstanceId"], [patch_item("COMPLIANT", "UNSPECIFIED")])
+    assert compact_summary(summary) == ("COMPLIANT", None, NOW, 0, 0, 0, 0, 0, 0)
+    assert summary_of_items(INFO["InstanceId"], []) is None
+    row = node_row(INFO, None, compact_summary(summary), None, NOW)
+    assert row["status"] == "COMPLIANT" and row["reporting_age"] == "within"

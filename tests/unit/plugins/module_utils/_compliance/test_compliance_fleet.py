@@ -90,10 +90,8 @@ class FakeFleet:
 
     def list_resource_compliance_summaries(self, Filters, MaxResults, NextToken=None):
         self._count("ListResourceComplianceSummaries")
-        wanted = next((f["Values"] for f in Filters if f["Key"] == "ResourceId"), None)
-        if wanted is not None:
-            items = [self.summary(number_of(rid)) for rid in wanted if number_of(rid) < self.size and reported(number_of(rid))]
-            return {"ResourceComplianceSummaryItems": items}
+        # Only the filter key AWS's examples use (no source documents a ResourceId filter here).
+        assert [f["Key"] for f in Filters] == ["ComplianceType"]
         position, items = int(NextToken or 0), []
         while position < self.size and len(items) < MaxResults:
             number = (position * self.step) % self.size
@@ -101,6 +99,24 @@ class FakeFleet:
                 items.append(self.summary(number))
             position += 1
         return {"ResourceComplianceSummaryItems": items, **({"NextToken": str(position)} if position < self.size else {})}
+
+    @staticmethod
+    def compliance_items(number):
+        """The node's Patch items that add up to summary(number): its non-compliant patches by level, 3 compliant ones."""
+        counts = FakeFleet.summary(number)["NonCompliantSummary"]["SeveritySummary"]
+        bad = [(level.upper(), "NON_COMPLIANT") for level in LEVELS for _ in range(counts[f"{level}Count"])]
+        return [{"ComplianceType": "Patch", "ResourceType": "ManagedInstance", "ResourceId": node_id(number), "Id": f"KB{index}",
+                 "Severity": severity, "Status": status, "ExecutionSummary": {"ExecutionTime": SCANNED}}
+                for index, (severity, status) in enumerate(bad + [("UNSPECIFIED", "COMPLIANT")] * 3)]
+
+    def list_compliance_items(self, ResourceIds, ResourceTypes, Filters, MaxResults, NextToken=None):
+        self._count("ListComplianceItems")
+        assert len(ResourceIds) == 1 and ResourceTypes == ["ManagedInstance"] and [f["Key"] for f in Filters] == ["ComplianceType"]
+        number = number_of(ResourceIds[0])
+        items = self.compliance_items(number) if number < self.size and reported(number) else []
+        start = int(NextToken or 0)
+        end = start + MaxResults
+        return {"ComplianceItems": items[start:end], **({"NextToken": str(end)} if end < len(items) else {})}
 
     def _selected(self, number, filters):
         for node_filter in filters:
@@ -208,9 +224,22 @@ def test_a_few_instance_ids_read_their_own_summaries_and_names():
     ids = [node_id(0), node_id(3), node_id(6), node_id(0)]
     rows = read(fleet, instance_ids=ids)
     assert rows == [expected_row(0), expected_row(3), expected_row(6)]
-    # One call an id (EC2 ids only for the names), not the whole region's 100 pages of summaries.
-    assert fleet.calls == {"DescribeTags": 2, "ListResourceComplianceSummaries": 3, "DescribeInstanceInformation": 1,
+    # One call an id (EC2 ids only for the names; ListComplianceItems, one page of items each), not the
+    # whole region's 100 pages of summaries.
+    assert fleet.calls == {"DescribeTags": 2, "ListComplianceItems": 3, "DescribeInstanceInformation": 1,
                            "DescribeInstancePatchStates": 1}
+
+
+def test_a_few_instance_ids_page_through_their_compliance_items_and_a_silent_node_has_no_summary():
+    fleet = FakeFleet(50)
+    rows = read(fleet, instance_ids=[node_id(3), node_id(9)])
+    # Node 3 never reported (no items: no summary, no state); node 9 has 3+1x5+3 items over pages of 2.
+    assert rows == [expected_row(3), expected_row(9)]
+    real = fleet.list_compliance_items
+    fleet.list_compliance_items = lambda **kwargs: real(**dict(kwargs, MaxResults=2))
+    fleet.calls.clear()
+    assert read(fleet, instance_ids=[node_id(9)]) == [expected_row(9)]
+    assert fleet.calls["ListComplianceItems"] == math.ceil(len(FakeFleet.compliance_items(9)) / 2)
 
 
 def test_patch_groups_list_a_node_tagged_both_ways_once():

@@ -83,7 +83,14 @@ def test_tags_resource_group_and_all_instances():
     assert command_targets({"tags": {"Env": "prod", "Role": ["web", "api"]}}, []) == [
         [{"Key": "tag:Env", "Values": ["prod"]}, {"Key": "tag:Role", "Values": ["web", "api"]}]]
     assert command_targets({"resource_group": "web"}, []) == [[{"Key": "resource-groups:Name", "Values": ["web"]}]]
-    assert command_targets({"all_instances": True}, []) == [[{"Key": "InstanceIds", "Values": ["*"]}]]
+    # Every node: one association on InstanceIds=* (State Manager takes it), or the listed ids 50 to a
+    # command (Run Command does not: the API reference's Target page).
+    assert command_targets({"all_instances": True, "mechanism": "association"}, [], ["i-2", "i-1"]) == [
+        [{"Key": "InstanceIds", "Values": ["*"]}]]
+    ids = [f"i-{number:017x}" for number in range(120)]
+    commands = command_targets({"all_instances": True, "mechanism": "command"}, [], reversed(ids))
+    assert [targets[0]["Values"] for targets in commands] == [ids[:50], ids[50:100], ids[100:]]
+    assert all(targets[0]["Key"] == "InstanceIds" and "*" not in targets[0]["Values"] for targets in commands)
 
 
 @pytest.mark.parametrize(
