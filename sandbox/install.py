@@ -19,6 +19,7 @@ EXTENSION_MODULES = (
     "sandbox.moto_fixes.ec2_lifecycle",
     "sandbox.moto_fixes.cloudformation",
     "sandbox.moto_fixes.resource_groups",
+    "sandbox.moto_fixes.kms_defaults",
 )
 
 _installed = False
