@@ -16,14 +16,14 @@ from moto.ssm.responses import SimpleSystemManagerResponse
 
 from sandbox.agent import managed_nodes
 from sandbox.ssm import (
-    associations,
-    commands,
     maintenance_windows,
     patch_baselines,
     patch_groups,
     patch_states,
     simulated_time,
 )
+from sandbox.ssm.associations import handlers as associations
+from sandbox.ssm.run_command import handlers as commands
 from sandbox.wire.errors import ValidationException
 
 ACTIONS = {
@@ -55,13 +55,13 @@ ACTIONS = {
     # Managed nodes (sandbox/agent/managed_nodes.py)
     "DescribeInstanceInformation": managed_nodes.describe_instance_information,
     "DeregisterManagedInstance": managed_nodes.deregister_managed_instance,
-    # Run Command (commands.py)
+    # Run Command (run_command/handlers.py)
     "SendCommand": commands.send_command,
     "ListCommands": commands.list_commands,
     "ListCommandInvocations": commands.list_command_invocations,
     "GetCommandInvocation": commands.get_command_invocation,
     "CancelCommand": commands.cancel_command_action,
-    # State Manager associations (associations.py)
+    # State Manager associations (associations/handlers.py)
     "CreateAssociation": associations.create_association_action,
     "DescribeAssociation": associations.describe_association_action,
     "ListAssociations": associations.list_associations_action,
