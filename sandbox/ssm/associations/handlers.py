@@ -20,8 +20,6 @@ from sandbox.ssm.associations.validation import normalized_targets
 from sandbox.wire.errors import ValidationException
 from sandbox.wire.paging import paginate
 
-ASSOCIATION_FILTER_KEYS = ("InstanceId", "Name", "AssociationId", "AssociationStatusName", "LastExecutedBefore",
-                           "LastExecutedAfter", "AssociationName", "ResourceGroupName", "CloudConnectorId")
 _PAGE = {"default": 50, "minimum": 1, "maximum": 50}
 
 
@@ -55,8 +53,7 @@ def association_predicates(backend, filters):
     predicates = []
     for item in filters or []:
         key, value = item.get("key"), item.get("value")
-        if key not in ASSOCIATION_FILTER_KEYS:
-            raise ValidationException(f"The filter key {key} is not valid.")
+        # The key is an enum of the service model (AssociationFilterKey), checked by the server.
         if key == "Name":
             wanted = docs.document_name_from(value)
             predicates.append(lambda a, w=wanted: a.document_name == w)
@@ -95,16 +92,15 @@ def execution_predicates(filters):
                 predicates.append(lambda e, w=value: e.execution_id == w)
             else:
                 predicates.append(lambda e, w=value: e.status == w)
-        elif key == "CreatedTime":
+        else:  # CreatedTime: the key is an enum of the service model, checked by the server
             moment = _parse_time(value, key)
+            # Which Type goes with which Key the model cannot say.
             if kind == "LESS_THAN":
                 predicates.append(lambda e, t=moment: e.created < t)
             elif kind == "GREATER_THAN":
                 predicates.append(lambda e, t=moment: e.created > t)
             else:
                 raise ValidationException("The filter CreatedTime takes the type LESS_THAN or GREATER_THAN.")
-        else:
-            raise ValidationException(f"The filter key {key} is not valid.")
     return predicates
 
 
@@ -115,8 +111,7 @@ def target_predicates(filters):
     predicates = []
     for item in filters or []:
         key, value = item.get("Key"), item.get("Value")
-        if key not in _TARGET_FILTER_FIELDS:
-            raise ValidationException(f"The filter key {key} is not valid.")
+        # The key is an enum of the service model (AssociationExecutionTargetsFilterKey), checked by the server.
         if key == "ResourceType":
             predicates.append(lambda row, w=value: w == "ManagedInstance")
         else:

@@ -37,6 +37,7 @@ def _validate_output_location(location):
     s3 = location.get("S3Location")
     if not s3 or not s3.get("OutputS3BucketName"):
         raise InvalidOutputLocation("The output location needs an S3Location with an OutputS3BucketName.")
+    # The service model gives the bucket name and the region lengths only; their forms are the service's.
     if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", s3["OutputS3BucketName"]):
         raise InvalidOutputLocation(f"{s3['OutputS3BucketName']} is not a valid S3 bucket name.")
     region = s3.get("OutputS3Region")

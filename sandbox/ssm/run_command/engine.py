@@ -11,12 +11,12 @@ from collections import deque
 from moto.ssm.exceptions import InvalidDocument
 
 from sandbox.agent import clock
-from sandbox.agent.managed_nodes import ANY_NODE_ID, get_managed_node, update_managed_node
+from sandbox.agent.managed_nodes import get_managed_node, update_managed_node
 from sandbox.ssm import documents as docs
 from sandbox.ssm.run_command.agent import agent_settings, patch_agent
 from sandbox.ssm.run_command.model import (
     CANCELLED, DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_ERRORS, DEFAULT_TIMEOUT_SECONDS, DELAYED, DELIVERY_TIMED_OUT,
-    FAILED, IN_PROGRESS, NOT_STARTED, NOTIFICATION_EVENTS, NOTIFICATION_TYPES, PENDING, SUCCESS, TERMINATED,
+    FAILED, IN_PROGRESS, NOT_STARTED, PENDING, SUCCESS, TERMINATED,
     UNDELIVERABLE, DuplicateInstanceId, InvalidCommandId, InvalidNotificationConfig, InvalidOutputFolder,
     InvalidRole, Invocation, PluginResult, UnsupportedPlatformType, utc_datetime,
 )
@@ -24,11 +24,9 @@ from sandbox.ssm.run_command.output import write_output_to_s3
 from sandbox.ssm.run_command.scripts import run_after_reboot, run_document
 from sandbox.ssm.run_command.targets import document_platforms, resolve_instance_ids, resolve_targets
 from sandbox.ssm.store import backend_state, existing_state
-from sandbox.wire.errors import InvalidInstanceId, ValidationException
-from sandbox.wire.request_validation import validation_error
+from sandbox.wire.errors import ValidationException
 
-MAX_CONCURRENCY_PATTERN = re.compile(r"^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$")
-MAX_ERRORS_PATTERN = re.compile(r"^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$")
+# The service model gives ServiceRoleArn and NotificationArn no pattern: these ARN checks are the service's.
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
 SNS_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$")
 
@@ -338,13 +336,6 @@ def advance_commands(backend, now=None):
                 del store.active[command_id]
 
 
-def _validate_rate(value, name, pattern):
-    text = str(value)
-    if not 1 <= len(text) <= 7 or not pattern.match(text):
-        raise validation_error(text, name, f"satisfy regular expression pattern: {pattern.pattern}")
-    return text
-
-
 def _validate_notification(service_role_arn, notification_config):
     if service_role_arn and not ROLE_ARN.match(service_role_arn):
         raise InvalidRole(f"The role {service_role_arn} is not a valid IAM role ARN.")
@@ -354,12 +345,7 @@ def _validate_notification(service_role_arn, notification_config):
         raise InvalidRole("A ServiceRoleArn is required to send notifications to Amazon SNS.")
     if not SNS_ARN.match(notification_config["NotificationArn"]):
         raise InvalidNotificationConfig(f"{notification_config['NotificationArn']} is not a valid SNS topic ARN.")
-    events = notification_config.get("NotificationEvents") or []
-    if any(event not in NOTIFICATION_EVENTS for event in events):
-        raise InvalidNotificationConfig(f"NotificationEvents must be among {', '.join(NOTIFICATION_EVENTS)}.")
-    kind = notification_config.get("NotificationType")
-    if kind is not None and kind not in NOTIFICATION_TYPES:
-        raise InvalidNotificationConfig(f"NotificationType must be one of {', '.join(NOTIFICATION_TYPES)}.")
+    # NotificationEvents and NotificationType are enums of the service model, checked by the server.
 
 
 def start_command(backend, *, document_name, parameters, instance_ids=None, targets=None,
@@ -377,16 +363,12 @@ def start_command(backend, *, document_name, parameters, instance_ids=None, targ
     resolved = docs.validate_parameters(document, given_parameters)
     if association_id and "AssociationId" in resolved and not resolved["AssociationId"]:
         resolved["AssociationId"] = association_id
-    max_concurrency = _validate_rate(max_concurrency or DEFAULT_MAX_CONCURRENCY, "maxConcurrency",
-                                     MAX_CONCURRENCY_PATTERN)
-    max_errors = _validate_rate(DEFAULT_MAX_ERRORS if max_errors in (None, "") else max_errors, "maxErrors",
-                                MAX_ERRORS_PATTERN)
+    # Patterns, lengths and ranges (MaxConcurrency, MaxErrors, TimeoutSeconds, Comment) are the service
+    # model's, checked by the server before any handler runs.
+    max_concurrency = str(max_concurrency or DEFAULT_MAX_CONCURRENCY)
+    max_errors = str(DEFAULT_MAX_ERRORS if max_errors in (None, "") else max_errors)
     if timeout_seconds is None:
         timeout_seconds = DEFAULT_TIMEOUT_SECONDS
-    if not 30 <= int(timeout_seconds) <= 2592000:
-        raise validation_error(timeout_seconds, "timeoutSeconds", "have value between 30 and 2592000")
-    if comment and len(comment) > 100:
-        raise validation_error(comment, "comment", "have length less than or equal to 100")
     if output_s3_prefix and not output_s3_bucket:
         raise InvalidOutputFolder("OutputS3KeyPrefix needs OutputS3BucketName.")
     _validate_notification(service_role_arn, notification_config)
@@ -447,9 +429,6 @@ def cancel_command(backend, command_id, instance_ids=None, now=None):
     instance_ids = list(instance_ids or [])
     if len(set(instance_ids)) != len(instance_ids):
         raise DuplicateInstanceId("Instance Id is duplicated in the request.")
-    for instance_id in instance_ids:
-        if not ANY_NODE_ID.match(instance_id):
-            raise InvalidInstanceId(f"Invalid instance id {instance_id}")
     store = command_store(backend)
     with store.lock:
         command.cancel(instance_ids, clock.now() if now is None else now)

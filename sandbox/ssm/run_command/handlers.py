@@ -8,10 +8,9 @@ from moto.ssm.exceptions import InvalidFilterValue
 from sandbox.ssm import simulated_time
 from sandbox.ssm.run_command.engine import cancel_command, command_store, get_command, list_all_commands, start_command
 from sandbox.ssm.run_command.model import (
-    COMMAND_FILTER_KEYS, COMMAND_STATUSES, DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_ERRORS, INVOCATION_STATUSES,
+    COMMAND_STATUSES, DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_ERRORS, INVOCATION_STATUSES,
 )
 from sandbox.ssm.run_command.shapes import command_to_api, get_invocation, invocation_to_api
-from sandbox.wire.errors import InvalidFilterKey
 from sandbox.wire.paging import paginate
 
 def _parse_time(value):
@@ -32,8 +31,7 @@ def compile_command_filters(filters, statuses):
     predicates = []
     for item in filters or []:
         key, value = item.get("key"), item.get("value")
-        if key not in COMMAND_FILTER_KEYS:
-            raise InvalidFilterKey(f"The filter key {key} is not valid.")
+        # The key is an enum of the service model (CommandFilterKey), checked by the server.
         if key == "InvokedAfter":
             after = _parse_time(value)
             predicates.append(lambda command, _inv, t=after: command.requested >= t)

@@ -7,14 +7,9 @@ import botocore.session
 from moto.ssm.exceptions import SSMException
 
 _SSM_MODEL = botocore.session.get_session().get_service_model("ssm")
-NOTIFICATION_EVENTS = tuple(_SSM_MODEL.shape_for("NotificationEvent").enum)
-NOTIFICATION_TYPES = tuple(_SSM_MODEL.shape_for("NotificationType").enum)
 COMMAND_STATUSES = tuple(_SSM_MODEL.shape_for("CommandStatus").enum)
 INVOCATION_STATUSES = tuple(_SSM_MODEL.shape_for("CommandInvocationStatus").enum)
-COMMAND_FILTER_KEYS = tuple(_SSM_MODEL.shape_for("CommandFilterKey").enum)
 
-MAX_INSTANCE_IDS = 50
-MAX_TARGETS = 5
 DEFAULT_MAX_CONCURRENCY = "50"
 DEFAULT_MAX_ERRORS = "0"
 DEFAULT_TIMEOUT_SECONDS = 3600

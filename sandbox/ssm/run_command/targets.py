@@ -5,9 +5,8 @@ import json
 
 from sandbox.agent.managed_nodes import ANY_NODE_ID, get_managed_node, iter_managed_nodes
 from sandbox.ssm import documents as docs
-from sandbox.ssm.run_command.model import MAX_INSTANCE_IDS, MAX_TARGETS, DuplicateInstanceId
+from sandbox.ssm.run_command.model import DuplicateInstanceId
 from sandbox.wire.errors import InvalidInstanceId, ValidationException
-from sandbox.wire.request_validation import validation_error
 
 def _tag_match(tags, key, values):
     return key in tags and (not values or tags[key] in values)
@@ -36,6 +35,7 @@ def _resource_group_predicate(backend, group_name):
 
 def _target_predicate(backend, target):
     key, values = target.get("Key"), list(target.get("Values") or [])
+    # The model requires neither Key nor Values and lets Values be empty: the service's own check.
     if not key or not values:
         raise ValidationException("Each target needs a Key and at least one value.")
     if key == "InstanceIds":
@@ -70,9 +70,8 @@ def _target_predicate(backend, target):
 
 def resolve_targets(backend, targets):
     """Managed node ids matching every target (targets are ANDed), in the order nodes are listed."""
+    # At most 5 targets, 50 instance ids: the service model's list sizes, checked by the server.
     targets = list(targets or [])
-    if len(targets) > MAX_TARGETS:
-        raise validation_error(targets, "targets", f"have length less than or equal to {MAX_TARGETS}")
     predicates = [_target_predicate(backend, target) for target in targets]
     if not predicates:
         return []
@@ -81,8 +80,6 @@ def resolve_targets(backend, targets):
 
 
 def resolve_instance_ids(backend, instance_ids):
-    if len(instance_ids) > MAX_INSTANCE_IDS:
-        raise validation_error(instance_ids, "instanceIds", f"have length less than or equal to {MAX_INSTANCE_IDS}")
     seen = set()
     for instance_id in instance_ids:
         if instance_id in seen:
