@@ -501,6 +501,18 @@ def test_errors(sandbox, ssm, account):  # noqa: F811
     with pytest.raises(ClientError) as excinfo:
         ssm.list_associations(MaxResults=51)
     assert code(excinfo) == "ValidationException"
+    # Filter keys outside the model's enums are refused by the server's model validator.
+    bad_keys = [
+        lambda: raw.list_associations(AssociationFilterList=[{"key": "Color", "value": "x"}]),
+        lambda: raw.describe_association_executions(AssociationId=association_id,
+                                                    Filters=[{"Key": "Color", "Value": "x", "Type": "EQUAL"}]),
+        lambda: raw.describe_association_execution_targets(AssociationId=association_id, ExecutionId=missing,
+                                                           Filters=[{"Key": "Color", "Value": "x"}]),
+    ]
+    for call in bad_keys:
+        with pytest.raises(ClientError) as excinfo:
+            call()
+        assert code(excinfo) == "ValidationException"
     with pytest.raises(ClientError) as excinfo:
         ssm.list_associations(NextToken="garbage")
     assert code(excinfo) == "InvalidNextToken"
