@@ -13,7 +13,7 @@ EXTENSION_MODULES = (
     "sandbox.ssm.actions",
     "sandbox.moto_fixes.ssm_documents",
     "sandbox.moto_fixes.ssm_tagging",
-    "sandbox.ssm.commands",
+    "sandbox.ssm.run_command",
     "sandbox.ssm.associations",
     "sandbox.moto_fixes.s3_integrity",
     "sandbox.moto_fixes.ec2_lifecycle",
