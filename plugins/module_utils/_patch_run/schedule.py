@@ -63,4 +63,3 @@ def errors_left(max_errors, errors_so_far):
 def id_commands(node_ids, size):
     """Targets of the commands that run on these nodes, `size` ids to a command, in order."""
     return [[{"Key": "InstanceIds", "Values": batch}] for batch in chunks(node_ids, size)]
-

@@ -104,7 +104,7 @@ class FakeFleet:
     def compliance_items(number):
         """The node's Patch items that add up to summary(number): its non-compliant patches by level, 3 compliant ones."""
         counts = FakeFleet.summary(number)["NonCompliantSummary"]["SeveritySummary"]
-        bad = [(level.upper(), "NON_COMPLIANT") for level in LEVELS for _ in range(counts[f"{level}Count"])]
+        bad = [(level.upper(), "NON_COMPLIANT") for level in LEVELS for _copy in range(counts[f"{level}Count"])]
         return [{"ComplianceType": "Patch", "ResourceType": "ManagedInstance", "ResourceId": node_id(number), "Id": f"KB{index}",
                  "Severity": severity, "Status": status, "ExecutionSummary": {"ExecutionTime": SCANNED}}
                 for index, (severity, status) in enumerate(bad + [("UNSPECIFIED", "COMPLIANT")] * 3)]
