@@ -89,6 +89,10 @@ class PatchRecord:
         """The InstancePatchState structure."""
         item = {
             "InstanceId": self.instance_id,
+            # "Placeholder information. This field will always be empty in the current release of the
+            # service" (API reference, InstancePatchState.OwnerInformation); the AWS CLI's
+            # describe-instance-patch-states-for-patch-group.rst shows it as "".
+            "OwnerInformation": "",
             # AWS reports an empty patch group for nodes in none.
             "PatchGroup": self.patch_group or "",
             "BaselineId": self.baseline_id,
@@ -408,12 +412,17 @@ def describe_instance_patches(backend, params):
     if record is None and get_managed_node(backend, node_id) is None:
         raise InvalidInstanceId(f"Instance Id {node_id} is not valid.")
     rows = []
+    windows = record is not None and record.catalog.package_format == WINDOWS
     for patch, state in (record.patch_entries() if record else ()):
+        # A Windows update the baseline does not cover, found installed, is listed by its KB and
+        # install time alone: Title, Classification and Severity "" (the AWS CLI's
+        # describe-instance-patches.rst, Example 1: KB4481031, InstalledOther).
+        unknown = windows and state == INSTALLED_OTHER
         row = {
-            "Title": record.title_of(patch, state),
+            "Title": "" if unknown else record.title_of(patch, state),
             "KBId": patch.kb_id,
-            "Classification": patch.classification,
-            "Severity": patch.severity,
+            "Classification": "" if unknown else patch.classification,
+            "Severity": "" if unknown else patch.severity,
             "State": STATE_NAMES[state],
             "InstalledTime": record.installed_time_of(patch, state),
         }
@@ -601,14 +610,15 @@ def describe_effective_patches(backend, params):
             "effective patches are available for Windows patch baselines only.")
     catalog = load_catalog("windows")
     today = clock.today()
-    rows = []
+    rows, listed = [], set()
     for product in catalog.products:
         decisions = decide(baseline, catalog, (product,), today)
         for patch, decision in zip(catalog.patches, decisions.decisions):
             if patch.product != product and patch.patch_set == "OS":
                 continue
-            if decision.status == NOT_APPROVED or any(row["Patch"]["Id"] == patch.kb_id for row in rows):
+            if decision.status == NOT_APPROVED or patch.index in listed:
                 continue
+            listed.add(patch.index)
             status = {"ApprovalDate": _midnight(decision.approval_date)} if decision.approval_date else {}
             rows.append({"Patch": patch.to_api(), "PatchStatus": {
                 "DeploymentStatus": decision.status, "ComplianceLevel": decision.level, **status}})
