@@ -102,8 +102,6 @@ def test_list_compliance_items_of_an_association(ssm, world):
 
 # awscli/examples/ssm/list-compliance-items.rst, third example (no output shown): items executed
 # after a time (every item of node A: its associations ran on the sandbox's clock, after 2019)
-@pytest.mark.xfail(strict=True, reason="ListComplianceItems refuses the ExecutionTime filter the example uses "
-                   "(the sandbox accepts ComplianceType, Status, Severity, Id, Title only)")
 def test_list_compliance_items_after_a_time(ssm, world):
     example, raw = run(ssm, "list_compliance_items_3", ResourceIds=[world["a"]])
     assert shape_only(ssm, example, raw) == []
