@@ -13,12 +13,13 @@ EXTENSION_MODULES = (
     "sandbox.ssm.actions",
     "sandbox.moto_fixes.ssm_documents",
     "sandbox.moto_fixes.ssm_tagging",
-    "sandbox.ssm.commands",
+    "sandbox.ssm.run_command",
     "sandbox.ssm.associations",
     "sandbox.moto_fixes.s3_integrity",
     "sandbox.moto_fixes.ec2_lifecycle",
     "sandbox.moto_fixes.cloudformation",
     "sandbox.moto_fixes.resource_groups",
+    "sandbox.moto_fixes.kms_defaults",
 )
 
 _installed = False

@@ -16,8 +16,6 @@ from moto.ssm.responses import SimpleSystemManagerResponse
 
 from sandbox.agent import managed_nodes
 from sandbox.ssm import (
-    associations,
-    commands,
     compliance_items,
     maintenance_windows,
     patch_baselines,
@@ -25,6 +23,8 @@ from sandbox.ssm import (
     patch_states,
     simulated_time,
 )
+from sandbox.ssm.associations import handlers as associations
+from sandbox.ssm.run_command import handlers as commands
 from sandbox.wire.errors import ValidationException
 
 ACTIONS = {
@@ -58,13 +58,13 @@ ACTIONS = {
     "DeregisterManagedInstance": managed_nodes.deregister_managed_instance,
     # Compliance a caller registers (compliance_items.py)
     "PutComplianceItems": compliance_items.put_compliance_items,
-    # Run Command (commands.py)
+    # Run Command (run_command/handlers.py)
     "SendCommand": commands.send_command,
     "ListCommands": commands.list_commands,
     "ListCommandInvocations": commands.list_command_invocations,
     "GetCommandInvocation": commands.get_command_invocation,
     "CancelCommand": commands.cancel_command_action,
-    # State Manager associations (associations.py)
+    # State Manager associations (associations/handlers.py)
     "CreateAssociation": associations.create_association_action,
     "DescribeAssociation": associations.describe_association_action,
     "ListAssociations": associations.list_associations_action,

@@ -10,12 +10,9 @@ each SSM request) instead of sleeping.
 
 Every response a client from `Sandbox.client` receives is checked against botocore's output shape
 (sandbox/testing/response_shapes.py); the hooks below fail the sandbox test (its setup, call or
-teardown) during which a malformed response arrived, listing each problem with its path, and warn
-(ResponseShapeWarning) for any other test of the repository. No test can opt out.
+teardown) during which a malformed response arrived, listing each problem with its path: the sandbox's
+own tests and the collection's alike. No test can opt out.
 """
-
-import warnings
-from pathlib import Path
 
 import pytest
 
@@ -23,26 +20,14 @@ from sandbox.testing import response_shapes
 from sandbox.testing.process import start_sandbox
 
 
-# The sandbox's own suite fails on a malformed response; elsewhere (the collection's integration
-# tests, which seed through the same clients) it is a warning, so a sandbox bug does not fail a module's
-# test; widen FAILING_SUITE once the sandbox's last known shape problem (CreateDocument's PlatformTypes,
-# moto's "Not Implemented (moto)") is gone.
-FAILING_SUITE = Path(__file__).resolve().parent.parent / "tests"
-
-
-class ResponseShapeWarning(UserWarning):
-    """A response outside sandbox/tests differed from botocore's output shape."""
-
-
-def _fail_on_shape_problems(item, phase):
+def _fail_on_shape_problems(item, phase):  # pylint: disable=unused-argument
+    """Fail the test (any test of the repository that uses these fixtures) during whose `phase` a
+    malformed response arrived."""
     problems = response_shapes.take_problems()
     if not problems:
         return
     listed = "\n  ".join(problems)
-    message = f"{len(problems)} response(s) in {phase} differ from botocore's output shape:\n  {listed}"
-    if FAILING_SUITE in Path(str(item.path)).resolve().parents:
-        pytest.fail(message, pytrace=False)
-    warnings.warn(ResponseShapeWarning(message))
+    pytest.fail(f"{len(problems)} response(s) in {phase} differ from botocore's output shape:\n  {listed}", pytrace=False)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -71,7 +71,8 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ssm.models import ssm_backends
 
 from sandbox.agent import clock, managed_nodes
-from sandbox.ssm import commands, simulated_time
+from sandbox.ssm import run_command
+from sandbox.ssm import simulated_time
 from sandbox.wire.faults import FaultConfigError
 
 DEFAULT_REGION = "us-east-1"
@@ -213,11 +214,11 @@ class ControlAPI:
     @staticmethod
     def _agent(method, body):
         if method == "GET":
-            return 200, commands.agent_settings()
+            return 200, run_command.agent_settings()
         if method == "PUT":
-            return 200, commands.configure_agent(**body)
+            return 200, run_command.configure_agent(**body)
         if method == "DELETE":
-            return 200, commands.reset_agent()
+            return 200, run_command.reset_agent()
         raise ControlError(405, "agent: GET, PUT or DELETE")
 
     @staticmethod
@@ -252,7 +253,7 @@ class ControlAPI:
 
     def _commands(self, query):
         backend = self._backend(query)
-        listed = commands.list_all_commands(backend)
+        listed = run_command.list_all_commands(backend)
         return 200, {"commands": [
             {"command_id": command.command_id, "document_name": command.document_name,
              "status": command.status, "status_details": command.status_details,

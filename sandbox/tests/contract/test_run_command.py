@@ -33,7 +33,7 @@ def world(frozen_clock):
         sandbox.reset_agent()
 
 
-# Where the sandbox's Run Command differs from the examples (sandbox/ssm/commands.py is being
+# Where the sandbox's Run Command differs from the examples (sandbox/ssm/run_command/ was being
 # restructured: fixed in the next round). Strict: a test that starts passing fails until its mark goes.
 SEND_DIFFERS = pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
     "SendCommand answers Status and StatusDetails InProgress where the example shows Pending, and DocumentVersion "

@@ -12,6 +12,8 @@ from moto import mock_aws
 from moto.ssm.models import ssm_backends
 
 from sandbox.ssm import associations as assoc
+from sandbox.ssm.associations import model as assoc_model
+from sandbox.ssm.associations import schedule as assoc_schedule
 from sandbox.install import install_all
 from sandbox.agent.managed_nodes import register_hybrid_node
 from sandbox.tests.patch_isolation import account, account_client, new_account_id  # noqa: F401 (fixtures)
@@ -49,18 +51,18 @@ def code(excinfo):
     ("at(2024-05-01T08:00:00)", "2024-01-01T00:00:00", ["2024-05-01T08:00:00"]),
 ])
 def test_schedule_next_runs(expression, after, expected):
-    schedule = assoc.parse_schedule(expression, now=at(after))
+    schedule = assoc_schedule.parse_schedule(expression, now=at(after))
     runs = schedule.upcoming(at(after), 2)
     assert [iso(run) for run in runs] == [f"{text}+00:00" for text in expected]
 
 
 def test_rate_counts_from_its_anchor_and_offset_shifts_cron_days():
-    rate = assoc.parse_schedule("rate(2 hours)")
+    rate = assoc_schedule.parse_schedule("rate(2 hours)")
     anchor = at("2024-01-01T00:05:00")
     assert iso(rate.next_after(anchor, anchor)) == "2024-01-01T02:05:00+00:00"
     assert iso(rate.next_after(at("2024-01-01T05:00:00"), anchor)) == "2024-01-01T06:05:00+00:00"
-    assert assoc.parse_schedule("rate(1 day)").interval == 86400
-    cron = assoc.parse_schedule("cron(0 0 ? * THU#2 *)", now=at("2024-01-01T00:00:00"))
+    assert assoc_schedule.parse_schedule("rate(1 day)").interval == 86400
+    cron = assoc_schedule.parse_schedule("cron(0 0 ? * THU#2 *)", now=at("2024-01-01T00:00:00"))
     cron.offset_days = 3
     assert iso(cron.next_after(at("2024-01-01T00:00:00"))) == "2024-01-14T00:00:00+00:00"  # the Sunday after
 
@@ -87,8 +89,8 @@ def test_rate_counts_from_its_anchor_and_offset_shifts_cron_days():
     "every day",
 ])
 def test_invalid_schedules(expression):
-    with pytest.raises(assoc.InvalidSchedule):
-        assoc.parse_schedule(expression, now=at("2024-01-01T00:00:00"))
+    with pytest.raises(assoc_schedule.InvalidSchedule):
+        assoc_schedule.parse_schedule(expression, now=at("2024-01-01T00:00:00"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -96,26 +98,26 @@ def test_invalid_schedules(expression):
 
 
 def test_target_and_execution_statuses():
-    assert assoc.target_status("Delayed", "Delayed") == ("Pending", "Delayed")
-    assert assoc.target_status("InProgress", "InProgress") == ("InProgress", "InProgress")
-    assert assoc.target_status("TimedOut", "DeliveryTimedOut") == ("Failed", "DeliveryTimedOut")
-    assert assoc.target_status("Failed", "Undeliverable") == ("Failed", "Undeliverable")
-    assert assoc.target_status("Cancelled", "Terminated") == ("Failed", "Terminated")
-    assert assoc.execution_status(["Pending", "Pending"]) == ("Pending", "Pending")
-    assert assoc.execution_status(["Pending", "Success"]) == ("InProgress", "InProgress")
-    assert assoc.execution_status(["Success", "Failed"]) == ("Failed", "Failed")
-    assert assoc.execution_status(["Success", "Success"]) == ("Success", "Success")
-    assert assoc.execution_status([]) == ("Success", "Success")
-    assert assoc.execution_status([], failed_to_start=True) == ("Failed", "Failed")
-    assert assoc.resource_count_by_status(["Success", "Failed", "Success"]) == "{Failed=1, Success=2}"
-    assert assoc.resource_count_by_status([]) == "{}"
-    assert assoc.overview(None, creating=True) == ("Pending", "Creating")
-    assert assoc.overview(None) == ("Pending", "Associated")
-    assert assoc.overview(("InProgress", "InProgress")) == ("Pending", "InProgress")
-    assert assoc.overview(("Failed", "Failed")) == ("Failed", "Failed")
-    assoc.check_association_limit(assoc.MAX_ASSOCIATIONS - 1)
-    with pytest.raises(assoc.AssociationLimitExceeded):
-        assoc.check_association_limit(assoc.MAX_ASSOCIATIONS)
+    assert assoc_model.target_status("Delayed", "Delayed") == ("Pending", "Delayed")
+    assert assoc_model.target_status("InProgress", "InProgress") == ("InProgress", "InProgress")
+    assert assoc_model.target_status("TimedOut", "DeliveryTimedOut") == ("Failed", "DeliveryTimedOut")
+    assert assoc_model.target_status("Failed", "Undeliverable") == ("Failed", "Undeliverable")
+    assert assoc_model.target_status("Cancelled", "Terminated") == ("Failed", "Terminated")
+    assert assoc_model.execution_status(["Pending", "Pending"]) == ("Pending", "Pending")
+    assert assoc_model.execution_status(["Pending", "Success"]) == ("InProgress", "InProgress")
+    assert assoc_model.execution_status(["Success", "Failed"]) == ("Failed", "Failed")
+    assert assoc_model.execution_status(["Success", "Success"]) == ("Success", "Success")
+    assert assoc_model.execution_status([]) == ("Success", "Success")
+    assert assoc_model.execution_status([], failed_to_start=True) == ("Failed", "Failed")
+    assert assoc_model.resource_count_by_status(["Success", "Failed", "Success"]) == "{Failed=1, Success=2}"
+    assert assoc_model.resource_count_by_status([]) == "{}"
+    assert assoc_model.overview(None, creating=True) == ("Pending", "Creating")
+    assert assoc_model.overview(None) == ("Pending", "Associated")
+    assert assoc_model.overview(("InProgress", "InProgress")) == ("Pending", "InProgress")
+    assert assoc_model.overview(("Failed", "Failed")) == ("Failed", "Failed")
+    assoc_model.check_association_limit(assoc_model.MAX_ASSOCIATIONS - 1)
+    with pytest.raises(assoc_model.AssociationLimitExceeded):
+        assoc_model.check_association_limit(assoc_model.MAX_ASSOCIATIONS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -499,6 +501,18 @@ def test_errors(sandbox, ssm, account):  # noqa: F811
     with pytest.raises(ClientError) as excinfo:
         ssm.list_associations(MaxResults=51)
     assert code(excinfo) == "ValidationException"
+    # Filter keys outside the model's enums are refused by the server's model validator.
+    bad_keys = [
+        lambda: raw.list_associations(AssociationFilterList=[{"key": "Color", "value": "x"}]),
+        lambda: raw.describe_association_executions(AssociationId=association_id,
+                                                    Filters=[{"Key": "Color", "Value": "x", "Type": "EQUAL"}]),
+        lambda: raw.describe_association_execution_targets(AssociationId=association_id, ExecutionId=missing,
+                                                           Filters=[{"Key": "Color", "Value": "x"}]),
+    ]
+    for call in bad_keys:
+        with pytest.raises(ClientError) as excinfo:
+            call()
+        assert code(excinfo) == "ValidationException"
     with pytest.raises(ClientError) as excinfo:
         ssm.list_associations(NextToken="garbage")
     assert code(excinfo) == "InvalidNextToken"

@@ -10,9 +10,14 @@ from types import SimpleNamespace
 import pytest
 from moto.ssm.models import ssm_backends
 
-from sandbox.ssm import commands, documents
+from sandbox.ssm import documents
+from sandbox.ssm import run_command as commands
 from sandbox.agent import managed_nodes
-from sandbox.ssm.commands import command_status, rate_limit, simulate_script, truncate_output
+from sandbox.ssm.run_command import agent as command_agent
+from sandbox.ssm.run_command.engine import command_status, rate_limit
+from sandbox.ssm.run_command.output import truncate_output
+from sandbox.ssm.run_command.scripts import simulate_script
+from sandbox.ssm.run_command.shapes import command_to_api
 
 T0 = 1_700_000_000.0
 
@@ -50,7 +55,7 @@ class FakeAgent:
 @pytest.fixture
 def agent(monkeypatch):
     fake = FakeAgent()
-    monkeypatch.setattr(commands, "patch_agent_override", fake)
+    monkeypatch.setattr(command_agent, "patch_agent_override", fake)
     commands.configure_agent(seconds_per_node=1.0, reboot_seconds=2.0, delivery_timeout_scale=1.0)
     yield fake
     commands.reset_agent()
@@ -166,7 +171,7 @@ def test_max_concurrency_runs_in_waves(backend, agent):
     assert final.status_pair == ("Success", "Success")
     # Each wave starts exactly when the previous one ended, whatever the read times were.
     assert [inv.start - T0 for inv in final.invocations] == [0, 0, 1, 1, 2]
-    assert commands.command_to_api(final)["CompletedCount"] == 5
+    assert command_to_api(final)["CompletedCount"] == 5
 
 
 def test_percentage_concurrency(backend, agent):
@@ -185,7 +190,7 @@ def test_max_errors_under_the_limit_runs_everything(backend, agent):
     final = commands.get_command(backend, command.command_id, now=T0 + 5)
     assert [inv.status for inv in final.invocations] == ["Success", "Failed", "Success", "Success"]
     assert final.status_pair == ("Failed", "Incomplete")
-    api = commands.command_to_api(final)
+    api = command_to_api(final)
     assert (api["ErrorCount"], api["CompletedCount"]) == (1, 4)
 
 
@@ -223,7 +228,7 @@ def test_offline_node_times_out_and_inactive_is_undeliverable(backend, agent):
     assert [inv.state for inv in final.invocations] == [
         ("TimedOut", "DeliveryTimedOut"), ("Failed", "Undeliverable"), ("Success", "Success")]
     assert final.invocations[0].end == T0 + 30
-    api = commands.command_to_api(final)
+    api = command_to_api(final)
     assert (api["DeliveryTimedOutCount"], api["ErrorCount"], api["Status"]) == (1, 0, "TimedOut")
 
 
