@@ -335,7 +335,11 @@ def list_patch_compliance_items_page(client, resource_id, next_token=None):
 
 @SSMErrorHandler.common_error_handler("list compliance items")
 def list_non_compliant_patches(client, resource_id):
-    """One node's NON_COMPLIANT Patch compliance items, all pages (ListComplianceItems takes one id a call)."""
+    """One node's NON_COMPLIANT Patch compliance items, all pages (ListComplianceItems takes one id a call).
+
+    Filtered on ComplianceType (the AWS CLI's list-compliance-items.rst, second example) and Status
+    (the User Guide's "Configuration Compliance walkthrough (AWS CLI)": Key=Status,Values=NON_COMPLIANT).
+    """
     return all_pages(
         client.list_compliance_items,
         "ComplianceItems",

@@ -293,13 +293,19 @@ def _resolve_node(backend, node):
 
 
 def run_patch_baseline(backend, node, *, operation, snapshot_id, reboot_option="RebootIfNeeded",
-                       install_override_list=None, baseline_override=None, now=None,
+                       install_override_list=None, baseline_override=None, now=None, until=None,
                        execution_id=None, execution_type="Command"):
     """Scan or Install on one node; records its patch states and Patch compliance.
 
     `install_override_list` / `baseline_override`: the AWS-RunPatchBaseline parameters, as an S3 URL
-    (s3:// or https S3 form, read from the node's account) or already parsed. `now`: the simulated
-    clock (UTC datetime), default the sandbox's clock (`sandbox.agent.clock.utcnow()`).
+    (s3:// or https S3 form, read from the node's account) or already parsed. `now`: when the
+    operation starts on the simulated clock (UTC datetime), default the sandbox's clock
+    (`sandbox.agent.clock.utcnow()`). `until`: when the document step running it ends, if the caller
+    times the step; the operation then ends with the step, since AWS's patch state times are those
+    of the operation on the node (API reference, InstancePatchState: OperationStartTime "The time
+    the most recent patching operation was started on the managed node", OperationEndTime "...
+    completed") and it runs inside the PatchWindows/PatchLinux step. Without it the operation takes
+    `operation_duration`.
     """
     if operation not in OPERATIONS:
         raise ValueError(f"operation must be one of {OPERATIONS}")
@@ -358,7 +364,8 @@ def run_patch_baseline(backend, node, *, operation, snapshot_id, reboot_option="
                 log.info(f"Installed {patch.title}{' (reboot required)' if patch.reboot else ''}")
             states = patch_states(software.codes, decisions, windows, software.pending, failed)
         counts = count_states(states, decisions, catalog)
-        end = now + datetime.timedelta(seconds=operation_duration(operation, len(installed)))
+        end = until if until is not None else now + datetime.timedelta(
+            seconds=operation_duration(operation, len(installed)))
         previous = patch_record(backend, node.instance_id)
         last_no_reboot = previous.last_no_reboot_time if previous else None
         if operation == "Install" and reboot_option == "NoReboot":

@@ -71,7 +71,7 @@ class Patch:
     """One update of a catalog, with the fields every reader needs precomputed."""
 
     __slots__ = (
-        "index", "kb_id", "title", "name", "arch", "epoch", "version", "release", "installed_version",
+        "index", "patch_id", "kb_id", "title", "name", "arch", "epoch", "version", "release", "installed_version",
         "installed_release", "classification", "severity", "msrc_severity", "msrc_number", "priority", "section",
         "product", "product_family", "patch_set", "advisory_ids", "cve_ids", "bugzilla_ids", "release_date",
         "reboot", "repository", "security", "has_notice", "presence", "outdated", "description", "vendor",
@@ -102,7 +102,9 @@ class Patch:
     def to_api(self):
         """The `Patch` structure of DescribeAvailablePatches and DescribeEffectivePatchesForPatchBaseline."""
         item = {
-            "Id": self.kb_id if self.kb_id.startswith("KB") else self.title,
+            # Windows: AWS's own id, "not the same as the Microsoft Knowledge Base ID" (API reference,
+            # Patch.Id), a UUID in the AWS CLI's describe-available-patches.rst; the KB is KbNumber.
+            "Id": self.patch_id or self.title,
             "ReleaseDate": self.release_date,
             "Title": self.title,
             "Description": self.description,
@@ -229,7 +231,7 @@ def _parse_patch(index, entry, raw, package_format):
     if package_format == WINDOWS:
         security = entry["classification"] == "SecurityUpdates"
         return Patch(
-            kb_id=entry["kb"], title=entry["title"], name=entry["kb"], classification=entry["classification"],
+            patch_id=entry["id"], kb_id=entry["kb"], title=entry["title"], name=entry["kb"], classification=entry["classification"],
             severity=entry["msrc_severity"], msrc_severity=entry["msrc_severity"], msrc_number=entry.get("msrc_number"),
             product=entry["product"], product_family=entry["product_family"], patch_set=entry["patch_set"],
             advisory_ids=(), security=security, has_notice=True, language=entry.get("language"), **common,

@@ -89,6 +89,10 @@ class PatchRecord:
         """The InstancePatchState structure."""
         item = {
             "InstanceId": self.instance_id,
+            # "Placeholder information. This field will always be empty in the current release of the
+            # service" (API reference, InstancePatchState.OwnerInformation); the AWS CLI's
+            # describe-instance-patch-states-for-patch-group.rst shows it as "".
+            "OwnerInformation": "",
             # AWS reports an empty patch group for nodes in none.
             "PatchGroup": self.patch_group or "",
             "BaselineId": self.baseline_id,
@@ -408,12 +412,17 @@ def describe_instance_patches(backend, params):
     if record is None and get_managed_node(backend, node_id) is None:
         raise InvalidInstanceId(f"Instance Id {node_id} is not valid.")
     rows = []
+    windows = record is not None and record.catalog.package_format == WINDOWS
     for patch, state in (record.patch_entries() if record else ()):
+        # A Windows update the baseline does not cover, found installed, is listed by its KB and
+        # install time alone: Title, Classification and Severity "" (the AWS CLI's
+        # describe-instance-patches.rst, Example 1: KB4481031, InstalledOther).
+        unknown = windows and state == INSTALLED_OTHER
         row = {
-            "Title": record.title_of(patch, state),
+            "Title": "" if unknown else record.title_of(patch, state),
             "KBId": patch.kb_id,
-            "Classification": patch.classification,
-            "Severity": patch.severity,
+            "Classification": "" if unknown else patch.classification,
+            "Severity": "" if unknown else patch.severity,
             "State": STATE_NAMES[state],
             "InstalledTime": record.installed_time_of(patch, state),
         }
@@ -450,44 +459,145 @@ def describe_patch_group_state(backend, params):
     }
 
 
-# ComplianceStringFilter: keys each listing understands and how a value compares.
+# ComplianceStringFilter. The model lets a Key be any 1-200 characters and the API reference pages
+# of the three listings name no keys; the keys accepted are those AWS's examples use, each with its
+# source, and any other is InvalidFilter (the error each listing's API reference page documents:
+# "The filter name isn't valid").
 _SEVERITY_KEYS = ("Severity", "OverallSeverity")
+_STATUSES = ("COMPLIANT", "NON_COMPLIANT")
+
+
+def _detail(name):
+    return lambda backend, row: (row.get("Details") or {}).get(name)
+
+
+def _execution(name):
+    return lambda backend, row: (row.get("ExecutionSummary") or {}).get(name)
+
+
+def _member(name):
+    return lambda backend, row: row.get(name)
+
+
+def _platform_type(backend, row):
+    from sandbox.agent.managed_nodes import get_managed_node  # pylint: disable=import-outside-toplevel
+
+    node = get_managed_node(backend, row["ResourceId"])
+    return node.platform_type if node is not None else None
+
+
+def _patch_group(backend, row):
+    from sandbox.agent.managed_nodes import get_managed_node  # pylint: disable=import-outside-toplevel
+    from sandbox.agent.patch_agent import patch_group_of  # pylint: disable=import-outside-toplevel
+
+    node = get_managed_node(backend, row["ResourceId"])
+    return (patch_group_of(node) or "") if node is not None else None
+
+
+ITEM_FILTER_KEYS = {
+    # awscli/examples/ssm/list-compliance-items.rst, second example: ComplianceType and Id, EQUAL.
+    "ComplianceType": _member("ComplianceType"),
+    "Id": _member("Id"),
+    # list-compliance-items.rst, third example: ExecutionTime GREATER_THAN 2019-02-18T16:00:00Z.
+    "ExecutionTime": _execution("ExecutionTime"),
+    # User Guide, "Configuration Compliance walkthrough (AWS CLI)" (sysman-compliance-walk.md):
+    # Key=DocumentName,Values=AWS-RunPowerShellScript Key=Status,Values=NON_COMPLIANT
+    # Key=Id,Values=... Key=Severity,Values=UNSPECIFIED.
+    "DocumentName": _detail("DocumentName"),
+    "Status": _member("Status"),
+    "Severity": _member("Severity"),
+}
+RESOURCE_SUMMARY_FILTER_KEYS = {
+    # awscli/examples/ssm/list-resource-compliance-summaries.rst, second example.
+    "ComplianceType": _member("ComplianceType"),
+    # User Guide, sysman-compliance-walk.md: Key=OverallSeverity,Values=UNSPECIFIED
+    # Key=ComplianceType,Values=Association Key=InstanceId,Values=i-02573cafcfEXAMPLE;
+    # Key=ExecutionType,Values=Command; Key=AWS:InstanceInformation.PlatformType,Values=Windows.
+    "OverallSeverity": _member("OverallSeverity"),
+    "InstanceId": _member("ResourceId"),
+    "ExecutionType": _execution("ExecutionType"),
+    "AWS:InstanceInformation.PlatformType": _platform_type,
+}
+COMPLIANCE_SUMMARY_FILTER_KEYS = {
+    # awscli/examples/ssm/list-compliance-summaries.rst, second example.
+    "ComplianceType": _member("ComplianceType"),
+    # User Guide, sysman-compliance-walk.md: Key=AWS:InstanceInformation.PlatformType,Values=Windows
+    # with Key=PatchGroup,Values=TestGroup, or with Key=ExecutionId,Values=4adf0526-...
+    "AWS:InstanceInformation.PlatformType": _platform_type,
+    "PatchGroup": _patch_group,
+    "ExecutionId": _execution("ExecutionId"),
+}
+
+
+def _as_time(value):
+    """An ExecutionTime as a UTC datetime: stored ones are datetimes; a filter value is ISO 8601
+    (list-compliance-items.rst: 2019-02-18T16:00:00Z)."""
+    import datetime  # pylint: disable=import-outside-toplevel
+
+    if isinstance(value, datetime.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
+    if isinstance(value, (int, float)):
+        return datetime.datetime.fromtimestamp(value, tz=datetime.timezone.utc)
+    parsed = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
 
 
 def _compare_string(actual, wanted, kind, key):
+    if actual is None:
+        return kind == "NOT_EQUAL"
+    if key == "ExecutionTime":
+        actual, wanted = _as_time(actual), [_as_time(value) for value in wanted]
     if kind in (None, "EQUAL"):
         return actual in wanted
     if kind == "NOT_EQUAL":
         return actual not in wanted
     if kind == "BEGIN_WITH":
-        return any(str(actual).startswith(value) for value in wanted)
-    # LESS_THAN / GREATER_THAN: severities by rank, anything else as text.
-    rank = (lambda value: LEVEL_RANK.get(value, -1)) if key in _SEVERITY_KEYS else str
+        return any(str(actual).startswith(str(value)) for value in wanted)
+    # LESS_THAN / GREATER_THAN: severities by rank, times as times, anything else as text.
+    if key in _SEVERITY_KEYS:
+        rank = lambda value: LEVEL_RANK.get(value, -1)  # noqa: E731
+    elif key == "ExecutionTime":
+        rank = lambda value: value  # noqa: E731
+    else:
+        rank = str
     if kind == "LESS_THAN":
         return any(rank(actual) < rank(value) for value in wanted)
     return any(rank(actual) > rank(value) for value in wanted)
 
 
 def _compliance_filters(filters, supported):
+    """[(key, values, type, getter)] of a ComplianceStringFilter list; InvalidFilter for a key the
+    listing does not document or a value its key cannot hold."""
     if filters is None:
         return []
     parsed = []
     for compliance_filter in filters:
         key, values, kind = compliance_filter.get("Key"), compliance_filter.get("Values"), compliance_filter.get("Type")
         if key not in supported:
-            raise InvalidFilter(f"Invalid filter key {key}: supported keys are {', '.join(supported)}.")
+            raise InvalidFilter(f"The filter name {key} isn't valid: supported keys are {', '.join(supported)}.")
         if not values:
             raise InvalidFilter(f"The filter {key} needs at least one value.")
         if key in _SEVERITY_KEYS and any(value not in LEVEL_RANK for value in values):
             raise InvalidFilter(f"Invalid value for filter {key}: valid values are {', '.join(LEVEL_RANK)}.")
-        if key == "Status" and any(value not in ("COMPLIANT", "NON_COMPLIANT") for value in values):
-            raise InvalidFilter("Invalid value for filter Status: valid values are COMPLIANT, NON_COMPLIANT.")
-        parsed.append((key, list(values), kind))
+        if key == "Status" and any(value not in _STATUSES for value in values):
+            raise InvalidFilter(f"Invalid value for filter Status: valid values are {', '.join(_STATUSES)}.")
+        if key == "ExecutionTime":
+            try:
+                [_as_time(value) for value in values]
+            except ValueError as exc:
+                raise InvalidFilter("Invalid value for filter ExecutionTime: a date and time such as "
+                                    "2019-02-18T16:00:00Z.") from exc
+        parsed.append((key, list(values), kind, supported[key]))
     return parsed
 
 
-def _passes(row, filters):
-    return all(_compare_string(row.get(key), values, kind, key) for key, values, kind in filters)
+def _passes(backend, row, filters):
+    return all(_compare_string(getter(backend, row), values, kind, key) for key, values, kind, getter in filters)
+
+
+def _filter_context(filters):
+    """What of the filters goes into a paging token's context (the getters do not)."""
+    return [[key, values, kind] for key, values, kind, _getter in filters]
 
 
 def _sorted_compliance(backend):
@@ -507,35 +617,36 @@ def list_compliance_items(backend, params):
     resource_types = params.get("ResourceTypes") or ["ManagedInstance"]
     if any(resource_type != "ManagedInstance" for resource_type in resource_types):
         raise InvalidResourceType("The resource type isn't supported: ManagedInstance is the only supported type.")
-    filters = _compliance_filters(params.get("Filters"), ("ComplianceType", "Status", "Severity", "Id", "Title"))
+    filters = _compliance_filters(params.get("Filters"), ITEM_FILTER_KEYS)
     resource_id = resource_ids[0]
     rows = []
     for record in _sorted_compliance(backend):
         if record.resource_id != resource_id:
             continue
-        rows.extend(item for item in record.api_items() if _passes(item, filters))
+        rows.extend(item for item in record.api_items() if _passes(backend, item, filters))
     page, token = paginate(rows, params.get("MaxResults"), params.get("NextToken"),
-                           context=["ListComplianceItems", resource_id, filters], **COMPLIANCE_LIMITS)
+                           context=["ListComplianceItems", resource_id, _filter_context(filters)],
+                           **COMPLIANCE_LIMITS)
     return _with_token({"ComplianceItems": page}, token)
 
 
 def list_resource_compliance_summaries(backend, params):
-    filters = _compliance_filters(params.get("Filters"),
-                                  ("ComplianceType", "Status", "OverallSeverity", "ResourceId", "ResourceType"))
+    filters = _compliance_filters(params.get("Filters"), RESOURCE_SUMMARY_FILTER_KEYS)
     rows = [summary for summary in (record.summary() for record in _sorted_compliance(backend))
-            if _passes(summary, filters)]
+            if _passes(backend, summary, filters)]
     page, token = paginate(rows, params.get("MaxResults"), params.get("NextToken"),
-                           context=["ListResourceComplianceSummaries", filters], **COMPLIANCE_LIMITS)
+                           context=["ListResourceComplianceSummaries", _filter_context(filters)],
+                           **COMPLIANCE_LIMITS)
     return _with_token({"ResourceComplianceSummaryItems": page}, token)
 
 
 def list_compliance_summaries(backend, params):
     """Per compliance type: how many resources are compliant / not, by their overall severity."""
-    filters = _compliance_filters(params.get("Filters"), ("ComplianceType",))
+    filters = _compliance_filters(params.get("Filters"), COMPLIANCE_SUMMARY_FILTER_KEYS)
     by_type = {}
     for record in _sorted_compliance(backend):
         summary = record.summary()
-        if not _passes(summary, filters):
+        if not _passes(backend, summary, filters):
             continue
         entry = by_type.setdefault(record.compliance_type, {
             "ComplianceType": record.compliance_type,
@@ -551,7 +662,7 @@ def list_compliance_summaries(backend, params):
         part["SeveritySummary"][_severity_key(severity)] += 1
     rows = sorted(by_type.values(), key=lambda entry: entry["ComplianceType"])
     page, token = paginate(rows, params.get("MaxResults"), params.get("NextToken"),
-                           context=["ListComplianceSummaries", filters], **COMPLIANCE_LIMITS)
+                           context=["ListComplianceSummaries", _filter_context(filters)], **COMPLIANCE_LIMITS)
     return _with_token({"ComplianceSummaryItems": page}, token)
 
 
@@ -601,14 +712,15 @@ def describe_effective_patches(backend, params):
             "effective patches are available for Windows patch baselines only.")
     catalog = load_catalog("windows")
     today = clock.today()
-    rows = []
+    rows, listed = [], set()
     for product in catalog.products:
         decisions = decide(baseline, catalog, (product,), today)
         for patch, decision in zip(catalog.patches, decisions.decisions):
             if patch.product != product and patch.patch_set == "OS":
                 continue
-            if decision.status == NOT_APPROVED or any(row["Patch"]["Id"] == patch.kb_id for row in rows):
+            if decision.status == NOT_APPROVED or patch.index in listed:
                 continue
+            listed.add(patch.index)
             status = {"ApprovalDate": _midnight(decision.approval_date)} if decision.approval_date else {}
             rows.append({"Patch": patch.to_api(), "PatchStatus": {
                 "DeploymentStatus": decision.status, "ComplianceLevel": decision.level, **status}})

@@ -17,6 +17,7 @@ days after release) and a 0-day custom baseline always disagree on some of them.
 import datetime
 import json
 import random
+import uuid
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent
@@ -390,6 +391,23 @@ WINDOWS_APPLICATIONS = [("Microsoft SQL Server 2019", "SQL Server"), ("Office 20
 RECENT_WINDOWS_DAYS = [1, 3, 5, 10, 16]
 
 
+# Patches an AWS example names, as the example shows them (Id, KB, title, product, classification,
+# MSRC severity, release day): awscli/examples/ssm/describe-available-patches.rst, second example
+# (PATCH_ID=KB4480979, ReleaseDate 1546970408 = 2019-01-08).
+DOCUMENTED_WINDOWS_PATCHES = [
+    {"id": "680861e3-fb75-432e-818e-d72e5f2be719", "kb": "KB4480979",
+     "title": "2019-01 Security Update for Adobe Flash Player for Windows Server 2016 for x64-based Systems (KB4480979)",
+     "product": "WindowsServer2016", "product_family": "Windows", "patch_set": "OS",
+     "classification": "SecurityUpdates", "msrc_severity": "Critical", "msrc_number": "", "released": "2019-01-08",
+     "released_days_ago": None, "cve_ids": [], "reboot": False, "presence": 1.0, "outdated": 0.05,
+     "language": "All",
+     "description": "A security issue has been identified in a Microsoft software product that could affect your "
+                    "system. You can help protect your system by installing this update from Microsoft. For a "
+                    "complete listing of the issues that are included in this update, see the associated Microsoft "
+                    "Knowledge Base article. After you install this update, you may have to restart your system."},
+]
+
+
 def _windows_catalog():
     rng = random.Random(2022)
     entries, kb_numbers = [], set()
@@ -441,6 +459,13 @@ def _windows_catalog():
             "language": "All",
             "description": f"Install this update to resolve issues in {label}.",
         })
+    entries.extend(DOCUMENTED_WINDOWS_PATCHES)
+    # AWS's Windows patch Id is its own: "This ID isn't the same as the Microsoft Knowledge Base ID"
+    # (API reference, Patch.Id); the AWS CLI's describe-available-patches.rst shows UUIDs
+    # (fe6bd8c2-3752-4c8b-ab3e-1a7ed08767ba). A generator of its own keeps the other draws unchanged.
+    ids = random.Random("windows-patch-ids")
+    for entry in entries:
+        entry.setdefault("id", str(uuid.UUID(int=ids.getrandbits(128), version=4)))
     return {"operating_system": "WINDOWS", "vendor": "Microsoft", "products": [p for p, _, _ in WINDOWS_PRODUCTS],
             "product": None, "patches": entries}
 

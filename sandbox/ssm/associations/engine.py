@@ -70,7 +70,18 @@ def _fire_due(backend, association, now):
     return started
 
 
-def _association_item(association, result):
+def _ran_version(backend, association):
+    """The version number of the document the association runs: its compliance item names the
+    version that ran ("DocumentVersion": "1" in the AWS CLI's list-compliance-items.rst), not
+    `$DEFAULT` or `$LATEST`."""
+    wanted = association.config.get("DocumentVersion")
+    try:
+        return docs.resolve_document(backend, association.document_name, wanted).document_version
+    except SSMException:  # the document went away since it ran: what the association asked for
+        return wanted or "$DEFAULT"
+
+
+def _association_item(backend, association, result):
     status, _detailed, when, execution_id = result
     return {
         "Id": association.association_id,
@@ -78,7 +89,7 @@ def _association_item(association, result):
         "Status": "COMPLIANT" if status == "Success" else "NON_COMPLIANT",
         "Severity": association.config.get("ComplianceSeverity") or "UNSPECIFIED",
         "Details": {"DocumentName": association.document_name,
-                    "DocumentVersion": association.config.get("DocumentVersion") or "$DEFAULT"},
+                    "DocumentVersion": _ran_version(backend, association)},
         "_when": when,
         "_execution": execution_id,
     }
@@ -89,7 +100,7 @@ def _refresh_node(backend, store, node_id):
     result on it."""
     results = [(association, association.node_results[node_id]) for association in store.associations.values()
                if node_id in association.node_results]
-    synced = [_association_item(association, result) for association, result in results
+    synced = [_association_item(backend, association, result) for association, result in results
               if association.sync_compliance == "AUTO"]
     if synced:
         latest = max(synced, key=lambda item: item["_when"])

@@ -58,15 +58,16 @@ def count_of(value):
     return int(value)
 
 
-def _patch_run(command, node, started, *, operation, reboot_option, snapshot_id=None, install_override_list=None,
-               baseline_override=None):
-    """Call the patch agent (its clock: the invocation's start, from which it times the operation);
-    a crash in it is a failed step (with the traceback as stderr), not a 500."""
+def _patch_run(command, node, started, finished, *, operation, reboot_option, snapshot_id=None,
+               install_override_list=None, baseline_override=None):
+    """Call the patch agent: the operation runs from the step's start to its end (the patch state's
+    times fall inside the step); a crash in it is a failed step (with the traceback as stderr), not a 500."""
     try:
         return patch_agent().run_patch_baseline(
             command.backend, node, operation=operation, snapshot_id=snapshot_id or command.command_id,
             reboot_option=reboot_option, install_override_list=install_override_list or None,
-            baseline_override=baseline_override or None, now=utc_datetime(started), execution_id=command.command_id,
+            baseline_override=baseline_override or None, now=utc_datetime(started), until=utc_datetime(finished),
+            execution_id=command.command_id,
             execution_type="Command",
         )
     except Exception:  # pylint: disable=broad-except
@@ -128,7 +129,7 @@ def _run_patch_baseline(command, invocation, node, when):
             plugins.append(_skipped(spec, invocation.start, invocation.start, "incompatible platform"))
             continue
         result = _patch_run(
-            command, node, when, operation=params["Operation"], reboot_option=params["RebootOption"],
+            command, node, invocation.start, when, operation=params["Operation"], reboot_option=params["RebootOption"],
             snapshot_id=params["SnapshotId"], install_override_list=params["InstallOverrideList"],
             baseline_override=params["BaselineOverride"],
         )
@@ -159,7 +160,7 @@ def _run_with_hooks(command, invocation, node, when):
         for name in ("PreInstallHook", "InstallWithNoReboot", "PostInstallHook", "RebootIfNeeded"):
             results.setdefault(name, _skipped(specs[name], start, start, reason))
 
-    scan = _patch_run(command, node, invocation.start, operation="Scan", reboot_option="NoReboot",
+    scan = _patch_run(command, node, invocation.start, when, operation="Scan", reboot_option="NoReboot",
                       snapshot_id=params["SnapshotId"])
     results["InitialScan"] = _plugin_from_patch_result(specs["InitialScan"], scan, start, when)
     failed = results["InitialScan"].failed
@@ -176,7 +177,7 @@ def _run_with_hooks(command, invocation, node, when):
             failed = True
             skip_rest("a failed pre-install hook")
         else:
-            install = _patch_run(command, node, invocation.start, operation="Install", reboot_option="NoReboot",
+            install = _patch_run(command, node, invocation.start, when, operation="Install", reboot_option="NoReboot",
                                  snapshot_id=params["SnapshotId"])
             results["InstallWithNoReboot"] = _plugin_from_patch_result(specs["InstallWithNoReboot"], install,
                                                                        start, when)

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 import subprocess
 import sys
 
@@ -102,3 +103,15 @@ def test_windows_patches_in_the_api_carry_msrc_number_and_the_kb_article_link():
         assert item["ContentUrl"] == f"https://support.microsoft.com/en-us/kb/{patch.kb_id[2:]}"
     linux = load_catalog("amazon_linux_2").patches[0].to_api()
     assert "MsrcNumber" not in linux and "KbNumber" not in linux
+
+
+def test_windows_patches_carry_aws_ids_not_kb_numbers():
+    # API reference, Patch.Id: "This ID isn't the same as the Microsoft Knowledge Base ID"; the AWS
+    # CLI's describe-available-patches.rst shows UUIDs, with the KB as KbNumber.
+    patches = [patch.to_api() for patch in load_catalog("windows").patches]
+    ids = [item["Id"] for item in patches]
+    assert all(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", id_) for id_ in ids)
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"KB\d+", item["KbNumber"]) and item["Id"] != item["KbNumber"] for item in patches)
+    documented = next(item for item in patches if item["KbNumber"] == "KB4480979")
+    assert documented["Id"] == "680861e3-fb75-432e-818e-d72e5f2be719"  # describe-available-patches.rst

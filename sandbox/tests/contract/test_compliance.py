@@ -84,8 +84,6 @@ def test_list_resource_compliance_summaries_of_patch(ssm, world):
 
 
 # awscli/examples/ssm/list-compliance-items.rst, first example: node A's two association items
-@pytest.mark.xfail(strict=True, reason="an Association compliance item's Details.DocumentVersion is '$DEFAULT' (the "
-                   "association's unresolved version); the example has the document's version number, '1'")
 def test_list_compliance_items_of_a_node(ssm, world):
     example, raw = run(ssm, "list_compliance_items_1", ResourceIds=[world["a"]])
     assert_matches(ssm, example, raw, loose=["ComplianceItems[].Details.DocumentName"] + TOKEN, optional=TOKEN)
@@ -102,8 +100,6 @@ def test_list_compliance_items_of_an_association(ssm, world):
 
 # awscli/examples/ssm/list-compliance-items.rst, third example (no output shown): items executed
 # after a time (every item of node A: its associations ran on the sandbox's clock, after 2019)
-@pytest.mark.xfail(strict=True, reason="ListComplianceItems refuses the ExecutionTime filter the example uses "
-                   "(the sandbox accepts ComplianceType, Status, Severity, Id, Title only)")
 def test_list_compliance_items_after_a_time(ssm, world):
     example, raw = run(ssm, "list_compliance_items_3", ResourceIds=[world["a"]])
     assert shape_only(ssm, example, raw) == []

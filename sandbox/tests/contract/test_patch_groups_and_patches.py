@@ -2,18 +2,12 @@
 against the AWS CLI's documented examples (awscli/examples/ssm/*.rst; each test names its file).
 Outputs are compared member by member on the raw wire body (sandbox/tests/contract/compare.py)."""
 
-import pytest
-
 from sandbox.tests.contract.examples import EXAMPLES
 from sandbox.tests.contract.wire import assert_matches, call
 
 # A Windows patch's text and classification are the catalog's, not the example's: compared by type.
 # Ids, KB numbers, links (compare.FORMATS), product, vendor, severity and language by format or value.
 PATCH_TEXT = ("Title", "Description", "Classification")
-
-
-WINDOWS_IDS = ("Windows patches are listed with Id = the KB number (KB5020323) where AWS gives a UUID "
-               "(fe6bd8c2-3752-4c8b-ab3e-1a7ed08767ba)")
 
 
 def run(ssm, name, **substitutions):
@@ -71,24 +65,22 @@ def test_describe_patch_properties_amazon_linux_products(ssm):
 
 
 # awscli/examples/ssm/describe-available-patches.rst, first example
-@pytest.mark.xfail(strict=True, reason=WINDOWS_IDS)
 def test_describe_available_patches_windows_server_2019_critical(ssm):
     example, raw = run(ssm, "describe_available_patches_1")
     assert_matches(ssm, example, raw, loose=[f"Patches[].{name}" for name in PATCH_TEXT])
 
 
 # awscli/examples/ssm/describe-available-patches.rst, second example
-@pytest.mark.xfail(strict=True, reason="PATCH_ID=KB4480979 lists nothing: the sandbox's Windows catalog has no "
-                   "KB4480979 (the example's 2019-01 Flash update for Windows Server 2016); its patches would "
-                   "also differ as WINDOWS_IDS says")
+# (the catalog carries the example's patch with the example's Id: sandbox/data/catalogs/generate_catalogs.py)
 def test_describe_available_patches_by_patch_id(ssm):
     example, raw = run(ssm, "describe_available_patches_2")
     assert_matches(ssm, example, raw, loose=[f"Patches[].{name}" for name in PATCH_TEXT])
+    [patch] = raw["Patches"]
+    assert (patch["Id"], patch["KbNumber"]) == ("680861e3-fb75-432e-818e-d72e5f2be719", "KB4480979")
 
 
 # awscli/examples/ssm/describe-effective-patches-for-patch-baseline.rst, Example 1: a custom Windows
 # baseline approving Windows Server 2019 patches at once, compliance CRITICAL (as the output shows).
-@pytest.mark.xfail(strict=True, reason=WINDOWS_IDS)
 def test_describe_effective_patches_for_custom_baseline(ssm):
     baseline = windows_baseline(ssm, "WindowsServer2019", ApprovalRules={"PatchRules": [{
         "PatchFilterGroup": {"PatchFilters": [{"Key": "PRODUCT", "Values": ["WindowsServer2019"]}]},
@@ -101,7 +93,6 @@ def test_describe_effective_patches_for_custom_baseline(ssm):
 # awscli/examples/ssm/describe-effective-patches-for-patch-baseline.rst, Example 2: AWS's
 # AWS-DefaultPatchBaseline by the ARN the example gives (us-east-2); "See example 1 for sample
 # output", whose compliance level and severities are its own baseline's.
-@pytest.mark.xfail(strict=True, reason=WINDOWS_IDS)
 def test_describe_effective_patches_for_aws_baseline_by_arn(ssm_us_east_2):
     example, raw = run(ssm_us_east_2, "describe_effective_patches_2")
     loose = [f"EffectivePatches[].Patch.{name}" for name in PATCH_TEXT + ("MsrcSeverity", "Product")]

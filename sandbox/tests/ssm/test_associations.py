@@ -302,7 +302,7 @@ def test_failing_script_fails_execution_and_compliance(sandbox, ssm, account):  
     assert [(item["Id"], item["Status"], item["Severity"]) for item in items] == [
         (association_id, "NON_COMPLIANT", "HIGH")]
     summary = ssm.list_resource_compliance_summaries(Filters=[
-        {"Key": "ComplianceType", "Values": ["Association"]}, {"Key": "ResourceId", "Values": [nodes[0]]}])
+        {"Key": "ComplianceType", "Values": ["Association"]}, {"Key": "InstanceId", "Values": [nodes[0]]}])
     assert summary["ResourceComplianceSummaryItems"][0]["OverallSeverity"] == "HIGH"
     # Deleting the association takes its compliance item away.
     ssm.delete_association(AssociationId=association_id)

@@ -34,7 +34,7 @@ class FakeAgent:
         self.reboot_on_install = reboot_on_install
 
     def run_patch_baseline(self, backend, node, *, operation, snapshot_id, reboot_option="RebootIfNeeded",
-                           install_override_list=None, baseline_override=None, now=None, execution_id=None,
+                           install_override_list=None, baseline_override=None, now=None, until=None, execution_id=None,
                            execution_type="Command"):
         self.calls.append((node.instance_id, operation, reboot_option, now))
         failed = node.instance_id in self.failing and operation == "Install"

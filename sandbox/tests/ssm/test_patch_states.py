@@ -173,3 +173,63 @@ def test_available_and_effective_patches(world):
     with pytest.raises(ClientError) as excinfo:
         ssm.describe_effective_patches_for_patch_baseline(BaselineId=world["custom"])
     assert code(excinfo) == "UnsupportedOperatingSystem"
+
+
+def test_compliance_listings_take_the_documented_filter_keys(world):
+    """Each List*Compliance* call takes the filter keys AWS's examples use (awscli/examples/ssm/
+    list-compliance-*.rst, the User Guide's sysman-compliance-walk.md; sandbox/ssm/patch_states.py
+    names each source) and refuses any other with InvalidFilter."""
+    ssm, nodes = world["ssm"], world["nodes"]
+    app = nodes["App1"]
+
+    def items(*filters):
+        return ssm.list_compliance_items(ResourceIds=[app], Filters=list(filters), MaxResults=50)["ComplianceItems"]
+
+    every = [item for page in ssm.get_paginator("list_compliance_items").paginate(ResourceIds=[app])
+             for item in page["ComplianceItems"]]
+    ran = every[0]["ExecutionSummary"]["ExecutionTime"]
+    before, after = ran.strftime("%Y-%m-%dT%H:%M:%SZ"), (ran.replace(year=ran.year + 1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert len(items({"Key": "ExecutionTime", "Values": ["2019-02-18T16:00:00Z"], "Type": "GREATER_THAN"})) == min(
+        len(every), 50)
+    assert items({"Key": "ExecutionTime", "Values": [after], "Type": "GREATER_THAN"}) == []
+    assert items({"Key": "ExecutionTime", "Values": [before], "Type": "LESS_THAN"}) == []
+    assert items({"Key": "DocumentName", "Values": ["AWS-RunPowerShellScript"]}) == []  # Patch items name none
+    missing = items({"Key": "Status", "Values": ["COMPLIANT"], "Type": "NOT_EQUAL"},
+                    {"Key": "Severity", "Values": ["CRITICAL"]})
+    assert missing and {(item["Status"], item["Severity"]) for item in missing} == {("NON_COMPLIANT", "CRITICAL")}
+
+    def summaries(*filters):
+        return [item["ResourceId"] for item in ssm.list_resource_compliance_summaries(
+            Filters=list(filters))["ResourceComplianceSummaryItems"]]
+
+    assert summaries({"Key": "InstanceId", "Values": [app]}) == [app]
+    assert summaries({"Key": "AWS:InstanceInformation.PlatformType", "Values": ["Windows"]}) == [nodes["Win"]]
+    assert set(summaries({"Key": "ExecutionType", "Values": ["Command"]})) == {
+        nodes[name] for name in ("App1", "App2", "Web1", "Web2", "Win")}
+
+    def patch_resources(*filters):
+        [summary] = [item for item in ssm.list_compliance_summaries(Filters=list(filters))["ComplianceSummaryItems"]
+                     if item["ComplianceType"] == "Patch"] or [None]
+        return summary and summary["CompliantSummary"]["CompliantCount"] + summary["NonCompliantSummary"][
+            "NonCompliantCount"]
+
+    assert patch_resources({"Key": "PatchGroup", "Values": ["App"]}) == 2
+    assert patch_resources({"Key": "AWS:InstanceInformation.PlatformType", "Values": ["Linux"]},
+                           {"Key": "PatchGroup", "Values": ["Web"]}) == 2
+    assert patch_resources({"Key": "ExecutionId", "Values": ["cmd-scan"]}) == 5
+    assert patch_resources({"Key": "ExecutionId", "Values": ["another-command"]}) is None
+
+    refused = [
+        (ssm.list_compliance_items, {"ResourceIds": [app]}, "Title"),
+        (ssm.list_compliance_items, {"ResourceIds": [app]}, "ResourceId"),
+        (ssm.list_resource_compliance_summaries, {}, "ResourceId"),
+        (ssm.list_resource_compliance_summaries, {}, "Status"),
+        (ssm.list_compliance_summaries, {}, "OverallSeverity"),
+    ]
+    for listing, kwargs, key in refused:
+        with pytest.raises(ClientError) as excinfo:
+            listing(Filters=[{"Key": key, "Values": ["x"]}], **kwargs)
+        assert code(excinfo) == "InvalidFilter", key
+    with pytest.raises(ClientError) as excinfo:
+        items({"Key": "ExecutionTime", "Values": ["yesterday"], "Type": "GREATER_THAN"})
+    assert code(excinfo) == "InvalidFilter"
