@@ -9,24 +9,10 @@ and nodes scanned by AWS-RunPatchBaseline (type Patch), on the frozen clock.
 import pytest
 
 from sandbox.tests.contract import nodes
-from sandbox.tests.contract.compare import differences
-from sandbox.tests.contract.examples import EXAMPLES
 from sandbox.tests.contract.test_patch_states import APPROVE_SECURITY
-from sandbox.tests.contract.wire import assert_matches, call, output_shape
+from sandbox.tests.contract.wire import assert_matches, run, shape_only
 
 TOKEN = ["NextToken"]  # the CLI prints '--token string truncated--' for whatever token AWS sent
-
-
-def run(ssm, name, **substitutions):
-    example = EXAMPLES[name]
-    raw, _ = call(ssm, example["operation"], **{**example["request"], **substitutions})
-    return example, raw
-
-
-def shape_only(ssm, example, raw):
-    """An example that shows no output: every member the sandbox sends must be in the output shape,
-    with its timestamps on the wire as AWS sends them."""
-    return differences({}, raw, output_shape(ssm, example["operation"]))
 
 
 def associate(sandbox, ssm, node_ids, **fields):

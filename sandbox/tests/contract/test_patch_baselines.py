@@ -4,7 +4,7 @@ member on the raw wire body (sandbox/tests/contract/compare.py)."""
 
 from sandbox.tests.contract.compare import differences
 from sandbox.tests.contract.examples import EXAMPLES
-from sandbox.tests.contract.wire import assert_matches, call, output_shape
+from sandbox.tests.contract.wire import assert_matches, call, output_shape, run, shape_only
 
 # The baseline get-patch-baseline.rst and update-patch-baseline.rst show, as the API would be asked for it.
 WINDOWS_PATCHING = {
@@ -13,18 +13,6 @@ WINDOWS_PATCHING = {
         "PatchFilterGroup": {"PatchFilters": [{"Key": "PRODUCT", "Values": ["WindowsServer2016"]}]},
         "ComplianceLevel": "CRITICAL", "ApproveAfterDays": 0, "EnableNonSecurity": False}]},
 }
-
-
-def run(ssm, name, **substitutions):
-    example = EXAMPLES[name]
-    raw, _ = call(ssm, example["operation"], **{**example["request"], **substitutions})
-    return example, raw
-
-
-def shape_only(ssm, example, raw):
-    """An example that shows no output: every member the sandbox sends must be in the output shape,
-    with its timestamps on the wire as AWS sends them."""
-    return differences({}, raw, output_shape(ssm, example["operation"]))
 
 
 # awscli/examples/ssm/create-patch-baseline.rst, Example 1

@@ -2,18 +2,11 @@
 against the AWS CLI's documented examples (awscli/examples/ssm/*.rst; each test names its file).
 Outputs are compared member by member on the raw wire body (sandbox/tests/contract/compare.py)."""
 
-from sandbox.tests.contract.examples import EXAMPLES
-from sandbox.tests.contract.wire import assert_matches, call
+from sandbox.tests.contract.wire import assert_matches, run
 
 # A Windows patch's text and classification are the catalog's, not the example's: compared by type.
 # Ids, KB numbers, links (compare.FORMATS), product, vendor, severity and language by format or value.
 PATCH_TEXT = ("Title", "Description", "Classification")
-
-
-def run(ssm, name, **substitutions):
-    example = EXAMPLES[name]
-    raw, _ = call(ssm, example["operation"], **{**example["request"], **substitutions})
-    return example, raw
 
 
 def windows_baseline(ssm, name, description=None, **fields):

@@ -6,18 +6,11 @@ raw wire body (sandbox/tests/contract/compare.py)."""
 import pytest
 
 from sandbox.tests.contract import nodes
-from sandbox.tests.contract.examples import EXAMPLES
-from sandbox.tests.contract.wire import assert_matches, call
+from sandbox.tests.contract.wire import assert_matches, call, run
 
 # A patch's title and classification, and a state's severity and patch state, are the sandbox
 # catalog's: compared by type; ids and times by format.
 PATCH_TEXT = ("Title", "Classification", "Severity", "State")
-
-
-def run(ssm, name, **substitutions):
-    example = EXAMPLES[name]
-    raw, _ = call(ssm, example["operation"], **{**example["request"], **substitutions})
-    return example, raw
 
 
 # The examples' nodes miss approved patches: their baselines approve security and critical updates.

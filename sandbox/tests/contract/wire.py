@@ -5,6 +5,7 @@ raw body shows which one the sandbox sent."""
 import json
 
 from sandbox.tests.contract.compare import differences
+from sandbox.tests.contract.examples import EXAMPLES
 
 
 def call(client, operation, **params):
@@ -37,6 +38,19 @@ def assert_matches(client, example, actual, **options):
     """Fail with every difference, one a line, and the example's source."""
     found = compare(client, example, actual, **options)
     assert not found, f"{example['source']} ({example['operation']}):\n" + "\n".join(found)
+
+
+def run(ssm, name, **substitutions):
+    """(example, raw answer) of the transcribed example `name`, its request changed by `substitutions`."""
+    example = EXAMPLES[name]
+    raw, _ = call(ssm, example["operation"], **{**example["request"], **substitutions})
+    return example, raw
+
+
+def shape_only(ssm, example, raw):
+    """An example that shows no output: every member the sandbox sends must be in the output shape,
+    with its timestamps on the wire as AWS sends them."""
+    return differences({}, raw, output_shape(ssm, example["operation"]))
 
 
 def _snake(operation):
