@@ -235,7 +235,7 @@ def test_targets_differ_only_in_endpoint_and_credentials(sandbox, tmp_path):
 def test_lane_files_do_not_know_the_sandbox():
     """The playbook, its stack and inventory name nothing of the sandbox: no endpoint, no dummy
     credentials, no control API, no sandbox-only AMI or account id, no call log."""
-    forbidden = ("sandbox", "127.0.0.1", "localhost:", "endpoint", "testing", "_sandbox", "123456789012",
+    forbidden = ("sandbox", "127.0.0.1", "http://", "endpoint", "testing", "_sandbox", "123456789012",
                  "access_key", "secret_key", "mutating", "calls")
     for path in (lane_tools.PLAYBOOK, lane_tools.INVENTORY, LANE_DIR / "files" / "lane-stack.yml"):
         # Comments may say why the lane is target-neutral; what runs may not name the sandbox.
