@@ -92,6 +92,28 @@ def test_lane(account, tmp_path):
         _check_lane_policy_grants(account.sandbox.calls())
 
 
+@sandbox_only
+def test_teardown_runs_when_the_lane_fails_half_way(account, tmp_path):
+    """The scan is refused (AccessDenied on SendCommand, as for a policy without it): the lane fails
+    there, and its always block still removes the group, the baseline, the bucket's objects and the stack."""
+    prefix = lane_tools.new_prefix()
+    account.sandbox.set_fault("ssm", "SendCommand", access_denied_rate=1.0)
+    try:
+        result = account.run(lane_tools.playbook_command(ANSIBLE_PLAYBOOK, prefix, account.region, tmp_path),
+                             timeout=600)
+    finally:
+        account.sandbox.clear_faults()
+        leftover = account.cleanup(prefix)
+    assert result.returncode != 0
+    assert "TASK [Scan the patch group, command output to the bucket]" in result.stdout
+    assert "AccessDenied" in result.stdout
+    recap = result.stdout.split("PLAY RECAP")[-1]
+    assert "failed=1" in recap and "ignored=0" in recap, recap
+    for step in ("deregister the patch group", "delete the baseline", "empty the log bucket", "delete the stack"):
+        assert f"TASK [Teardown: {step}" in result.stdout
+    assert leftover.stdout.strip().splitlines() == [f"cleanup in {account.region}: nothing left by run {prefix}"]
+
+
 # The lane's IAM policy (sandbox only: the call log) -------------------------------------------------
 
 def _iam_policy_module():
