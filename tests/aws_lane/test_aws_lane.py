@@ -20,10 +20,17 @@ import pytest
 import yaml
 
 LANE_DIR = Path(__file__).resolve().parent
-sys.path.insert(0, str(LANE_DIR))
 
-import lane_tools  # noqa: E402  pylint: disable=wrong-import-position
 
+def _load(name, path):
+    """A helper module by its path: tests/ is no package, and its directories' names may repeat."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+lane_tools = _load("aws_lane_tools", LANE_DIR / "lane_tools.py")
 REPO_ROOT = LANE_DIR.parents[1]
 COLLECTIONS_PATH = REPO_ROOT / ".build" / "collections"
 ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
@@ -117,10 +124,7 @@ def test_teardown_runs_when_the_lane_fails_half_way(account, tmp_path):
 # The lane's IAM policy (sandbox only: the call log) -------------------------------------------------
 
 def _iam_policy_module():
-    spec = importlib.util.spec_from_file_location("iam_policy_check", REPO_ROOT / "tests" / "iam_policy" / "test_iam_policy.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return _load("iam_policy_check", REPO_ROOT / "tests" / "iam_policy" / "test_iam_policy.py")
 
 
 def _granted(policy_path, iam_policy):
@@ -161,11 +165,13 @@ def test_lane_stack_needs_no_permission_beyond_docs_policy():
     """CloudFormation creates the lane's stack with the caller's rights: its resource types are the
     workshop template's, whose handler permissions docs/iam-policy.json grants through aws:CalledVia."""
     iam_policy = _iam_policy_module()
-    lane = yaml.load((LANE_DIR / "files" / "lane-stack.yml").read_text(encoding="utf-8"), Loader=iam_policy._CloudFormationLoader)
-    workshop = yaml.load(iam_policy.TEMPLATE.read_text(encoding="utf-8"), Loader=iam_policy._CloudFormationLoader)
+    loader = iam_policy._CloudFormationLoader  # pylint: disable=protected-access
+    lane = yaml.load((LANE_DIR / "files" / "lane-stack.yml").read_text(encoding="utf-8"), Loader=loader)
+    workshop = yaml.load(iam_policy.TEMPLATE.read_text(encoding="utf-8"), Loader=loader)
     lane_types = {resource["Type"] for resource in lane["Resources"].values()}
     assert lane_types <= {resource["Type"] for resource in workshop["Resources"].values()}
-    assert iam_policy._has_ssm_parameter(lane) and iam_policy._has_ssm_parameter(workshop)
+    has_ssm_parameter = iam_policy._has_ssm_parameter  # pylint: disable=protected-access
+    assert has_ssm_parameter(lane) and has_ssm_parameter(workshop)
 
 
 # Refusals -----------------------------------------------------------------------------------------
@@ -223,6 +229,22 @@ def test_make_refuses_without_consent_and_starts_nothing(target):
     # The refusal is the first command: no layout, no pytest, no ansible-playbook, no cleanup ran.
     assert result.stdout == ""
     assert "pytest" not in result.stderr and "install_amazon_aws" not in result.stderr
+
+
+@sandbox_only
+def test_driver_on_aws_refuses_without_consent_and_starts_no_sandbox():
+    """The driver itself (pytest run by hand with CLOUDPATCH_LANE_TARGET=aws) refuses too, and the
+    AWS target never sets up the sandbox fixture."""
+    environ = {name: value for name, value in os.environ.items()
+               if name != "CLOUDPATCH_TEST_AWS" and not name.startswith(("PYTEST", "MAKE"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "-p", "no:cacheprovider", "--setup-show",
+         str(Path(__file__)), "-k", "test_lane and not policy and not stack and not files"],
+        cwd=REPO_ROOT, env={**environ, "CLOUDPATCH_LANE_TARGET": "aws"}, capture_output=True, text=True,
+        check=False, timeout=300)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "refusing to run the real-AWS lane: set CLOUDPATCH_TEST_AWS=1" in result.stdout + result.stderr
+    assert "sandbox" not in result.stdout.replace("test_aws_lane.py", "")
 
 
 @sandbox_only
