@@ -154,30 +154,50 @@ def _empty_bucket(s3, bucket, report):
         report(f"deleted {len(keys)} object(s) from bucket {bucket}")
 
 
+class CleanupFailed(Exception):
+    """Some deletions failed; the others were done. The message lists each failure."""
+
+
 def cleanup(session, prefix=None, report=print, stack_delay=15, stack_attempts=80):
     """Delete what test runs left in the session's region (one run's with `prefix`): associations,
     patch groups and baselines, stack buckets' objects, stacks (waiting for each), then buckets.
-    Finds them by the cloudpatch-test-run tag or a run's name. Returns what it deleted, as lines."""
-    deleted = []
+    Finds them by the cloudpatch-test-run tag or a run's name. Returns what it deleted, as lines;
+    raises CleanupFailed, after trying everything else, when a deletion failed."""
+    from botocore.exceptions import BotoCoreError, ClientError  # pylint: disable=import-outside-toplevel
+
+    deleted, failures = [], []
 
     def note(line):
         deleted.append(line)
         report(line)
 
+    def attempt(what, action):
+        """One deletion; a failure is listed and the cleanup goes on with the next one."""
+        try:
+            action()
+            return True
+        except (BotoCoreError, ClientError) as error:
+            failures.append(f"could not {what}: {error}")
+            report(failures[-1])
+            return False
+
+    region = session.region_name
     ssm = session.client("ssm")
     cloudformation = session.client("cloudformation")
     s3 = session.client("s3")
 
     for association in _pages(ssm, "list_associations", "Associations"):
-        if _run_prefix(association.get("AssociationName"), prefix):
-            ssm.delete_association(AssociationId=association["AssociationId"])
-            note(f"deleted association {association['AssociationName']} ({association['AssociationId']})")
+        name, association_id = association.get("AssociationName"), association["AssociationId"]
+        if _run_prefix(name, prefix) and attempt(f"delete association {name}",
+                                                 lambda: ssm.delete_association(AssociationId=association_id)):
+            note(f"deleted association {name} ({association_id})")
 
     for group in _pages(ssm, "describe_patch_groups", "Mappings"):
-        if _run_prefix(group["PatchGroup"], prefix):
-            baseline_id = group["BaselineIdentity"]["BaselineId"]
-            ssm.deregister_patch_baseline_for_patch_group(BaselineId=baseline_id, PatchGroup=group["PatchGroup"])
-            note(f"deregistered patch group {group['PatchGroup']} from {baseline_id}")
+        name, baseline_id = group["PatchGroup"], group["BaselineIdentity"]["BaselineId"]
+        if _run_prefix(name, prefix) and attempt(
+                f"deregister patch group {name}",
+                lambda: ssm.deregister_patch_baseline_for_patch_group(BaselineId=baseline_id, PatchGroup=name)):
+            note(f"deregistered patch group {name} from {baseline_id}")
 
     own = [{"Key": "OWNER", "Values": ["Self"]}]
     for baseline in _pages(ssm, "describe_patch_baselines", "BaselineIdentities", Filters=own):
@@ -187,30 +207,40 @@ def cleanup(session, prefix=None, report=print, stack_delay=15, stack_attempts=8
                                                                  ResourceId=baseline_id).get("TagList"), prefix):
             continue
         for group in ssm.get_patch_baseline(BaselineId=baseline_id).get("PatchGroups", []):
-            ssm.deregister_patch_baseline_for_patch_group(BaselineId=baseline_id, PatchGroup=group)
-            note(f"deregistered patch group {group} from {baseline_id}")
-        ssm.delete_patch_baseline(BaselineId=baseline_id)
-        note(f"deleted patch baseline {baseline['BaselineName']} ({baseline_id})")
+            if attempt(f"deregister patch group {group}",
+                       lambda: ssm.deregister_patch_baseline_for_patch_group(BaselineId=baseline_id, PatchGroup=group)):
+                note(f"deregistered patch group {group} from {baseline_id}")
+        if attempt(f"delete patch baseline {baseline['BaselineName']}",
+                   lambda: ssm.delete_patch_baseline(BaselineId=baseline_id)):
+            note(f"deleted patch baseline {baseline['BaselineName']} ({baseline_id})")
 
     stacks = [stack for stack in _pages(cloudformation, "describe_stacks", "Stacks")
               if stack["StackStatus"] != "DELETE_COMPLETE"
               and (_run_prefix(stack["StackName"], prefix) or _tagged(stack.get("Tags"), prefix))]
+    deleting = []
     for stack in stacks:
         for resource in _pages(cloudformation, "list_stack_resources", "StackResourceSummaries", StackName=stack["StackId"]):
             if resource["ResourceType"] == "AWS::S3::Bucket" and resource.get("PhysicalResourceId") \
                     and resource["ResourceStatus"] != "DELETE_COMPLETE":
-                _empty_bucket(s3, resource["PhysicalResourceId"], note)
-        cloudformation.delete_stack(StackName=stack["StackId"])
+                attempt(f"empty bucket {resource['PhysicalResourceId']}",
+                        lambda bucket=resource["PhysicalResourceId"]: _empty_bucket(s3, bucket, note))
+        if attempt(f"delete stack {stack['StackName']}", lambda: cloudformation.delete_stack(StackName=stack["StackId"])):
+            deleting.append(stack)
     waiter = cloudformation.get_waiter("stack_delete_complete")
-    for stack in stacks:
-        waiter.wait(StackName=stack["StackId"], WaiterConfig={"Delay": stack_delay, "MaxAttempts": stack_attempts})
-        note(f"deleted stack {stack['StackName']}")
+    for stack in deleting:
+        if attempt(f"delete stack {stack['StackName']} (waited {stack_delay * stack_attempts} s)",
+                   lambda: waiter.wait(StackName=stack["StackId"],
+                                       WaiterConfig={"Delay": stack_delay, "MaxAttempts": stack_attempts})):
+            note(f"deleted stack {stack['StackName']}")
 
-    for bucket in s3.list_buckets().get("Buckets", []):
-        if _run_prefix(bucket["Name"], prefix):
-            _empty_bucket(s3, bucket["Name"], note)
-            s3.delete_bucket(Bucket=bucket["Name"])
-            note(f"deleted bucket {bucket['Name']}")
+    # ListBuckets answers every region's buckets unless BucketRegion says which (API reference, ListBuckets).
+    for bucket in _pages(s3, "list_buckets", "Buckets", Prefix="cptest-", BucketRegion=region):
+        name = bucket["Name"]
+        if _run_prefix(name, prefix) and attempt(f"empty bucket {name}", lambda: _empty_bucket(s3, name, note)) \
+                and attempt(f"delete bucket {name}", lambda: s3.delete_bucket(Bucket=name)):
+            note(f"deleted bucket {name}")
+    if failures:
+        raise CleanupFailed("; ".join(failures))
     return deleted
 
 
@@ -243,7 +273,11 @@ def main(argv):
         return 2
     import boto3  # pylint: disable=import-outside-toplevel
 
-    deleted = cleanup(boto3.Session(region_name=region), prefix=args.prefix)
+    try:
+        deleted = cleanup(boto3.Session(region_name=region), prefix=args.prefix)
+    except CleanupFailed as failed:
+        print(f"cleanup in {region}: incomplete, {failed}", file=sys.stderr)
+        return 1
     scope = f"run {args.prefix}" if args.prefix else "test runs"
     print(f"cleanup in {region}: {len(deleted)} deletion(s)" if deleted
           else f"cleanup in {region}: nothing left by {scope}")

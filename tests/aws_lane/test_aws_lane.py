@@ -407,6 +407,25 @@ def test_cleanup_deletes_what_interrupted_runs_left_and_nothing_else(account):
     assert _what_is_left(sandbox) == kept
 
 
+@sandbox_only
+def test_cleanup_goes_on_after_a_refused_deletion_and_says_so(account):
+    sandbox = account.sandbox
+    prefix = "cptest-20261201t030000z-cccccc"
+    _leave_a_run(sandbox, prefix, stack=False)
+    sandbox.set_fault("s3", "DeleteBucket", access_denied_rate=1.0)
+    try:
+        result = account.cleanup(prefix)
+    finally:
+        sandbox.clear_faults()
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"cleanup in {account.region}: incomplete, could not delete bucket {prefix}-extra: ")
+    assert "AccessDenied" in result.stderr
+    left = _what_is_left(sandbox)
+    assert left["buckets"] == [f"{prefix}-extra"] and left["baselines"] == [] and left["associations"] == []
+    assert account.cleanup(prefix).stdout.splitlines()[-1] == f"cleanup in {account.region}: 1 deletion(s)"
+
+
 def test_cleanup_refuses_a_prefix_that_is_not_a_run(tmp_path):
     result = subprocess.run([sys.executable, str(LANE_DIR / "lane_tools.py"), "cleanup", "--prefix", "prod"],
                             env={**os.environ, "AWS_REGION": "us-east-1"}, capture_output=True, text=True, check=False)
