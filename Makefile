@@ -32,7 +32,7 @@ export ANSIBLE_PIPELINING := True
 SANITY_EXCLUDES := sandbox|bench|tools|\.ci|conftest\.py|pytest\.ini|Makefile|requirements-test\.txt
 
 .PHONY: demo test test-pytest-lane test-static-lane venv layout units sandbox-tests integration browser molecule \
-	iam-policy sanity lint bench clean
+	iam-policy sanity lint bench clean aws-lane test-aws test-aws-cleanup
 
 # The workshop end to end on a sandbox started for it (stopped by PID afterwards): workshop.yml writes
 # reports/ssm-workshop.csv and reports/dashboard.html, then teardown.yml removes what it created.
@@ -55,7 +55,7 @@ test: layout
 	@$(MAKE) --no-print-directory iam-policy
 
 test-pytest-lane:
-	@$(MAKE) --no-print-directory sandbox-tests units integration
+	@$(MAKE) --no-print-directory sandbox-tests units integration aws-lane
 
 test-static-lane:
 	@$(MAKE) --no-print-directory sanity lint
@@ -85,6 +85,31 @@ units: layout
 integration: layout browser
 	@rm -rf $(OPERATIONS)/integration
 	CLOUDPATCH_SANDBOX_OPERATIONS_DIR=$(OPERATIONS)/integration $(BIN)/python -m pytest -q -n 2 --durations=10 tests/integration
+
+# The real-AWS lane (tests/aws_lane) on a sandbox: the same playbook and assertions as `make test-aws`,
+# only the endpoint differs. Not recorded for iam-policy: the lane's own calls (its stack, its
+# cleanup) are granted by tests/aws_lane/iam-policy.json, which its own test checks.
+aws-lane: layout
+	$(BIN)/python -m pytest -q -n 1 tests/aws_lane
+
+# The same lane against the account of your credentials (boto3's chain; AWS_REGION or
+# AWS_DEFAULT_REGION) once CLOUDPATCH_TEST_AWS=1 says so; without it, or without a region or
+# credentials, or with an endpoint set, it refuses (exit 2) before anything starts.
+# tests/aws_lane/README.md: what it creates, costs and needs.
+AWS_LANE_PREFLIGHT := $(PYTHON) tests/aws_lane/lane_tools.py preflight --env-only
+test-aws:
+	@$(AWS_LANE_PREFLIGHT)
+	@$(MAKE) --no-print-directory layout
+	@$(BIN)/python tests/aws_lane/lane_tools.py preflight
+	CLOUDPATCH_LANE_TARGET=aws $(BIN)/python -m pytest -q -p no:cacheprovider tests/aws_lane
+
+# What an interrupted run left (stacks, baselines and their patch groups, associations, buckets and
+# their objects), found by the cloudpatch-test-run tag or the cptest- run prefix, each deletion listed.
+test-aws-cleanup:
+	@$(AWS_LANE_PREFLIGHT)
+	@$(MAKE) --no-print-directory layout
+	@$(BIN)/python tests/aws_lane/lane_tools.py preflight
+	$(BIN)/python tests/aws_lane/lane_tools.py cleanup
 
 # The compliance dashboard test opens the HTML report in Debian's headless Chromium.
 browser:
