@@ -205,7 +205,6 @@ class Catalog:
         self.products = tuple(raw.get("products", ()))
         self.patches = tuple(_parse_patch(index, entry, raw, self.package_format)
                              for index, entry in enumerate(raw.get("patches", ())))
-        self.by_kb = {patch.kb_id: patch for patch in self.patches}
 
     def __len__(self):
         return len(self.patches)

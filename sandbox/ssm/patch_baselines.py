@@ -97,29 +97,6 @@ IDENTITY_FIELDS = ("BaselineId", "OperatingSystem", "CreatedDate")
 # per operating system, and what an id designates. Each check names where AWS documents it.
 
 
-def constraint_error(value, path, constraint):
-    """The ValidationException for one violation, worded by the model validator's one builder.
-
-    `constraint` is the whole constraint text ("Member must ..."), as callers have always passed it.
-    """
-    return validation_error(value, path, constraint.removeprefix("Member must "))
-
-
-def check_string(value, path, minimum, maximum):
-    """A string member's length, for members whose bounds the service model leaves out.
-
-    Nothing in this file needs it any more (the model bounds every string here); it stays for the
-    Run Command and association code that imports it.
-    """
-    if not isinstance(value, str):
-        raise validation_error(value, path, "be a string")
-    if len(value) < minimum:
-        raise validation_error(value, path, f"have length greater than or equal to {minimum}")
-    if len(value) > maximum:
-        raise validation_error(value, path, f"have length less than or equal to {maximum}")
-    return value
-
-
 def operating_system_of(params):
     # API reference, CreatePatchBaseline / GetDefaultPatchBaseline / GetPatchBaselineForPatchGroup,
     # OperatingSystem: "The default value is WINDOWS." The model has the enum, not the default.
