@@ -203,8 +203,8 @@ def cleanup(session, prefix=None, report=print, stack_delay=15, stack_attempts=8
     for baseline in _pages(ssm, "describe_patch_baselines", "BaselineIdentities", Filters=own):
         baseline_id = baseline["BaselineId"]
         named = _run_prefix(baseline["BaselineName"], prefix)
-        if not named and not _tagged(ssm.list_tags_for_resource(ResourceType="PatchBaseline",
-                                                                 ResourceId=baseline_id).get("TagList"), prefix):
+        tags = ssm.list_tags_for_resource(ResourceType="PatchBaseline", ResourceId=baseline_id).get("TagList")
+        if not named and not _tagged(tags, prefix):
             continue
         for group in ssm.get_patch_baseline(BaselineId=baseline_id).get("PatchGroups", []):
             if attempt(f"deregister patch group {group}",

@@ -303,7 +303,7 @@ def test_run_names(name, prefix, expected):
 
 
 def test_new_prefix_is_a_bucket_name_and_unique():
-    prefixes = {lane_tools.new_prefix() for _ in range(20)}
+    prefixes = {lane_tools.new_prefix() for _attempt in range(20)}
     assert len(prefixes) == 20
     for prefix in prefixes:
         assert lane_tools.PREFIX_PATTERN.fullmatch(prefix)
