@@ -10,17 +10,14 @@ DoesNotExistException meaning "not there" where that is an answer) and the retry
 throttled call is retried before it is ever reported.
 """
 
-try:
-    import botocore.session
-except ImportError:
-    pass  # AnsibleAWSModule reports a missing botocore
-
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import ssm_service_model
 
 # SSM throttles with ThrottlingException ("Rate exceeded"), which AWSRetry does not retry unless told.
 SSM_RETRYABLE_ERROR_CODES = ["ThrottlingException", "InternalServerError"]
@@ -98,8 +95,7 @@ def ssm_enum(shape_name):
 
     Read from the installed botocore service model, so a new value AWS adds needs no release of ours.
     """
-    model = botocore.session.get_session().get_service_model("ssm")
-    return list(model.shape_for(shape_name).enum)
+    return list(ssm_service_model().shape_for(shape_name).enum)
 
 
 @SSMErrorHandler.common_error_handler("create patch baseline")

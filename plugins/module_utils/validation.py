@@ -11,6 +11,7 @@ Nothing here calls AWS: the facts come from the installed botocore (its service 
 endpoint data) and from the S3 User Guide's bucket naming rules.
 """
 
+import functools
 import re
 
 try:
@@ -31,22 +32,39 @@ def anchored(pattern):
     return re.compile(r"\A(?:" + pattern.lstrip("^").rstrip("$") + r")\Z")
 
 
+@functools.lru_cache(maxsize=1)
+def _botocore_session():
+    # One session for every model and endpoint read: each new session parses botocore's JSON again
+    # (about 0.1 s for the SSM model and the endpoint data).
+    return botocore.session.get_session()
+
+
+def ssm_service_model():
+    """botocore's SSM service model, read once per process."""
+    return _service_model("ssm")
+
+
+@functools.lru_cache(maxsize=None)
+def _service_model(service_name):
+    return _botocore_session().get_service_model(service_name)
+
+
 def ssm_shape_pattern(shape_name):
     """The compiled pattern of an SSM API string shape (MaxConcurrency, MaxErrors...), from the service model.
 
     Only for shapes whose pattern Python's re understands (no ``\\p{..}`` classes).
     """
-    model = botocore.session.get_session().get_service_model("ssm")
-    return anchored(model.shape_for(shape_name).metadata["pattern"])
+    return anchored(ssm_service_model().shape_for(shape_name).metadata["pattern"])
 
 
+@functools.lru_cache(maxsize=1)
 def known_regions():
     """Every region botocore's endpoint data lists for SSM, in every partition."""
-    session = botocore.session.get_session()
+    session = _botocore_session()
     regions = set()
     for partition in session.get_available_partitions():
         regions.update(session.get_available_regions("ssm", partition_name=partition))
-    return regions
+    return frozenset(regions)
 
 
 def region_error(option, value):

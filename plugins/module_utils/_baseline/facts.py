@@ -13,18 +13,7 @@ they are a table written from the AWS pages cited on each row.
 
 import re
 
-try:
-    import botocore.session
-except ImportError:
-    pass  # AnsibleAWSModule reports a missing botocore before any limit is asked for
-
-_MODEL = []
-
-
-def _ssm_model():
-    if not _MODEL:
-        _MODEL.append(botocore.session.get_session().get_service_model("ssm"))
-    return _MODEL[0]
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import ssm_service_model as _ssm_model
 
 
 def shape_metadata(shape_name):
