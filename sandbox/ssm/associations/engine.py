@@ -57,8 +57,13 @@ def _run(backend, association, when):
 
 
 def _fire_due(backend, association, now):
-    """Start every scheduled run that fell due up to `now`, each at its own scheduled time."""
+    """Start the run a create or update left for after its instant, then every scheduled run that fell
+    due up to `now`, each at its own time."""
     started = 0
+    if association.pending_run is not None and association.pending_run < now:
+        _run(backend, association, association.pending_run)
+        association.pending_run = None
+        started += 1
     while association.next_run is not None and association.next_run <= now:
         when = association.next_run
         if started >= MAX_CATCH_UP:
@@ -184,6 +189,7 @@ def create_association(backend, params, now=None):
                     raise AssociationAlreadyExists("The specified association already exists.")
         check_association_limit(len(store.associations))
         association = Association(str(uuid.uuid4()), config, schedule, now)
+        association.expected_targets = _target_count(backend, config)
         store.associations[association.association_id] = association
         if tags:
             _association_tags(backend)[association.association_id] = dict(tags)
@@ -198,10 +204,16 @@ def _association_tags(backend):
     return backend._resource_tags["Association"]  # pylint: disable=protected-access
 
 
+def _target_count(backend, config):
+    if config.get("InstanceId"):
+        return 1
+    return len(run_command.resolve_targets(backend, normalized_targets(config.get("Targets")), every_node_allowed=True))
+
+
 def _start_after_change(backend, association, now):
-    """After a create or an update: run now unless ApplyOnlyAtCronInterval, then follow the schedule."""
-    if not association.config.get("ApplyOnlyAtCronInterval"):
-        _run(backend, association, now)
+    """After a create or an update: run at this instant unless ApplyOnlyAtCronInterval (seen by the
+    reads after it: Association.pending_run), then follow the schedule."""
+    association.pending_run = None if association.config.get("ApplyOnlyAtCronInterval") else now
     association.schedule_next(now)
 
 
@@ -230,8 +242,10 @@ def update_association(backend, params, now=None):
         association.version += 1
         association.updated = now
         association.versions[association.version] = (copy.deepcopy(config), now)
+        association.expected_targets = _target_count(backend, config)
         _start_after_change(backend, association, now)
-        return association.to_api()
+        # As CreateAssociation: the new version is being created (update-association.rst, both examples).
+        return association.to_api(creating=True)
 
 
 def delete_association(backend, association_id=None, name=None, instance_id=None, now=None):
