@@ -172,7 +172,8 @@ def association_executions(backend, association_id, now=None):
 
 def is_recurring_patch_task(association):
     """A recurring patching task of the dashboard: a scheduled association running a patching document."""
-    return association.schedule is not None and association.document_name in docs.PATCH_DOCUMENTS
+    schedule = association.schedule
+    return schedule is not None and schedule.kind != "at" and association.document_name in docs.PATCH_DOCUMENTS
 
 
 def create_association(backend, params, now=None):

@@ -159,14 +159,14 @@ def test_scheduled_runs_fire_lazily_at_their_times():
         assert created(cron_id, later) == []                     # ApplyOnlyAtCronInterval: not at creation
         assert created(once_id, later) == ["2024-03-04T10:00:00+00:00"]
         assert created(at_id, start + 1799) == []                # not at creation: only at its moment
-        assert created(at_id, start + 7 * 86400) == ["2024-03-04T11:30:00+00:00"]
         noon = at("2024-03-04T12:00:30")
         assert created(cron_id, noon) == ["2024-03-04T12:00:00+00:00"]
         executions = assoc.association_executions(backend, cron_id, now=noon + 60)
         assert executions[0].status == "Success" and executions[0].command.association_id == cron_id
         recurring = [a.association_id for a in assoc.iter_associations(backend, now=noon + 60)
                      if assoc.is_recurring_patch_task(a)]
-        assert recurring == [rate_id, cron_id]
+        assert recurring == [rate_id, cron_id]                   # at(...) runs once: not recurring
+        assert created(at_id, noon + 7 * 86400) == ["2024-03-04T11:30:00+00:00"]
 
 
 # ---------------------------------------------------------------------------------------------
