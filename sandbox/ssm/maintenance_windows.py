@@ -157,6 +157,28 @@ def _replace_or_update(item, params, members, required):
             setattr(item, attribute, None)
 
 
+def _check_window_targets(targets):
+    """API reference, Target: a maintenance window targets explicit instance ids, tag:, tag-key or
+    resource-groups:Name; InstanceIds=* (every node) is State Manager's, Automation's and Change
+    Manager's only. The error AWS answers is not documented (RegisterTargetWithMaintenanceWindow lists
+    none for it): ValidationException, the service's error for a request it refuses as malformed."""
+    for index, target in enumerate(targets or []):
+        if str(target.get("Key", "")).lower() == "instanceids" and "*" in (target.get("Values") or []):
+            raise ValidationException(
+                f"Targets[{index}]: InstanceIds=* (every managed node) is not supported by maintenance windows: "
+                "name the instance ids, or target tag:<key>, tag-key or resource-groups:Name.")
+
+
+def register_target_with_maintenance_window(backend, params):
+    """moto's RegisterTargetWithMaintenanceWindow, after the check of its targets moto does not make."""
+    _check_window_targets(params.get("Targets"))
+    window_target_id = backend.register_target_with_maintenance_window(
+        window_id=params.get("WindowId"), resource_type=params.get("ResourceType"), targets=params.get("Targets"),
+        owner_information=params.get("OwnerInformation"), name=params.get("Name"),
+        description=params.get("Description"))
+    return {"WindowTargetId": window_target_id}
+
+
 _UPDATE_TARGET_MEMBERS = {"Targets": "targets", "OwnerInformation": "owner_information", "Name": "name",
                           "Description": "description"}
 
@@ -168,6 +190,7 @@ def update_maintenance_window_target(backend, params):
     target = window.targets.get(params.get("WindowTargetId"))
     if target is None:
         raise DoesNotExistException(f"Maintenance window target {params.get('WindowTargetId')} does not exist")
+    _check_window_targets(params.get("Targets"))
     _replace_or_update(target, params, _UPDATE_TARGET_MEMBERS, required=("Targets",))
     answer = {"WindowId": target.window_id, "WindowTargetId": target.window_target_id, "Targets": target.targets,
               "OwnerInformation": target.owner_information or "", "Name": target.name,
