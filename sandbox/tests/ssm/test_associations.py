@@ -564,3 +564,34 @@ def test_node_gone_fails_the_legacy_run(sandbox, ssm, account):  # noqa: F811
     assert target["ResourceId"] == node and "OutputSource" not in target
     ssm.delete_association(AssociationId=association_id)
 
+
+
+def test_instance_information_shows_the_associations_that_ran(sandbox, ssm, account):  # noqa: F811
+    """DescribeInstanceInformation's association members (describe-instance-information.rst Example 3)
+    follow each association's latest result on the node: a failure shows in the overview, and the last
+    successful date stays the success's."""
+    [node] = hybrid(sandbox, account, 1)
+
+    def information():
+        [item] = ssm.describe_instance_information(
+            Filters=[{"Key": "InstanceIds", "Values": [node]}])["InstanceInformationList"]
+        return item
+
+    assert not {"AssociationOverview", "LastAssociationExecutionDate"} & set(information())
+    ok = ssm.create_association(Name="AWS-RunShellScript", Parameters={"commands": ["echo ok"]},
+                                Targets=[{"Key": "InstanceIds", "Values": [node]}])["AssociationDescription"]
+    done_after(sandbox, ssm, ok["AssociationId"])
+    succeeded = information()
+    assert succeeded["AssociationOverview"] == {"DetailedStatus": "Success",
+                                                "InstanceAssociationStatusAggregatedCount": {"Success": 1}}
+    assert succeeded["LastAssociationExecutionDate"] == succeeded["LastSuccessfulAssociationExecutionDate"]
+    bad = ssm.create_association(Name="AWS-RunShellScript", Parameters={"commands": ["exit 3"]},
+                                 Targets=[{"Key": "InstanceIds", "Values": [node]}])["AssociationDescription"]
+    done_after(sandbox, ssm, bad["AssociationId"])
+    failed = information()
+    assert (failed["AssociationStatus"], failed["AssociationOverview"]) == ("Failed", {
+        "DetailedStatus": "Failed", "InstanceAssociationStatusAggregatedCount": {"Failed": 1, "Success": 1}})
+    assert failed["LastAssociationExecutionDate"] > failed["LastSuccessfulAssociationExecutionDate"]
+    assert failed["LastSuccessfulAssociationExecutionDate"] == succeeded["LastSuccessfulAssociationExecutionDate"]
+    ssm.delete_association(AssociationId=bad["AssociationId"])
+    assert information()["AssociationOverview"]["InstanceAssociationStatusAggregatedCount"] == {"Success": 1}
