@@ -75,6 +75,15 @@ def _fire_due(backend, association, now):
     return started
 
 
+def _ran_version(association, execution_id):
+    """The document version a run ran: list-compliance-items.rst shows an Association item's
+    Details.DocumentVersion as the version number ("1"), not the association's "$DEFAULT"."""
+    for execution in reversed(association.executions):
+        if execution.execution_id == execution_id and execution.command is not None:
+            return execution.command.document.document_version
+    return association.config.get("DocumentVersion") or "$DEFAULT"
+
+
 def _association_item(association, result):
     status, _detailed, when, execution_id = result
     return {
@@ -83,7 +92,7 @@ def _association_item(association, result):
         "Status": "COMPLIANT" if status == "Success" else "NON_COMPLIANT",
         "Severity": association.config.get("ComplianceSeverity") or "UNSPECIFIED",
         "Details": {"DocumentName": association.document_name,
-                    "DocumentVersion": association.config.get("DocumentVersion") or "$DEFAULT"},
+                    "DocumentVersion": _ran_version(association, execution_id)},
         "_when": when,
         "_execution": execution_id,
     }

@@ -84,8 +84,6 @@ def test_list_resource_compliance_summaries_of_patch(ssm, world):
 
 
 # awscli/examples/ssm/list-compliance-items.rst, first example: node A's two association items
-@pytest.mark.xfail(strict=True, reason="an Association compliance item's Details.DocumentVersion is '$DEFAULT' (the "
-                   "association's unresolved version); the example has the document's version number, '1'")
 def test_list_compliance_items_of_a_node(ssm, world):
     example, raw = run(ssm, "list_compliance_items_1", ResourceIds=[world["a"]])
     assert_matches(ssm, example, raw, loose=["ComplianceItems[].Details.DocumentName"] + TOKEN, optional=TOKEN)
