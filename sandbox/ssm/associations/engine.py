@@ -34,7 +34,7 @@ def _run(backend, association, when):
     try:
         command = run_command.start_command(
             backend,
-            document_name=association.document_name,
+            document_name=config["Name"],     # a name, or an ARN (another account's shared document)
             document_version=config.get("DocumentVersion"),
             parameters=config.get("Parameters") or {},
             instance_ids=[association.instance_id] if association.instance_id else None,

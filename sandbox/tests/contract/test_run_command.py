@@ -6,6 +6,8 @@ those tests run AWS-RunShellScript (or AWS-RunPatchBaseline) instead, and compar
 members that name the document or hold its output; everything else is compared as compare.py says.
 """
 
+import json
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -125,14 +127,31 @@ def test_send_command_example_7_tag_with_two_values(world):
     assert answered["Command"]["TargetCount"] == 2
 
 
-# awscli/examples/ssm/send-command.rst, Example 8: a shared document named by its ARN.
-@pytest.mark.xfail(strict=True, raises=ClientError, reason="the sandbox has no way to share a document from another account "
-                   "(123456789012's ExampleDocument): SendCommand answers InvalidDocument")
+SHARED_DOCUMENT = {"schemaVersion": "2.2", "description": "Shared with another account", "mainSteps": [
+    {"action": "aws:runShellScript", "name": "example", "inputs": {"runCommand": ["echo shared"]}}]}
+
+
+# awscli/examples/ssm/send-command.rst, Example 8: a shared document named by its ARN. Account
+# 123456789012 (the ARN's) owns ExampleDocument and shares it with the test's account
+# (ModifyDocumentPermission), as the example presupposes.
 def test_send_command_example_8_shared_document_arn(world):
     sandbox, account, ssm = world
     (node,) = nodes(sandbox, account)
+    owner = account_client(sandbox, "123456789012")
+    try:
+        owner.create_document(Name="ExampleDocument", DocumentType="Command", Content=json.dumps(SHARED_DOCUMENT))
+    except owner.exceptions.DocumentAlreadyExists:
+        pass
+    with pytest.raises(ClientError) as excinfo:          # not shared with this account yet
+        send(ssm, "send-command#8", {EXAMPLE_NODE: node})
+    assert excinfo.value.response["Error"]["Code"] == "InvalidDocument"
+    owner.modify_document_permission(Name="ExampleDocument", PermissionType="Share", AccountIdsToAdd=[account])
     entry, answered = send(ssm, "send-command#8", {EXAMPLE_NODE: node})
     assert_documented(entry, answered, by_type=ECHOED)
+    assert answered["Command"]["InstanceIds"] == [node]
+    sandbox.advance_clock(60)
+    assert ssm.get_command_invocation(CommandId=answered["Command"]["CommandId"], InstanceId=node)[
+        "StandardOutputContent"] == "shared\n"
 
 
 # The example's node ids (compared by format) and its bucket, which carries the account here.
