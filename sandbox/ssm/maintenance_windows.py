@@ -179,6 +179,22 @@ def register_target_with_maintenance_window(backend, params):
     return {"WindowTargetId": window_target_id}
 
 
+def register_task_with_maintenance_window(backend, params):
+    """moto's RegisterTaskWithMaintenanceWindow, after the check of the task's targets (the same rule
+    as the window's); AlarmConfiguration under the API's name (moto's responses read
+    "AlarmConfigurations", which no request carries)."""
+    _check_window_targets(params.get("Targets"))
+    window_task_id = backend.register_task_with_maintenance_window(
+        window_id=params.get("WindowId"), targets=params.get("Targets"), task_arn=params.get("TaskArn"),
+        service_role_arn=params.get("ServiceRoleArn"), task_type=params.get("TaskType"),
+        task_parameters=params.get("TaskParameters"), task_invocation_parameters=params.get("TaskInvocationParameters"),
+        priority=params.get("Priority"), max_concurrency=params.get("MaxConcurrency"),
+        max_errors=params.get("MaxErrors"), logging_info=params.get("LoggingInfo"), name=params.get("Name"),
+        description=params.get("Description"), cutoff_behavior=params.get("CutoffBehavior"),
+        alarm_configurations=params.get("AlarmConfiguration"))
+    return {"WindowTaskId": window_task_id}
+
+
 _UPDATE_TARGET_MEMBERS = {"Targets": "targets", "OwnerInformation": "owner_information", "Name": "name",
                           "Description": "description"}
 
@@ -209,6 +225,7 @@ def update_maintenance_window_task(backend, params):
     """moto 5.2.5 has no UpdateMaintenanceWindowTask; the answer is the task as GetMaintenanceWindowTask
     shows it (the output shape has the same members)."""
     task = _task(backend, params)
+    _check_window_targets(params.get("Targets"))
     _replace_or_update(task, params, _UPDATE_TASK_MEMBERS, required=("TaskArn",))
     return _task_answer(task)
 
