@@ -78,11 +78,18 @@ class BenchModule:
 
 
 def scan_all(sandbox):
+    """One association scanning every node: State Manager takes InstanceIds=* (the API reference's
+    Target page), Run Command does not (the sandbox refuses it on SendCommand as AWS documents)."""
     ssm = sandbox.client("ssm")
-    command_id = ssm.send_command(DocumentName="AWS-RunPatchBaseline", Targets=[{"Key": "InstanceIds", "Values": ["*"]}],
-                                  Parameters={"Operation": ["Scan"]}, MaxConcurrency="1000", MaxErrors="1000")["Command"]["CommandId"]
-    while ssm.list_commands(CommandId=command_id)["Commands"][0]["Status"] in ("Pending", "InProgress"):
+    association_id = ssm.create_association(
+        Name="AWS-RunPatchBaseline", Targets=[{"Key": "InstanceIds", "Values": ["*"]}],
+        Parameters={"Operation": ["Scan"]}, MaxConcurrency="1000", MaxErrors="1000")["AssociationDescription"]["AssociationId"]
+    while True:
+        executions = ssm.describe_association_executions(AssociationId=association_id)["AssociationExecutions"]
+        if executions and executions[0]["Status"] not in ("Pending", "InProgress"):
+            break
         time.sleep(0.5)
+    ssm.delete_association(AssociationId=association_id)
 
 
 def warm_up(sandbox):

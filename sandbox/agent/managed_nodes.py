@@ -27,6 +27,7 @@ Python API: `get_managed_node(backend, node_id)`, `iter_managed_nodes(backend)`,
 (`ssm_backends[account][region]`).
 """
 
+import datetime
 import re
 import secrets
 import threading
@@ -215,8 +216,9 @@ class ManagedNode:
     def is_latest_version(self):
         return self.agent_version == LATEST_AGENT_VERSION
 
-    def to_api(self):
-        """The InstanceInformation structure of DescribeInstanceInformation."""
+    def to_api(self, associations=None):
+        """The InstanceInformation structure of DescribeInstanceInformation; `associations`: the
+        backend's association store, whose results on this node give its association members."""
         last_ping = _now() if self.ping_status == "Online" else self.last_ping
         item = {
             "InstanceId": self.instance_id,
@@ -244,7 +246,39 @@ class ManagedNode:
             item["SourceType"] = "AWS::EC2::Instance"
         if self.association_status:
             item["AssociationStatus"] = self.association_status
+        item.update(_association_members(associations, self.instance_id))
         return {key: value for key, value in item.items() if value is not None}
+
+
+def _association_members(associations, node_id):
+    """LastAssociationExecutionDate, LastSuccessfulAssociationExecutionDate and AssociationOverview of
+    a node from the latest result of every association that ran on it (describe-instance-information.rst
+    Example 3: two associations that succeeded give {"DetailedStatus": "Success",
+    "InstanceAssociationStatusAggregatedCount": {"Success": 2}}). The store is read, not imported
+    (sandbox.ssm.associations builds on this module): each association's `node_results` maps a node
+    id to (Status, DetailedStatus, epoch seconds, execution id)."""
+    if associations is None:
+        return {}
+    results = [association.node_results[node_id] for association in list(associations.associations.values())
+               if node_id in association.node_results]
+    if not results:
+        return {}
+    counts = {}
+    for status, *_rest in results:
+        counts[status] = counts.get(status, 0) + 1
+    succeeded = [when for status, _detailed, when, _execution in results if status == "Success"]
+    members = {
+        "LastAssociationExecutionDate": _utc(max(when for _status, _detailed, when, _execution in results)),
+        "AssociationOverview": {"DetailedStatus": "Failed" if "Failed" in counts else "Success",
+                                "InstanceAssociationStatusAggregatedCount": counts},
+    }
+    if succeeded:
+        members["LastSuccessfulAssociationExecutionDate"] = _utc(max(succeeded))
+    return members
+
+
+def _utc(timestamp):
+    return datetime.datetime.fromtimestamp(timestamp, datetime.timezone.utc)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -719,7 +753,8 @@ def describe_instance_information(backend, params):
         maximum=50,
         context={"filters": filters, "legacy": legacy},
     )
-    result = {"InstanceInformationList": [node.to_api() for node in page]}
+    associations = existing_state(backend, "associations")
+    result = {"InstanceInformationList": [node.to_api(associations) for node in page]}
     if token:
         result["NextToken"] = token
     return result

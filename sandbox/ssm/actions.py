@@ -81,6 +81,8 @@ ACTIONS = {
     "GetMaintenanceWindow": maintenance_windows.get_maintenance_window,
     "DescribeMaintenanceWindows": maintenance_windows.describe_maintenance_windows,
     "UpdateMaintenanceWindow": maintenance_windows.update_maintenance_window,
+    "RegisterTargetWithMaintenanceWindow": maintenance_windows.register_target_with_maintenance_window,
+    "RegisterTaskWithMaintenanceWindow": maintenance_windows.register_task_with_maintenance_window,
     "UpdateMaintenanceWindowTarget": maintenance_windows.update_maintenance_window_target,
     "UpdateMaintenanceWindowTask": maintenance_windows.update_maintenance_window_task,
     "DeleteMaintenanceWindow": maintenance_windows.delete_maintenance_window,

@@ -102,10 +102,28 @@ def document_name_from(name_or_arn):
     return name_or_arn
 
 
+def _shared_documents(backend, name):
+    """Another account's document named by its ARN (`arn:aws:ssm:REGION:OWNER:document/NAME`), if its
+    owner shared it with this account or with all (ModifyDocumentPermission; User Guide, "Sharing SSM
+    documents": "use the full Amazon Resource Name (ARN) of the document" to run a shared one,
+    send-command.rst Example 8); None when the ARN names this account or no ARN is given."""
+    parts = name.split(":") if isinstance(name, str) and name.startswith("arn:") else []
+    if len(parts) < 6 or ":document/" not in name or parts[4] in ("", backend.account_id):
+        return None
+    from moto.ssm.models import ssm_backends  # pylint: disable=import-outside-toplevel
+
+    owner = ssm_backends[parts[4]][parts[3] or backend.region_name]
+    documents = owner._documents.get(document_name_from(name))  # pylint: disable=protected-access
+    if documents is None or not {backend.account_id, "all"} & set(documents.permissions):
+        raise InvalidDocument("The specified document does not exist.")
+    return documents
+
+
 def resolve_document(backend, name, version=None):
-    """The Document to run: default version, `$DEFAULT`, `$LATEST` or a number."""
+    """The Document to run: default version, `$DEFAULT`, `$LATEST` or a number (of this account's
+    document, or of one another account shared with it, named by its ARN)."""
     ensure_aws_documents(backend)
-    documents = backend._documents.get(document_name_from(name))
+    documents = _shared_documents(backend, name) or backend._documents.get(document_name_from(name))
     if documents is None:
         raise InvalidDocument("The specified document does not exist.")
     if version in (None, "", "$DEFAULT"):

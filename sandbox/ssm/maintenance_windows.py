@@ -157,6 +157,44 @@ def _replace_or_update(item, params, members, required):
             setattr(item, attribute, None)
 
 
+def _check_window_targets(targets):
+    """API reference, Target: a maintenance window targets explicit instance ids, tag:, tag-key or
+    resource-groups:Name; InstanceIds=* (every node) is State Manager's, Automation's and Change
+    Manager's only. The error AWS answers is not documented (RegisterTargetWithMaintenanceWindow lists
+    none for it): ValidationException, the service's error for a request it refuses as malformed."""
+    for index, target in enumerate(targets or []):
+        if str(target.get("Key", "")).lower() == "instanceids" and "*" in (target.get("Values") or []):
+            raise ValidationException(
+                f"Targets[{index}]: InstanceIds=* (every managed node) is not supported by maintenance windows: "
+                "name the instance ids, or target tag:<key>, tag-key or resource-groups:Name.")
+
+
+def register_target_with_maintenance_window(backend, params):
+    """moto's RegisterTargetWithMaintenanceWindow, after the check of its targets moto does not make."""
+    _check_window_targets(params.get("Targets"))
+    window_target_id = backend.register_target_with_maintenance_window(
+        window_id=params.get("WindowId"), resource_type=params.get("ResourceType"), targets=params.get("Targets"),
+        owner_information=params.get("OwnerInformation"), name=params.get("Name"),
+        description=params.get("Description"))
+    return {"WindowTargetId": window_target_id}
+
+
+def register_task_with_maintenance_window(backend, params):
+    """moto's RegisterTaskWithMaintenanceWindow, after the check of the task's targets (the same rule
+    as the window's); AlarmConfiguration under the API's name (moto's responses read
+    "AlarmConfigurations", which no request carries)."""
+    _check_window_targets(params.get("Targets"))
+    window_task_id = backend.register_task_with_maintenance_window(
+        window_id=params.get("WindowId"), targets=params.get("Targets"), task_arn=params.get("TaskArn"),
+        service_role_arn=params.get("ServiceRoleArn"), task_type=params.get("TaskType"),
+        task_parameters=params.get("TaskParameters"), task_invocation_parameters=params.get("TaskInvocationParameters"),
+        priority=params.get("Priority"), max_concurrency=params.get("MaxConcurrency"),
+        max_errors=params.get("MaxErrors"), logging_info=params.get("LoggingInfo"), name=params.get("Name"),
+        description=params.get("Description"), cutoff_behavior=params.get("CutoffBehavior"),
+        alarm_configurations=params.get("AlarmConfiguration"))
+    return {"WindowTaskId": window_task_id}
+
+
 _UPDATE_TARGET_MEMBERS = {"Targets": "targets", "OwnerInformation": "owner_information", "Name": "name",
                           "Description": "description"}
 
@@ -168,6 +206,7 @@ def update_maintenance_window_target(backend, params):
     target = window.targets.get(params.get("WindowTargetId"))
     if target is None:
         raise DoesNotExistException(f"Maintenance window target {params.get('WindowTargetId')} does not exist")
+    _check_window_targets(params.get("Targets"))
     _replace_or_update(target, params, _UPDATE_TARGET_MEMBERS, required=("Targets",))
     answer = {"WindowId": target.window_id, "WindowTargetId": target.window_target_id, "Targets": target.targets,
               "OwnerInformation": target.owner_information or "", "Name": target.name,
@@ -186,6 +225,7 @@ def update_maintenance_window_task(backend, params):
     """moto 5.2.5 has no UpdateMaintenanceWindowTask; the answer is the task as GetMaintenanceWindowTask
     shows it (the output shape has the same members)."""
     task = _task(backend, params)
+    _check_window_targets(params.get("Targets"))
     _replace_or_update(task, params, _UPDATE_TASK_MEMBERS, required=("TaskArn",))
     return _task_answer(task)
 

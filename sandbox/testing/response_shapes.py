@@ -33,6 +33,10 @@ DOCUMENTED_ENUM_EXCEPTIONS = {
     # EC2 InternetGatewayAttachment.State: "For an internet gateway, the state is available when
     # attached to a VPC" (API reference and botocore's model), not one of AttachmentStatus's values.
     ("AttachmentStatus", "available"),
+    # awscli/examples/ssm/create-association.rst (Examples 1-3) and describe-association.rst (Example 2):
+    # an association of one node that has not run yet answers Status.Name "Associated" ("Associated
+    # with AWS-UpdateSSMAgent"), outside AssociationStatusName's Pending, Success and Failed.
+    ("AssociationStatusName", "Associated"),
 }
 
 # Enums AWS answers in another spelling than botocore's: the enum's value in CamelCase.

@@ -253,6 +253,9 @@ class ControlAPI:
 
     def _commands(self, query):
         backend = self._backend(query)
+        # Every advancer, not the command engine's alone: an association's run at creation starts
+        # its command only once time has moved past the creation (sandbox/ssm/associations).
+        simulated_time.advance_all(backend)
         listed = run_command.list_all_commands(backend)
         return 200, {"commands": [
             {"command_id": command.command_id, "document_name": command.document_name,

@@ -12,11 +12,12 @@ DescribeAssociationExecutionTargets, behaving like AWS:
   ComplianceSeverity, SyncCompliance, ApplyOnlyAtCronInterval, ScheduleOffset, Tags (ResourceType
   `Association` for AddTagsToResource / ListTagsForResource). Every UpdateAssociation is a new
   AssociationVersion; DescribeAssociation can show an older one.
-* **Schedules** (`parse_schedule`): `cron(...)` (minutes hours day-of-month month day-of-week
-  [year], UTC, at least 30 minutes apart), `rate(N minutes|hours|days)` (30 minutes to 30 days) and
+* **Schedules** (`parse_schedule`): `cron(...)` ([seconds, 0 only] minutes hours day-of-month month
+  day-of-week [year], UTC, at least 30 minutes apart), `rate(N minutes|hours|days)` (30 minutes to 30 days) and
   `at(YYYY-MM-DDTHH:MM:SS)`. Nothing runs in the background: whenever a request reaches SSM, the
   runs that fell due since the last request start, each at its exact scheduled time.
-* **Runs**: an association runs at creation (and at every update) unless ApplyOnlyAtCronInterval,
+* **Runs**: an association runs at creation (and at every update) unless ApplyOnlyAtCronInterval
+  (that run starts at the request's instant and shows to the reads after it),
   then at its schedule; StartAssociationsOnce runs it again. Each run is an association execution
   that starts a Run Command command (`start_command(..., association_id=...)`); the execution and its
   per-node targets follow that command's invocations (Pending / InProgress / Success / Failed), and

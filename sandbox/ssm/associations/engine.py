@@ -34,7 +34,7 @@ def _run(backend, association, when):
     try:
         command = run_command.start_command(
             backend,
-            document_name=association.document_name,
+            document_name=config["Name"],     # a name, or an ARN (another account's shared document)
             document_version=config.get("DocumentVersion"),
             parameters=config.get("Parameters") or {},
             instance_ids=[association.instance_id] if association.instance_id else None,
@@ -57,8 +57,13 @@ def _run(backend, association, when):
 
 
 def _fire_due(backend, association, now):
-    """Start every scheduled run that fell due up to `now`, each at its own scheduled time."""
+    """Start the run a create or update left for after its instant, then every scheduled run that fell
+    due up to `now`, each at its own time."""
     started = 0
+    if association.pending_run is not None and association.pending_run < now:
+        _run(backend, association, association.pending_run)
+        association.pending_run = None
+        started += 1
     while association.next_run is not None and association.next_run <= now:
         when = association.next_run
         if started >= MAX_CATCH_UP:
@@ -70,18 +75,16 @@ def _fire_due(backend, association, now):
     return started
 
 
-def _ran_version(backend, association):
-    """The version number of the document the association runs: its compliance item names the
-    version that ran ("DocumentVersion": "1" in the AWS CLI's list-compliance-items.rst), not
-    `$DEFAULT` or `$LATEST`."""
-    wanted = association.config.get("DocumentVersion")
-    try:
-        return docs.resolve_document(backend, association.document_name, wanted).document_version
-    except SSMException:  # the document went away since it ran: what the association asked for
-        return wanted or "$DEFAULT"
+def _ran_version(association, execution_id):
+    """The document version a run ran: list-compliance-items.rst shows an Association item's
+    Details.DocumentVersion as the version number ("1"), not the association's "$DEFAULT"."""
+    for execution in reversed(association.executions):
+        if execution.execution_id == execution_id and execution.command is not None:
+            return execution.command.document.document_version
+    return association.config.get("DocumentVersion") or "$DEFAULT"
 
 
-def _association_item(backend, association, result):
+def _association_item(association, result):
     status, _detailed, when, execution_id = result
     return {
         "Id": association.association_id,
@@ -89,7 +92,7 @@ def _association_item(backend, association, result):
         "Status": "COMPLIANT" if status == "Success" else "NON_COMPLIANT",
         "Severity": association.config.get("ComplianceSeverity") or "UNSPECIFIED",
         "Details": {"DocumentName": association.document_name,
-                    "DocumentVersion": _ran_version(backend, association)},
+                    "DocumentVersion": _ran_version(association, execution_id)},
         "_when": when,
         "_execution": execution_id,
     }
@@ -100,7 +103,7 @@ def _refresh_node(backend, store, node_id):
     result on it."""
     results = [(association, association.node_results[node_id]) for association in store.associations.values()
                if node_id in association.node_results]
-    synced = [_association_item(backend, association, result) for association, result in results
+    synced = [_association_item(association, result) for association, result in results
               if association.sync_compliance == "AUTO"]
     if synced:
         latest = max(synced, key=lambda item: item["_when"])
@@ -178,7 +181,8 @@ def association_executions(backend, association_id, now=None):
 
 def is_recurring_patch_task(association):
     """A recurring patching task of the dashboard: a scheduled association running a patching document."""
-    return association.schedule is not None and association.document_name in docs.PATCH_DOCUMENTS
+    schedule = association.schedule
+    return schedule is not None and schedule.kind != "at" and association.document_name in docs.PATCH_DOCUMENTS
 
 
 def create_association(backend, params, now=None):
@@ -195,6 +199,7 @@ def create_association(backend, params, now=None):
                     raise AssociationAlreadyExists("The specified association already exists.")
         check_association_limit(len(store.associations))
         association = Association(str(uuid.uuid4()), config, schedule, now)
+        association.expected_targets = _target_count(backend, config)
         store.associations[association.association_id] = association
         if tags:
             _association_tags(backend)[association.association_id] = dict(tags)
@@ -209,10 +214,16 @@ def _association_tags(backend):
     return backend._resource_tags["Association"]  # pylint: disable=protected-access
 
 
+def _target_count(backend, config):
+    if config.get("InstanceId"):
+        return 1
+    return len(run_command.resolve_targets(backend, normalized_targets(config.get("Targets")), every_node_allowed=True))
+
+
 def _start_after_change(backend, association, now):
-    """After a create or an update: run now unless ApplyOnlyAtCronInterval, then follow the schedule."""
-    if not association.config.get("ApplyOnlyAtCronInterval"):
-        _run(backend, association, now)
+    """After a create or an update: run at this instant unless ApplyOnlyAtCronInterval (seen by the
+    reads after it: Association.pending_run), then follow the schedule."""
+    association.pending_run = None if association.config.get("ApplyOnlyAtCronInterval") else now
     association.schedule_next(now)
 
 
@@ -241,8 +252,10 @@ def update_association(backend, params, now=None):
         association.version += 1
         association.updated = now
         association.versions[association.version] = (copy.deepcopy(config), now)
+        association.expected_targets = _target_count(backend, config)
         _start_after_change(backend, association, now)
-        return association.to_api()
+        # As CreateAssociation: the new version is being created (update-association.rst, both examples).
+        return association.to_api(creating=True)
 
 
 def delete_association(backend, association_id=None, name=None, instance_id=None, now=None):

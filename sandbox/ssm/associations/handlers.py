@@ -43,7 +43,8 @@ def _targets_node(backend, association, node_id):
     if node_id in association.node_results:
         return True
     try:
-        return node_id in run_command.resolve_targets(backend, normalized_targets(association.targets))
+        return node_id in run_command.resolve_targets(backend, normalized_targets(association.targets),
+                                                      every_node_allowed=True)
     except SSMException:
         return False
 

@@ -187,6 +187,11 @@ class Association:
         self.versions = {1: (copy.deepcopy(config), created)}
         self.executions = []
         self.next_run = None
+        # The run a create or update starts at its own instant, seen by the reads after it (as a
+        # command's first delivery is): create-association.rst answers Overview Creating and
+        # describe-association.rst Example 2, read right after, Associated with every node Pending.
+        self.pending_run = None
+        self.expected_targets = 0    # nodes the targets resolved to at the last create or update
         self.node_results = {}   # node id -> (Status, DetailedStatus, time, execution id)
 
     @property
@@ -200,6 +205,26 @@ class Association:
     @property
     def instance_id(self):
         return self.config.get("InstanceId")
+
+    @property
+    def single_node(self):
+        """The node of an association of one node: InstanceId, or Targets naming one instance id
+        (create-association.rst Example 2 answers its InstanceId and legacy Status too)."""
+        if self.instance_id:
+            return self.instance_id
+        targets = self.targets
+        if len(targets) == 1 and targets[0].get("Key") == "InstanceIds" and len(targets[0].get("Values") or []) == 1:
+            value = targets[0]["Values"][0]
+            return None if value == "*" else value
+        return None
+
+    @property
+    def api_targets(self):
+        """Targets as AWS answers them: an InstanceId association's node as an InstanceIds target
+        (create-association.rst Example 1, describe-association.rst Example 2)."""
+        if self.instance_id:
+            return [{"Key": "InstanceIds", "Values": [self.instance_id]}]
+        return self.targets
 
     @property
     def association_name(self):
@@ -229,9 +254,18 @@ class Association:
         return None
 
     def overview(self, creating=False):
+        if creating:
+            # What CreateAssociation and UpdateAssociation answer, whatever ran before (the examples of
+            # both show these two members only).
+            return {"Status": "Pending", "DetailedStatus": "Creating"}
         latest = self.latest_execution
         status, detailed = overview(latest.status_pair if latest else None, creating)
-        counts = status_counts(row[1] for row in latest.targets()) if latest else {}
+        if latest:
+            counts = status_counts(row[1] for row in latest.targets())
+        else:
+            # Before the first run every target is Pending (describe-association.rst Example 2,
+            # list-associations.rst Example 1: {"Pending": 1}).
+            counts = {"Pending": self.expected_targets} if self.expected_targets else {}
         return {"Status": status, "DetailedStatus": detailed, "AssociationStatusAggregatedCount": counts}
 
     def schedule_next(self, after):
@@ -246,10 +280,12 @@ class Association:
             "AssociationId": self.association_id,
             "AssociationVersion": str(self.version),
             "DocumentVersion": self.config.get("DocumentVersion") or "$DEFAULT",
-            "Targets": self.targets,
+            "Targets": self.api_targets,
             "Overview": self.overview(),
         }
-        for key in ("InstanceId", "ScheduleExpression", "AssociationName", "ScheduleOffset", "Duration"):
+        if self.single_node:
+            item["InstanceId"] = self.single_node
+        for key in ("ScheduleExpression", "AssociationName", "ScheduleOffset", "Duration"):
             if self.config.get(key) is not None:
                 item[key] = self.config[key]
         if self.last_execution_date is not None:
@@ -268,26 +304,36 @@ class Association:
             "DocumentVersion": config.get("DocumentVersion") or "$DEFAULT",
             "Parameters": config.get("Parameters") or {},
             "AssociationId": self.association_id,
-            "Targets": config.get("Targets") or [],
+            "Targets": self.api_targets if version is None else (
+                config.get("Targets") or [{"Key": "InstanceIds", "Values": [config["InstanceId"]]}]),
             "SyncCompliance": config.get("SyncCompliance", "AUTO"),
             "ApplyOnlyAtCronInterval": bool(config.get("ApplyOnlyAtCronInterval", False)),
         }
-        for key in ("InstanceId", "ScheduleExpression", "OutputLocation", "AssociationName", "MaxErrors",
+        for key in ("ScheduleExpression", "OutputLocation", "AssociationName", "MaxErrors",
                     "MaxConcurrency", "ComplianceSeverity", "ScheduleOffset", "Duration", "CalendarNames",
                     "AlarmConfiguration", "AutomationTargetParameterName", "AssociationDispatchAssumeRole"):
             if config.get(key) is not None:
                 item[key] = config[key]
-        if self.instance_id:
-            # The legacy per-node status of an InstanceId association.
-            item["Status"] = {"Date": utc_datetime(self.last_execution_date or self.updated),
-                              "Name": item["Overview"]["Status"]
-                              if item["Overview"]["Status"] in ("Pending", "Success", "Failed") else "Pending",
-                              "Message": item["Overview"]["DetailedStatus"]}
+        if self.single_node:
+            item["InstanceId"] = self.single_node
+            item["Status"] = self._legacy_status(item["Overview"])
         if self.last_execution_date is not None:
             item["LastExecutionDate"] = utc_datetime(self.last_execution_date)
         if self.last_successful_execution_date is not None:
             item["LastSuccessfulExecutionDate"] = utc_datetime(self.last_successful_execution_date)
         return item
+
+    def _legacy_status(self, overview_item):
+        """The per-node Status of an association of one node. Before its first run AWS answers it
+        Associated ("Associated with <document>": create-association.rst, describe-association.rst
+        Example 2), a name outside botocore's AssociationStatusName enum (see
+        sandbox/testing/response_shapes.py, DOCUMENTED_ENUM_EXCEPTIONS)."""
+        if not self.executions:
+            return {"Date": utc_datetime(self.updated), "Name": "Associated", "Message": f"Associated with {self.name}"}
+        status = overview_item["Status"]
+        return {"Date": utc_datetime(self.last_execution_date or self.updated),
+                "Name": status if status in ("Pending", "Success", "Failed") else "Pending",
+                "Message": overview_item["DetailedStatus"]}
 
 
 class AssociationStore:

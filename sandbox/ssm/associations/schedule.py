@@ -186,10 +186,18 @@ class Schedule:
 
 def _parse_cron(expression, body):
     fields = body.split()
+    # User Guide, "Reference: Cron and rate expressions for Systems Manager": six fields, "A seventh
+    # field, the Seconds field (the first in a cron expression), is optional", and for associations
+    # "If you specify the optional Seconds field, its value can only be 0 (zero)"
+    # (cron(0 00 12 ? * SUN *) in list-associations.rst, cron(0 0 0/4 1/1 * ? *) in update-association.rst).
+    if len(fields) == 7:
+        if fields[0] not in ("0", "00"):
+            raise InvalidSchedule(f"Cron expression {expression}: an association's seconds field can only be 0.")
+        fields = fields[1:]
     if len(fields) not in (5, 6):
         raise InvalidSchedule(
             f"Cron expression {expression} must have the fields minutes, hours, day-of-month, month, "
-            "day-of-week and optionally year."
+            "day-of-week and optionally year, after an optional seconds field."
         )
     minute_text, hour_text, dom_text, month_text, dow_text = fields[:5]
     year_text = fields[5] if len(fields) == 6 else "*"

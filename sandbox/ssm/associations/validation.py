@@ -16,7 +16,8 @@ from sandbox.ssm.patch_baselines import check_tag_count, validate_tag_list
 from sandbox.wire.errors import InvalidInstanceId, ValidationException
 
 def normalized_targets(targets):
-    """Targets as the command engine resolves them (AWS takes the key `instanceids` in any case)."""
+    """Targets with the key `instanceids` in any case spelled InstanceIds: create-association.rst's
+    Examples 2 and 3 send `Key=instanceids` and AWS answers `"Key": "InstanceIds"`."""
     return [dict(target, Key="InstanceIds") if str(target.get("Key", "")).lower() == "instanceids" else target
             for target in targets or []]
 
@@ -26,7 +27,8 @@ def _validate_targets(backend, targets):
         if not target.get("Values"):
             raise InvalidTarget(f"Target {target.get('Key')} needs at least one value.")
     try:
-        run_command.resolve_targets(backend, normalized_targets(targets))
+        # InstanceIds=* (every managed node) is State Manager's (API reference, Target).
+        run_command.resolve_targets(backend, normalized_targets(targets), every_node_allowed=True)
     except (ValidationException, InvalidInstanceId) as exc:
         raise InvalidTarget(exc.message) from exc
 
@@ -80,9 +82,11 @@ def validate_config(backend, config, now):
     expression = config.get("ScheduleExpression")
     schedule = parse_schedule(expression, now) if expression else None
     apply_only = bool(config.get("ApplyOnlyAtCronInterval"))
-    if apply_only and (schedule is None or not schedule.is_cron):
-        raise InvalidSchedule("ApplyOnlyAtCronInterval needs a cron ScheduleExpression (it is not supported for "
-                              "rate expressions).")
+    # API reference, CreateAssociation.ApplyOnlyAtCronInterval: "This parameter isn't supported for
+    # rate expressions"; create-association.rst Example 3 gives it with at(...) ("runs only once").
+    if apply_only and (schedule is None or schedule.kind == "rate"):
+        raise InvalidSchedule("ApplyOnlyAtCronInterval needs a cron or at ScheduleExpression (it is not supported "
+                              "for rate expressions).")
     offset = config.get("ScheduleOffset")
     if offset is not None:
         if schedule is None or not schedule.is_cron or not apply_only:
@@ -102,6 +106,8 @@ def config_from(params):
     if "Parameters" in config:
         config["Parameters"] = {name: [values] if isinstance(values, str) else list(values)
                                 for name, values in config["Parameters"].items()}
+    if "Targets" in config:
+        config["Targets"] = normalized_targets(config["Targets"])
     config.setdefault("SyncCompliance", "AUTO")
     config.setdefault("ApplyOnlyAtCronInterval", False)
     return config

@@ -5,8 +5,12 @@ SendCommand, ListCommands, ListCommandInvocations, GetCommandInvocation and Canc
 engine that behaves like AWS:
 
 * **Targets**: InstanceIds (at most 50, each a managed node: InvalidInstanceId otherwise,
-  DuplicateInstanceId for repeats) or Targets (at most 5, ANDed: `InstanceIds` with `*` for every
-  managed node, `tag:KEY`, `tag-key`, `resource-groups:Name`), resolved at send time.
+  DuplicateInstanceId for repeats) or Targets (at most 5, ANDed: `InstanceIds` with ids (the key in
+  any case), `tag:KEY`, `tag-key`, `resource-groups:Name`), resolved at send time. `InstanceIds=*` is
+  State Manager's, refused here (InvalidParameters); an association's run may use it.
+* **Answers**: SendCommand answers Pending (the first wave is delivered at the request's instant, seen
+  by any read after it); DocumentVersion is the requested one or ""; commands are forgotten 30 days
+  after their request (Run Command's history).
 * **Simulated time**: each node's invocation goes Pending -> InProgress -> Success / Failed as the
   sandbox's clock (`sandbox.agent.clock`: the wall clock unless a test froze or advanced it) passes.
   Nothing runs in the background: a command is advanced lazily, event by event, up to "now"
@@ -38,7 +42,7 @@ engine that behaves like AWS:
 
 Engine API (for State Manager associations and tests):
 
-    resolve_targets(backend, targets) -> [node ids]
+    resolve_targets(backend, targets, every_node_allowed=False) -> [node ids]
     start_command(backend, *, document_name, parameters, instance_ids=None, targets=None, ...) -> Command
     get_command(backend, command_id) -> Command (advanced to now)
     advance_commands(backend, now=None)

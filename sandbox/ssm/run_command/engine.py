@@ -22,13 +22,18 @@ from sandbox.ssm.run_command.model import (
 )
 from sandbox.ssm.run_command.output import write_output_to_s3
 from sandbox.ssm.run_command.scripts import run_after_reboot, run_document
-from sandbox.ssm.run_command.targets import document_platforms, resolve_instance_ids, resolve_targets
+from sandbox.ssm.run_command.targets import (
+    document_platforms, is_instance_ids_key, resolve_instance_ids, resolve_targets,
+)
 from sandbox.ssm.store import backend_state, existing_state
 from sandbox.wire.errors import ValidationException
 
 # The service model gives ServiceRoleArn and NotificationArn no pattern: these ARN checks are the service's.
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
 SNS_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$")
+# "Run Command stores the command history for 30 days" (User Guide, AWS Systems Manager Run Command):
+# after that the command is gone from ListCommands, ListCommandInvocations and GetCommandInvocation.
+HISTORY_SECONDS = 30 * 24 * 3600
 
 def rate_limit(value, target_count, *, minimum):
     """MaxConcurrency / MaxErrors as a number of nodes: `10` or `10%` of the targets (rounded down,
@@ -69,12 +74,15 @@ class Command:
     def __init__(self, backend, *, command_id, document, parameters, given_parameters, instance_ids, targets,
                  node_ids, max_concurrency, max_errors, timeout_seconds, comment, output_s3_bucket,
                  output_s3_prefix, output_s3_region, service_role_arn, notification_config,
-                 cloudwatch_output_config, association_id, requested):
+                 cloudwatch_output_config, association_id, requested, document_version=None):
         self.backend = backend
         self.command_id = command_id
         self.document = document
         self.document_name = document.name
-        self.document_version = document.document_version
+        # What the request named, "" when it named none: send-command.rst Example 1 answers
+        # DocumentVersion "" for a command sent without one, list-commands.rst Example 3 "1" for
+        # commands sent with one (the console sends the version it shows).
+        self.document_version = document_version or ""
         self.parameters = parameters                  # resolved, with defaults
         self.given_parameters = given_parameters      # as sent (what ListCommands shows)
         self.instance_ids = list(instance_ids or [])
@@ -180,8 +188,12 @@ class Command:
         heapq.heappush(self.events, (when, self.sequence, index, phase))
 
     def advance(self, now):
-        """Process every event up to `now`, in simulated-time order."""
-        if self.finished:
+        """Process every event up to `now`, in simulated-time order.
+
+        What the request starts (the first wave's delivery, at the request's own instant) is seen
+        only by a read after that instant: SendCommand answers the command Pending, as every
+        send-command.rst example shows, and so does a read at the same frozen instant."""
+        if self.finished or now <= self.requested:
             return
         while True:
             self._fill_slots(self.clock)
@@ -219,7 +231,11 @@ class Command:
             self._set_state(invocation, DELAYED, when)
             return
         self.delayed.discard(invocation.index)
-        invocation.instance_name = node.computer_name or ""
+        # CommandInvocation.InstanceName is "the fully qualified host name of the managed node" (API
+        # reference), but list-command-invocations.rst answers "" for its two EC2 instances: the
+        # sources disagree, so EC2 instances answer "" as AWS's output does and hybrid nodes their
+        # host name as the reference describes (sandbox/tests/ssm/test_commands.py tests both).
+        invocation.instance_name = (node.computer_name or "") if node.resource_type == "ManagedInstance" else ""
         invocation.platform_type = node.platform_type
         invocation.start = when
         self._set_state(invocation, IN_PROGRESS, when)
@@ -317,16 +333,29 @@ class CommandStore:
         self.lock = threading.RLock()
         self.commands = {}       # command id -> Command, in order sent
         self.active = {}         # command id -> Command not finished
+        self.oldest = None       # the earliest request time among the commands kept
 
 
 def command_store(backend):
     return backend_state(backend, "commands", CommandStore)
 
 
+def _forget_expired(store, now):
+    """Drop the commands older than Run Command keeps (HISTORY_SECONDS after their request)."""
+    if store.oldest is None or now < store.oldest + HISTORY_SECONDS:
+        return
+    for command_id, command in list(store.commands.items()):
+        if now >= command.requested + HISTORY_SECONDS:
+            del store.commands[command_id]
+            store.active.pop(command_id, None)
+    store.oldest = min((command.requested for command in store.commands.values()), default=None)
+
+
 def advance_commands(backend, now=None):
-    """Advance every unfinished command of this backend to `now` (the sandbox's clock by default)."""
+    """Advance every unfinished command of this backend to `now` (the sandbox's clock by default),
+    and forget those Run Command no longer keeps."""
     store = existing_state(backend, "commands")
-    if store is None or not store.active:
+    if store is None or not store.commands:
         return
     now = clock.now() if now is None else now
     with store.lock:
@@ -334,6 +363,7 @@ def advance_commands(backend, now=None):
             command.advance(now)
             if command.finished:
                 del store.active[command_id]
+        _forget_expired(store, now)
 
 
 def _validate_notification(service_role_arn, notification_config):
@@ -372,6 +402,13 @@ def start_command(backend, *, document_name, parameters, instance_ids=None, targ
     if output_s3_prefix and not output_s3_bucket:
         raise InvalidOutputFolder("OutputS3KeyPrefix needs OutputS3BucketName.")
     _validate_notification(service_role_arn, notification_config)
+    if (targets and len(targets) == 1 and is_instance_ids_key(targets[0].get("Key"))
+            and targets[0].get("Key") != "InstanceIds" and not instance_ids
+            and "*" not in (targets[0].get("Values") or [])):
+        # send-command.rst Example 1 sends Targets Key=instanceids and AWS answers the node in
+        # InstanceIds, Targets []; list-commands.rst Example 3's Key=InstanceIds stays in Targets.
+        instance_ids, targets = list(targets[0].get("Values") or []), None
+    targets = _normalized_targets(targets)
     if instance_ids and targets:
         raise ValidationException("Specify either InstanceIds or Targets, not both.")
     if not instance_ids and not targets:
@@ -386,7 +423,8 @@ def start_command(backend, *, document_name, parameters, instance_ids=None, targ
                 f"The document {document.name} does not support the platform type of {', '.join(unsupported)}."
             )
     else:
-        node_ids = resolve_targets(backend, targets)
+        # InstanceIds=* is State Manager's (the API reference's Target): an association's run may.
+        node_ids = resolve_targets(backend, targets, every_node_allowed=association_id is not None)
         platforms = document_platforms(document)
         # Targets skip nodes whose platform the document cannot run on rather than failing the request.
         node_ids = [node_id for node_id in node_ids if get_managed_node(backend, node_id).platform_type in platforms]
@@ -398,19 +436,29 @@ def start_command(backend, *, document_name, parameters, instance_ids=None, targ
         comment=comment, output_s3_bucket=output_s3_bucket, output_s3_prefix=output_s3_prefix,
         output_s3_region=output_s3_region, service_role_arn=service_role_arn,
         notification_config=notification_config, cloudwatch_output_config=cloudwatch_output_config,
-        association_id=association_id, requested=now,
+        association_id=association_id, requested=now, document_version=document_version,
     )
     store = command_store(backend)
     with store.lock:
         command.advance(now)
         store.commands[command.command_id] = command
+        store.oldest = now if store.oldest is None else min(store.oldest, now)
         if not command.finished:
             store.active[command.command_id] = command
     return command
 
 
+def _normalized_targets(targets):
+    """Targets with a key `instanceids` in any case spelled InstanceIds, as AWS answers it."""
+    if not targets:
+        return targets
+    return [dict(target, Key="InstanceIds") if is_instance_ids_key(target.get("Key")) else target
+            for target in targets]
+
+
 def get_command(backend, command_id, now=None):
-    """The command, advanced to now; InvalidCommandId if this backend never sent it."""
+    """The command, advanced to now; InvalidCommandId if this backend never sent it or no longer
+    keeps it (ListCommands and ListCommandInvocations, Errors: "The specified command ID isn't valid")."""
     advance_commands(backend, now)
     command = command_store(backend).commands.get(command_id)
     if command is None:

@@ -3,8 +3,8 @@ GetCommandInvocation)."""
 
 from sandbox.ssm.run_command.engine import get_command
 from sandbox.ssm.run_command.model import (
-    DELAYED, GET_STDERR_LIMIT, GET_STDOUT_LIMIT, PENDING, InvalidPluginName, InvocationDoesNotExist, PluginResult,
-    iso_time, utc_datetime,
+    DELAYED, GET_STDERR_LIMIT, GET_STDOUT_LIMIT, PENDING, InvalidCommandId, InvalidPluginName, InvocationDoesNotExist,
+    PluginResult, iso_time, utc_datetime,
 )
 from sandbox.ssm.run_command.output import s3_key, s3_url, truncate_output
 
@@ -85,7 +85,9 @@ def plugin_to_api(command, invocation, plugin):
         "Output": truncate_output(plugin.stdout, plugin.stderr),
         "StandardOutputUrl": stdout_url,
         "StandardErrorUrl": stderr_url,
-        "OutputS3Region": command.output_s3_region,
+        # The command's region even without a bucket: list-command-invocations.rst answers
+        # OutputS3Region "us-east-2" with OutputS3BucketName "".
+        "OutputS3Region": command.output_s3_region or command.backend.region_name,
         "OutputS3BucketName": command.output_s3_bucket,
         "OutputS3KeyPrefix": command.output_s3_prefix,
     }
@@ -137,7 +139,13 @@ def _elapsed(start, end):
 
 def get_invocation(backend, command_id, instance_id, plugin_name=None, now=None):
     """GetCommandInvocation's answer for one node (and one step of a multi-step document)."""
-    command = get_command(backend, command_id, now)
+    try:
+        command = get_command(backend, command_id, now)
+    except InvalidCommandId as exc:
+        # A command it does not know (or no longer keeps: 30 days) has no invocation: "The command ID
+        # and managed node ID you specified didn't match any invocations" (API reference,
+        # GetCommandInvocation, Errors; botocore's CommandExecuted waiter retries on this code).
+        raise InvocationDoesNotExist("An invocation for this command and instance does not exist.") from exc
     invocation = command.by_instance.get(instance_id)
     if invocation is None:
         raise InvocationDoesNotExist("An invocation for this instance does not exist.")

@@ -8,6 +8,25 @@ from sandbox.ssm import documents as docs
 from sandbox.ssm.run_command.model import DuplicateInstanceId
 from sandbox.wire.errors import InvalidInstanceId, ValidationException
 
+
+def is_instance_ids_key(key):
+    """The key `InstanceIds` in any case: the AWS CLI's own examples send `Key=instanceids`
+    (send-command.rst Example 1, create-association.rst Examples 2 and 3) and AWS runs them,
+    answering the key as `InstanceIds` (create-association.rst's outputs). Issue 14 listed
+    accepting the lower-case key as a difference; AWS's examples are the source, and they accept it."""
+    return isinstance(key, str) and key.lower() == "instanceids"
+
+
+def _refuse_every_node():
+    # API reference, Target: "InstanceIds=*" (every node) is for State Manager associations,
+    # Automation and Change Manager only; Run Command and maintenance windows take explicit ids,
+    # tag:, tag-key and resource-groups:Name. The error code for it is not documented: the
+    # service's InvalidParameters is what it answers for targets it does not support on
+    # SendCommand ("Specifying multiple target filters is not supported yet", aws/aws-cli#2670).
+    raise docs.InvalidParameters(
+        "Targets InstanceIds=* (every managed node) is not supported by Run Command: name the instance "
+        "ids, or target tag:<key>, tag-key or resource-groups:Name.")
+
 def _tag_match(tags, key, values):
     return key in tags and (not values or tags[key] in values)
 
@@ -33,14 +52,17 @@ def _resource_group_predicate(backend, group_name):
     return lambda node: all(_tag_match(node._tags, key, values) for key, values in filters)
 
 
-def _target_predicate(backend, target):
+def _target_predicate(backend, target, every_node_allowed):
     key, values = target.get("Key"), list(target.get("Values") or [])
     # The model requires neither Key nor Values and lets Values be empty: the service's own check.
     if not key or not values:
         raise ValidationException("Each target needs a Key and at least one value.")
-    if key == "InstanceIds":
-        if values == ["*"]:
-            return lambda node: True
+    if is_instance_ids_key(key):
+        if "*" in values:
+            if not every_node_allowed:
+                _refuse_every_node()
+            if values == ["*"]:
+                return lambda node: True
         malformed = [value for value in values if not ANY_NODE_ID.match(value)]
         if malformed:
             raise InvalidInstanceId(f"Invalid instance id(s): {', '.join(malformed)}")
@@ -68,11 +90,12 @@ def _target_predicate(backend, target):
     )
 
 
-def resolve_targets(backend, targets):
-    """Managed node ids matching every target (targets are ANDed), in the order nodes are listed."""
+def resolve_targets(backend, targets, every_node_allowed=False):
+    """Managed node ids matching every target (targets are ANDed), in the order nodes are listed.
+    `every_node_allowed`: InstanceIds=* (State Manager's, not Run Command's: see _refuse_every_node)."""
     # At most 5 targets, 50 instance ids: the service model's list sizes, checked by the server.
     targets = list(targets or [])
-    predicates = [_target_predicate(backend, target) for target in targets]
+    predicates = [_target_predicate(backend, target, every_node_allowed) for target in targets]
     if not predicates:
         return []
     return [node.instance_id for node in iter_managed_nodes(backend)

@@ -8,7 +8,6 @@ shows parameters) instead, and compare by type only the members that name the do
 """
 
 import pytest
-from botocore.exceptions import ClientError
 
 from sandbox.tests.contract.examples_associations import example
 from sandbox.tests.contract.harness import assert_documented, substitute
@@ -36,15 +35,7 @@ def as_noop(request):
     return substitute(request, {"AWS-UpdateSSMAgent": "AWS-Noop"})
 
 
-# Where the sandbox's State Manager differs from the examples (sandbox/ssm/associations.py is being
-# restructured: fixed in the next round). Strict: a test that starts passing fails until its mark goes.
-SEVEN_FIELD_CRON = ("InvalidSchedule for the example's 7-field cron {}: 'Cron expression ... must have the fields "
-                    "minutes, hours, day-of-month, month, day-of-week and optionally year'")
-
-
 # awscli/examples/ssm/create-association.rst, Example 1: --instance-id.
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "CreateAssociation with InstanceId answers Targets [] where the example shows [{Key: InstanceIds, Values: [id]}]"))
 def test_create_association_example_1_instance_id(world):
     sandbox, account, ssm = world
     (node,) = nodes(sandbox, account)
@@ -55,9 +46,6 @@ def test_create_association_example_1_instance_id(world):
 
 # awscli/examples/ssm/create-association.rst, Example 2: --targets Key=instanceids (lower case, as
 # the example writes it).
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "CreateAssociation with Targets [{Key: instanceids}] answers Targets[0].Key 'instanceids' (the example: "
-    "'InstanceIds'), and neither Status (Associated) nor InstanceId, which the example shows"))
 def test_create_association_example_2_targets(world):
     sandbox, account, ssm = world
     (node,) = nodes(sandbox, account)
@@ -67,9 +55,6 @@ def test_create_association_example_2_targets(world):
 
 
 # awscli/examples/ssm/create-association.rst, Example 3: at() with --apply-only-at-cron-interval.
-@pytest.mark.xfail(strict=True, raises=ClientError, reason=(
-    "CreateAssociation refuses at(2020-05-14T15:55:00) with ApplyOnlyAtCronInterval: InvalidSchedule "
-    "'ApplyOnlyAtCronInterval needs a cron ScheduleExpression'; the example's request succeeds"))
 def test_create_association_example_3_at_schedule_runs_once(world):
     sandbox, account, ssm = world
     (node,) = nodes(sandbox, account)
@@ -99,10 +84,6 @@ def test_describe_association_example_1_by_id(world):
 
 
 # awscli/examples/ssm/describe-association.rst, Example 2: by instance id and document name.
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "DescribeAssociation right after CreateAssociation with InstanceId answers Overview DetailedStatus InProgress "
-    "and AssociationStatusAggregatedCount {InProgress: 1} (the example: Associated and {Pending: 1}), and "
-    "Targets [] (the example: [{Key: InstanceIds, Values: [id]}])"))
 def test_describe_association_example_2_by_instance_and_name(world):
     sandbox, account, ssm = world
     (node,) = nodes(sandbox, account)
@@ -114,7 +95,6 @@ def test_describe_association_example_2_by_instance_and_name(world):
 
 # awscli/examples/ssm/list-associations.rst, Example 1: filter AssociationName. The association
 # presupposed: weekly 7-field cron, one node, not run yet.
-@pytest.mark.xfail(strict=True, raises=ClientError, reason=SEVEN_FIELD_CRON.format("cron(0 00 12 ? * SUN *)"))
 def test_list_associations_example_1_by_association_name(world):
     sandbox, account, ssm = world
     (node,) = nodes(sandbox, account)
@@ -127,7 +107,6 @@ def test_list_associations_example_1_by_association_name(world):
 
 # awscli/examples/ssm/list-associations.rst, Example 2: filter Name (the document); two
 # associations that have each run once, successfully.
-@pytest.mark.xfail(strict=True, raises=ClientError, reason=SEVEN_FIELD_CRON.format("cron(0 00 12 ? * SUN *)"))
 def test_list_associations_example_2_by_document(world):
     sandbox, account, ssm = world
     first, second = sorted(nodes(sandbox, account, count=2))
@@ -143,8 +122,6 @@ def test_list_associations_example_2_by_document(world):
 
 # awscli/examples/ssm/update-association.rst, Example 1: a new document version; the association
 # (tag:Name=Linux) has run once, successfully.
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "UpdateAssociation answers Overview DetailedStatus InProgress where the example shows Creating"))
 def test_update_association_example_1_document_version(world):
     sandbox, account, ssm = world
     nodes(sandbox, account, tags={"Name": "Linux"})
@@ -159,7 +136,6 @@ def test_update_association_example_1_document_version(world):
 # awscli/examples/ssm/update-association.rst, Example 2: a 7-field cron schedule. The example's
 # association runs the Automation runbook AWS-HelloWorld on aws:NoOpAutomationTag, which the
 # sandbox does not run; AWS-Noop on a node instead, its Targets compared by type.
-@pytest.mark.xfail(strict=True, raises=ClientError, reason=SEVEN_FIELD_CRON.format("cron(0 0 0/4 1/1 * ? *)"))
 def test_update_association_example_2_schedule(world):
     sandbox, account, ssm = world
     (node,) = nodes(sandbox, account)

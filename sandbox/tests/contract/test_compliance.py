@@ -121,9 +121,6 @@ def dev_node(sandbox, frozen_clock, ssm, account):  # pylint: disable=unused-arg
 
 
 # awscli/examples/ssm/describe-instance-information.rst, Example 3
-@pytest.mark.xfail(strict=True, reason="DescribeInstanceInformation gives AssociationStatus but no "
-                   "LastAssociationExecutionDate, LastSuccessfulAssociationExecutionDate or AssociationOverview "
-                   "after associations ran on the node")
 def test_describe_instance_information_with_tag_key(ssm, dev_node):  # pylint: disable=unused-argument
     example, raw = run(ssm, "describe_instance_information_3")
     assert_matches(ssm, example, raw, loose=NODE_TEXT)

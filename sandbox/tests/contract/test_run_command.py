@@ -6,6 +6,8 @@ those tests run AWS-RunShellScript (or AWS-RunPatchBaseline) instead, and compar
 members that name the document or hold its output; everything else is compared as compare.py says.
 """
 
+import json
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -33,13 +35,6 @@ def world(frozen_clock):
         sandbox.reset_agent()
 
 
-# Where the sandbox's Run Command differs from the examples (sandbox/ssm/run_command/ was being
-# restructured: fixed in the next round). Strict: a test that starts passing fails until its mark goes.
-SEND_DIFFERS = pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "SendCommand answers Status and StatusDetails InProgress where the example shows Pending, and DocumentVersion "
-    "'1' where it shows '' (no version requested)"))
-
-
 def nodes(sandbox, account, count=1, operating_system="AMAZON_LINUX_2", tags=None):
     return sandbox.seed_nodes(count, operating_system, kind="ec2", tags=tags, account_id=account)
 
@@ -63,9 +58,6 @@ def check_echo(request, command):
 # case, as the CLI passes it on) and AWS runs the command, answering the node in InstanceIds and
 # Targets empty. (Issue 14 lists accepting the lower-case key as a difference; this example, which AWS
 # answered, says AWS accepts it.)
-@pytest.mark.xfail(strict=True, raises=ClientError, reason=(
-    "SendCommand refuses Targets [{Key: instanceids}] with ValidationException 'Target key instanceids is "
-    "not valid'; the example's request with that key succeeds and answers InstanceIds [id], Targets []"))
 def test_send_command_example_1_lower_case_instanceids_target(world):
     sandbox, account, ssm = world
     (node,) = nodes(sandbox, account)
@@ -74,7 +66,6 @@ def test_send_command_example_1_lower_case_instanceids_target(world):
 
 
 # awscli/examples/ssm/send-command.rst, Example 2 (output: example 1's).
-@SEND_DIFFERS
 def test_send_command_example_2_instance_ids(world):
     sandbox, account, ssm = world
     (node,) = nodes(sandbox, account)
@@ -84,7 +75,6 @@ def test_send_command_example_2_instance_ids(world):
 
 
 # awscli/examples/ssm/send-command.rst, Example 3 (output: example 1's): Targets tag:ENV=Dev.
-@SEND_DIFFERS
 def test_send_command_example_3_tag_target(world):
     sandbox, account, ssm = world
     nodes(sandbox, account, tags={"ENV": "Dev"})
@@ -94,7 +84,6 @@ def test_send_command_example_3_tag_target(world):
 
 
 # awscli/examples/ssm/send-command.rst, Example 4 (output: example 1's): SNS notifications.
-@SEND_DIFFERS
 def test_send_command_example_4_sns_notification(world):
     sandbox, account, ssm = world
     (node,) = nodes(sandbox, account)
@@ -104,7 +93,6 @@ def test_send_command_example_4_sns_notification(world):
 
 
 # awscli/examples/ssm/send-command.rst, Example 5 (output: example 1's): output to S3 and CloudWatch.
-@SEND_DIFFERS
 def test_send_command_example_5_s3_and_cloudwatch_output(world):
     sandbox, account, ssm = world
     (node,) = nodes(sandbox, account)
@@ -120,7 +108,6 @@ def test_send_command_example_5_s3_and_cloudwatch_output(world):
 
 
 # awscli/examples/ssm/send-command.rst, Example 6 (output: example 1's): two tag targets, Windows.
-@SEND_DIFFERS
 def test_send_command_example_6_two_tag_targets(world):
     sandbox, account, ssm = world
     nodes(sandbox, account, operating_system="WINDOWS", tags={"Env": "Dev", "Role": "WebServers"})
@@ -130,7 +117,6 @@ def test_send_command_example_6_two_tag_targets(world):
 
 
 # awscli/examples/ssm/send-command.rst, Example 7 (output: example 1's): one tag key, two values.
-@SEND_DIFFERS
 def test_send_command_example_7_tag_with_two_values(world):
     sandbox, account, ssm = world
     nodes(sandbox, account, operating_system="WINDOWS", tags={"Env": "Dev"})
@@ -141,14 +127,31 @@ def test_send_command_example_7_tag_with_two_values(world):
     assert answered["Command"]["TargetCount"] == 2
 
 
-# awscli/examples/ssm/send-command.rst, Example 8: a shared document named by its ARN.
-@pytest.mark.xfail(strict=True, raises=ClientError, reason="the sandbox has no way to share a document from another account "
-                   "(123456789012's ExampleDocument): SendCommand answers InvalidDocument")
+SHARED_DOCUMENT = {"schemaVersion": "2.2", "description": "Shared with another account", "mainSteps": [
+    {"action": "aws:runShellScript", "name": "example", "inputs": {"runCommand": ["echo shared"]}}]}
+
+
+# awscli/examples/ssm/send-command.rst, Example 8: a shared document named by its ARN. Account
+# 123456789012 (the ARN's) owns ExampleDocument and shares it with the test's account
+# (ModifyDocumentPermission), as the example presupposes.
 def test_send_command_example_8_shared_document_arn(world):
     sandbox, account, ssm = world
     (node,) = nodes(sandbox, account)
+    owner = account_client(sandbox, "123456789012")
+    try:
+        owner.create_document(Name="ExampleDocument", DocumentType="Command", Content=json.dumps(SHARED_DOCUMENT))
+    except owner.exceptions.DocumentAlreadyExists:
+        pass
+    with pytest.raises(ClientError) as excinfo:          # not shared with this account yet
+        send(ssm, "send-command#8", {EXAMPLE_NODE: node})
+    assert excinfo.value.response["Error"]["Code"] == "InvalidDocument"
+    owner.modify_document_permission(Name="ExampleDocument", PermissionType="Share", AccountIdsToAdd=[account])
     entry, answered = send(ssm, "send-command#8", {EXAMPLE_NODE: node})
     assert_documented(entry, answered, by_type=ECHOED)
+    assert answered["Command"]["InstanceIds"] == [node]
+    sandbox.advance_clock(60)
+    assert ssm.get_command_invocation(CommandId=answered["Command"]["CommandId"], InstanceId=node)[
+        "StandardOutputContent"] == "shared\n"
 
 
 # The example's node ids (compared by format) and its bucket, which carries the account here.
@@ -165,8 +168,10 @@ def patch_install_on_two(sandbox, account, ssm):
     bucket = f"my-us-east-2-bucket-{account}"  # bucket names are global
     s3.create_bucket(Bucket=bucket)
     documented = example("list-commands#3")["output"]["Commands"][2]
+    # The example's DocumentVersion "1" is a version the command asked for (one sent without a
+    # version answers "": send-command.rst Example 1).
     sent = ssm.send_command(
-        DocumentName="AWS-RunPatchBaseline", Parameters=documented["Parameters"],
+        DocumentName="AWS-RunPatchBaseline", DocumentVersion="1", Parameters=documented["Parameters"],
         Targets=[{"Key": "InstanceIds", "Values": two}], OutputS3BucketName=bucket,
         OutputS3KeyPrefix="my-rc-output", ServiceRoleArn=documented["ServiceRole"],
         NotificationConfig={"NotificationArn": f"arn:aws:sns:us-east-1:{account}:my-us-east-2-notification-arn",
@@ -230,9 +235,6 @@ def shell_on_two(sandbox, account, ssm):
 
 # awscli/examples/ssm/list-command-invocations.rst: the invocations of one command, with details.
 # The example ran in us-east-2 (its OutputS3Region), the sandbox's client in us-east-1.
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "ListCommandInvocations answers InstanceName with the node's host name where the example shows '', "
-    "DocumentVersion '1' where it shows '', and CommandPlugins[].OutputS3Region '' where it shows the region"))
 def test_list_command_invocations_example_with_details(world):
     sandbox, account, ssm = world
     command_id, two = shell_on_two(sandbox, account, ssm)
@@ -246,7 +248,6 @@ def test_list_command_invocations_example_with_details(world):
 
 
 # awscli/examples/ssm/get-command-invocation.rst: one node's invocation.
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="GetCommandInvocation answers DocumentVersion '1' where the example shows ''")
 def test_get_command_invocation_example(world):
     sandbox, account, ssm = world
     command_id, two = shell_on_two(sandbox, account, ssm)

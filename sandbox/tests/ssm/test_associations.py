@@ -49,6 +49,9 @@ def code(excinfo):
     ("cron(0 6 15W * ? *)", "2024-06-01T00:00:00", ["2024-06-14T06:00:00", "2024-07-15T06:00:00"]),
     ("cron(0 0 ? * THU#2)", "2024-01-01T00:00:00", ["2024-01-11T00:00:00", "2024-02-08T00:00:00"]),
     ("at(2024-05-01T08:00:00)", "2024-01-01T00:00:00", ["2024-05-01T08:00:00"]),
+    # Seven fields, the first the seconds (0 only for associations): the CLI's own examples.
+    ("cron(0 00 12 ? * SUN *)", "2024-01-01T00:00:00", ["2024-01-07T12:00:00", "2024-01-14T12:00:00"]),
+    ("cron(0 0 0/4 1/1 * ? *)", "2024-01-01T01:00:00", ["2024-01-01T04:00:00", "2024-01-01T08:00:00"]),
 ])
 def test_schedule_next_runs(expression, after, expected):
     schedule = assoc_schedule.parse_schedule(expression, now=at(after))
@@ -79,6 +82,8 @@ def test_rate_counts_from_its_anchor_and_offset_shifts_cron_days():
     "cron(0 2 ? * 2#6 *)",
     "cron(0 2 ? * * 2001)",          # never runs again
     "cron(0 2 ?)",
+    "cron(30 0 12 ? * SUN *)",       # seconds other than 0 (associations)
+    "cron(0 0 0 12 ? * SUN *)",      # eight fields
     "rate(10 minutes)",
     "rate(1 minutes)",
     "rate(2 hour)",
@@ -138,23 +143,30 @@ def test_scheduled_runs_fire_lazily_at_their_times():
             "AssociationId"]
         once_id = assoc.create_association(backend, {**params, "ScheduleExpression": None}, now=start)[
             "AssociationId"]
+        # create-association.rst Example 3, "runs only once": at(...) with ApplyOnlyAtCronInterval.
+        at_id = assoc.create_association(backend, {
+            **params, "ScheduleExpression": "at(2024-03-04T11:30:00)", "ApplyOnlyAtCronInterval": True},
+            now=start)["AssociationId"]
 
         def created(association_id, now):
             return [iso(execution.created) for execution in
                     reversed(assoc.association_executions(backend, association_id, now=now))]
 
+        assert created(once_id, start) == []                     # the run at creation is seen after it
         later = start + 3600 + 5
         assert created(rate_id, later) == ["2024-03-04T10:00:00+00:00", "2024-03-04T10:30:00+00:00",
                                            "2024-03-04T11:00:00+00:00"]
         assert created(cron_id, later) == []                     # ApplyOnlyAtCronInterval: not at creation
         assert created(once_id, later) == ["2024-03-04T10:00:00+00:00"]
+        assert created(at_id, start + 1799) == []                # not at creation: only at its moment
         noon = at("2024-03-04T12:00:30")
         assert created(cron_id, noon) == ["2024-03-04T12:00:00+00:00"]
         executions = assoc.association_executions(backend, cron_id, now=noon + 60)
         assert executions[0].status == "Success" and executions[0].command.association_id == cron_id
         recurring = [a.association_id for a in assoc.iter_associations(backend, now=noon + 60)
                      if assoc.is_recurring_patch_task(a)]
-        assert recurring == [rate_id, cron_id]
+        assert recurring == [rate_id, cron_id]                   # at(...) runs once: not recurring
+        assert created(at_id, noon + 7 * 86400) == ["2024-03-04T11:30:00+00:00"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -343,7 +355,16 @@ def test_legacy_instance_association_lifecycle(sandbox, ssm, account):  # noqa: 
         ssm.create_association(Name="AWS-RunPatchBaseline", InstanceId=node, Parameters=SCAN)
     assert code(excinfo) == "AssociationAlreadyExists"
     found = ssm.describe_association(Name="AWS-RunPatchBaseline", InstanceId=node)["AssociationDescription"]
-    assert found["AssociationId"] == created["AssociationId"] and found["Status"]["Name"] == "Pending"
+    # Not run yet (the run at creation is seen after its instant): Associated, every node Pending,
+    # as describe-association.rst Example 2 answers.
+    assert found["AssociationId"] == created["AssociationId"]
+    assert (found["Status"]["Name"], found["Status"]["Message"]) == ("Associated", "Associated with AWS-RunPatchBaseline")
+    assert found["Overview"] == {"Status": "Pending", "DetailedStatus": "Associated",
+                                 "AssociationStatusAggregatedCount": {"Pending": 1}}
+    assert found["Targets"] == [{"Key": "InstanceIds", "Values": [node]}] and found["InstanceId"] == node
+    sandbox.advance_clock(0.05)                                # running (0.1 s a node)
+    found = ssm.describe_association(Name="AWS-RunPatchBaseline", InstanceId=node)["AssociationDescription"]
+    assert (found["Status"]["Name"], found["Overview"]["AssociationStatusAggregatedCount"]) == ("Pending", {"InProgress": 1})
     sandbox.advance_clock(1)                                   # the run at creation is over
     found = ssm.describe_association(Name="AWS-RunPatchBaseline", InstanceId=node)["AssociationDescription"]
     assert found["Status"]["Name"] == "Success"
@@ -459,6 +480,8 @@ def test_errors(sandbox, ssm, account):  # noqa: F811
     assert create_error(ScheduleExpression="rate(5 minutes)") == "InvalidSchedule"
     assert create_error(ScheduleExpression="cron(0 2 * * * *)") == "InvalidSchedule"
     assert create_error(ScheduleExpression="rate(1 day)", ApplyOnlyAtCronInterval=True) == "InvalidSchedule"
+    assert create_error(ScheduleExpression="at(2024-05-01T08:00:00)", ScheduleOffset=2,
+                        ApplyOnlyAtCronInterval=True) == "InvalidSchedule"
     assert create_error(ApplyOnlyAtCronInterval=True) == "InvalidSchedule"
     assert create_error(ScheduleExpression="cron(0 2 ? * SUN *)", ScheduleOffset=2) == "InvalidSchedule"
     assert create_error(Targets=[{"Key": "colour", "Values": ["red"]}]) == "InvalidTarget"
@@ -541,3 +564,34 @@ def test_node_gone_fails_the_legacy_run(sandbox, ssm, account):  # noqa: F811
     assert target["ResourceId"] == node and "OutputSource" not in target
     ssm.delete_association(AssociationId=association_id)
 
+
+
+def test_instance_information_shows_the_associations_that_ran(sandbox, ssm, account):  # noqa: F811
+    """DescribeInstanceInformation's association members (describe-instance-information.rst Example 3)
+    follow each association's latest result on the node: a failure shows in the overview, and the last
+    successful date stays the success's."""
+    [node] = hybrid(sandbox, account, 1)
+
+    def information():
+        [item] = ssm.describe_instance_information(
+            Filters=[{"Key": "InstanceIds", "Values": [node]}])["InstanceInformationList"]
+        return item
+
+    assert not {"AssociationOverview", "LastAssociationExecutionDate"} & set(information())
+    ok = ssm.create_association(Name="AWS-RunShellScript", Parameters={"commands": ["echo ok"]},
+                                Targets=[{"Key": "InstanceIds", "Values": [node]}])["AssociationDescription"]
+    done_after(sandbox, ssm, ok["AssociationId"])
+    succeeded = information()
+    assert succeeded["AssociationOverview"] == {"DetailedStatus": "Success",
+                                                "InstanceAssociationStatusAggregatedCount": {"Success": 1}}
+    assert succeeded["LastAssociationExecutionDate"] == succeeded["LastSuccessfulAssociationExecutionDate"]
+    bad = ssm.create_association(Name="AWS-RunShellScript", Parameters={"commands": ["exit 3"]},
+                                 Targets=[{"Key": "InstanceIds", "Values": [node]}])["AssociationDescription"]
+    done_after(sandbox, ssm, bad["AssociationId"])
+    failed = information()
+    assert (failed["AssociationStatus"], failed["AssociationOverview"]) == ("Failed", {
+        "DetailedStatus": "Failed", "InstanceAssociationStatusAggregatedCount": {"Failed": 1, "Success": 1}})
+    assert failed["LastAssociationExecutionDate"] > failed["LastSuccessfulAssociationExecutionDate"]
+    assert failed["LastSuccessfulAssociationExecutionDate"] == succeeded["LastSuccessfulAssociationExecutionDate"]
+    ssm.delete_association(AssociationId=bad["AssociationId"])
+    assert information()["AssociationOverview"]["InstanceAssociationStatusAggregatedCount"] == {"Success": 1}

@@ -355,4 +355,7 @@ def test_targets_are_anded(backend, agent):
     managed_nodes.seed_nodes(backend, 2, kind="hybrid", tags={"Role": "db", "Env": "prod"})
     assert commands.resolve_targets(backend, [{"Key": "tag:Role", "Values": ["web"]},
                                               {"Key": "tag-key", "Values": ["Env"]}]) == web
-    assert len(commands.resolve_targets(backend, [{"Key": "InstanceIds", "Values": ["*"]}])) == 4
+    every = [{"Key": "InstanceIds", "Values": ["*"]}]
+    assert len(commands.resolve_targets(backend, every, every_node_allowed=True)) == 4
+    with pytest.raises(documents.InvalidParameters):     # Run Command's own resolution refuses it
+        commands.resolve_targets(backend, every)

@@ -81,17 +81,24 @@ def test_statuses_over_time_in_waves(sandbox, ssm, account):  # noqa: F811
     sandbox.set_agent(seconds_per_node=0.5)
     ids = hybrid(sandbox, account, 4)
     sent = shell(ssm, ids, ["echo hello"], MaxConcurrency="2", Comment="waves")
-    assert (sent["Status"], sent["TargetCount"], sent["CompletedCount"]) == ("InProgress", 4, 0)
+    # SendCommand answers before the first wave is delivered (send-command.rst: Status Pending), and
+    # a read at that same instant sees it so too.
+    assert (sent["Status"], sent["StatusDetails"], sent["TargetCount"], sent["CompletedCount"]) == (
+        "Pending", "Pending", 4, 0)
     assert sent["MaxConcurrency"] == "2" and sent["MaxErrors"] == "0" and sent["Comment"] == "waves"
     assert sent["ExpiresAfter"] > sent["RequestedDateTime"]
+    at_once = {row["InstanceId"]: row["Status"] for row in invocations(ssm, sent["CommandId"])}
+    assert [at_once[node] for node in ids] == ["Pending"] * 4
+    assert status(ssm, sent["CommandId"])["Status"] == "Pending"
+    sandbox.advance_clock(0.1)                                 # delivered at the request's instant
     first = {row["InstanceId"]: row["Status"] for row in invocations(ssm, sent["CommandId"])}
     assert [first[node] for node in ids] == ["InProgress", "InProgress", "Pending", "Pending"]
-    sandbox.advance_clock(0.6)                                 # the first wave is over, the second runs
+    sandbox.advance_clock(0.5)                                 # the first wave is over, the second runs
     second = {row["InstanceId"]: row["Status"] for row in invocations(ssm, sent["CommandId"])}
     assert [second[node] for node in ids] == ["Success", "Success", "InProgress", "InProgress"]
     assert (status(ssm, sent["CommandId"])["Status"], status(ssm, sent["CommandId"])["CompletedCount"]) == (
         "InProgress", 2)
-    done = after(sandbox, ssm, sent["CommandId"], 0.5)
+    done = after(sandbox, ssm, sent["CommandId"], 0.4)
     assert (done["Status"], done["StatusDetails"], done["CompletedCount"], done["ErrorCount"]) == (
         "Success", "Success", 4, 0)
     starts = [ssm.get_command_invocation(CommandId=sent["CommandId"], InstanceId=node)["ExecutionStartDateTime"]
@@ -131,7 +138,7 @@ def test_offline_node_delivery_timed_out_and_inactive_undeliverable(sandbox, ssm
     sandbox.take_offline(ids[1], ping_status="Inactive", account_id=account)
     # TimeoutSeconds 30 x delivery_timeout_scale 0.02 = 0.6 s of waiting for the node.
     sent = shell(ssm, ids, ["echo hi"], TimeoutSeconds=30)
-    assert {row["InstanceId"]: row["Status"] for row in invocations(ssm, sent["CommandId"])}[ids[0]] == "Delayed"
+    assert {row["InstanceId"]: row["Status"] for row in invocations(ssm, sent["CommandId"])}[ids[0]] == "Pending"
     sandbox.advance_clock(0.3)                    # the online node is done; the offline one still waits
     rows = {row["InstanceId"]: row["Status"] for row in invocations(ssm, sent["CommandId"])}
     assert (rows, status(ssm, sent["CommandId"])["Status"]) == (
@@ -236,11 +243,19 @@ def test_targets_by_tag_and_all(sandbox, ssm, account):  # noqa: F811
                             Parameters={"commands": ["echo hi"]})["Command"]
     assert sent["TargetCount"] == 2 and sent["InstanceIds"] == [] and sent["Targets"][0]["Key"] == "tag:Role"
     assert sorted(row["InstanceId"] for row in invocations(ssm, sent["CommandId"])) == sorted(web)
-    every = ssm.send_command(DocumentName="AWS-RunShellScript", Targets=[{"Key": "InstanceIds", "Values": ["*"]}],
+    # The lower-case key the CLI's examples send (send-command.rst Example 1) names the nodes as
+    # InstanceIds does; AWS answers them in InstanceIds.
+    lower = ssm.send_command(DocumentName="AWS-RunShellScript", Targets=[{"Key": "instanceids", "Values": web}],
                              Parameters={"commands": ["echo hi"]})["Command"]
-    managed = [node for page in ssm.get_paginator("describe_instance_information").paginate()
-               for node in page["InstanceInformationList"]]
-    assert every["TargetCount"] == len(managed) >= 3
+    assert (lower["InstanceIds"], lower["Targets"], lower["TargetCount"]) == (web, [], 2)
+    # InstanceIds=* is State Manager's, not Run Command's (API reference, Target), in any spelling.
+    before = len(ssm.list_commands()["Commands"])
+    for key in ("InstanceIds", "instanceids"):
+        with pytest.raises(ClientError) as excinfo:
+            ssm.send_command(DocumentName="AWS-RunShellScript", Targets=[{"Key": key, "Values": ["*"]}],
+                             Parameters={"commands": ["echo hi"]})
+        assert code(excinfo) == "InvalidParameters" and "InstanceIds=*" in excinfo.value.response["Error"]["Message"]
+    assert len(ssm.list_commands()["Commands"]) == before          # nothing was sent
 
 
 def test_pagination_and_filters(sandbox):
@@ -318,7 +333,8 @@ def test_read_errors(sandbox, ssm, raw_ssm, account):  # noqa: F811
     calls = [
         (lambda: ssm.list_commands(CommandId=missing), "InvalidCommandId"),
         (lambda: ssm.list_command_invocations(CommandId=missing), "InvalidCommandId"),
-        (lambda: ssm.get_command_invocation(CommandId=missing, InstanceId=ids[0]), "InvalidCommandId"),
+        # GetCommandInvocation's documented error for an id/node pair it does not know.
+        (lambda: ssm.get_command_invocation(CommandId=missing, InstanceId=ids[0]), "InvocationDoesNotExist"),
         (lambda: ssm.get_command_invocation(CommandId=sent["CommandId"], InstanceId=ids[1]), "InvocationDoesNotExist"),
         (lambda: ssm.cancel_command(CommandId=missing), "InvalidCommandId"),
         (lambda: ssm.cancel_command(CommandId=sent["CommandId"], InstanceIds=[ids[0], ids[0]]), "DuplicateInstanceId"),
@@ -411,3 +427,50 @@ def test_with_hooks_failing_pre_install_hook(sandbox, ssm, account):  # noqa: F8
     if "skipped" not in plugins["PreInstallHook"]["Output"]:      # the node had patches missing
         assert plugins["PreInstallHook"]["Status"] == "Failed" and plugins["PreInstallHook"]["ResponseCode"] == 5
         assert "skipped" in plugins["InstallWithNoReboot"]["Output"]
+
+
+# ---------------------------------------------------------------------------------------------
+# what the API reference and the CLI's examples document
+
+
+def test_instance_name_and_document_version(sandbox, ssm, account):  # noqa: F811
+    [ec2] = sandbox.seed_nodes(1, "AMAZON_LINUX_2", kind="ec2", account_id=account)
+    [on_premises] = hybrid(sandbox, account)
+    sent = shell(ssm, [ec2, on_premises], ["echo hi"])
+    versioned = ssm.send_command(DocumentName="AWS-RunShellScript", DocumentVersion="1", InstanceIds=[ec2],
+                                 Parameters={"commands": ["echo hi"]})["Command"]
+    assert (sent["DocumentVersion"], versioned["DocumentVersion"]) == ("", "1")
+    sandbox.advance_clock(1)
+    rows = {row["InstanceId"]: row for row in invocations(ssm, sent["CommandId"], Details=True)}
+    # list-command-invocations.rst answers "" for EC2 instances; the API reference calls the
+    # member the node's fully qualified host name: a hybrid node's registered computer name.
+    computer_name = next(node["ComputerName"] for node in ssm.describe_instance_information()["InstanceInformationList"]
+                         if node["InstanceId"] == on_premises)
+    assert (rows[ec2]["InstanceName"], rows[on_premises]["InstanceName"]) == ("", computer_name)
+    assert {row["DocumentVersion"] for row in rows.values()} == {""}
+    # Without an S3 bucket a plugin still names the command's region (list-command-invocations.rst).
+    assert rows[ec2]["CommandPlugins"][0]["OutputS3Region"] == "us-east-1"
+    assert ssm.get_command_invocation(CommandId=versioned["CommandId"], InstanceId=ec2)["DocumentVersion"] == "1"
+
+
+def test_commands_are_kept_thirty_days(sandbox, ssm, account):  # noqa: F811
+    [node] = hybrid(sandbox, account)
+    old = shell(ssm, [node], ["echo old"])
+    sandbox.advance_clock(29 * 86400)
+    recent = shell(ssm, [node], ["echo recent"])
+    sandbox.advance_clock(86400 - 1)
+    assert ssm.get_command_invocation(CommandId=old["CommandId"], InstanceId=node)["Status"] == "Success"
+    sandbox.advance_clock(1)                  # 30 days after the first request: Run Command forgets it
+    for call, expected in (
+            (lambda: ssm.list_commands(CommandId=old["CommandId"]), "InvalidCommandId"),
+            (lambda: ssm.list_command_invocations(CommandId=old["CommandId"]), "InvalidCommandId"),
+            (lambda: ssm.get_command_invocation(CommandId=old["CommandId"], InstanceId=node), "InvocationDoesNotExist")):
+        with pytest.raises(ClientError) as excinfo:
+            call()
+        assert code(excinfo) == expected
+    assert [command["CommandId"] for command in ssm.list_commands()["Commands"]] == [recent["CommandId"]]
+    listed = [row["CommandId"] for page in ssm.get_paginator("list_command_invocations").paginate()
+              for row in page["CommandInvocations"]]
+    assert listed == [recent["CommandId"]]
+    sandbox.advance_clock(29 * 86400)
+    assert ssm.list_commands()["Commands"] == []

@@ -169,3 +169,39 @@ def test_windows_keep_what_moto_forgets_and_update_changes_it(frozen_clock):
     with pytest.raises(ClientError) as error:
         ssm.update_maintenance_window(WindowId=window_id, Name="Replaced", Replace=True)
     assert error.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_window_targets_refuse_every_node(clean_sandbox):
+    """API reference, Target: InstanceIds=* is for State Manager, Automation and Change Manager only."""
+    ssm = clean_sandbox.client("ssm")
+    window_id, _ = _window_with_tasks(ssm, 0)
+    for key in ("InstanceIds", "instanceids"):
+        with pytest.raises(ClientError) as error:
+            ssm.register_target_with_maintenance_window(WindowId=window_id, ResourceType="INSTANCE",
+                                                        Targets=[{"Key": key, "Values": ["*"]}])
+        assert error.value.response["Error"]["Code"] == "ValidationException"
+        assert "InstanceIds=*" in error.value.response["Error"]["Message"]
+    assert ssm.describe_maintenance_window_targets(WindowId=window_id)["Targets"] == []
+    target_id = ssm.register_target_with_maintenance_window(
+        WindowId=window_id, ResourceType="INSTANCE", Targets=[{"Key": "tag:Role", "Values": ["Web"]}])["WindowTargetId"]
+    with pytest.raises(ClientError) as error:
+        ssm.update_maintenance_window_target(WindowId=window_id, WindowTargetId=target_id,
+                                             Targets=[{"Key": "InstanceIds", "Values": ["*"]}])
+    assert error.value.response["Error"]["Code"] == "ValidationException"
+    [described] = ssm.describe_maintenance_window_targets(WindowId=window_id)["Targets"]
+    assert (described["WindowTargetId"], described["Targets"]) == (target_id, [{"Key": "tag:Role", "Values": ["Web"]}])
+
+
+def test_window_tasks_refuse_every_node(clean_sandbox):
+    ssm = clean_sandbox.client("ssm")
+    window_id, [task_id] = _window_with_tasks(ssm, 1)
+    every = [{"Key": "InstanceIds", "Values": ["*"]}]
+    with pytest.raises(ClientError) as error:
+        ssm.register_task_with_maintenance_window(WindowId=window_id, TaskType="RUN_COMMAND",
+                                                  TaskArn="AWS-RunPatchBaseline", Targets=every)
+    assert error.value.response["Error"]["Code"] == "ValidationException"
+    with pytest.raises(ClientError) as error:
+        ssm.update_maintenance_window_task(WindowId=window_id, WindowTaskId=task_id, Targets=every)
+    assert error.value.response["Error"]["Code"] == "ValidationException"
+    [task] = ssm.describe_maintenance_window_tasks(WindowId=window_id)["Tasks"]
+    assert (task["WindowTaskId"], task["Targets"]) == (task_id, [{"Key": "InstanceIds", "Values": ["i-0123456789abcdef0"]}])
