@@ -142,8 +142,8 @@ def _task_answer(task):
 
 
 def _replace_or_update(item, params, members, required):
-    """UpdateMaintenanceWindowTarget/-Task: with Replace, "all fields that are required by the
-    Register... operation are also required ... Optional fields that aren't specified are set to
+    """UpdateMaintenanceWindow/-Target/-Task: with Replace, "all fields that are required by the
+    Create.../Register... operation are also required ... Optional fields that aren't specified are set to
     null" (API reference); without it only the fields given change."""
     replace = params.get("Replace", False)
     if replace:
@@ -293,22 +293,13 @@ def update_maintenance_window(backend, params):
     """moto 5.2.5 has none. Replace: the fields CreateMaintenanceWindow requires are required, and
     optional ones not given are cleared (API reference, UpdateMaintenanceWindow Replace)."""
     window = backend.get_maintenance_window(params.get("WindowId"))
-    replace = params.get("Replace", False)
-    required = ("Name", "Schedule", "Duration", "Cutoff", "AllowUnassociatedTargets")
-    if replace:
-        missing = [member for member in required if member not in params]
-        if missing:
-            raise ValidationException(f"{', '.join(missing)} must be specified when Replace is true.")
-    for member, attribute in _WINDOW_ATTRIBUTES.items():
-        if member in params:
-            setattr(window, attribute, params[member])
-        elif replace and member not in required:
-            setattr(window, attribute, None)
+    _replace_or_update(window, params, _WINDOW_ATTRIBUTES,
+                       required=("Name", "Schedule", "Duration", "Cutoff", "AllowUnassociatedTargets"))
     settings = _settings(backend, window.id)
     for member in ("AllowUnassociatedTargets", "Enabled"):
         if member in params:
             settings[member] = params[member]
-        elif replace and member == "Enabled":
+        elif params.get("Replace", False) and member == "Enabled":
             settings[member] = True
     settings["ModifiedDate"] = clock.utcnow()
     return _window(backend, window, _UPDATE_MEMBERS)

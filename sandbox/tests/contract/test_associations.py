@@ -11,20 +11,8 @@ import pytest
 
 from sandbox.tests.contract.examples_associations import example
 from sandbox.tests.contract.harness import assert_documented, substitute
-from sandbox.tests.patch_isolation import account_client, new_account_id
 
 NAMED = ("*.Name", "*.Status.Message")  # "Associated with AWS-UpdateSSMAgent"
-
-
-@pytest.fixture
-def world(frozen_clock):
-    sandbox = frozen_clock
-    sandbox.set_agent(seconds_per_node=1.0, reboot_seconds=2.0, delivery_timeout_scale=1.0)
-    account = new_account_id()
-    try:
-        yield sandbox, account, account_client(sandbox, account)
-    finally:
-        sandbox.reset_agent()
 
 
 def nodes(sandbox, account, count=1, tags=None):
@@ -36,8 +24,8 @@ def as_noop(request):
 
 
 # awscli/examples/ssm/create-association.rst, Example 1: --instance-id.
-def test_create_association_example_1_instance_id(world):
-    sandbox, account, ssm = world
+def test_create_association_example_1_instance_id(agent_world):
+    sandbox, account, ssm = agent_world
     (node,) = nodes(sandbox, account)
     entry = example("create-association#1")
     answered = ssm.create_association(**as_noop(substitute(entry["request"], {"i-0cb2b964d3e14fd9f": node})))
@@ -46,8 +34,8 @@ def test_create_association_example_1_instance_id(world):
 
 # awscli/examples/ssm/create-association.rst, Example 2: --targets Key=instanceids (lower case, as
 # the example writes it).
-def test_create_association_example_2_targets(world):
-    sandbox, account, ssm = world
+def test_create_association_example_2_targets(agent_world):
+    sandbox, account, ssm = agent_world
     (node,) = nodes(sandbox, account)
     entry = example("create-association#2")
     answered = ssm.create_association(**as_noop(substitute(entry["request"], {"i-0cb2b964d3e14fd9f": node})))
@@ -55,8 +43,8 @@ def test_create_association_example_2_targets(world):
 
 
 # awscli/examples/ssm/create-association.rst, Example 3: at() with --apply-only-at-cron-interval.
-def test_create_association_example_3_at_schedule_runs_once(world):
-    sandbox, account, ssm = world
+def test_create_association_example_3_at_schedule_runs_once(agent_world):
+    sandbox, account, ssm = agent_world
     (node,) = nodes(sandbox, account)
     entry = example("create-association#3")
     answered = ssm.create_association(**as_noop(substitute(entry["request"], {"i-0cb2b964d3e14fd9f": node})))
@@ -75,8 +63,8 @@ def inventory_like(sandbox, account, ssm):
 
 
 # awscli/examples/ssm/describe-association.rst, Example 1: by association id.
-def test_describe_association_example_1_by_id(world):
-    sandbox, account, ssm = world
+def test_describe_association_example_1_by_id(agent_world):
+    sandbox, account, ssm = agent_world
     association_id = inventory_like(sandbox, account, ssm)
     entry = example("describe-association#1")
     answered = ssm.describe_association(**substitute(entry["request"], {entry["request"]["AssociationId"]: association_id}))
@@ -84,8 +72,8 @@ def test_describe_association_example_1_by_id(world):
 
 
 # awscli/examples/ssm/describe-association.rst, Example 2: by instance id and document name.
-def test_describe_association_example_2_by_instance_and_name(world):
-    sandbox, account, ssm = world
+def test_describe_association_example_2_by_instance_and_name(agent_world):
+    sandbox, account, ssm = agent_world
     (node,) = nodes(sandbox, account)
     ssm.create_association(Name="AWS-Noop", InstanceId=node)
     entry = example("describe-association#2")
@@ -95,8 +83,8 @@ def test_describe_association_example_2_by_instance_and_name(world):
 
 # awscli/examples/ssm/list-associations.rst, Example 1: filter AssociationName. The association
 # presupposed: weekly 7-field cron, one node, not run yet.
-def test_list_associations_example_1_by_association_name(world):
-    sandbox, account, ssm = world
+def test_list_associations_example_1_by_association_name(agent_world):
+    sandbox, account, ssm = agent_world
     (node,) = nodes(sandbox, account)
     ssm.create_association(Name="AWS-Noop", InstanceId=node, ScheduleExpression="cron(0 00 12 ? * SUN *)",
                            AssociationName="UpdateSSMAgent")
@@ -107,8 +95,8 @@ def test_list_associations_example_1_by_association_name(world):
 
 # awscli/examples/ssm/list-associations.rst, Example 2: filter Name (the document); two
 # associations that have each run once, successfully.
-def test_list_associations_example_2_by_document(world):
-    sandbox, account, ssm = world
+def test_list_associations_example_2_by_document(agent_world):
+    sandbox, account, ssm = agent_world
     first, second = sorted(nodes(sandbox, account, count=2))
     ssm.create_association(Name="AWS-Noop", InstanceId=first, ScheduleExpression="cron(0 00 12 ? * SUN *)",
                            AssociationName="UpdateSSMAgent")
@@ -122,8 +110,8 @@ def test_list_associations_example_2_by_document(world):
 
 # awscli/examples/ssm/update-association.rst, Example 1: a new document version; the association
 # (tag:Name=Linux) has run once, successfully.
-def test_update_association_example_1_document_version(world):
-    sandbox, account, ssm = world
+def test_update_association_example_1_document_version(agent_world):
+    sandbox, account, ssm = agent_world
     nodes(sandbox, account, tags={"Name": "Linux"})
     created = ssm.create_association(Name="AWS-Noop", Targets=[{"Key": "tag:Name", "Values": ["Linux"]}])
     sandbox.advance_clock(600)
@@ -136,8 +124,8 @@ def test_update_association_example_1_document_version(world):
 # awscli/examples/ssm/update-association.rst, Example 2: a 7-field cron schedule. The example's
 # association runs the Automation runbook AWS-HelloWorld on aws:NoOpAutomationTag, which the
 # sandbox does not run; AWS-Noop on a node instead, its Targets compared by type.
-def test_update_association_example_2_schedule(world):
-    sandbox, account, ssm = world
+def test_update_association_example_2_schedule(agent_world):
+    sandbox, account, ssm = agent_world
     (node,) = nodes(sandbox, account)
     created = ssm.create_association(Name="AWS-Noop", Targets=[{"Key": "InstanceIds", "Values": [node]}])
     sandbox.advance_clock(600)
@@ -148,8 +136,8 @@ def test_update_association_example_2_schedule(world):
 
 
 # awscli/examples/ssm/start-associations-once.rst: no output; the association runs again at once.
-def test_start_associations_once_example(world):
-    sandbox, account, ssm = world
+def test_start_associations_once_example(agent_world):
+    sandbox, account, ssm = agent_world
     association_id = inventory_like(sandbox, account, ssm)
     before = len(ssm.describe_association_executions(AssociationId=association_id)["AssociationExecutions"])
     entry = example("start-associations-once#1")
@@ -172,8 +160,8 @@ def two_runs(sandbox, account, ssm):
 
 
 # awscli/examples/ssm/describe-association-executions.rst, Example 1: every execution.
-def test_describe_association_executions_example_1_all(world):
-    sandbox, account, ssm = world
+def test_describe_association_executions_example_1_all(agent_world):
+    sandbox, account, ssm = agent_world
     association_id, _ = two_runs(sandbox, account, ssm)
     entry = example("describe-association-executions#1")
     answered = ssm.describe_association_executions(
@@ -183,8 +171,8 @@ def test_describe_association_executions_example_1_all(world):
 
 # awscli/examples/ssm/describe-association-executions.rst, Example 2: CreatedTime GREATER_THAN
 # (the example's 2019 date: every execution here is later).
-def test_describe_association_executions_example_2_created_after(world):
-    sandbox, account, ssm = world
+def test_describe_association_executions_example_2_created_after(agent_world):
+    sandbox, account, ssm = agent_world
     association_id, _ = two_runs(sandbox, account, ssm)
     entry = example("describe-association-executions#2")
     answered = ssm.describe_association_executions(
@@ -193,8 +181,8 @@ def test_describe_association_executions_example_2_created_after(world):
 
 
 # awscli/examples/ssm/describe-association-execution-targets.rst: one execution's targets.
-def test_describe_association_execution_targets_example(world):
-    sandbox, account, ssm = world
+def test_describe_association_execution_targets_example(agent_world):
+    sandbox, account, ssm = agent_world
     association_id, node = two_runs(sandbox, account, ssm)
     execution_id = ssm.describe_association_executions(AssociationId=association_id)["AssociationExecutions"][-1]["ExecutionId"]
     entry = example("describe-association-execution-targets#1")

@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 
 from sandbox.tests.contract.examples_run_command import example
 from sandbox.tests.contract.harness import assert_documented, substitute
-from sandbox.tests.patch_isolation import account_client, new_account_id
+from sandbox.tests.patch_isolation import account_client
 
 EXAMPLE_NODE = "i-1234567890abcdef0"
 # "See example 1 for sample output": example 1's output, whose request-dependent members differ
@@ -21,18 +21,6 @@ EXAMPLE_NODE = "i-1234567890abcdef0"
 ECHOED = ("Command.Comment", "Command.Parameters", "Command.DocumentName", "Command.InstanceIds",
           "Command.Targets", "Command.TargetCount", "Command.ServiceRole", "Command.NotificationConfig.*",
           "Command.OutputS3BucketName", "Command.OutputS3KeyPrefix", "Command.CloudWatchOutputConfig.*")
-
-
-@pytest.fixture
-def world(frozen_clock):
-    """A fresh account, its client, and the sandbox with the clock frozen."""
-    sandbox = frozen_clock
-    sandbox.set_agent(seconds_per_node=1.0, reboot_seconds=2.0, delivery_timeout_scale=1.0)
-    account = new_account_id()
-    try:
-        yield sandbox, account, account_client(sandbox, account)
-    finally:
-        sandbox.reset_agent()
 
 
 def nodes(sandbox, account, count=1, operating_system="AMAZON_LINUX_2", tags=None):
@@ -58,16 +46,16 @@ def check_echo(request, command):
 # case, as the CLI passes it on) and AWS runs the command, answering the node in InstanceIds and
 # Targets empty. (Issue 14 lists accepting the lower-case key as a difference; this example, which AWS
 # answered, says AWS accepts it.)
-def test_send_command_example_1_lower_case_instanceids_target(world):
-    sandbox, account, ssm = world
+def test_send_command_example_1_lower_case_instanceids_target(agent_world):
+    sandbox, account, ssm = agent_world
     (node,) = nodes(sandbox, account)
     entry, answered = send(ssm, "send-command#1", {EXAMPLE_NODE: node})
     assert_documented(entry, answered)
 
 
 # awscli/examples/ssm/send-command.rst, Example 2 (output: example 1's).
-def test_send_command_example_2_instance_ids(world):
-    sandbox, account, ssm = world
+def test_send_command_example_2_instance_ids(agent_world):
+    sandbox, account, ssm = agent_world
     (node,) = nodes(sandbox, account)
     entry, answered = send(ssm, "send-command#2", {EXAMPLE_NODE: node})
     assert_documented(entry, answered, by_type=ECHOED)
@@ -75,8 +63,8 @@ def test_send_command_example_2_instance_ids(world):
 
 
 # awscli/examples/ssm/send-command.rst, Example 3 (output: example 1's): Targets tag:ENV=Dev.
-def test_send_command_example_3_tag_target(world):
-    sandbox, account, ssm = world
+def test_send_command_example_3_tag_target(agent_world):
+    sandbox, account, ssm = agent_world
     nodes(sandbox, account, tags={"ENV": "Dev"})
     entry, answered = send(ssm, "send-command#3", {})
     assert_documented(entry, answered, by_type=ECHOED)
@@ -84,8 +72,8 @@ def test_send_command_example_3_tag_target(world):
 
 
 # awscli/examples/ssm/send-command.rst, Example 4 (output: example 1's): SNS notifications.
-def test_send_command_example_4_sns_notification(world):
-    sandbox, account, ssm = world
+def test_send_command_example_4_sns_notification(agent_world):
+    sandbox, account, ssm = agent_world
     (node,) = nodes(sandbox, account)
     entry, answered = send(ssm, "send-command#4", {EXAMPLE_NODE: node})
     assert_documented(entry, answered, by_type=ECHOED)
@@ -93,8 +81,8 @@ def test_send_command_example_4_sns_notification(world):
 
 
 # awscli/examples/ssm/send-command.rst, Example 5 (output: example 1's): output to S3 and CloudWatch.
-def test_send_command_example_5_s3_and_cloudwatch_output(world):
-    sandbox, account, ssm = world
+def test_send_command_example_5_s3_and_cloudwatch_output(agent_world):
+    sandbox, account, ssm = agent_world
     (node,) = nodes(sandbox, account)
     s3 = sandbox.client("s3")
     s3.meta.events.register("before-send.s3", lambda request, **_: request.headers.__setitem__(
@@ -108,8 +96,8 @@ def test_send_command_example_5_s3_and_cloudwatch_output(world):
 
 
 # awscli/examples/ssm/send-command.rst, Example 6 (output: example 1's): two tag targets, Windows.
-def test_send_command_example_6_two_tag_targets(world):
-    sandbox, account, ssm = world
+def test_send_command_example_6_two_tag_targets(agent_world):
+    sandbox, account, ssm = agent_world
     nodes(sandbox, account, operating_system="WINDOWS", tags={"Env": "Dev", "Role": "WebServers"})
     entry, answered = send(ssm, "send-command#6", {})
     assert_documented(entry, answered, by_type=ECHOED)
@@ -117,8 +105,8 @@ def test_send_command_example_6_two_tag_targets(world):
 
 
 # awscli/examples/ssm/send-command.rst, Example 7 (output: example 1's): one tag key, two values.
-def test_send_command_example_7_tag_with_two_values(world):
-    sandbox, account, ssm = world
+def test_send_command_example_7_tag_with_two_values(agent_world):
+    sandbox, account, ssm = agent_world
     nodes(sandbox, account, operating_system="WINDOWS", tags={"Env": "Dev"})
     nodes(sandbox, account, operating_system="WINDOWS", tags={"Env": "Test"})
     entry, answered = send(ssm, "send-command#7", {})
@@ -134,8 +122,8 @@ SHARED_DOCUMENT = {"schemaVersion": "2.2", "description": "Shared with another a
 # awscli/examples/ssm/send-command.rst, Example 8: a shared document named by its ARN. Account
 # 123456789012 (the ARN's) owns ExampleDocument and shares it with the test's account
 # (ModifyDocumentPermission), as the example presupposes.
-def test_send_command_example_8_shared_document_arn(world):
-    sandbox, account, ssm = world
+def test_send_command_example_8_shared_document_arn(agent_world):
+    sandbox, account, ssm = agent_world
     (node,) = nodes(sandbox, account)
     owner = account_client(sandbox, "123456789012")
     try:
@@ -184,8 +172,8 @@ def patch_install_on_two(sandbox, account, ssm):
 # awscli/examples/ssm/list-commands.rst, Example 3: every command of the account. The example's first
 # two commands ran AWS-UpdateSSMAgent and AWS-FindWindowsUpdates, which the sandbox does not have;
 # its third (AWS-RunPatchBaseline Install on two nodes) is reproduced and compared.
-def test_list_commands_example_3_all_commands(world):
-    sandbox, account, ssm = world
+def test_list_commands_example_3_all_commands(agent_world):
+    sandbox, account, ssm = agent_world
     patch_install_on_two(sandbox, account, ssm)
     entry = example("list-commands#3")
     answered = ssm.list_commands(**entry["request"])
@@ -195,8 +183,8 @@ def test_list_commands_example_3_all_commands(world):
 
 # awscli/examples/ssm/list-commands.rst, Example 1 (no output shown): one command by id; compared
 # with example 3's AWS-RunPatchBaseline command, the same kind of entry.
-def test_list_commands_example_1_by_command_id(world):
-    sandbox, account, ssm = world
+def test_list_commands_example_1_by_command_id(agent_world):
+    sandbox, account, ssm = agent_world
     command_id, _ = patch_install_on_two(sandbox, account, ssm)
     entry = example("list-commands#1")
     answered = ssm.list_commands(**substitute(entry["request"], {entry["request"]["CommandId"]: command_id}))
@@ -207,8 +195,8 @@ def test_list_commands_example_1_by_command_id(world):
 
 # awscli/examples/ssm/list-commands.rst, Example 2 (no output shown): InvokedAfter filter, as the
 # example writes it (a lower-case "key"/"value" pair, an ISO time).
-def test_list_commands_example_2_invoked_after(world):
-    sandbox, account, ssm = world
+def test_list_commands_example_2_invoked_after(agent_world):
+    sandbox, account, ssm = agent_world
     command_id, _ = patch_install_on_two(sandbox, account, ssm)
     entry = example("list-commands#2")
     answered = ssm.list_commands(**entry["request"])
@@ -235,8 +223,8 @@ def shell_on_two(sandbox, account, ssm):
 
 # awscli/examples/ssm/list-command-invocations.rst: the invocations of one command, with details.
 # The example ran in us-east-2 (its OutputS3Region), the sandbox's client in us-east-1.
-def test_list_command_invocations_example_with_details(world):
-    sandbox, account, ssm = world
+def test_list_command_invocations_example_with_details(agent_world):
+    sandbox, account, ssm = agent_world
     command_id, two = shell_on_two(sandbox, account, ssm)
     entry = example("list-command-invocations#1")
     mapping = {entry["request"]["CommandId"]: command_id}
@@ -248,8 +236,8 @@ def test_list_command_invocations_example_with_details(world):
 
 
 # awscli/examples/ssm/get-command-invocation.rst: one node's invocation.
-def test_get_command_invocation_example(world):
-    sandbox, account, ssm = world
+def test_get_command_invocation_example(agent_world):
+    sandbox, account, ssm = agent_world
     command_id, two = shell_on_two(sandbox, account, ssm)
     entry = example("get-command-invocation#1")
     mapping = {entry["request"]["CommandId"]: command_id, EXAMPLE_NODE: two[0]}
@@ -266,8 +254,8 @@ def long_command(sandbox, account, ssm, count):
 
 
 # awscli/examples/ssm/cancel-command.rst, Example 1: no output; the command is being cancelled.
-def test_cancel_command_example_1_all_instances(world):
-    sandbox, account, ssm = world
+def test_cancel_command_example_1_all_instances(agent_world):
+    sandbox, account, ssm = agent_world
     command_id, _ = long_command(sandbox, account, ssm, 1)
     entry = example("cancel-command#1")
     answered = ssm.cancel_command(**substitute(entry["request"], {entry["request"]["CommandId"]: command_id}))
@@ -276,8 +264,8 @@ def test_cancel_command_example_1_all_instances(world):
 
 
 # awscli/examples/ssm/cancel-command.rst, Example 2: no output; only that node's invocation is cancelled.
-def test_cancel_command_example_2_one_instance(world):
-    sandbox, account, ssm = world
+def test_cancel_command_example_2_one_instance(agent_world):
+    sandbox, account, ssm = agent_world
     command_id, ids = long_command(sandbox, account, ssm, 2)
     entry = example("cancel-command#2")
     mapping = {entry["request"]["CommandId"]: command_id, "i-02573cafcfEXAMPLE": ids[1]}
