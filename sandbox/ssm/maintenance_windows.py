@@ -14,6 +14,9 @@ OwnerInformation), values of one key ORed and keys ANDed, and the other answers 
 shapes and the AWS CLI's examples show (awscli/examples/ssm/delete-maintenance-window.rst,
 deregister-target-from-maintenance-window.rst, deregister-task-from-maintenance-window.rst,
 describe-maintenance-window-targets.rst, describe-maintenance-window-tasks.rst).
+
+moto has no NextExecutionTime, DescribeMaintenanceWindowSchedule or DescribeMaintenanceWindowsForTarget:
+here they are computed on the sandbox clock from the window's schedule (maintenance_window_schedule.py).
 """
 
 import heapq
@@ -23,6 +26,7 @@ from sandbox.ssm import maintenance_window_schedule as window_schedule
 from sandbox.ssm.store import backend_state
 from sandbox.wire.errors import DoesNotExistException, ValidationException
 from sandbox.wire.paging import decode_token, encode_token, paginate
+from sandbox.wire.request_validation import validation_error
 
 # Members of MaintenanceWindowTask (DescribeMaintenanceWindowTasks) from moto's task, under AWS's name.
 _DESCRIBE_MEMBERS = {
@@ -398,7 +402,7 @@ def describe_maintenance_window_schedule(backend, params):
                "filters": params.get("Filters")}
     size = params.get("MaxResults") or _DEFAULT_PAGE
     if not 1 <= int(size) <= _MAX_PAGE:
-        raise ValidationException(f"MaxResults must be between 1 and {_MAX_PAGE}.")
+        raise validation_error(size, "maxResults", f"have value between 1 and {_MAX_PAGE}")
     start = decode_token(params["NextToken"], context) if params.get("NextToken") else 0
     merged = heapq.merge(*[_timed(window, _settings(backend, window.id), after) for window in windows],
                          key=lambda item: (item[0], item[1].id))
