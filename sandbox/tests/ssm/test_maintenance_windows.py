@@ -346,3 +346,26 @@ def test_windows_for_target_and_their_schedule(frozen_clock):
     assert {run["Name"] for run in runs} == {"daily", "weekly"}
     assert ssm.describe_maintenance_windows_for_target(
         Targets=[{"Key": "InstanceIds", "Values": ["i-0123401234aaaa999"]}], ResourceType="INSTANCE")["WindowIdentities"] == []
+
+
+def test_start_date_end_date_and_offset_through_the_api(frozen_clock):
+    sandbox = frozen_clock
+    ssm = sandbox.client("ssm")
+    now = _now(sandbox)
+    start = (now + datetime.timedelta(days=30)).replace(hour=0, minute=0, second=0, microsecond=0)
+    later = _create(ssm, "cron(0 6 ? * * *)", Name="later", StartDate=start.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert ssm.get_maintenance_window(WindowId=later)["NextExecutionTime"] == \
+        window_schedule.next_execution_time_text(start.replace(hour=6))
+    ended = _create(ssm, "cron(0 6 ? * * *)", Name="ended", EndDate=(now - datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert "NextExecutionTime" not in ssm.get_maintenance_window(WindowId=ended)
+    assert ssm.describe_maintenance_window_schedule(WindowId=ended)["ScheduledWindowExecutions"] == []
+    offset = _create(ssm, "cron(0 6 ? * * *)", Name="offset", ScheduleOffset=3)
+    [run] = ssm.describe_maintenance_window_schedule(WindowId=offset, MaxResults=1)["ScheduledWindowExecutions"]
+    assert run["ExecutionTime"].endswith("T06:00Z")
+
+
+def test_schedule_needs_a_window_or_targets(frozen_clock):
+    ssm = frozen_clock.client("ssm")
+    with pytest.raises(ClientError) as error:
+        ssm.describe_maintenance_window_schedule()
+    assert error.value.response["Error"]["Code"] == "ValidationException"
