@@ -88,6 +88,8 @@ ACTIONS = {
     "DeleteMaintenanceWindow": maintenance_windows.delete_maintenance_window,
     "DeregisterTargetFromMaintenanceWindow": maintenance_windows.deregister_target_from_maintenance_window,
     "DeregisterTaskFromMaintenanceWindow": maintenance_windows.deregister_task_from_maintenance_window,
+    "DescribeMaintenanceWindowSchedule": maintenance_windows.describe_maintenance_window_schedule,
+    "DescribeMaintenanceWindowsForTarget": maintenance_windows.describe_maintenance_windows_for_target,
 }
 
 

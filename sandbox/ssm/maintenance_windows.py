@@ -14,12 +14,19 @@ OwnerInformation), values of one key ORed and keys ANDed, and the other answers 
 shapes and the AWS CLI's examples show (awscli/examples/ssm/delete-maintenance-window.rst,
 deregister-target-from-maintenance-window.rst, deregister-task-from-maintenance-window.rst,
 describe-maintenance-window-targets.rst, describe-maintenance-window-tasks.rst).
+
+moto has no NextExecutionTime, DescribeMaintenanceWindowSchedule or DescribeMaintenanceWindowsForTarget:
+here they are computed on the sandbox clock from the window's schedule (maintenance_window_schedule.py).
 """
 
+import heapq
+
 from sandbox.agent import clock
+from sandbox.ssm import maintenance_window_schedule as window_schedule
 from sandbox.ssm.store import backend_state
 from sandbox.wire.errors import DoesNotExistException, ValidationException
-from sandbox.wire.paging import paginate
+from sandbox.wire.paging import decode_token, encode_token, paginate
+from sandbox.wire.request_validation import validation_error
 
 # Members of MaintenanceWindowTask (DescribeMaintenanceWindowTasks) from moto's task, under AWS's name.
 _DESCRIBE_MEMBERS = {
@@ -246,6 +253,10 @@ def _window(backend, window, members):
     settings = _settings(backend, window.id)
     entry = {"WindowId": window.id, **{member: getattr(window, attribute) for member, attribute in _WINDOW_ATTRIBUTES.items()},
              **settings}
+    if "NextExecutionTime" in members:
+        # The next run on the sandbox clock, in the CLI examples' format (maintenance_window_schedule).
+        moment = window_schedule.next_execution(window, settings, clock.utcnow())
+        entry["NextExecutionTime"] = None if moment is None else window_schedule.next_execution_time_text(moment)
     return {member: entry[member] for member in members if entry.get(member) is not None}
 
 
@@ -262,9 +273,10 @@ def create_maintenance_window(backend, params):
 
 
 _GET_MEMBERS = ("WindowId", "Name", "Description", "StartDate", "EndDate", "Schedule", "ScheduleTimezone",
-                "ScheduleOffset", "Duration", "Cutoff", "AllowUnassociatedTargets", "Enabled", "CreatedDate", "ModifiedDate")
+                "ScheduleOffset", "NextExecutionTime", "Duration", "Cutoff", "AllowUnassociatedTargets", "Enabled", "CreatedDate",
+                "ModifiedDate")
 _IDENTITY_MEMBERS = ("WindowId", "Name", "Description", "Enabled", "Duration", "Cutoff", "Schedule", "ScheduleTimezone",
-                     "ScheduleOffset", "EndDate", "StartDate")
+                     "ScheduleOffset", "EndDate", "StartDate", "NextExecutionTime")
 _UPDATE_MEMBERS = ("WindowId", "Name", "Description", "StartDate", "EndDate", "Schedule", "ScheduleTimezone",
                    "ScheduleOffset", "Duration", "Cutoff", "AllowUnassociatedTargets", "Enabled")
 
@@ -303,3 +315,113 @@ def update_maintenance_window(backend, params):
             settings[member] = True
     settings["ModifiedDate"] = clock.utcnow()
     return _window(backend, window, _UPDATE_MEMBERS)
+
+
+# DescribeMaintenanceWindowSchedule's filter keys (API reference, Filters: "ScheduledBefore" and
+# "ScheduledAfter", describe-maintenance-window-schedule.rst Examples 2 and 3, ISO-8601 values).
+_SCHEDULE_FILTERS = ("ScheduledBefore", "ScheduledAfter")
+# Neither operation's API reference gives a default page size; the sandbox's is this.
+_DEFAULT_PAGE = 50
+_MAX_PAGE = 2 ** 31 - 1
+
+
+def _target_matches(registered, wanted):
+    """A registered Targets list names one of the wanted key/value pairs (same key, a common value)."""
+    for want in wanted:
+        for have in registered or []:
+            if have.get("Key") == want.get("Key") and set(have.get("Values") or []) & set(want.get("Values") or []):
+                return True
+    return False
+
+
+def _windows_for_target(backend, targets, resource_type):
+    """The windows with a target or task registered for `targets` (DescribeMaintenanceWindowsForTarget:
+    "the maintenance window targets or tasks that a managed node is associated with"), of
+    `resource_type` (a task's targets are managed nodes: INSTANCE)."""
+    found = []
+    for window in backend.describe_maintenance_windows(None):
+        window_targets = [target for target in window.targets.values()
+                          if target.resource_type == resource_type and _target_matches(target.targets, targets)]
+        window_tasks = [task for task in window.tasks.values()
+                        if resource_type == "INSTANCE" and _target_matches(task.targets, targets)]
+        if window_targets or window_tasks:
+            found.append(window)
+    return sorted(found, key=lambda window: window.id)
+
+
+def _require_targets(params):
+    targets, resource_type = params.get("Targets"), params.get("ResourceType")
+    if not targets or not resource_type:
+        raise ValidationException("Targets and ResourceType must both be specified.")
+    return targets, resource_type
+
+
+def describe_maintenance_windows_for_target(backend, params):
+    """moto 5.2.5 has none. Targets and ResourceType are required (API reference); the answer is each
+    window's WindowId and Name (describe-maintenance-windows-for-target.rst)."""
+    targets, resource_type = _require_targets(params)
+    windows = _windows_for_target(backend, targets, resource_type)
+    page, token = paginate(windows, params.get("MaxResults"), params.get("NextToken"), default=_DEFAULT_PAGE,
+                           minimum=1, maximum=_MAX_PAGE, context={"targets": targets, "type": resource_type})
+    result = {"WindowIdentities": [{"WindowId": window.id, "Name": window.name} for window in page]}
+    if token:
+        result["NextToken"] = token
+    return result
+
+
+def _schedule_bounds(filters):
+    after = before = None
+    for entry in filters or []:
+        key, values = entry.get("Key"), entry.get("Values") or []
+        if key not in _SCHEDULE_FILTERS:
+            raise ValidationException(f"Filter key {key} is not valid: use ScheduledBefore or ScheduledAfter.")
+        if len(values) != 1 or window_schedule.parse_instant(values[0]) is None:
+            raise ValidationException(f"Filter {key} takes one ISO-8601 date and time, not {values}.")
+        moment = window_schedule.parse_instant(values[0])
+        if key == "ScheduledAfter":
+            after = moment if after is None else max(after, moment)
+        else:
+            before = moment if before is None else min(before, moment)
+    return after, before
+
+
+def describe_maintenance_window_schedule(backend, params):
+    """moto 5.2.5 has none. The upcoming executions of one window (WindowId) or of the windows
+    registered for Targets and ResourceType (API reference), earliest first, within the filters'
+    ScheduledAfter/ScheduledBefore; each as WindowId, Name, ExecutionTime
+    (describe-maintenance-window-schedule.rst). A schedule has no end, so a page is computed up to
+    what it shows, never the whole listing."""
+    if params.get("WindowId"):
+        windows = [backend.get_maintenance_window(params["WindowId"])]
+    else:
+        windows = _windows_for_target(backend, *_require_targets(params))
+    after, before = _schedule_bounds(params.get("Filters"))
+    now = clock.utcnow()
+    after = now if after is None or after < now else after
+    context = {"window": params.get("WindowId"), "targets": params.get("Targets"), "type": params.get("ResourceType"),
+               "filters": params.get("Filters")}
+    size = params.get("MaxResults") or _DEFAULT_PAGE
+    if not 1 <= int(size) <= _MAX_PAGE:
+        raise validation_error(size, "maxResults", f"have value between 1 and {_MAX_PAGE}")
+    start = decode_token(params["NextToken"], context) if params.get("NextToken") else 0
+    merged = heapq.merge(*[_timed(window, _settings(backend, window.id), after) for window in windows],
+                         key=lambda item: (item[0], item[1].id))
+    wanted = []
+    for moment, window in merged:
+        if before is not None and moment > before:
+            break
+        wanted.append((moment, window))
+        if len(wanted) > start + int(size):
+            break
+    page = wanted[start:start + int(size)]
+    result = {"ScheduledWindowExecutions": [
+        {"WindowId": window.id, "Name": window.name, "ExecutionTime": window_schedule.execution_time_text(moment)}
+        for moment, window in page]}
+    if len(wanted) > start + int(size):
+        result["NextToken"] = encode_token(start + int(size), context)
+    return result
+
+
+def _timed(window, settings, after):
+    for moment in window_schedule.window_runs(window, settings, after):
+        yield moment, window

@@ -6,6 +6,8 @@ Some example ids are placeholders in no AWS format ("mw-ab12cd34ef56gh78" has 16
 members are compared by type (PLACEHOLDER_IDS), every other id by format.
 """
 
+import re
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -34,11 +36,6 @@ def call(ssm, key, mapping, by_type=()):
     answered = operation(**substitute(entry["request"], mapping))
     assert_documented(entry, answered, by_type=by_type)
     return answered
-
-
-def not_implemented(operation):
-    return pytest.mark.xfail(strict=True, raises=ClientError, reason=(
-        f"the sandbox does not implement {operation}: it answers HTTP 500 (moto 5.2.5 has no handler)"))
 
 
 def no_executions(operation):
@@ -177,12 +174,7 @@ def test_describe_maintenance_window_tasks_example_4_two_filters(world):
     tasks_example(ssm, "describe-maintenance-window-tasks#4", extra_tasks=[other])
 
 
-NEXT_EXECUTION_TIME = pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "DescribeMaintenanceWindows answers no NextExecutionTime (the sandbox computes none); the example shows it"))
-
-
 # awscli/examples/ssm/describe-maintenance-windows.rst, Example 1: every window.
-@NEXT_EXECUTION_TIME
 def test_describe_maintenance_windows_example_1_all(world):
     _, _, ssm = world
     entry = example("describe-maintenance-windows#1")
@@ -195,7 +187,6 @@ def test_describe_maintenance_windows_example_1_all(world):
 
 # awscli/examples/ssm/describe-maintenance-windows.rst, Examples 2 and 3 (no output shown): filters
 # Enabled and Name; compared with example 1's entries.
-@NEXT_EXECUTION_TIME
 @pytest.mark.parametrize("key, expected", [("describe-maintenance-windows#2", ["MyMaintenanceWindow", "Other-Window"]),
                                            ("describe-maintenance-windows#3", ["MyMaintenanceWindow"])])
 def test_describe_maintenance_windows_examples_2_3_filters(world, key, expected):
@@ -214,8 +205,6 @@ def test_describe_maintenance_windows_examples_2_3_filters(world, key, expected)
 
 
 # awscli/examples/ssm/get-maintenance-window.rst.
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "GetMaintenanceWindow answers no NextExecutionTime (the sandbox computes none); the example shows it"))
 def test_get_maintenance_window_example(world):
     _, _, ssm = world
     window_id = window(ssm)
@@ -311,7 +300,6 @@ def test_get_maintenance_window_task_example(world):
 
 
 # awscli/examples/ssm/describe-maintenance-windows-for-target.rst.
-@not_implemented("DescribeMaintenanceWindowsForTarget")
 def test_describe_maintenance_windows_for_target_example(world):
     _, _, ssm = world
     window_id = window(ssm, "My-First-Maintenance-Window")
@@ -320,15 +308,25 @@ def test_describe_maintenance_windows_for_target_example(world):
     call(ssm, "describe-maintenance-windows-for-target#1", {})
 
 
-# awscli/examples/ssm/describe-maintenance-window-schedule.rst, Examples 1-3.
-@not_implemented("DescribeMaintenanceWindowSchedule")
+# awscli/examples/ssm/describe-maintenance-window-schedule.rst, Examples 1-3 (2 and 3 show no output:
+# example 1's is expected). Example 2's ScheduledBefore (2020-02-15) is before the sandbox clock, and
+# the schedule lists upcoming executions only, so its answer is an empty list.
 @pytest.mark.parametrize("number", [1, 2, 3])
 def test_describe_maintenance_window_schedule_examples(world, number):
     _, _, ssm = world
     window_id = window(ssm, "My-First-Maintenance-Window", "cron(0 16 ? * WED *)")
     entry = example(f"describe-maintenance-window-schedule#{number}")
     answered = ssm.describe_maintenance_window_schedule(**substitute(entry["request"], {entry["request"]["WindowId"]: window_id}))
-    assert_documented(dict(entry, output=example("describe-maintenance-window-schedule#1")["output"]), answered)
+    documented = example("describe-maintenance-window-schedule#1")["output"]
+    if number == 2:
+        documented = {"ScheduledWindowExecutions": []}
+    # The example's window id "mw-ab12cd34eEXAMPLE" is a placeholder of 16 characters; its execution
+    # times are in 2020.
+    assert_documented(dict(entry, output=documented, operation="DescribeMaintenanceWindowSchedule"), answered,
+                      by_type=("ScheduledWindowExecutions[*].WindowId", "ScheduledWindowExecutions[*].ExecutionTime"))
+    for execution in answered["ScheduledWindowExecutions"]:
+        assert execution["WindowId"] == window_id
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT16:00Z", execution["ExecutionTime"])
 
 
 # awscli/examples/ssm/describe-maintenance-window-executions.rst, Examples 1-3.

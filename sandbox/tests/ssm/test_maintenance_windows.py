@@ -1,7 +1,14 @@
-"""DescribeMaintenanceWindowTasks in AWS's shape (`Type`, no invocation parameters) and pages."""
+"""DescribeMaintenanceWindowTasks in AWS's shape (`Type`, no invocation parameters) and pages; when
+windows run (NextExecutionTime, the schedule, the windows for a target) on the sandbox clock."""
+
+import datetime
+import itertools
+import types
 
 import pytest
 from botocore.exceptions import ClientError
+
+from sandbox.ssm import maintenance_window_schedule as window_schedule
 
 
 def _window_with_tasks(ssm, count):
@@ -205,3 +212,160 @@ def test_window_tasks_refuse_every_node(clean_sandbox):
     assert error.value.response["Error"]["Code"] == "ValidationException"
     [task] = ssm.describe_maintenance_window_tasks(WindowId=window_id)["Tasks"]
     assert (task["WindowTaskId"], task["Targets"]) == (task_id, [{"Key": "InstanceIds", "Values": ["i-0123456789abcdef0"]}])
+
+
+# ---------------------------------------------------------------------------------------------------
+# When windows run: NextExecutionTime, DescribeMaintenanceWindowSchedule, DescribeMaintenanceWindowsForTarget.
+
+def _utc(text):
+    return datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.timezone.utc) \
+        if "+" not in text[10:] and not text.endswith("Z") else window_schedule.parse_instant(text)
+
+
+def _window(schedule, timezone=None, offset=None, start=None, end=None):
+    return types.SimpleNamespace(schedule=schedule, schedule_timezone=timezone, schedule_offset=offset,
+                                 start_date=start, end_date=end)
+
+
+def _runs(window, after, count, settings=None):
+    runs = window_schedule.window_runs(window, settings or {"Enabled": True}, _utc(after))
+    return [moment.strftime("%Y-%m-%dT%H:%M") for moment in itertools.islice(runs, count)]
+
+
+def test_start_date_and_time_zone_as_the_user_guide_example():
+    # User Guide, "Reference: Maintenance window scheduling and active period options", Example 1
+    # (the 2019 version of the page): StartDate 2019-01-01T00:00:00-05:00, ScheduleTimezone
+    # America/Los_Angeles, cron(0 09 ? * FRI *): "The first execution in the enabled period will be on
+    # Friday, January 4th, 2019, at 9 AM US Pacific Time" (17:00 UTC, PST being UTC-8).
+    window = _window("cron(0 09 ? * FRI *)", "America/Los_Angeles", start="2019-01-01T00:00:00-05:00")
+    assert _runs(window, "2018-12-01T00:00", 2) == ["2019-01-04T17:00", "2019-01-11T17:00"]
+
+
+def test_schedule_offset_counts_days_after_the_cron_date():
+    # API reference, CreateMaintenanceWindow ScheduleOffset: cron(30 23 ? * TUE#3 *) runs on the third
+    # Tuesday at 11:30 PM; "If the schedule offset is 2, the maintenance window won't run until two
+    # days later." The third Tuesday of March 2026 is the 17th.
+    assert _runs(_window("cron(30 23 ? * TUE#3 *)"), "2026-03-01T00:00", 1) == ["2026-03-17T23:30"]
+    assert _runs(_window("cron(30 23 ? * TUE#3 *)", offset=2), "2026-03-01T00:00", 2) == \
+        ["2026-03-19T23:30", "2026-04-23T23:30"]
+
+
+def test_time_zone_follows_daylight_saving():
+    # ScheduleTimezone (IANA): 02:00 in Europe/Berlin is 01:00 UTC in winter, 00:00 UTC in summer
+    # (CEST from 2026-03-29; that night's 02:00 does not exist, and what AWS does then is not documented,
+    # so it is not asserted).
+    window = _window("cron(0 2 ? * SUN *)", "Europe/Berlin")
+    assert _runs(window, "2026-03-10T00:00", 2) == ["2026-03-15T01:00", "2026-03-22T01:00"]
+    assert _runs(window, "2026-03-30T00:00", 2) == ["2026-04-05T00:00", "2026-04-12T00:00"]
+
+
+def test_end_date_stops_the_schedule_and_month_field_is_read():
+    # CreateMaintenanceWindow EndDate: "the maintenance window will no longer run" after it.
+    window = _window("cron(0 4 1 JAN,JUL ? *)", end="2027-06-30T00:00:00Z")
+    assert _runs(window, "2026-03-01T00:00", 5) == ["2026-07-01T04:00", "2027-01-01T04:00"]
+
+
+def test_disabled_window_and_unknown_zone_never_run():
+    assert _runs(_window("rate(1 day)"), "2026-03-01T00:00", 1, settings={"Enabled": False}) == []
+    assert _runs(_window("cron(0 4 ? * * *)", "Mars/Olympus"), "2026-03-01T00:00", 1) == []
+
+
+def test_rate_counts_from_the_last_change():
+    # get-maintenance-window.rst: NextExecutionTime keeps ModifiedDate's milliseconds (.099Z).
+    modified = _utc("2026-03-01T10:04:04.099")
+    runs = window_schedule.window_runs(_window("rate(3 days)"), {"Enabled": True, "ModifiedDate": modified},
+                                       _utc("2026-03-05T00:00"))
+    assert window_schedule.next_execution_time_text(next(runs)) == "2026-03-07T10:04:04.099Z"
+
+
+def _create(ssm, schedule, **extra):
+    return ssm.create_maintenance_window(Name=extra.pop("Name", "Sunday-patching"), Schedule=schedule, Duration=3,
+                                         Cutoff=1, AllowUnassociatedTargets=True, **extra)["WindowId"]
+
+
+def _now(sandbox):
+    return datetime.datetime.fromtimestamp(sandbox.clock()["now"], datetime.timezone.utc)
+
+
+def test_next_execution_time_moves_with_the_sandbox_clock(frozen_clock):
+    sandbox = frozen_clock
+    ssm = sandbox.client("ssm")
+    window_id = _create(ssm, "rate(2 hours)")
+    created = _now(sandbox)
+    first = ssm.get_maintenance_window(WindowId=window_id)["NextExecutionTime"]
+    assert first == window_schedule.next_execution_time_text(created + datetime.timedelta(hours=2))
+    sandbox.advance_clock(3 * 3600)
+    [identity] = [identity for identity in ssm.describe_maintenance_windows()["WindowIdentities"]
+                  if identity["WindowId"] == window_id]
+    assert identity["NextExecutionTime"] == window_schedule.next_execution_time_text(created + datetime.timedelta(hours=4))
+    ssm.update_maintenance_window(WindowId=window_id, Enabled=False)
+    assert "NextExecutionTime" not in ssm.get_maintenance_window(WindowId=window_id)
+
+
+def test_schedule_lists_upcoming_runs_in_pages_within_the_filters(frozen_clock):
+    sandbox = frozen_clock
+    ssm = sandbox.client("ssm")
+    window_id = _create(ssm, "cron(0 16 ? * WED *)", ScheduleTimezone="Etc/UTC")
+    now = _now(sandbox)
+    first = ssm.describe_maintenance_window_schedule(WindowId=window_id, MaxResults=3)
+    second = ssm.describe_maintenance_window_schedule(WindowId=window_id, MaxResults=3, NextToken=first["NextToken"])
+    times = [run["ExecutionTime"] for run in first["ScheduledWindowExecutions"] + second["ScheduledWindowExecutions"]]
+    moments = [datetime.datetime.strptime(text, "%Y-%m-%dT%H:%MZ").replace(tzinfo=datetime.timezone.utc) for text in times]
+    assert len(moments) == 6 and all(moment.weekday() == 2 and moment.hour == 16 for moment in moments)
+    assert moments[0] > now and moments[0] - now <= datetime.timedelta(days=7)
+    assert all(later - earlier == datetime.timedelta(days=7) for earlier, later in zip(moments, moments[1:]))
+    before = (moments[2] + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    after = (moments[0] + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    bounded = ssm.describe_maintenance_window_schedule(
+        WindowId=window_id, Filters=[{"Key": "ScheduledBefore", "Values": [before]},
+                                     {"Key": "ScheduledAfter", "Values": [after]}])
+    assert [run["ExecutionTime"] for run in bounded["ScheduledWindowExecutions"]] == times[1:3]
+    assert "NextToken" not in bounded
+    with pytest.raises(ClientError) as error:
+        ssm.describe_maintenance_window_schedule(WindowId=window_id, Filters=[{"Key": "StartTime", "Values": [before]}])
+    assert error.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_windows_for_target_and_their_schedule(frozen_clock):
+    ssm = frozen_clock.client("ssm")
+    node = "i-0aaaabbbbcccc1111"
+    daily = _create(ssm, "cron(0 1 ? * * *)", Name="daily")
+    weekly = _create(ssm, "cron(0 3 ? * SAT *)", Name="weekly")
+    _create(ssm, "cron(0 5 ? * * *)", Name="unrelated")
+    ssm.register_target_with_maintenance_window(WindowId=daily, ResourceType="INSTANCE",
+                                                Targets=[{"Key": "InstanceIds", "Values": [node, "i-0ffff00001111aaaa"]}])
+    ssm.register_task_with_maintenance_window(
+        WindowId=weekly, TaskType="RUN_COMMAND", TaskArn="AWS-RunPatchBaseline", MaxConcurrency="1", MaxErrors="1",
+        Targets=[{"Key": "InstanceIds", "Values": [node]}])
+    wanted = {"Targets": [{"Key": "InstanceIds", "Values": [node]}], "ResourceType": "INSTANCE"}
+    found = ssm.describe_maintenance_windows_for_target(**wanted)["WindowIdentities"]
+    assert sorted(found, key=lambda item: item["Name"]) == [{"WindowId": daily, "Name": "daily"},
+                                                            {"WindowId": weekly, "Name": "weekly"}]
+    runs = ssm.describe_maintenance_window_schedule(MaxResults=8, **wanted)["ScheduledWindowExecutions"]
+    assert [run["ExecutionTime"] for run in runs] == sorted(run["ExecutionTime"] for run in runs)
+    assert {run["Name"] for run in runs} == {"daily", "weekly"}
+    assert ssm.describe_maintenance_windows_for_target(
+        Targets=[{"Key": "InstanceIds", "Values": ["i-0123401234aaaa999"]}], ResourceType="INSTANCE")["WindowIdentities"] == []
+
+
+def test_start_date_end_date_and_offset_through_the_api(frozen_clock):
+    sandbox = frozen_clock
+    ssm = sandbox.client("ssm")
+    now = _now(sandbox)
+    start = (now + datetime.timedelta(days=30)).replace(hour=0, minute=0, second=0, microsecond=0)
+    later = _create(ssm, "cron(0 6 ? * * *)", Name="later", StartDate=start.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert ssm.get_maintenance_window(WindowId=later)["NextExecutionTime"] == \
+        window_schedule.next_execution_time_text(start.replace(hour=6))
+    ended = _create(ssm, "cron(0 6 ? * * *)", Name="ended", EndDate=(now - datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert "NextExecutionTime" not in ssm.get_maintenance_window(WindowId=ended)
+    assert ssm.describe_maintenance_window_schedule(WindowId=ended)["ScheduledWindowExecutions"] == []
+    offset = _create(ssm, "cron(0 6 ? * * *)", Name="offset", ScheduleOffset=3)
+    [run] = ssm.describe_maintenance_window_schedule(WindowId=offset, MaxResults=1)["ScheduledWindowExecutions"]
+    assert run["ExecutionTime"].endswith("T06:00Z")
+
+
+def test_schedule_needs_a_window_or_targets(frozen_clock):
+    ssm = frozen_clock.client("ssm")
+    with pytest.raises(ClientError) as error:
+        ssm.describe_maintenance_window_schedule()
+    assert error.value.response["Error"]["Code"] == "ValidationException"
