@@ -357,6 +357,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_association.
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_association.definition import desired_definition
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_association.definition import diff_view
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_association.definition import differences
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_association.definition import kept_schedule_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_association.definition import patch_group_key
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_association.definition import predicted
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_association.definition import update_request
@@ -466,6 +467,9 @@ def ensure_tags(client, association_id, current_tags, tags, purge_tags, check_mo
 def ensure_present(client, current, current_tags, params, targets, check_mode):
     """(changed, association, changed fields): create the association, or update what differs."""
     desired = desired_definition(params, targets, current)
+    errors = kept_schedule_errors(desired)
+    if errors:
+        raise ParameterError("; ".join(errors))
     if current is None:
         if "ScheduleExpression" not in desired:
             raise ParameterError(f"schedule is required to create the association {params['name']}")

@@ -111,8 +111,14 @@ def test_create_idempotent_update_tags_and_absent_with_check_mode_first(workshop
     described = ssm.describe_association(AssociationId=association_id)["AssociationDescription"]
     assert described["Name"] == "AWS-RunPatchBaselineWithHooks" and described["ScheduleExpression"] == "rate(1 day)"
     assert described["Parameters"] == {"Operation": ["Install"], "RebootOption": ["RebootIfNeeded"], "PreInstallHookDocName": ["GoodHook"]}
-    # Kept though not given: UpdateAssociation was sent the whole definition.
+    # Kept though not given: UpdateAssociation resets what it is not sent (API reference), so it was sent the whole definition.
     assert described["ComplianceSeverity"] == "HIGH" and described["MaxConcurrency"] == "50%" and described["MaxErrors"] == "1"
+    [sent] = [call["parameters"] for call in sandbox.calls(operation="UpdateAssociation")]
+    assert {key: sent.get(key) for key in ("AssociationId", "AssociationName", "ComplianceSeverity", "MaxConcurrency", "MaxErrors",
+                                           "SyncCompliance", "ApplyOnlyAtCronInterval")} == {
+        "AssociationId": association_id, "AssociationName": "daily-scan", "ComplianceSeverity": "HIGH", "MaxConcurrency": "50%",
+        "MaxErrors": "1", "SyncCompliance": "AUTO", "ApplyOnlyAtCronInterval": False}
+    assert sent["Targets"] == [{"Key": "tag:Patch Group", "Values": ["App", "Web"]}]
     assert ssm.list_tags_for_resource(ResourceType="Association", ResourceId=association_id)["TagList"] == [{"Key": "Team", "Value": "ops"}]
 
     sandbox.clear_calls()
@@ -133,11 +139,12 @@ def test_create_idempotent_update_tags_and_absent_with_check_mode_first(workshop
 def test_two_associations_of_one_name_need_association_id(workshop):
     sandbox, nodes = workshop
     ssm = sandbox.client("ssm")
-    ids = sorted(
-        ssm.create_association(Name="AWS-RunPatchBaseline", AssociationName="twin", ScheduleExpression="rate(1 day)",
-                               Targets=[{"Key": "InstanceIds", "Values": [nodes[name]]}],
-                               Parameters={"Operation": ["Scan"]})["AssociationDescription"]["AssociationId"]
+    by_node = dict(
+        (name, ssm.create_association(Name="AWS-RunPatchBaseline", AssociationName="twin", ScheduleExpression="rate(1 day)",
+                                      Targets=[{"Key": "InstanceIds", "Values": [nodes[name]]}],
+                                      Parameters={"Operation": ["Scan"]})["AssociationDescription"]["AssociationId"])
         for name in ("App1", "Web1"))
+    ids = sorted(by_node.values())
     sandbox.clear_calls()
 
     failed = run(ssm_patch_association, {"name": "twin", "state": "absent"})
@@ -145,13 +152,13 @@ def test_two_associations_of_one_name_need_association_id(workshop):
     assert f"2 associations have that name in us-east-1 ({ids[0]}, {ids[1]}); give association_id" in failed["msg"]
     assert mutating(sandbox) == []
 
-    picked = run(ssm_patch_association, {"name": "twin", "association_id": ids[0], "operation": "scan",
+    picked = run(ssm_patch_association, {"name": "twin", "association_id": by_node["App1"], "operation": "scan",
                                          "instance_ids": [nodes["App1"]], "schedule": "rate(1 day)"})
     # Created outside the module without RebootOption: the module's definition adds it.
     assert picked["changed"] is True and picked["changed_fields"] == ["Parameters"]
-    assert picked["association"]["association_id"] == ids[0]
-    assert run(ssm_patch_association, {"name": "twin", "association_id": ids[1], "state": "absent"})["changed"] is True
-    assert [a["AssociationId"] for a in ssm.list_associations()["Associations"]] == [ids[0]]
+    assert picked["association"]["association_id"] == by_node["App1"]
+    assert run(ssm_patch_association, {"name": "twin", "association_id": by_node["Web1"], "state": "absent"})["changed"] is True
+    assert [a["AssociationId"] for a in ssm.list_associations()["Associations"]] == [by_node["App1"]]
 
 
 def test_an_association_of_another_document_is_left_alone(workshop):

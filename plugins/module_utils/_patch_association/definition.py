@@ -200,6 +200,19 @@ def desired_definition(params, targets, current=None):
     return definition
 
 
+def kept_schedule_errors(definition):
+    """Errors of a definition whose schedule the task kept from the current association: the
+    options that need a cron schedule (schedule_offset, apply_only_at_cron_interval) against a rate."""
+    if schedule_kind(definition.get("ScheduleExpression")) != "rate":
+        return []
+    errors = []
+    if definition.get("ScheduleOffset") is not None:
+        errors.append(f"schedule_offset applies to a cron schedule only, and the association's schedule is {definition['ScheduleExpression']}")
+    if definition.get("ApplyOnlyAtCronInterval"):
+        errors.append(f"apply_only_at_cron_interval applies to a cron schedule only, and the association's schedule is {definition['ScheduleExpression']}")
+    return errors
+
+
 def _sorted_targets(targets):
     return sorted(({"Key": target.get("Key"), "Values": sorted(target.get("Values") or [])} for target in targets or []),
                   key=lambda target: target["Key"])
