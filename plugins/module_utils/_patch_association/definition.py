@@ -247,15 +247,22 @@ def update_request(association_id, desired):
     return request
 
 
-def association_result(description, tags=None):
-    """An AssociationDescription as the module returns it: snake_case, document parameters and tags as they are."""
-    described = dict(description or {})
-    described.pop("ResponseMetadata", None)
-    parameters = described.pop("Parameters", None)
-    result = camel_dict_to_snake_dict(described)
+def snake(item):
+    """An API item in snake_case, its dates as ISO 8601 strings."""
+    item = dict(item or {})
+    item.pop("ResponseMetadata", None)
+    result = camel_dict_to_snake_dict(item)
     for key, value in list(result.items()):
         if hasattr(value, "isoformat"):
             result[key] = value.isoformat()
+    return result
+
+
+def association_result(description, tags=None):
+    """An AssociationDescription as the module returns it: snake_case, document parameters and tags as they are."""
+    described = dict(description or {})
+    parameters = described.pop("Parameters", None)
+    result = snake(described)
     result["parameters"] = parameters or {}
     if tags is not None:
         result["tags"] = dict(tags)
@@ -285,6 +292,6 @@ def diff_view(result):
 
 def execution_result(execution, targets):
     """One execution of an association, with each target node's status."""
-    row = association_result(execution)
-    row["targets"] = [association_result(target) for target in targets]
+    row = snake(execution)
+    row["targets"] = [snake(target) for target in targets]
     return row
