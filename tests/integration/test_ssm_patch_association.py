@@ -255,3 +255,22 @@ def test_info_without_names_lists_every_patching_association(workshop):
     assert missing["associations"] == []
     assert warnings_of(missing) == ["names: there is no association named nobody in us-east-1",
                                     "association_ids: there is no association 8d1b5c6e-1f2a-4b3c-9d8e-7f6a5b4c3d2e in us-east-1"]
+
+
+def test_a_resource_group_target_and_its_nodes_in_the_executions(workshop, frozen_clock):
+    sandbox, nodes = workshop
+    query = {"ResourceTypeFilters": ["AWS::EC2::Instance"], "TagFilters": [{"Key": "Patch Group", "Values": ["Web"]}]}
+    sandbox.client("resource-groups").create_group(
+        Name="web-servers", ResourceQuery={"Type": "TAG_FILTERS_1_0", "Query": json.dumps(query)})
+    sandbox.set_agent(seconds_per_node=1, reboot_seconds=1)
+    try:
+        created = run(ssm_patch_association, {"name": "web-scan", "operation": "scan", "resource_group": "web-servers",
+                                              "schedule": "rate(1 day)"})
+        assert created["changed"] is True and warnings_of(created) == []
+        assert created["association"]["targets"] == [{"key": "resource-groups:Name", "values": ["web-servers"]}]
+        frozen_clock.advance_clock(600)
+        [association] = run(ssm_patch_association_info, {"association_ids": [created["association"]["association_id"]]})["associations"]
+        [execution] = association["executions"]
+        assert sorted(target["resource_id"] for target in execution["targets"]) == sorted([nodes["Web1"], nodes["Web2"]])
+    finally:
+        sandbox.reset_agent()

@@ -235,8 +235,16 @@ def normalized(definition):
 
 
 def differences(desired, current):
-    """The fields of the desired definition that differ from the current one, sorted."""
+    """The fields of the desired definition that differ from the current one, sorted.
+
+    An output location the task gives without a region is not told apart from the same one with
+    the region AWS may have filled in.
+    """
     wanted, have = normalized(desired), normalized(current)
+    wanted_s3 = (wanted.get("OutputLocation") or {}).get("S3Location") or {}
+    have_s3 = (have.get("OutputLocation") or {}).get("S3Location")
+    if have_s3 and "OutputS3Region" not in wanted_s3:
+        have_s3.pop("OutputS3Region", None)
     return sorted(field for field in set(wanted) | set(have) if wanted.get(field) != have.get(field))
 
 

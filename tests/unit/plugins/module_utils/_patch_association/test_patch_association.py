@@ -168,6 +168,17 @@ def test_a_removed_override_and_defaults_aws_fills_in():
     assert differences(desired_definition(params(patch_groups=["App", "Web"]), CURRENT["Targets"], without_defaults), without_defaults) == []
 
 
+def test_an_output_region_aws_filled_in_is_no_difference_unless_the_task_names_another():
+    current = dict(CURRENT, OutputLocation={"S3Location": {"OutputS3BucketName": "logs", "OutputS3Region": "us-east-1"}})
+    same = desired_definition(params(patch_groups=["App", "Web"], output_s3_bucket="logs"), CURRENT["Targets"], current)
+    assert differences(same, current) == []
+    other = desired_definition(params(patch_groups=["App", "Web"], output_s3_bucket="logs", output_s3_region="eu-west-1"),
+                               CURRENT["Targets"], current)
+    assert differences(other, current) == ["OutputLocation"]
+    assert differences(desired_definition(params(patch_groups=["App", "Web"], output_s3_bucket="other"), CURRENT["Targets"], current),
+                       current) == ["OutputLocation"]
+
+
 def test_a_kept_rate_schedule_refuses_cron_only_options():
     assert kept_schedule_errors({"ScheduleExpression": "cron(0 2 ? * * *)", "ScheduleOffset": 2, "ApplyOnlyAtCronInterval": True}) == []
     errors = kept_schedule_errors({"ScheduleExpression": "rate(1 day)", "ScheduleOffset": 2, "ApplyOnlyAtCronInterval": True})
