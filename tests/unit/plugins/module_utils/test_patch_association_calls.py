@@ -40,11 +40,11 @@ def test_deleting_an_association_that_is_gone_is_no_change_and_updating_it_fails
 
 def test_associations_of_a_name_are_every_page_of_the_association_name_filter(slept):
     client = FakeClient(list_associations=[
-        {"Associations": [{"AssociationId": "a"}], "NextToken": "t"},
+        {"Associations": [{"AssociationId": "a", "AssociationName": "daily-scan"}], "NextToken": "t"},
         client_error("ThrottlingException"),
-        {"Associations": [{"AssociationId": "b"}]},
+        {"Associations": [{"AssociationId": "b", "AssociationName": "daily-scan"}, {"AssociationId": "c", "AssociationName": "daily-scan-old"}]},
     ])
-    assert ssm.list_associations_named(client, "daily-scan") == [{"AssociationId": "a"}, {"AssociationId": "b"}]
+    assert [item["AssociationId"] for item in ssm.list_associations_named(client, "daily-scan")] == ["a", "b"]
     calls = client.called("list_associations")
     assert calls[0] == {"AssociationFilterList": [{"key": "AssociationName", "value": "daily-scan"}], "MaxResults": 50}
     assert calls[1] == calls[2] == dict(calls[0], NextToken="t")
