@@ -274,3 +274,24 @@ def test_a_resource_group_target_and_its_nodes_in_the_executions(workshop, froze
         assert sorted(target["resource_id"] for target in execution["targets"]) == sorted([nodes["Web1"], nodes["Web2"]])
     finally:
         sandbox.reset_agent()
+
+
+def test_converges_with_30_percent_throttling(workshop, monkeypatch):
+    sandbox, _nodes = workshop
+    # The retries' back-off sleeps are skipped: the test counts calls, it does not wait.
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    sandbox.set_faults([{"service": "ssm", "operation": "*", "throttle_rate": 0.3}], seed=7)
+    try:
+        created = run(ssm_patch_association, DAILY_SCAN)
+        updated = run(ssm_patch_association, dict(DAILY_SCAN, schedule="rate(1 day)", tags={"Team": "ops"}))
+        again = run(ssm_patch_association, dict(DAILY_SCAN, schedule="rate(1 day)", tags={"Team": "ops"}))
+        read = run(ssm_patch_association_info, {"names": ["daily-scan"]})
+        throttled = [call for call in sandbox.calls() if call.get("injected")]
+    finally:
+        sandbox.clear_faults()
+    assert (created["changed"], updated["changed"], again["changed"]) == (True, True, False)
+    assert read["associations"][0]["schedule_expression"] == "rate(1 day)" and read["associations"][0]["tags"] == {"Team": "ops"}
+    assert len(throttled) > 3
+    # Each mutating call was made once: a throttled request is refused before it changes anything.
+    assert sorted(call["operation"] for call in sandbox.mutating_calls(service="ssm") if not call.get("injected")) == [
+        "AddTagsToResource", "CreateAssociation", "RemoveTagsFromResource", "UpdateAssociation"]
