@@ -76,7 +76,6 @@ def _open(backend, store, window, when):
     execution.tasks = [TaskExecution(str(uuid.uuid4()), execution, task) for task in _task_definitions(window)]
     store.active[execution.execution_id] = execution
     if not execution.tasks:
-        # No source documents an execution of a window without tasks; the sandbox says what happened.
         execution.status, execution.status_details, execution.end = SUCCESS, NO_TASKS, when
         del store.active[execution.execution_id]
     return execution
@@ -182,7 +181,8 @@ def _finish_execution(store, execution):
     if execution.cancel_requested:
         execution.status = CANCELLED
     elif FAILED in statuses:
-        execution.status, execution.status_details = FAILED, ORCHESTRATION_FAILED
+        refused = [task.refused for task in execution.tasks if task.refused]
+        execution.status, execution.status_details = FAILED, refused[0] if refused else ORCHESTRATION_FAILED
     elif TIMED_OUT in statuses or any(task.status_details == NOT_STARTED_CUTOFF for task in execution.tasks):
         execution.status = TIMED_OUT
     else:
@@ -306,7 +306,7 @@ def _finish_task(task):
     if task.timed_out:
         task.status, task.status_details = TIMED_OUT, STOPPED_AT_CUTOFF
     elif task.errors or any(invocation.status != SUCCESS for invocation in task.invocations):
-        task.status, task.status_details = FAILED, TASK_FAILED
+        task.status, task.status_details = FAILED, task.refused or TASK_FAILED
     else:
         task.status = SUCCESS
 
@@ -399,6 +399,7 @@ def _start_invocation(backend, task, node_id, target_id, owner, when):
     except SSMException as exc:
         # The document, its parameters or the node refused: this invocation fails, the task goes on.
         invocation.status, invocation.status_details, invocation.end = FAILED, exc.message, when
+        task.refused = task.refused or exc.message
     return invocation
 
 

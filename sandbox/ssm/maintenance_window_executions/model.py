@@ -2,11 +2,15 @@
 invocations, their statuses, and the per-backend store.
 
 Statuses are botocore's MaintenanceWindowExecutionStatus (PENDING, IN_PROGRESS, SUCCESS, FAILED,
-TIMED_OUT, CANCELLING, CANCELLED, SKIPPED_OVERLAPPING). The only StatusDetails text an AWS source
-shows for a window execution is describe-maintenance-window-executions.rst's "One or more tasks in
-the orchestration failed." (a FAILED execution); its SUCCESS and IN_PROGRESS executions, and the
-SUCCESS task executions and invocations of the other examples, have no StatusDetails, so none is
-answered for them. Every other text below is the sandbox's own, worded to say what happened.
+TIMED_OUT, CANCELLING, CANCELLED, SKIPPED_OVERLAPPING). StatusDetails as AWS's sources show them:
+a FAILED window execution says "One or more tasks in the orchestration failed."
+(describe-maintenance-window-executions.rst, Example 1), or the error that refused a task's
+command ("The following SSM parameters are invalid: LevelUp", User Guide tutorial
+maintenance-windows-cli-tutorials-describe.md); a window without tasks is SUCCESS with "No tasks to
+execute." (User Guide tutorial mw-cli-tutorial-task-info.md); a task invocation's StatusDetails is
+its command's ("Success", the same tutorial; "Failed", get-maintenance-window-execution-task-invocation.rst);
+SUCCESS and IN_PROGRESS window and task executions have none (the CLI examples). The other texts
+below are the sandbox's own, worded to say what happened.
 """
 
 import datetime
@@ -31,8 +35,9 @@ FINAL = (SUCCESS, FAILED, TIMED_OUT, CANCELLED, SKIPPED_OVERLAPPING)
 
 # describe-maintenance-window-executions.rst, Example 1 (the FAILED execution).
 ORCHESTRATION_FAILED = "One or more tasks in the orchestration failed."
+# User Guide tutorial mw-cli-tutorial-task-info.md (an execution of a window that has no task).
+NO_TASKS = "No tasks to execute."
 # The sandbox's own texts (no AWS source shows one for these cases).
-NO_TASKS = "The maintenance window has no tasks: nothing ran."
 NO_TARGETS = "The task's targets resolved to no managed node: nothing ran."
 NOT_STARTED_CUTOFF = "The task did not start: the maintenance window's cutoff time was reached first."
 NOT_STARTED_CANCEL = "The task did not start: the maintenance window execution was cancelled first."
@@ -72,7 +77,7 @@ class TaskInvocation:
 
     @property
     def execution_id(self):
-        return self.command.command_id if self.command is not None else ""
+        return self.command.command_id if self.command is not None else None
 
     @property
     def finished(self):
@@ -89,9 +94,9 @@ class TaskInvocation:
             self.start = invocation.start
         if self.finished and not self.command.finished:
             self.status = IN_PROGRESS    # terminal for Run Command, but a reboot is still to complete
+        self.status_details = invocation.status_details
         if self.finished:
             self.end = invocation.end if invocation.end is not None else self.command.clock
-            self.status_details = None if self.status == SUCCESS else invocation.status_details
 
 
 class TaskExecution:
@@ -115,6 +120,7 @@ class TaskExecution:
         self.errors_allowed = 0
         self.stopped = False           # MaxErrors exceeded, the cutoff reached, or cancelled: start nothing more
         self.timed_out = False
+        self.refused = None            # the error of the first command the service refused to send
 
     @property
     def priority(self):

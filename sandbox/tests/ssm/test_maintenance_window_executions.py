@@ -374,3 +374,34 @@ def test_executions_page_and_filter(world):
     with pytest.raises(ClientError) as error:
         tasks_of(ssm, execution_id, Filters=[{"Key": "TaskArn", "Values": ["AWS-RunShellScript"]}])
     assert error.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_a_window_without_tasks_has_nothing_to_execute(world):
+    sandbox, _, ssm = world
+    at = next_minute(sandbox)
+    window_id = daily_window(ssm, at)
+    sandbox.advance_clock(2 * HOUR)
+    [execution] = executions(ssm, window_id)
+    # User Guide tutorial (mw-cli-tutorial-task-info.md): such an execution is SUCCESS, "No tasks to execute.".
+    assert (execution["Status"], execution["StatusDetails"]) == ("SUCCESS", "No tasks to execute.")
+    assert execution["StartTime"] == execution["EndTime"] == at
+    assert ssm.get_maintenance_window_execution(WindowExecutionId=execution["WindowExecutionId"])["TaskIds"] == []
+
+
+def test_a_command_the_service_refuses_fails_the_execution_with_its_error(world):
+    sandbox, account, ssm = world
+    [node] = sandbox.seed_nodes(1, "AMAZON_LINUX_2", account_id=account)
+    at = next_minute(sandbox)
+    window_id = daily_window(ssm, at)
+    ssm.register_task_with_maintenance_window(
+        WindowId=window_id, TaskType="RUN_COMMAND", TaskArn="AWS-RunShellScript", Priority=1, MaxConcurrency="1",
+        MaxErrors="1", Targets=[{"Key": "InstanceIds", "Values": [node]}],
+        TaskInvocationParameters={"RunCommand": {"Parameters": {"commands": ["df"], "LevelUp": ["true"]}}})
+    sandbox.advance_clock(2 * HOUR)
+    [execution] = executions(ssm, window_id)
+    # maintenance-windows-cli-tutorials-describe.md: FAILED, "The following SSM parameters are invalid: LevelUp".
+    assert execution["Status"] == "FAILED" and "LevelUp" in execution["StatusDetails"]
+    [task] = tasks_of(ssm, execution["WindowExecutionId"])
+    [invocation] = invocations_of(ssm, execution["WindowExecutionId"], task["TaskExecutionId"])
+    assert invocation["Status"] == "FAILED" and "ExecutionId" not in invocation      # no command was sent
+    assert ssm.list_commands()["Commands"] == []
