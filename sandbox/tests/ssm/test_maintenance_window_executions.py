@@ -3,6 +3,7 @@ every test freezes the clock, advances it past the window's time and reads what 
 
 import datetime
 import json
+import zoneinfo
 
 import pytest
 from botocore.exceptions import ClientError
@@ -405,3 +406,59 @@ def test_a_command_the_service_refuses_fails_the_execution_with_its_error(world)
     [invocation] = invocations_of(ssm, execution["WindowExecutionId"], task["TaskExecutionId"])
     assert invocation["Status"] == "FAILED" and "ExecutionId" not in invocation      # no command was sent
     assert ssm.list_commands()["Commands"] == []
+
+
+def _third_tuesday_after(moment):
+    day = moment.date()
+    while True:
+        first = day.replace(day=1)
+        tuesdays = [first + datetime.timedelta(days=offset) for offset in range(31)
+                    if (first + datetime.timedelta(days=offset)).month == first.month
+                    and (first + datetime.timedelta(days=offset)).weekday() == 1]
+        candidate = datetime.datetime.combine(tuesdays[2], datetime.time(23, 30), UTC)
+        if candidate > moment:
+            return candidate
+        day = (first + datetime.timedelta(days=32)).replace(day=1)
+
+
+def test_schedule_offset_opens_days_after_the_cron_date(clean_sandbox, frozen_clock):
+    # API reference, CreateMaintenanceWindow ScheduleOffset: with cron(30 23 ? * TUE#3 *) and offset 2 the
+    # window runs two days after the third Tuesday of the month, at 23:30.
+    sandbox = frozen_clock
+    ssm = sandbox.client("ssm")
+    start = now_of(sandbox)
+    third_tuesday = _third_tuesday_after(start - datetime.timedelta(days=3))
+    while third_tuesday + datetime.timedelta(days=2) <= start + datetime.timedelta(hours=1):
+        third_tuesday = _third_tuesday_after(third_tuesday)
+    expected = third_tuesday + datetime.timedelta(days=2)              # the first opening after now
+    window_id = ssm.create_maintenance_window(Name="Patch-Tuesday-plus-2", Schedule="cron(30 23 ? * TUE#3 *)",
+                                              ScheduleOffset=2, Duration=3, Cutoff=1,
+                                              AllowUnassociatedTargets=True)["WindowId"]
+    if third_tuesday > start:
+        sandbox.advance_clock((third_tuesday - now_of(sandbox)).total_seconds() + HOUR)
+        assert executions(ssm, window_id) == []                       # not on the Tuesday itself
+    sandbox.advance_clock((expected - now_of(sandbox)).total_seconds() + HOUR)
+    assert [execution["StartTime"] for execution in executions(ssm, window_id)] == [expected]
+    assert expected.weekday() == 3                                      # a Thursday
+
+
+def test_time_zone_and_start_date_open_at_local_time(clean_sandbox, frozen_clock):
+    # User Guide, "Maintenance window scheduling and active period options", Example 1: StartDate,
+    # ScheduleTimezone America/Los_Angeles and cron(0 09 ? * WED *): the window first runs at 9 AM
+    # Pacific time on the first Wednesday after the start date (the example's dates moved after the clock's now).
+    sandbox = frozen_clock
+    ssm = sandbox.client("ssm")
+    pacific = zoneinfo.ZoneInfo("America/Los_Angeles")
+    start = datetime.datetime.combine(now_of(sandbox).astimezone(pacific).date() + datetime.timedelta(days=2),
+                                      datetime.time(0, 0), pacific)
+    first = start + datetime.timedelta(days=(2 - start.weekday()) % 7)
+    first = datetime.datetime.combine(first.date(), datetime.time(9, 0), pacific)
+    window_id = ssm.create_maintenance_window(Name="My-LAX-Maintenance-Window", Schedule="cron(0 09 ? * WED *)",
+                                              ScheduleTimezone="America/Los_Angeles", StartDate=start.isoformat(),
+                                              Duration=3, Cutoff=1, AllowUnassociatedTargets=True)["WindowId"]
+    sandbox.advance_clock((first - now_of(sandbox)).total_seconds() - 60)
+    assert executions(ssm, window_id) == []
+    sandbox.advance_clock(120)
+    [execution] = executions(ssm, window_id)
+    assert execution["StartTime"] == first.astimezone(UTC)
+    assert execution["StartTime"].astimezone(pacific).strftime("%A %H:%M") == "Wednesday 09:00"
