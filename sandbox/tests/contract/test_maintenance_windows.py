@@ -392,13 +392,13 @@ def test_describe_maintenance_window_executions_examples(world, number):
 
 # awscli/examples/ssm/get-maintenance-window-execution.rst.
 def test_get_maintenance_window_execution_example(world):
-    ssm, execution_id, _, _ = ran_once(world, "AWS-RunShellScript", {"Parameters": {"commands": ["df"]}})
+    ssm, execution_id, _task_execution_id, _nodes = ran_once(world, "AWS-RunShellScript", {"Parameters": {"commands": ["df"]}})
     call(ssm, "get-maintenance-window-execution#1", {"518d5565-5969-4cca-8f0e-da3b2EXAMPLE": execution_id})
 
 
 # awscli/examples/ssm/describe-maintenance-window-execution-tasks.rst.
 def test_describe_maintenance_window_execution_tasks_example(world):
-    ssm, execution_id, _, _ = ran_once(world, "AWS-RunShellScript", {"Parameters": {"commands": ["df"]}})
+    ssm, execution_id, _task_execution_id, _nodes = ran_once(world, "AWS-RunShellScript", {"Parameters": {"commands": ["df"]}})
     call(ssm, "describe-maintenance-window-execution-tasks#1", {"518d5565-5969-4cca-8f0e-da3b2EXAMPLE": execution_id})
 
 

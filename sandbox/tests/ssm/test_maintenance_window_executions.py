@@ -71,7 +71,7 @@ def invocations_of(ssm, execution_id, task_execution_id, **extra):
 
 
 def by_id(ssm, execution_id, task_ids):
-    """The window task id -> its task execution, through GetMaintenanceWindowExecutionTask's TaskArn/Priority."""
+    """Each task execution of the window execution, as GetMaintenanceWindowExecutionTask answers it, by its id."""
     found = {}
     for identity in tasks_of(ssm, execution_id):
         task = ssm.get_maintenance_window_execution_task(WindowExecutionId=execution_id, TaskId=identity["TaskExecutionId"])
@@ -116,7 +116,7 @@ def test_a_window_whose_time_comes_scans_its_patch_group_and_compliance_shows_it
     assert {state["Operation"] for state in states.values()} == {"Scan"}
     commands = {invocation["ExecutionId"]: json.loads(invocation["Parameters"])["instanceIds"][0] for invocation in invocations}
     for command_id, node_id in commands.items():
-        [item, *_] = ssm.list_compliance_items(ResourceIds=[node_id], ResourceTypes=["ManagedInstance"],
+        [item, *_others] = ssm.list_compliance_items(ResourceIds=[node_id], ResourceTypes=["ManagedInstance"],
                                                Filters=[{"Key": "ComplianceType", "Values": ["Patch"]}])["ComplianceItems"]
         assert item["ExecutionSummary"]["ExecutionId"] == command_id
         listed = ssm.list_commands(CommandId=command_id)["Commands"][0]
@@ -216,7 +216,7 @@ def test_cancel_task_is_cancelled_at_the_cutoff_continue_task_finishes(world, sl
 
 
 def test_disabled_window_never_opens(world):
-    sandbox, _, ssm = world
+    sandbox, _account, ssm = world
     at = next_minute(sandbox)
     window_id = daily_window(ssm, at)
     shell_task(ssm, window_id, [{"Key": "InstanceIds", "Values": ["i-0123456789abcdef0"]}])
@@ -229,7 +229,7 @@ def test_disabled_window_never_opens(world):
 
 
 def test_a_task_whose_targets_name_no_node_fails_saying_so(world):
-    sandbox, _, ssm = world
+    sandbox, _account, ssm = world
     at = next_minute(sandbox)
     window_id = daily_window(ssm, at)
     target_id = window_target(ssm, window_id, [{"Key": "tag:Patch Group", "Values": ["nobody"]}])
@@ -280,7 +280,7 @@ def test_pseudo_parameters_are_replaced_in_a_run_command_task(world):
 
 
 def test_other_task_types_are_recorded_failed_with_no_effect(world):
-    sandbox, _, ssm = world
+    sandbox, _account, ssm = world
     at = next_minute(sandbox)
     window_id = daily_window(ssm, at)
     ssm.register_task_with_maintenance_window(WindowId=window_id, TaskType="AUTOMATION", TaskArn="AWS-RestartEC2Instance",
@@ -378,7 +378,7 @@ def test_executions_page_and_filter(world):
 
 
 def test_a_window_without_tasks_has_nothing_to_execute(world):
-    sandbox, _, ssm = world
+    sandbox, _account, ssm = world
     at = next_minute(sandbox)
     window_id = daily_window(ssm, at)
     sandbox.advance_clock(2 * HOUR)
