@@ -113,7 +113,7 @@ class TaskExecution:
         self.end = None
         self.invocations = []          # in the order they were started
         self.node_ids = []             # every node the task's targets resolved to
-        self.queue = []                # (node id, window target id, owner information) not started yet
+        self.queue = []                # (node id, window target id, owner information, target type) not started yet
         self.in_flight = []            # invocations whose command has not finished
         self.errors = 0
         self.concurrency = 1
