@@ -169,9 +169,9 @@ def _advance_execution(backend, store, execution, until):
 
 
 def _not_started(tasks, details, when):
+    """Tasks that never started end CANCELLED at `when` (they have no StartTime)."""
     for task in tasks:
-        task.status, task.status_details = CANCELLED, details
-        task.start = task.end = when
+        task.status, task.status_details, task.end = CANCELLED, details, when
 
 
 def _finish_execution(store, execution):

@@ -137,6 +137,7 @@ class WindowExecution:
     def __init__(self, execution_id, window_id, start, duration_hours, cutoff_hours):
         self.execution_id = execution_id
         self.window_id = window_id
+        self.window = None             # moto's window (None for a SKIPPED_OVERLAPPING execution)
         self.start = start
         # CreateMaintenanceWindow: Duration is "the duration of the maintenance window in hours";
         # Cutoff "the number of hours before the end of the maintenance window that Systems Manager
