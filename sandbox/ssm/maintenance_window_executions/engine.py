@@ -313,13 +313,13 @@ def _finish_task(task):
 
 # -- one invocation: one command on one node --------------------------------------------------
 
-def _substitute(value, values):
+def substitute_pseudo_parameters(value, values):
     if isinstance(value, str):
         return _PSEUDO.sub(lambda match: values[match.group(1)], value)
     if isinstance(value, list):
-        return [_substitute(item, values) for item in value]
+        return [substitute_pseudo_parameters(item, values) for item in value]
     if isinstance(value, dict):
-        return {key: _substitute(item, values) for key, item in value.items()}
+        return {key: substitute_pseudo_parameters(item, values) for key, item in value.items()}
     return value
 
 
@@ -337,7 +337,7 @@ def _run_command_parameters(definition):
     return run
 
 
-def _snapshot_id(document_name, parameters, window_execution_id):
+def window_snapshot_id(document_name, parameters, window_execution_id):
     """User Guide, AWS-RunPatchBaseline, Snapshot ID: run by a maintenance window, "you shouldn't provide
     your own generated Snapshot ID. In this scenario, Systems Manager provides a GUID value based on the
     maintenance window execution ID. This ensures that a correct ID is used for all the invocations of
@@ -381,8 +381,8 @@ def _start_invocation(backend, task, node_id, target_id, owner, target_type, whe
               "TASK_EXECUTION_ID": task.task_execution_id, "INVOCATION_ID": invocation_id,
               # "The type of target. Supported types include RESOURCE_GROUP and INSTANCE": the window target's.
               "TARGET_TYPE": target_type}
-    run = _substitute(_run_command_parameters(definition), values)
-    parameters = _snapshot_id(definition["TaskArn"], run.get("Parameters") or {}, execution.execution_id)
+    run = substitute_pseudo_parameters(_run_command_parameters(definition), values)
+    parameters = window_snapshot_id(definition["TaskArn"], run.get("Parameters") or {}, execution.execution_id)
     invocation = TaskInvocation(invocation_id, node_id, target_id, owner,
                                 _parameters_text(definition, run, node_id, parameters))
     task.invocations.append(invocation)

@@ -8,6 +8,7 @@ import zoneinfo
 import pytest
 from botocore.exceptions import ClientError
 
+from sandbox.ssm.maintenance_window_executions import engine
 from sandbox.tests.patch_isolation import account_client, new_account_id
 
 UTC = datetime.timezone.utc
@@ -537,3 +538,27 @@ def test_run_command_parameters_are_the_commands(world):
     assert command["CloudWatchOutputConfig"] == {"CloudWatchLogGroupName": "window-logs", "CloudWatchOutputEnabled": True}
     keys = [item["Key"] for item in other_client(sandbox, account, "s3").list_objects_v2(Bucket=bucket)["Contents"]]
     assert f"runs/{execution_id}/{command['CommandId']}/{node}/awsrunShellScript/0.awsrunShellScript/stdout" in keys
+
+
+def test_the_snapshot_id_rule_applies_to_the_patching_documents_only():
+
+    execution_id = "0f3c5a9e-1b2d-4e6f-8a7b-9c0d1e2f3a4b"
+    mine = "11111111-2222-3333-4444-555555555555"
+    assert engine.window_snapshot_id("AWS-RunPatchBaseline", {"Operation": ["Scan"]}, execution_id)["SnapshotId"] == [execution_id]
+    assert engine.window_snapshot_id("AWS-RunPatchBaselineWithHooks", {"SnapshotId": [""]}, execution_id)["SnapshotId"] == [execution_id]
+    assert engine.window_snapshot_id("AWS-RunPatchBaseline", {"SnapshotId": ["{{ aws:ORCHESTRATION_ID }}"]},
+                               execution_id)["SnapshotId"] == [execution_id]
+    # A caller's own GUID is kept (the User Guide advises against it, but it is the caller's).
+    assert engine.window_snapshot_id("AWS-RunPatchBaseline", {"SnapshotId": [mine]}, execution_id)["SnapshotId"] == [mine]
+    assert engine.window_snapshot_id("AWS-RunShellScript", {"commands": ["df"]}, execution_id) == {"commands": ["df"]}
+
+
+def test_pseudo_parameter_substitution_is_whole_placeholder_only():
+
+    values = {"WINDOW_ID": "mw-0123456789abcdef0", "WINDOW_TASK_ID": "t", "WINDOW_TARGET_ID": "", "WINDOW_EXECUTION_ID": "e",
+              "TASK_EXECUTION_ID": "x", "INVOCATION_ID": "i", "TARGET_TYPE": "INSTANCE"}
+    given = {"a": ["{{WINDOW_ID}}/{{ WINDOW_EXECUTION_ID }}", "{{RESOURCE_ID}} {{TARGET_ID}} {WINDOW_ID} {{window_id}}"],
+             "Comment": "{{TARGET_TYPE}}", "TimeoutSeconds": 600}
+    assert engine.substitute_pseudo_parameters(given, values) == {
+        "a": ["mw-0123456789abcdef0/e", "{{RESOURCE_ID}} {{TARGET_ID}} {WINDOW_ID} {{window_id}}"],
+        "Comment": "INSTANCE", "TimeoutSeconds": 600}
