@@ -277,6 +277,8 @@ def _count(task, invocation):
 
 
 def _fill(backend, task, when):
+    if task.task.get("CutoffBehavior") == "CANCEL_TASK" and when >= task.window_execution.cutoff_time:
+        return   # CANCEL_TASK: "no new task invocations are started" once the cutoff time is reached
     while task.queue and len(task.in_flight) < task.concurrency and not task.stopped:
         node_id, target_id, owner, target_type = task.queue.popleft()
         invocation = _start_invocation(backend, task, node_id, target_id, owner, target_type, when)
