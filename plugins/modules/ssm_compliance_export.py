@@ -1150,14 +1150,20 @@ def main():
         # No defaults here: an empty dict is refused, and the documented defaults are applied by history_settings().
         history=dict(type="dict", options=dict(enabled=dict(type="bool"), runs=dict(type="int"), prefix=dict(type="str"))),
     )
-    module = AnsibleCloudpatchSSMModule(
-        argument_spec=argument_spec,
+    relations = dict(
         required_one_of=[("s3_bucket", "dest")],
         mutually_exclusive=[("instance_id", "instance_ids"), ("instance_id", "patch_groups"), ("instance_id", "tags")],
         required_by={"s3_prefix": "s3_bucket", "kms_key_id": "s3_bucket", "expected_bucket_owner": "s3_bucket"},
         add_file_common_args=True,
         supports_check_mode=True,
     )
+    try:
+        module = AnsibleCloudpatchSSMModule(argument_spec=argument_spec, **relations)
+    except TypeError:
+        # ansible-core validates a dict option's suboptions even when the value is a number, a bool or a
+        # list, and raises TypeError (a traceback) there: read the value as raw, and refuse it by name.
+        module = AnsibleCloudpatchSSMModule(argument_spec=dict(argument_spec, history=dict(type="raw")), **relations)
+        module.fail_json(msg=f"history must be a dict of enabled, runs and prefix, got {module.params['history']!r}")
     params = module.params
     errors = validate(params)
     if errors:

@@ -221,7 +221,8 @@ def read_s3_records(list_page, get_body, bucket, prefix, limit, warn=None):
     for key in keys:
         if not RECORD_NAME.fullmatch(key[len(prefix):]):
             continue
-        record = parse_record(get_body(bucket, key, MAX_RECORD_BYTES))
+        body = get_body(bucket, key, MAX_RECORD_BYTES)
+        record = parse_record(body) if len(body) <= MAX_RECORD_BYTES else None
         if record is None:
             if warn:
                 warn(f"history: s3://{bucket}/{key} is not a summary record this module wrote; the trend leaves it out")
