@@ -652,6 +652,16 @@ def test_a_history_of_three_runs_shows_the_trend_and_the_nodes_that_got_worse(ru
                                        "ApproveAfterDays": 0, "ComplianceLevel": "HIGH", "EnableNonSecurity": True}]})["BaselineId"]
     ssm.register_patch_baseline_for_patch_group(BaselineId=everything, PatchGroup="Web")
     patch(agent, [node_ids["Web1"], node_ids["Late1"]], "Scan")
+    # And a maintenance window to install Web's patches on Sundays: the page shows its next run.
+    window_id = ssm.create_maintenance_window(Name="web-sunday", Schedule="cron(0 2 ? * SUN *)", Duration=3, Cutoff=1,
+                                              AllowUnassociatedTargets=False)["WindowId"]
+    target_id = ssm.register_target_with_maintenance_window(WindowId=window_id, ResourceType="INSTANCE",
+                                                            Targets=[{"Key": "tag:Patch Group", "Values": ["Web"]}])["WindowTargetId"]
+    ssm.register_task_with_maintenance_window(
+        WindowId=window_id, Name="web-install", TaskArn="AWS-RunPatchBaseline", TaskType="RUN_COMMAND", Priority=1, MaxConcurrency="1",
+        MaxErrors="0", Targets=[{"Key": "WindowTargetIds", "Values": [target_id]}],
+        TaskInvocationParameters={"RunCommand": {"Parameters": {"Operation": ["Install"]}}})
+    next_run = ssm.describe_maintenance_windows()["WindowIdentities"][0]["NextExecutionTime"]
     run(3)
 
     times = [result["report"]["generated_at"] for result in results]
@@ -677,8 +687,11 @@ def test_a_history_of_three_runs_shows_the_trend_and_the_nodes_that_got_worse(ru
         [f"{time} (this run)" if index == 2 else time] + [str(count) for count in expected_counts[index]] + [""]
         for index, time in enumerate(times)
     ]
-    assert sorted(tables["got-worse"]) == sorted([[node_ids["Web1"], "Web1", "Web"], [node_ids["Late1"], "Late1", ""]])
+    assert sorted(tables["got-worse"]) == sorted([[node_ids["Web1"], "Web1", "Web"], [node_ids["Late1"], "Late1", "-"]])
     assert f"Nodes that got worse since the last run ({times[1]}): 2" in page
+    # The window's next run, as DescribeMaintenanceWindows gave it (no other call asked for it).
+    assert tables["tasks"] == [["web-install", "Maintenance window", "AWS-RunPatchBaseline", "cron(0 2 ? * SUN *)", next_run]]
+    assert results[2]["dashboard"]["recurring_tasks"][0]["next_run"] == next_run
     assert "<script" not in page and "http://" not in page and "https://" not in page
 
     # Each run's copy under its dated key, the same bytes as that run's report; one record per run.
@@ -710,3 +723,14 @@ def test_a_history_of_three_runs_shows_the_trend_and_the_nodes_that_got_worse(ru
     kept = sorted(path.relative_to(json_dir).as_posix() for path in json_dir.rglob("*") if path.is_file())
     assert len(kept) == 1 + 3 + 3 and "fleet.json" in kept
     assert len([name for name in kept if name.startswith("kept/runs/summaries/fleet/")]) == 3
+
+    # As a person sees it: the page opens in Chromium with the widget's rows, and a screenshot is kept.
+    if CHROMIUM.exists():
+        dom = chromium_dom(html_dir / "fleet.html", tmp_path / "profile")
+        assert page_tables(dom)["trend"] == tables["trend"] and sorted(page_tables(dom)["got-worse"]) == sorted(tables["got-worse"])
+        screenshot = tmp_path / "trend.png"
+        subprocess.run([str(CHROMIUM), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={screenshot}",
+                        "--window-size=1400,1400", (html_dir / "fleet.html").as_uri()], capture_output=True, text=True, timeout=120, check=True)
+        keep = Path(__file__).resolve().parents[2] / ".build" / "screenshots"
+        keep.mkdir(parents=True, exist_ok=True)
+        shutil.copy(screenshot, keep / "compliance-trend.png")

@@ -213,8 +213,10 @@ td{border-bottom:1px solid #eaeded;padding:7px 10px}
 .s-Success,.s-COMPLIANT{color:#1d8102}.s-Failed,.s-TimedOut,.s-Cancelled,.s-NON_COMPLIANT{color:#d13212}
 .s-NEVER_REPORTED{color:#687078}
 .empty{color:#687078;font-style:italic}
-#trend th[scope=row]{font-weight:400;white-space:nowrap}
-#trend td.num{text-align:right;width:90px}
+.body{overflow-x:auto}
+#trend th[scope=row]{font-weight:400;white-space:nowrap;background:#fff;width:1%}
+#trend td.num,#trend th.num{text-align:right;width:90px}
+#trend td.share{width:45%}
 #trend caption{text-align:left;color:#545b64;font-size:12px;padding-bottom:6px}
 .bar{display:flex;width:100%;min-width:160px;height:14px;background:#d5dbdb}
 .bar .seg{display:block;height:100%}
@@ -342,8 +344,10 @@ def trend_html(trend):
     for index, point in enumerate(trend["runs"]):
         label = f"{point['generated_at']} (this run)" if index == last else point["generated_at"]
         cells = "".join(f'<td class="num" data-key="{key}">{_e(point[key])}</td>' for key in ("compliant", "non_compliant", "never_reported", "total"))
-        rows.append(f'<tr data-run="{_e(point["generated_at"])}"><th scope="row">{_e(label)}</th>{cells}<td>{trend_bar(point)}</td></tr>')
-    head = "".join(f'<th scope="col">{_e(column)}</th>' for column in ("Run (UTC)", "Compliant", "Non compliant", "Never reported", "Total", "Share"))
+        rows.append(f'<tr data-run="{_e(point["generated_at"])}"><th scope="row">{_e(label)}</th>{cells}<td class="share">{trend_bar(point)}</td></tr>')
+    head = ('<th scope="col">Run (UTC)</th>'
+            + "".join(f'<th scope="col" class="num">{_e(column)}</th>' for column in ("Compliant", "Non compliant", "Never reported", "Total"))
+            + '<th scope="col">Share</th>')
     legend = "".join(f'<li><span class="swatch" style="background:{color}"></span>{_e(label)}</li>' for _key, label, color in TREND_PARTS)
     runs = (f'<table id="trend"><caption>Compliant, non-compliant and never-reported nodes over the last {len(trend["runs"])} '
             f'run(s) kept in history (at most {_e(trend["runs_asked"])})</caption><thead><tr>{head}</tr></thead>'
@@ -352,8 +356,8 @@ def trend_html(trend):
         worse = '<p class="empty" id="got-worse-none">No previous run in history: this is the first, nothing to compare with.</p>'
     else:
         worse_rows = [
-            f'<tr data-node="{_e(node["instance_id"])}"><td>{_e(node["instance_id"])}</td><td>{_e(node["name"])}</td>'
-            f'<td>{_e(node["patch_group"])}</td></tr>'
+            f'<tr data-node="{_e(node["instance_id"])}"><td>{_e(node["instance_id"])}</td><td>{_e(node["name"] or "-")}</td>'
+            f'<td>{_e(node["patch_group"] or "-")}</td></tr>'
             for node in trend["got_worse"]
         ]
         worse = (f'<h3>Nodes that got worse since the last run ({_e(trend["previous_run"])}): {len(trend["got_worse"])}</h3>'
