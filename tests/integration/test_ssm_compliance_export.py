@@ -734,3 +734,18 @@ def test_a_history_of_three_runs_shows_the_trend_and_the_nodes_that_got_worse(ru
         keep = Path(__file__).resolve().parents[2] / ".build" / "screenshots"
         keep.mkdir(parents=True, exist_ok=True)
         shutil.copy(screenshot, keep / "compliance-trend.png")
+
+
+def test_the_compliance_report_role_keeps_each_reports_history(run_target, agent, tmp_path):
+    """compliance_report_history reaches every export: the third run shows three runs, the fourth still three."""
+    history_fleet(agent)
+    reports = tmp_path / "reports"
+    for number in range(1, 5):
+        result_path = tmp_path / f"role-{number}.json"
+        run_target("compliance_report_history", {"report_dir": str(reports), "bucket": BUCKET, "result_path": str(result_path)})
+        dashboards = json.loads(result_path.read_text())
+        assert [len(dashboard["trend"]["runs"]) for dashboard in dashboards] == [min(number, 3)] * 2
+        assert all(dashboard["trend"]["runs"][-1]["total"] == 5 for dashboard in dashboards)
+    keys = [item["Key"] for item in agent.client("s3").list_objects_v2(Bucket=BUCKET, Prefix="reports/history/summaries/")["Contents"]]
+    assert len([key for key in keys if "/fleet/" in key]) == 4 and len([key for key in keys if "/dashboard/" in key]) == 4
+    assert len(list((reports / "history" / "summaries" / "dashboard").iterdir())) == 4
