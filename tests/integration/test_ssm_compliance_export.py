@@ -625,11 +625,12 @@ def test_a_history_of_three_runs_shows_the_trend_and_the_nodes_that_got_worse(ru
     html_args = {"report_name": "fleet", "format": "html", "s3_bucket": BUCKET, "s3_prefix": "reports", "dest": f"{html_dir}/", "history": {"runs": 10}}
     # The JSON report keeps its history on the local disk only, and shows two runs.
     json_args = {"report_name": "fleet", "format": "json", "dest": f"{json_dir}/", "history": {"runs": 2, "prefix": "kept/runs"}}
-    results, documents = [], []
+    results, documents, html_calls = [], [], []
 
     def run(number):
         agent.clear_calls()
         results.append(export(run_target, tmp_path, html_args, name=f"html-{number}"))
+        html_calls.append(agent.calls())
         s3_calls = [call["operation"] for call in agent.calls(service="s3")]
         # The history read: one listing of the summaries' prefix, one GET a previous record; then the report,
         # its dated copy and its record: three puts. Nothing per node.
@@ -663,6 +664,12 @@ def test_a_history_of_three_runs_shows_the_trend_and_the_nodes_that_got_worse(ru
         TaskInvocationParameters={"RunCommand": {"Parameters": {"Operation": ["Install"]}}})
     next_run = ssm.describe_maintenance_windows()["WindowIdentities"][0]["NextExecutionTime"]
     run(3)
+    with_history = sorted(call["operation"] for call in html_calls[2] if call["service"] != "s3")
+    # The same export without history makes the same SSM and EC2 calls: history costs S3 calls only.
+    agent.clear_calls()
+    plain = dict((key, value) for key, value in html_args.items() if key != "history")
+    export(run_target, tmp_path, dict(plain, report_name="plain"), name="no-history")
+    assert sorted(call["operation"] for call in agent.calls() if call["service"] != "s3") == with_history
 
     times = [result["report"]["generated_at"] for result in results]
     expected_counts = [(0, 4, 1, 5), (3, 1, 1, 5), (2, 3, 0, 5)]
