@@ -215,10 +215,10 @@ td{border-bottom:1px solid #eaeded;padding:7px 10px}
 .empty{color:#687078;font-style:italic}
 .body{overflow-x:auto}
 #trend th[scope=row]{font-weight:400;white-space:nowrap;background:#fff;width:1%}
-#trend td.num,#trend th.num{text-align:right;width:90px}
-#trend td.share{width:45%}
+#trend td.num,#trend th.num{text-align:right;width:80px}
+#trend td.share{min-width:80px}
 #trend caption{text-align:left;color:#545b64;font-size:12px;padding-bottom:6px}
-.bar{display:flex;width:100%;min-width:160px;height:14px;background:#d5dbdb}
+.bar{display:flex;width:100%;min-width:80px;height:14px;background:#d5dbdb}
 .bar .seg{display:block;height:100%}
 .trend-legend{display:flex;gap:18px}
 #trend-widget h3{font-size:15px;margin:18px 0 8px}
