@@ -9,7 +9,8 @@ The pieces live in the private package ``_compliance``: ``common`` (one row per 
 dashboard counts, the node selection, operations and tasks), ``fleet`` (reading the fleet page by
 page through ssm.py and ec2_calls.py), ``index`` (what the fleet-wide reads leave on disk for the
 node pages), ``report`` (CSV, JSON and HTML writers), ``dest`` (where a report goes on the local
-disk, and the checks of the file options) and ``export`` (ssm_compliance_export's option checks
+disk, and the checks of the file options), ``history`` (a report's dated copies, its per-run summary
+records and the trend) and ``export`` (ssm_compliance_export's option checks
 and the names they give).
 """
 
@@ -23,15 +24,22 @@ from ._compliance.common import validate_selection
 from ._compliance.dest import NEW_DIRECTORY_MODE
 from ._compliance.dest import NEW_FILE_MODE
 from ._compliance.dest import directory_mode
+from ._compliance.dest import missing_directories
 from ._compliance.dest import resolve_dest
 from ._compliance.export import dest_path
 from ._compliance.export import file_name
+from ._compliance.export import history_names
 from ._compliance.export import s3_key
 from ._compliance.export import selection
 from ._compliance.export import validate
 from ._compliance.fleet import dashboard_activity
 from ._compliance.fleet import fleet_rows
 from ._compliance.fleet import node_details
+from ._compliance.history import HistoryTracker
+from ._compliance.history import read_local_records
+from ._compliance.history import read_s3_records
+from ._compliance.history import selection_changed_warning
+from ._compliance.history import trend
 from ._compliance.report import CONTENT_TYPES
 from ._compliance.report import DigestingWriter
 from ._compliance.report import report_writer
@@ -40,6 +48,7 @@ __all__ = [
     "CONTENT_TYPES",
     "DashboardCounts",
     "DigestingWriter",
+    "HistoryTracker",
     "NEW_DIRECTORY_MODE",
     "NEW_FILE_MODE",
     "REPORTING_DAYS_MAX",
@@ -48,14 +57,20 @@ __all__ = [
     "directory_mode",
     "file_name",
     "fleet_rows",
+    "history_names",
     "iso",
+    "missing_directories",
     "node_details",
     "nothing_matched",
+    "read_local_records",
+    "read_s3_records",
     "report_writer",
     "resolve_dest",
     "s3_key",
     "selection",
+    "selection_changed_warning",
     "selection_text",
+    "trend",
     "unmatched_ids",
     "validate",
     "validate_selection",

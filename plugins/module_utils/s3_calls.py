@@ -32,3 +32,28 @@ def put_report_object(client, fileobj, **kwargs):
     result = client.put_object(Body=fileobj, **kwargs)
     result.pop("ResponseMetadata", None)
     return result
+
+
+# A report's history: one page of the summary records' keys, and each record's body.
+@ReportS3ErrorHandler.common_error_handler("list report history")
+@AWSRetry.jittered_backoff(catch_extra_error_codes=["SlowDown"])
+def list_history_keys(client, bucket, prefix, max_keys, expected_bucket_owner=None):
+    """One ListObjectsV2 call: at most `max_keys` keys under `prefix`, in S3's ascending key order."""
+    kwargs = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": max_keys}
+    if expected_bucket_owner:
+        kwargs["ExpectedBucketOwner"] = expected_bucket_owner
+    return [item["Key"] for item in client.list_objects_v2(**kwargs).get("Contents", [])]
+
+
+@ReportS3ErrorHandler.common_error_handler("get report history record")
+@AWSRetry.jittered_backoff(catch_extra_error_codes=["SlowDown"])
+def get_history_record(client, bucket, key, max_bytes, expected_bucket_owner=None):
+    """One GetObject: the object's first `max_bytes` + 1 bytes (a larger object is not a summary record)."""
+    kwargs = {"Bucket": bucket, "Key": key}
+    if expected_bucket_owner:
+        kwargs["ExpectedBucketOwner"] = expected_bucket_owner
+    body = client.get_object(**kwargs)["Body"]
+    try:
+        return body.read(max_bytes + 1)
+    finally:
+        body.close()

@@ -45,6 +45,8 @@ description:
     per patching association that has run, one DescribeMaintenanceWindowTasks per maintenance window,
     and for each of the 10 newest association runs shown one DescribeAssociationExecutionTargets and
     at most one ListCommands)."
+  - "O(history) reads the previous runs' summary records only: with O(s3_bucket) one ListObjectsV2 and at most
+    O(history.runs) - 1 GetObject, and puts two more objects (the dated copy and the record); never a call per node."
   - "Writing a report is a change (C(changed=true)). In check mode the report is built and measured
     (nodes, bytes, SHA-256) but nothing is written, put or published: RV(report) says what would
     have been written where, and C(changed) is predicted as true."
@@ -147,6 +149,49 @@ options:
       - The reporting age threshold of the dashboard's counts, in days, 1 to 3650.
     type: int
     default: 7
+  history:
+    description:
+      - Keep a history of the runs and show its trend. AWS keeps only each node's latest compliance
+        snapshot; with O(history), each run also keeps its report under a dated name and a small
+        summary record, and the report shows the last runs' counts and the nodes that got worse.
+      - "The run's report is also kept at C(<prefix>/YYYY/MM/DD/<report_name>-<HHMMSS>.<format>), the
+        date and time being the run's in UTC (RV(report.generated_at)): in O(s3_bucket) under O(s3_prefix),
+        and under the directory of O(dest). Two runs in the same second share these names (the later wins)."
+      - "Its summary record, JSON, goes to C(<prefix>/summaries/<report_name>/<inverted>-<YYYYMMDDTHHMMSSZ>.json)
+        in the same places: C(format_version) (1), C(report_name), C(generated_at), C(region), C(scope),
+        C(selection) (the options that chose the nodes), C(counts) (C(compliant), C(non_compliant),
+        C(never_reported), C(total)), C(non_compliant_ids) and C(never_reported_ids). C(<inverted>) is
+        9999999999 minus the run's Unix time, so that S3's ascending key order lists the newest first."
+      - "Reading the history reads these records only, never anything per node: with O(s3_bucket), one
+        ListObjectsV2 of the summaries' prefix (C(MaxKeys) O(history.runs) - 1) and one GetObject per
+        record (a general purpose bucket: S3 lists its keys in ascending order; a directory bucket does
+        not); without it, the files under O(dest)'s directory. A record that is not one this module
+        wrote (another format version, bad JSON) is left out with a warning."
+      - "The history's files, and the directories made for them, follow the report's rules: atomic
+        writes (a temporary file moved into place; S3 PutObject with a SHA-256 checksum), O(mode),
+        O(owner), O(group), new files C(0600). They are written after the report: if one fails, the task
+        fails with C(changed=true) and says where the report is."
+      - With O(history), RV(dashboard.trend) carries the trend; the JSON report's C(dashboard) too, and
+        the HTML page shows it (a table of the runs with a bar each, and the nodes that got worse).
+      - An empty dict is refused; give at least one suboption (C(enabled=true) for the defaults).
+    type: dict
+    suboptions:
+      enabled:
+        description:
+          - Keep and show the history (C(true) when left out); C(false) reads and writes none, as if
+            O(history) were not given (for a variable that turns it off).
+        type: bool
+      runs:
+        description:
+          - How many runs the trend shows, this run included, 2 to 100 (10 when left out); that is, this run
+            and up to O(history.runs) - 1 before it, the newest records.
+        type: int
+      prefix:
+        description:
+          - Where the history is kept, under O(s3_prefix) in S3 and under O(dest)'s directory locally
+            (C(history) when left out). 1 to 200 characters of C(a-z A-Z 0-9 . _ -) in C(/)-separated
+            parts; leading and trailing C(/) are removed, C(..) and empty parts are refused.
+        type: str
   mode:
     description:
       - The local report's mode (see M(ansible.builtin.file)). A new report is C(0600) without it;
@@ -223,6 +268,17 @@ EXAMPLES = r"""
     tags:
       Environment: production
     dest: /tmp/reports/
+
+- name: A nightly dashboard with the last 14 runs' trend, kept in S3 (reports/history/YYYY/MM/DD/...) and under /var/www/reports/history/
+  cloudpatch.ssm.ssm_compliance_export:
+    report_name: fleet
+    format: html
+    s3_bucket: my-reports
+    s3_prefix: reports
+    dest: /var/www/reports/
+    mode: "0644"
+    history:
+      runs: 14
 
 - name: Raw values for a tool that reads the CSV itself, readable by the owner's group
   cloudpatch.ssm.ssm_compliance_export:
@@ -329,6 +385,41 @@ report:
       returned: when O(sns_topic_arn) is set
       type: str
       sample: arn:aws:sns:us-east-1:123456789012:patch-reports
+    history:
+      description: Where this run's history is kept (in check mode, would be), when O(history) is set.
+      returned: when O(history) is set and not disabled
+      type: dict
+      contains:
+        runs:
+          description: O(history.runs).
+          returned: always
+          type: int
+          sample: 10
+        prefix:
+          description: O(history.prefix) as used (without leading or trailing C(/)).
+          returned: always
+          type: str
+          sample: history
+        report_s3_key:
+          description: The key of the run's copy of the report.
+          returned: when O(s3_bucket) is set
+          type: str
+          sample: reports/history/2026/11/30/fleet-024000.html
+        record_s3_key:
+          description: The key of the run's summary record.
+          returned: when O(s3_bucket) is set
+          type: str
+          sample: reports/history/summaries/fleet/8235434399-20261130T024000Z.json
+        report_file:
+          description: The local copy of the report.
+          returned: when O(dest) is set
+          type: str
+          sample: /var/www/reports/history/2026/11/30/fleet-024000.html
+        record_file:
+          description: The local summary record.
+          returned: when O(dest) is set
+          type: str
+          sample: /var/www/reports/history/summaries/fleet/8235434399-20261130T024000Z.json
     sns_message_id:
       description: The notification's message id, when O(sns_topic_arn) is set (not in check mode).
       returned: when the notification was published (never in check mode)
@@ -465,6 +556,76 @@ dashboard:
           returned: always
           type: str
           sample: "InstanceIds: *"
+    trend:
+      description:
+        - The history's trend, when O(history) is set (also in the JSON report's C(dashboard), and on the HTML page).
+      returned: when O(history) is set and not disabled
+      type: dict
+      contains:
+        runs_asked:
+          description: O(history.runs).
+          returned: always
+          type: int
+          sample: 10
+        runs:
+          description: The runs, oldest first, this run last; at most O(history.runs).
+          returned: always
+          type: list
+          elements: dict
+          contains:
+            generated_at:
+              description: When the run was, ISO 8601 (its RV(report.generated_at)).
+              returned: always
+              type: str
+              sample: "2026-11-30T02:40:00Z"
+            compliant:
+              description: Nodes whose status was C(COMPLIANT).
+              returned: always
+              type: int
+              sample: 3
+            non_compliant:
+              description: Nodes whose status was C(NON_COMPLIANT).
+              returned: always
+              type: int
+              sample: 1
+            never_reported:
+              description: Nodes that had never reported patch data.
+              returned: always
+              type: int
+              sample: 1
+            total:
+              description: The nodes in the run's report.
+              returned: always
+              type: int
+              sample: 5
+        previous_run:
+          description: When the previous run kept in history was, or null for the first.
+          returned: always
+          type: str
+          sample: "2026-11-29T02:40:00Z"
+        got_worse:
+          description:
+            - The nodes non-compliant now that were not non-compliant in the previous run (compliant, never
+              reported, or not in that run's report); empty for the first run.
+          returned: always
+          type: list
+          elements: dict
+          contains:
+            instance_id:
+              description: The node's id.
+              returned: always
+              type: str
+              sample: i-0123456789abcdef0
+            name:
+              description: Its name (the EC2 Name tag, or the hybrid node's name), or null.
+              returned: always
+              type: str
+              sample: Web1
+            patch_group:
+              description: Its patch group, or null.
+              returned: always
+              type: str
+              sample: Web
     recurring_tasks:
       description: With O(format=html), the associations and maintenance window tasks that run a patching document; empty otherwise.
       returned: always
@@ -506,6 +667,13 @@ dashboard:
           returned: always
           type: str
           sample: "cron(0 2 ? * * *)"
+        next_run:
+          description:
+            - A maintenance window task's next run, the window's C(NextExecutionTime) as DescribeMaintenanceWindows returns it
+              (no extra call); null for an association and for a window with no next run (a disabled window, one past its end date).
+          returned: always
+          type: str
+          sample: "2026-12-08T02:00:00.000Z"
         targets:
           description: Its targets as the console shows them.
           returned: always
@@ -515,8 +683,10 @@ dashboard:
 
 import base64
 import datetime
+import hashlib
 import json
 import os
+import shutil
 import tempfile
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
@@ -530,19 +700,28 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import d
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import dest_path
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import directory_mode
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import file_name
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import HistoryTracker
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import fleet_rows
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import history_names
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import iso
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import node_details
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import nothing_matched
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import report_writer
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import missing_directories
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import read_local_records
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import read_s3_records
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import resolve_dest
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import s3_key
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import selection
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import selection_changed_warning
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import selection_text
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import trend
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import unmatched_ids
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import validate
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import ParameterError
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.s3_calls import get_history_record
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.s3_calls import list_history_keys
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.s3_calls import put_report_object
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.sns_calls import publish_notification
 
@@ -550,8 +729,11 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.sns_calls import pu
 OPERATIONS_ON_PAGE = 10
 
 
-def build_report(ssm, ec2, params, stream, meta, now, workdir=None, warn=None):
+def build_report(ssm, ec2, params, stream, meta, now, workdir=None, warn=None, history=None):
     """Stream the report into `stream`; returns (node rows, detail rows, dashboard, logs expired).
+
+    With `history` ({"names": history_names(), "previous": the previous runs' records, newest first}),
+    the dashboard carries the trend and history["record"] is set to this run's summary record.
 
     Logs expired: for a single-node report, whether the command of the node's last patching is one
     Run Command no longer keeps (its history lasts 30 days), so its logs cannot be named.
@@ -563,11 +745,14 @@ def build_report(ssm, ec2, params, stream, meta, now, workdir=None, warn=None):
     writer = report_writer(params["format"], stream, meta, workdir, csv_escape_formulas=params.get("csv_escape_formulas", True))
     counts = DashboardCounts(params["reporting_days"])
     chosen = {"instance_ids": [params["instance_id"]]} if params["instance_id"] else selection(params)
+    tracker = HistoryTracker(history["previous"][0] if history and history["previous"] else None) if history else None
     nodes, last, seen = 0, None, set()
     with fleet_rows(ssm, ec2, now, params["reporting_days"], workdir=workdir, **chosen) as rows:
         for row in rows:
             writer.node(row)
             counts.add(row)
+            if tracker:
+                tracker.add(row)
             nodes += 1
             last = row
             if chosen.get("instance_ids"):
@@ -592,15 +777,25 @@ def build_report(ssm, ec2, params, stream, meta, now, workdir=None, warn=None):
             warn(message)
     activity = dashboard_activity(ssm, OPERATIONS_ON_PAGE) if params["format"] == "html" else ((), ())
     dashboard = counts.as_dict(*activity)
+    if tracker:
+        dashboard["trend"] = trend(history["previous"], tracker, meta, history["names"]["runs"])
+        history["record"] = tracker.record(meta, run_selection(params))
     writer.close(dashboard)
     return nodes, len(details), dashboard, expired is not None
 
 
-def put_to_s3(s3, params, path, sha256):
+def run_selection(params):
+    """The nodes a run selected, as its summary record keeps them."""
+    if params["instance_id"]:
+        return {"instance_id": params["instance_id"]}
+    return dict((key, value) for key, value in selection(params).items() if value is not None)
+
+
+def put_to_s3(s3, params, path, sha256, key=None, content_type=None):
     kwargs = {
         "Bucket": params["s3_bucket"],
-        "Key": s3_key(params),
-        "ContentType": CONTENT_TYPES[params["format"]],
+        "Key": key or s3_key(params),
+        "ContentType": content_type or CONTENT_TYPES[params["format"]],
         "ServerSideEncryption": params["server_side_encryption"],
         # S3 recomputes it and refuses the object (BadDigest) if a byte differs: all of the report or nothing.
         "ChecksumSHA256": base64.b64encode(sha256.digest()).decode(),
@@ -657,6 +852,9 @@ def describe(params, now):
         report["dest"] = dest_path(params)
     if params["sns_topic_arn"]:
         report["sns_topic_arn"] = params["sns_topic_arn"]
+    names = history_names(params, now)
+    if names:
+        report["history"] = dict((key, value) for key, value in names.items() if key not in ("records_s3_prefix", "records_directory"))
     return report
 
 
@@ -746,13 +944,38 @@ def ensure_exported(clients, params, check_mode, region, files, workdir=None, wa
         raise ParameterError(disk_error_message(params, e)) from e
 
 
+def read_history(clients, params, names, region, warn=None):
+    """The previous runs' summary records, newest first: at most history.runs - 1 of them, read from S3
+    (one ListObjectsV2, one GetObject a record) when the task writes to S3, else from dest's directory."""
+    limit = names["runs"] - 1
+    if params["s3_bucket"]:
+        owner = params["expected_bucket_owner"]
+        try:
+            return read_s3_records(
+                lambda bucket, prefix, max_keys: list_history_keys(clients["s3"], bucket, prefix, max_keys, owner),
+                lambda bucket, key, max_bytes: get_history_record(clients["s3"], bucket, key, max_bytes, owner),
+                params["s3_bucket"], names["records_s3_prefix"], limit, warn)
+        except AnsibleAWSError as e:
+            e.message = f"history: reading the previous runs from s3_bucket {params['s3_bucket']} failed: {put_error_message(params, e, region)}"
+            raise
+    return read_local_records(names["records_directory"], limit, warn)
+
+
 def _export(clients, params, check_mode, region, files, workdir, warn):
     now = datetime.datetime.now(datetime.timezone.utc)
     report = describe(params, now)
     meta = {"report_name": params["report_name"], "generated_at": report["generated_at"], "scope": report["scope"], "region": region}
+    names = history_names(params, now)
+    history = None
+    if names:
+        # Read before anything is written: a history that cannot be read stops the export with nothing written.
+        history = {"names": names, "previous": read_history(clients, params, names, region, warn)}
+        message = selection_changed_warning(history["previous"][0] if history["previous"] else None, run_selection(params), report["scope"])
+        if message and warn:
+            warn(message)
     if check_mode:
         sink = DigestingWriter()
-        nodes, patches, dashboard, expired = build_report(clients["ssm"], clients["ec2"], params, sink, meta, now, workdir, warn)
+        nodes, patches, dashboard, expired = build_report(clients["ssm"], clients["ec2"], params, sink, meta, now, workdir, warn, history)
         report.update(_measured(params, nodes, patches, sink, expired))
         return True, {"report": report, "dashboard": dashboard}
     created = []
@@ -760,7 +983,7 @@ def _export(clients, params, check_mode, region, files, workdir, warn):
         created = make_directories(files, params, resolve_dest(params["dest"], file_name(params))[1])
     placed = []
     try:
-        dashboard = _write_and_place(clients, params, report, meta, now, region, files, workdir, warn, placed)
+        dashboard = _write_and_place(clients, params, report, meta, now, region, files, workdir, warn, placed, history)
     except BaseException:
         if "dest" not in placed:
             remove_directories(created)
@@ -784,14 +1007,14 @@ def _notify(sns, params, report, dashboard, placed, region):
                                 report, dashboard) from e
 
 
-def _write_and_place(clients, params, report, meta, now, region, files, workdir, warn, placed):
+def _write_and_place(clients, params, report, meta, now, region, files, workdir, warn, placed, history=None):
     # The temporary file sits beside dest so that the final rename is atomic (same file system).
     directory = os.path.dirname(report["dest"]) if params["dest"] else workdir
     handle, temporary = tempfile.mkstemp(prefix=f".{params['report_name']}.", suffix=".part", dir=directory)
     try:
         with os.fdopen(handle, "wb") as binary:
             sink = DigestingWriter(binary)
-            nodes, patches, dashboard, expired = build_report(clients["ssm"], clients["ec2"], params, sink, meta, now, workdir, warn)
+            nodes, patches, dashboard, expired = build_report(clients["ssm"], clients["ec2"], params, sink, meta, now, workdir, warn, history)
             binary.flush()
             os.fsync(binary.fileno())
         report.update(_measured(params, nodes, patches, sink, expired))
@@ -802,13 +1025,80 @@ def _write_and_place(clients, params, report, meta, now, region, files, workdir,
         if params["s3_bucket"]:
             _put(clients["s3"], params, temporary, sink, report, region)
             placed.append("s3")
+            if history:
+                _keep_history(report, dashboard, placed, lambda: put_to_s3(clients["s3"], params, temporary, sink.sha256,
+                                                                           key=report["history"]["report_s3_key"]))
         if params["dest"]:
             _place(files, params, temporary, report, dashboard, placed)
             placed.append("dest")
+            if history:
+                _keep_history(report, dashboard, placed, lambda: _place_copy(files, params, report["dest"], report["history"]["report_file"]))
+        if history:
+            _keep_history(report, dashboard, placed, lambda: _keep_record(clients, params, files, workdir, report, history["record"]))
         return dashboard
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def _keep_history(report, dashboard, placed, step):
+    """One step of keeping the run's history, after the report is in place: a failure says where the report is."""
+    try:
+        step()
+    except (AnsibleAWSError, OSError, ParameterError) as e:
+        reason = getattr(e, "message", None) or str(e)
+        raise _in_place_failure(f"the report is in place ({where(report, placed)}), but keeping its history failed: {reason}",
+                                report, dashboard) from e
+
+
+def _history_directories(files, params, path):
+    make_directories(files, params, missing_directories(os.path.dirname(path)))
+
+
+def _place_copy(files, params, source, path):
+    """A copy of the placed report at `path` (the history's dated name), written beside it and moved into place."""
+    _history_directories(files, params, path)
+    handle, temporary = tempfile.mkstemp(prefix=f".{params['report_name']}.", suffix=".part", dir=os.path.dirname(path))
+    try:
+        with os.fdopen(handle, "wb") as target, open(source, "rb") as origin:
+            shutil.copyfileobj(origin, target)
+            target.flush()
+            os.fsync(target.fileno())
+        files.place(temporary, path, params)
+    except Exception as e:  # pylint: disable=broad-except
+        # atomic_move raises plain Exceptions.
+        raise OSError(f"writing {path} failed: {e}") from e
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def _keep_record(clients, params, files, workdir, report, record):
+    """This run's summary record, put in S3 and written beside the local history (same mode and owner rules)."""
+    data = json.dumps(record, sort_keys=True).encode("utf-8")
+    names = report["history"]
+    if params["s3_bucket"]:
+        handle, temporary = tempfile.mkstemp(prefix=".history-record.", suffix=".part", dir=workdir)
+        try:
+            with os.fdopen(handle, "wb") as target:
+                target.write(data)
+            put_to_s3(clients["s3"], params, temporary, hashlib.sha256(data), key=names["record_s3_key"], content_type="application/json")
+        finally:
+            os.unlink(temporary)
+    if params["dest"]:
+        _history_directories(files, params, names["record_file"])
+        handle, temporary = tempfile.mkstemp(prefix=".history-record.", suffix=".part", dir=os.path.dirname(names["record_file"]))
+        try:
+            with os.fdopen(handle, "wb") as target:
+                target.write(data)
+                target.flush()
+                os.fsync(target.fileno())
+            files.place(temporary, names["record_file"], params)
+        except Exception as e:  # pylint: disable=broad-except
+            raise OSError(f"writing {names['record_file']} failed: {e}") from e
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
 
 
 def _put(s3, params, temporary, sink, report, region):
@@ -857,15 +1147,23 @@ def main():
         dest=dict(type="path"),
         sns_topic_arn=dict(type="str"),
         reporting_days=dict(type="int", default=7),
+        # No defaults here: an empty dict is refused, and the documented defaults are applied by history_settings().
+        history=dict(type="dict", options=dict(enabled=dict(type="bool"), runs=dict(type="int"), prefix=dict(type="str"))),
     )
-    module = AnsibleCloudpatchSSMModule(
-        argument_spec=argument_spec,
+    relations = dict(
         required_one_of=[("s3_bucket", "dest")],
         mutually_exclusive=[("instance_id", "instance_ids"), ("instance_id", "patch_groups"), ("instance_id", "tags")],
         required_by={"s3_prefix": "s3_bucket", "kms_key_id": "s3_bucket", "expected_bucket_owner": "s3_bucket"},
         add_file_common_args=True,
         supports_check_mode=True,
     )
+    try:
+        module = AnsibleCloudpatchSSMModule(argument_spec=argument_spec, **relations)
+    except TypeError:
+        # ansible-core validates a dict option's suboptions even when the value is a number, a bool or a
+        # list, and raises TypeError (a traceback) there: read the value as raw, and refuse it by name.
+        module = AnsibleCloudpatchSSMModule(argument_spec=dict(argument_spec, history=dict(type="raw")), **relations)
+        module.fail_json(msg=f"history must be a dict of enabled, runs and prefix, got {module.params['history']!r}")
     params = module.params
     errors = validate(params)
     if errors:

@@ -312,6 +312,13 @@ dashboard:
           returned: always
           type: str
           sample: "cron(0 2 ? * * *)"
+        next_run:
+          description:
+            - A maintenance window task's next run, the window's C(NextExecutionTime) as DescribeMaintenanceWindows returns it
+              (no extra call); null for an association and for a window with no next run (a disabled window, one past its end date).
+          returned: always
+          type: str
+          sample: "2026-12-08T02:00:00.000Z"
         targets:
           description: Its targets as the console shows them.
           returned: always

@@ -552,3 +552,207 @@ def test_formula_cells_from_node_data_are_defused_in_the_csv(run_target, tmp_pat
     assert escaped[1] == node and escaped[2] == "'" + formula and escaped[0] == "1"
     assert read_csv((tmp_path / "raw.csv").read_text())[1][2] == formula
     assert json.loads((tmp_path / "raw.json").read_text())["nodes"][0]["name"] == formula
+
+
+# --------------------------------------------------------------------------------------------------
+# History: three runs with the fleet changing in between
+
+def patch(sandbox, node_ids, operation):
+    """One AWS-RunPatchBaseline command on these nodes, run to its end on the sandbox's clock."""
+    ssm = sandbox.client("ssm")
+    sandbox.freeze_clock()
+    try:
+        command_id = ssm.send_command(DocumentName="AWS-RunPatchBaseline", InstanceIds=list(node_ids), MaxConcurrency="50", MaxErrors="0",
+                                      Parameters={"Operation": [operation], "RebootOption": ["RebootIfNeeded"]})["Command"]["CommandId"]
+        sandbox.advance_clock(0.7 * len(node_ids) + 1)
+        assert ssm.list_commands(CommandId=command_id)["Commands"][0]["Status"] == "Success"
+    finally:
+        sandbox.unfreeze_clock()
+
+
+class Tables(HTMLParser):
+    """Each table of a page by its id: its body rows, each a list of cell texts (th and td)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables, self.current, self.row, self.cell, self.in_body = {}, None, None, None, False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.current = self.tables.setdefault(dict(attrs).get("id"), [])
+        elif tag == "tbody":
+            self.in_body = True
+        elif tag == "tr" and self.in_body:
+            self.row = []
+        elif tag in ("td", "th") and self.row is not None:
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None:
+            self.row.append("".join(self.cell).strip())
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            self.current.append(self.row)
+            self.row = None
+        elif tag == "tbody":
+            self.in_body = False
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def page_tables(text):
+    parser = Tables()
+    parser.feed(text)
+    parser.close()
+    return parser.tables
+
+
+def history_fleet(sandbox):
+    """The workshop's four nodes, scanned, and a fifth (Late1) that has never reported."""
+    node_ids = workshop(sandbox)
+    node_ids["Late1"] = sandbox.seed_nodes(1, "AMAZON_LINUX_2", tags={"Name": "Late1"})[0]
+    patch(sandbox, [node_ids[name] for name in WORKSHOP_NODES], "Scan")
+    return node_ids
+
+
+def test_a_history_of_three_runs_shows_the_trend_and_the_nodes_that_got_worse(run_target, agent, tmp_path):
+    node_ids = history_fleet(agent)
+    names = dict((node_id, name) for name, node_id in node_ids.items())
+    s3 = agent.client("s3")
+    html_dir, json_dir = tmp_path / "html", tmp_path / "json"
+    html_args = {"report_name": "fleet", "format": "html", "s3_bucket": BUCKET, "s3_prefix": "reports", "dest": f"{html_dir}/", "history": {"runs": 10}}
+    # The JSON report keeps its history on the local disk only, and shows two runs.
+    json_args = {"report_name": "fleet", "format": "json", "dest": f"{json_dir}/", "history": {"runs": 2, "prefix": "kept/runs"}}
+    results, documents, html_calls = [], [], []
+
+    def run(number):
+        agent.clear_calls()
+        results.append(export(run_target, tmp_path, html_args, name=f"html-{number}"))
+        html_calls.append(agent.calls())
+        s3_calls = [call["operation"] for call in agent.calls(service="s3")]
+        # The history read: one listing of the summaries' prefix, one GET a previous record; then the report,
+        # its dated copy and its record: three puts. Nothing per node.
+        assert s3_calls == ["ListObjectsV2"] + ["GetObject"] * (number - 1) + ["PutObject"] * 3, s3_calls
+        operations = agent.operations()
+        assert operations.count("ListComplianceItems") == 0
+        assert operations.count("DescribeInstanceInformation") == operations.count("DescribeInstancePatchStates") == 1
+        documents.append(export(run_target, tmp_path, json_args, name=f"json-{number}"))
+
+    run(1)
+    # Install on App1, App2 and Web1: compliant. Web2 stays as it was.
+    patch(agent, [node_ids[name] for name in ("App1", "App2", "Web1")], "Install")
+    run(2)
+    # A new baseline rule for Web (non-security updates too), and Web1 scanned against it: worse.
+    # Late1 reports for the first time, non-compliant: worse too.
+    ssm = agent.client("ssm")
+    everything = ssm.create_patch_baseline(
+        Name="WebEverything", OperatingSystem="AMAZON_LINUX_2",
+        ApprovalRules={"PatchRules": [{"PatchFilterGroup": {"PatchFilters": [{"Key": "PRODUCT", "Values": ["*"]}]},
+                                       "ApproveAfterDays": 0, "ComplianceLevel": "HIGH", "EnableNonSecurity": True}]})["BaselineId"]
+    ssm.register_patch_baseline_for_patch_group(BaselineId=everything, PatchGroup="Web")
+    patch(agent, [node_ids["Web1"], node_ids["Late1"]], "Scan")
+    # And a maintenance window to install Web's patches on Sundays: the page shows its next run.
+    window_id = ssm.create_maintenance_window(Name="web-sunday", Schedule="cron(0 2 ? * SUN *)", Duration=3, Cutoff=1,
+                                              AllowUnassociatedTargets=False)["WindowId"]
+    target_id = ssm.register_target_with_maintenance_window(WindowId=window_id, ResourceType="INSTANCE",
+                                                            Targets=[{"Key": "tag:Patch Group", "Values": ["Web"]}])["WindowTargetId"]
+    ssm.register_task_with_maintenance_window(
+        WindowId=window_id, Name="web-install", TaskArn="AWS-RunPatchBaseline", TaskType="RUN_COMMAND", Priority=1, MaxConcurrency="1",
+        MaxErrors="0", Targets=[{"Key": "WindowTargetIds", "Values": [target_id]}],
+        TaskInvocationParameters={"RunCommand": {"Parameters": {"Operation": ["Install"]}}})
+    next_run = ssm.describe_maintenance_windows()["WindowIdentities"][0]["NextExecutionTime"]
+    run(3)
+    with_history = sorted(call["operation"] for call in html_calls[2] if call["service"] != "s3")
+    # The same export without history makes the same SSM and EC2 calls: history costs S3 calls only.
+    agent.clear_calls()
+    plain = dict((key, value) for key, value in html_args.items() if key != "history")
+    export(run_target, tmp_path, dict(plain, report_name="plain"), name="no-history")
+    assert sorted(call["operation"] for call in agent.calls() if call["service"] != "s3") == with_history
+
+    times = [result["report"]["generated_at"] for result in results]
+    expected_counts = [(0, 4, 1, 5), (3, 1, 1, 5), (2, 3, 0, 5)]
+    worse_ids = sorted([node_ids["Web1"], node_ids["Late1"]])
+
+    # The module's return: the trend over the three runs, oldest first, and who got worse in each.
+    for number, result in enumerate(results):
+        trend = result["dashboard"]["trend"]
+        assert [(point["generated_at"], point["compliant"], point["non_compliant"], point["never_reported"], point["total"])
+                for point in trend["runs"]] == [(times[index],) + expected_counts[index] for index in range(number + 1)]
+        assert trend["previous_run"] == (times[number - 1] if number else None)
+    assert results[0]["dashboard"]["trend"]["got_worse"] == [] and results[1]["dashboard"]["trend"]["got_worse"] == []
+    got_worse = results[2]["dashboard"]["trend"]["got_worse"]
+    assert sorted(node["instance_id"] for node in got_worse) == worse_ids
+    assert {node["instance_id"]: (node["name"], node["patch_group"]) for node in got_worse} == {
+        node_ids["Web1"]: ("Web1", "Web"), node_ids["Late1"]: ("Late1", None)}
+
+    # The HTML page of the third run, cell by cell: the trend table and the nodes that got worse.
+    page = (html_dir / "fleet.html").read_text()
+    tables = page_tables(page)
+    assert tables["trend"] == [
+        [f"{time} (this run)" if index == 2 else time] + [str(count) for count in expected_counts[index]] + [""]
+        for index, time in enumerate(times)
+    ]
+    assert sorted(tables["got-worse"]) == sorted([[node_ids["Web1"], "Web1", "Web"], [node_ids["Late1"], "Late1", "-"]])
+    assert f"Nodes that got worse since the last run ({times[1]}): 2" in page
+    # The window's next run, as DescribeMaintenanceWindows gave it (no other call asked for it).
+    assert tables["tasks"] == [["web-install", "Maintenance window", "AWS-RunPatchBaseline", "cron(0 2 ? * SUN *)", next_run]]
+    assert results[2]["dashboard"]["recurring_tasks"][0]["next_run"] == next_run
+    assert "<script" not in page and "http://" not in page and "https://" not in page
+
+    # Each run's copy under its dated key, the same bytes as that run's report; one record per run.
+    for result in results:
+        history = result["report"]["history"]
+        stamp = result["report"]["generated_at"]
+        assert history["report_s3_key"] == f"reports/history/{stamp[:4]}/{stamp[5:7]}/{stamp[8:10]}/fleet-{stamp[11:13]}{stamp[14:16]}{stamp[17:19]}.html"
+        body = s3.get_object(Bucket=BUCKET, Key=history["report_s3_key"])["Body"].read()
+        assert hashlib.sha256(body).hexdigest() == result["report"]["sha256"]
+        assert Path(history["report_file"]).read_bytes() == body
+        assert stat.S_IMODE(Path(history["record_file"]).stat().st_mode) == 0o600
+    listed = s3.list_objects_v2(Bucket=BUCKET, Prefix="reports/history/summaries/fleet/")["Contents"]
+    # Newest first, as the module relies on.
+    assert [item["Key"] for item in listed] == [result["report"]["history"]["record_s3_key"] for result in reversed(results)]
+    record = json.loads(s3.get_object(Bucket=BUCKET, Key=results[2]["report"]["history"]["record_s3_key"])["Body"].read())
+    assert record["format_version"] == 1 and record["generated_at"] == times[2] and record["selection"] == {}
+    assert record["counts"] == {"compliant": 2, "non_compliant": 3, "never_reported": 0, "total": 5}
+    assert sorted(record["non_compliant_ids"]) == sorted(node_ids[name] for name in ("Web1", "Web2", "Late1"))
+    assert record["never_reported_ids"] == []
+    first = json.loads(s3.get_object(Bucket=BUCKET, Key=results[0]["report"]["history"]["record_s3_key"])["Body"].read())
+    assert first["never_reported_ids"] == [node_ids["Late1"]]
+
+    # The JSON report (local history, two runs shown) carries the trend in its dashboard.
+    document = json.loads((json_dir / "fleet.json").read_text())
+    trend = document["dashboard"]["trend"]
+    assert [(point["compliant"], point["non_compliant"], point["never_reported"], point["total"]) for point in trend["runs"]] == expected_counts[1:]
+    assert trend["runs_asked"] == 2 and trend["previous_run"] == documents[1]["report"]["generated_at"]
+    assert sorted((node["instance_id"], node["name"]) for node in trend["got_worse"]) == sorted((node_id, names[node_id]) for node_id in worse_ids)
+    kept = sorted(path.relative_to(json_dir).as_posix() for path in json_dir.rglob("*") if path.is_file())
+    assert len(kept) == 1 + 3 + 3 and "fleet.json" in kept
+    assert len([name for name in kept if name.startswith("kept/runs/summaries/fleet/")]) == 3
+
+    # As a person sees it: the page opens in Chromium with the widget's rows, and a screenshot is kept.
+    if CHROMIUM.exists():
+        dom = chromium_dom(html_dir / "fleet.html", tmp_path / "profile")
+        assert page_tables(dom)["trend"] == tables["trend"] and sorted(page_tables(dom)["got-worse"]) == sorted(tables["got-worse"])
+        screenshot = tmp_path / "trend.png"
+        subprocess.run([str(CHROMIUM), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={screenshot}",
+                        "--window-size=1400,1400", (html_dir / "fleet.html").as_uri()], capture_output=True, text=True, timeout=120, check=True)
+        keep = Path(__file__).resolve().parents[2] / ".build" / "screenshots"
+        keep.mkdir(parents=True, exist_ok=True)
+        shutil.copy(screenshot, keep / "compliance-trend.png")
+
+
+def test_the_compliance_report_role_keeps_each_reports_history(run_target, agent, tmp_path):
+    """compliance_report_history reaches every export: the third run shows three runs, the fourth still three."""
+    history_fleet(agent)
+    reports = tmp_path / "reports"
+    for number in range(1, 5):
+        result_path = tmp_path / f"role-{number}.json"
+        run_target("compliance_report_history", {"report_dir": str(reports), "bucket": BUCKET, "result_path": str(result_path)})
+        dashboards = json.loads(result_path.read_text())
+        assert [len(dashboard["trend"]["runs"]) for dashboard in dashboards] == [min(number, 3)] * 2
+        assert all(dashboard["trend"]["runs"][-1]["total"] == 5 for dashboard in dashboards)
+    keys = [item["Key"] for item in agent.client("s3").list_objects_v2(Bucket=BUCKET, Prefix="reports/history/summaries/")["Contents"]]
+    assert len([key for key in keys if "/fleet/" in key]) == 4 and len([key for key in keys if "/dashboard/" in key]) == 4
+    assert len(list((reports / "history" / "summaries" / "dashboard").iterdir())) == 4

@@ -318,6 +318,7 @@ def association_task(association):
         "id": association.get("AssociationId"),
         "document": association.get("Name"),
         "schedule": association.get("ScheduleExpression"),
+        "next_run": None,
         "targets": targets_text(association.get("Targets")),
     }
 
@@ -331,6 +332,8 @@ def window_task(window, task):
         "window_name": window.get("Name"),
         "document": task.get("TaskArn"),
         "schedule": window.get("Schedule"),
+        # DescribeMaintenanceWindows gives each window's next run (absent for a disabled window): no extra call.
+        "next_run": window.get("NextExecutionTime"),
         "targets": targets_text(task.get("Targets")),
     }
 

@@ -9,6 +9,7 @@ Plain functions of the task's parameters; validate() looks at the disk (dest and
 but changes nothing, and nothing here calls AWS.
 """
 
+import os
 import re
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import REPORTING_DAYS_MAX
@@ -17,6 +18,11 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.dest import dest_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.dest import file_option_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.dest import resolve_dest
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.history import dated_name
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.history import history_errors
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.history import history_settings
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.history import record_name
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.history import summaries_prefix
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.report import EXTENSIONS
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.report import validate_report_name
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import blank
@@ -69,6 +75,14 @@ def validate_arguments(params):
         errors.append(error)
     if "s3_bucket" in given and not errors and len(s3_key(params).encode("utf-8")) > MAX_KEY_BYTES:
         errors.append(f"s3_prefix is too long: the object key would exceed {MAX_KEY_BYTES} bytes")
+    history = history_errors(params.get("history"))
+    errors.extend(history)
+    if "s3_bucket" in given and not errors and history_settings(params):
+        # The longest key a run keeps: its summary record (``<inverted>-<YYYYMMDDTHHMMSSZ>.json``, 32 characters).
+        longest = max(len(s3_base(params) + summaries_prefix(history_settings(params)["prefix"], params["report_name"])) + 32,
+                      len(s3_base(params) + history_settings(params)["prefix"]) + len("/YYYY/MM/DD/-HHMMSS.") + len(file_name(params)))
+        if longest > MAX_KEY_BYTES:
+            errors.append(f"s3_prefix and history.prefix are too long: the history's object keys would exceed {MAX_KEY_BYTES} bytes")
     if "kms_key_id" in given:
         if params["server_side_encryption"] != "aws:kms":
             errors.append("kms_key_id needs server_side_encryption=aws:kms")
@@ -96,7 +110,22 @@ def validate(params):
         errors.extend(file_option_errors(params))
         if validate_report_name(params["report_name"]) is None:
             errors.extend(dest_errors(params["dest"], file_name(params)))
+            if not errors and history_settings(params):
+                errors.extend(local_history_errors(params))
     return errors
+
+
+def local_history_errors(params):
+    """A part of the local history's directories that exists and is not a directory stops the export before it writes."""
+    settings = history_settings(params)
+    base = os.path.dirname(dest_path(params))
+    for relative in (settings["prefix"], summaries_prefix(settings["prefix"], params["report_name"]).rstrip("/")):
+        path = base
+        for part in relative.split("/"):
+            path = os.path.join(path, part)
+            if os.path.lexists(path) and not os.path.isdir(path):
+                return [f"history.prefix {settings['prefix']!r}: {path} exists and is not a directory, so the local history cannot be kept under it"]
+    return []
 
 
 def file_name(params):
@@ -107,11 +136,36 @@ def dest_path(params):
     return resolve_dest(params["dest"], file_name(params))[0]
 
 
-def s3_key(params):
+def s3_base(params):
+    """s3_prefix as the keys begin: no leading '/', one trailing '/' (or nothing)."""
     prefix = (params["s3_prefix"] or "").lstrip("/")
     if prefix and not prefix.endswith("/"):
         prefix += "/"
-    return prefix + file_name(params)
+    return prefix
+
+
+def s3_key(params):
+    return s3_base(params) + file_name(params)
+
+
+def history_names(params, now):
+    """Where this run's history goes, {runs, prefix, report_s3_key, record_s3_key, report_file, record_file} (those that
+    apply), or None when the task keeps no history; plus where the previous records are read from."""
+    settings = history_settings(params)
+    if settings is None:
+        return None
+    prefix, name = settings["prefix"], params["report_name"]
+    names = {"runs": settings["runs"], "prefix": prefix}
+    dated = dated_name(prefix, name, EXTENSIONS[params["format"]], now)
+    record = record_name(prefix, name, now)
+    if params["s3_bucket"]:
+        names.update(report_s3_key=s3_base(params) + dated, record_s3_key=s3_base(params) + record,
+                     records_s3_prefix=s3_base(params) + summaries_prefix(prefix, name))
+    if params["dest"]:
+        base = os.path.dirname(dest_path(params))
+        names.update(report_file=os.path.join(base, *dated.split("/")), record_file=os.path.join(base, *record.split("/")),
+                     records_directory=os.path.join(base, *summaries_prefix(prefix, name).rstrip("/").split("/")))
+    return names
 
 
 def selection(params):

@@ -213,6 +213,15 @@ td{border-bottom:1px solid #eaeded;padding:7px 10px}
 .s-Success,.s-COMPLIANT{color:#1d8102}.s-Failed,.s-TimedOut,.s-Cancelled,.s-NON_COMPLIANT{color:#d13212}
 .s-NEVER_REPORTED{color:#687078}
 .empty{color:#687078;font-style:italic}
+.body{overflow-x:auto}
+#trend th[scope=row]{font-weight:400;white-space:nowrap;background:#fff;width:1%}
+#trend td.num,#trend th.num{text-align:right;width:80px}
+#trend td.share{min-width:80px}
+#trend caption{text-align:left;color:#545b64;font-size:12px;padding-bottom:6px}
+.bar{display:flex;width:100%;min-width:80px;height:14px;background:#d5dbdb}
+.bar .seg{display:block;height:100%}
+.trend-legend{display:flex;gap:18px}
+#trend-widget h3{font-size:15px;margin:18px 0 8px}
 """
 
 
@@ -296,18 +305,65 @@ def dashboard_html(dashboard):
         for op in dashboard["recent_operations"]
     ]
     tasks = [
-        f'<tr><td>{_e(task["name"])}</td><td>{_e(task["type"])}</td><td>{_e(task["document"])}</td><td>{_e(task["schedule"] or "-")}</td></tr>'
+        f'<tr><td>{_e(task["name"])}</td><td>{_e(task["type"])}</td><td>{_e(task["document"])}</td><td>{_e(task["schedule"] or "-")}</td>'
+        f'<td>{_e(task.get("next_run") or "-")}</td></tr>'
         for task in dashboard["recurring_tasks"]
     ]
     return (
         widgets
+        + (trend_html(dashboard["trend"]) if dashboard.get("trend") else "")
         + _panel("Recent Patch Operations", "Recent patching commands, run by an association, a maintenance window or Run Command",
                  _table("operations", ("Patch operation", "Execution mechanism", "Document name", "End time", "Status", "Targets"),
                         operations, "No patch operations"), "recent-operations")
         + _panel("Recurring Patching Tasks", "Associations and maintenance windows that run a patching document",
-                 _table("tasks", ("Patching task name", "Task type", "Document name", "Schedule"), tasks, "No recurring patching tasks"),
+                 _table("tasks", ("Patching task name", "Task type", "Document name", "Schedule", "Next run"), tasks,
+                        "No recurring patching tasks"),
                  "recurring-tasks")
     )
+
+
+TREND_PARTS = (("compliant", "Compliant", COLORS["compliant"]), ("non_compliant", "Non compliant", COLORS["high_non_compliant"]),
+               ("never_reported", "Never reported", COLORS["never_reported"]))
+
+
+def trend_bar(point):
+    """One run as a stacked bar of the three counts (CSS widths in percent); decoration only, the table says it."""
+    total = point["total"]
+    segments = "".join(
+        f'<span class="seg" data-key="{key}" style="width:{100.0 * point[key] / total:.2f}%;background:{color}"></span>'
+        for key, _label, color in TREND_PARTS if total and point[key]
+    )
+    return f'<div class="bar" aria-hidden="true">{segments}</div>'
+
+
+def trend_html(trend):
+    """The trend widget: a table of the last runs (oldest first, this run last) with a bar each, and the
+    nodes that got worse since the previous run. Every value is escaped: the ids and names come from nodes."""
+    rows = []
+    last = len(trend["runs"]) - 1
+    for index, point in enumerate(trend["runs"]):
+        label = f"{point['generated_at']} (this run)" if index == last else point["generated_at"]
+        cells = "".join(f'<td class="num" data-key="{key}">{_e(point[key])}</td>' for key in ("compliant", "non_compliant", "never_reported", "total"))
+        rows.append(f'<tr data-run="{_e(point["generated_at"])}"><th scope="row">{_e(label)}</th>{cells}<td class="share">{trend_bar(point)}</td></tr>')
+    head = ('<th scope="col">Run (UTC)</th>'
+            + "".join(f'<th scope="col" class="num">{_e(column)}</th>' for column in ("Compliant", "Non compliant", "Never reported", "Total"))
+            + '<th scope="col">Share</th>')
+    legend = "".join(f'<li><span class="swatch" style="background:{color}"></span>{_e(label)}</li>' for _key, label, color in TREND_PARTS)
+    runs = (f'<table id="trend"><caption>Compliant, non-compliant and never-reported nodes over the last {len(trend["runs"])} '
+            f'run(s) kept in history (at most {_e(trend["runs_asked"])})</caption><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table><ul class="legend trend-legend" aria-hidden="true">{legend}</ul>')
+    if trend["previous_run"] is None:
+        worse = '<p class="empty" id="got-worse-none">No previous run in history: this is the first, nothing to compare with.</p>'
+    else:
+        worse_rows = [
+            f'<tr data-node="{_e(node["instance_id"])}"><td>{_e(node["instance_id"])}</td><td>{_e(node["name"] or "-")}</td>'
+            f'<td>{_e(node["patch_group"] or "-")}</td></tr>'
+            for node in trend["got_worse"]
+        ]
+        worse = (f'<h3>Nodes that got worse since the last run ({_e(trend["previous_run"])}): {len(trend["got_worse"])}</h3>'
+                 + _table("got-worse", ("Node ID", "Name", "Patch group"), worse_rows, "No node got worse"))
+    return _panel("Compliance Trend", "This run and the runs before it kept in history, and the nodes non-compliant now that were "
+                  "compliant, never reported or not in the previous run", runs + worse, "trend-widget")
 
 
 NODE_COLUMNS = ("Node ID", "Name", "IP address", "Platform", "Agent version", "Patch group", "Patch baseline",

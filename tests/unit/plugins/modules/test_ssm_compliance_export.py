@@ -433,3 +433,118 @@ def test_a_bug_is_not_reported_as_the_user_s_mistake(tmp_path, monkeypatch):
     with pytest.raises(KeyError):
         export(FakeModule(wanted, FakeClients()), wanted)
     assert list(tmp_path.iterdir()) == []
+
+
+# History ------------------------------------------------------------------------------------------
+
+class Body:
+    def __init__(self, data):
+        self.data = data
+
+    def read(self, size=-1):
+        return self.data if size < 0 else self.data[:size]
+
+    def close(self):
+        pass
+
+
+class FakeBucket(FakeClients):
+    """FakeClients with a bucket that keeps what is put: ListObjectsV2 in key order, GetObject."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.objects, self.listings, self.gets = {}, [], []
+        self.fail_key = None
+
+    def put_object(self, Body, **kwargs):
+        if self.fail_key and self.fail_key in kwargs["Key"]:
+            raise botocore.exceptions.ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "PutObject")
+        data = Body.read()
+        self.puts.append((data, kwargs))
+        self.objects[kwargs["Key"]] = data
+        return {"ETag": '"x"'}
+
+    def list_objects_v2(self, **kwargs):
+        self.listings.append(kwargs)
+        keys = sorted(key for key in self.objects if key.startswith(kwargs["Prefix"]))[:kwargs["MaxKeys"]]
+        return {"Contents": [{"Key": key} for key in keys], "KeyCount": len(keys)}
+
+    def get_object(self, **kwargs):
+        self.gets.append(kwargs["Key"])
+        return {"Body": Body(self.objects[kwargs["Key"]])}
+
+
+def history(**values):
+    return dict({"enabled": None, "runs": None, "prefix": None}, **values)
+
+
+def at(monkeypatch, when):
+    class Clock(datetime.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return when
+
+    monkeypatch.setattr(module_under_test.datetime, "datetime", Clock)
+
+
+def test_history_in_s3_reads_one_listing_and_the_previous_records(tmp_path, monkeypatch):
+    bucket = FakeBucket()
+    wanted = params(s3_bucket="reports", s3_prefix="daily", format="json", history=history(runs=3))
+    reports = []
+    for day in range(4):
+        at(monkeypatch, NOW + datetime.timedelta(days=day))
+        bucket.listings, bucket.gets = [], []
+        _changed, report, dashboard = export(FakeModule(wanted, bucket), wanted)
+        reports.append(report)
+        assert bucket.listings == [{"Bucket": "reports", "Prefix": "daily/history/summaries/fleet/", "MaxKeys": 2}]
+        assert len(bucket.gets) == min(day, 2)
+        assert [run["generated_at"][:10] for run in dashboard["trend"]["runs"]] == [
+            (NOW + datetime.timedelta(days=back)).strftime("%Y-%m-%d") for back in range(max(0, day - 2), day + 1)]
+    assert reports[3]["history"]["report_s3_key"] == "daily/history/2026/12/03/fleet-120000.json"
+    assert bucket.objects["daily/history/2026/12/03/fleet-120000.json"] == bucket.objects["daily/fleet.json"]
+    record = json.loads(bucket.objects[reports[3]["history"]["record_s3_key"]])
+    assert record["counts"] == {"compliant": 0, "non_compliant": 0, "never_reported": 2, "total": 2}
+    assert record["never_reported_ids"] == ["i-00000000000000001", "i-00000000000000002"]
+    # The dated copy and the record carry their own checksums.
+    for data, kwargs in bucket.puts:
+        assert kwargs["ChecksumSHA256"] == base64.b64encode(hashlib.sha256(data).digest()).decode()
+
+
+def test_local_history_in_check_mode_reads_and_writes_nothing(tmp_path, monkeypatch):
+    wanted = params(dest=f"{tmp_path}/", history=history(enabled=True))
+    at(monkeypatch, NOW)
+    export(FakeModule(wanted, FakeClients()), wanted)
+    before = sorted(str(path) for path in tmp_path.rglob("*"))
+    assert len([path for path in before if path.endswith(".json")]) == 1 and any(path.endswith("fleet-120000.csv") for path in before)
+    record = next(path for path in tmp_path.rglob("*.json"))
+    assert stat.S_IMODE(record.stat().st_mode) == 0o600
+    at(monkeypatch, NOW + datetime.timedelta(hours=1))
+    _changed, report, dashboard = export(FakeModule(wanted, FakeClients(), check_mode=True), wanted)
+    assert sorted(str(path) for path in tmp_path.rglob("*")) == before
+    assert [run["generated_at"] for run in dashboard["trend"]["runs"]] == ["2026-11-30T12:00:00Z", "2026-11-30T13:00:00Z"]
+    assert report["history"]["report_file"] == str(tmp_path / "history" / "2026" / "11" / "30" / "fleet-130000.csv")
+
+
+def test_a_history_that_cannot_be_kept_fails_saying_the_report_is_in_place(tmp_path, monkeypatch):
+    bucket = FakeBucket()
+    bucket.fail_key = "/summaries/"
+    wanted = params(s3_bucket="reports", history=history(runs=2))
+    at(monkeypatch, NOW)
+    with pytest.raises(ParameterError) as caught:
+        export(FakeModule(wanted, bucket), wanted)
+    assert caught.value.message.startswith("the report is in place (s3://reports/fleet.csv), but keeping its history failed")
+    assert caught.value.data["changed"] is True and "fleet.csv" in bucket.objects
+
+
+def test_a_history_prefix_blocked_by_a_file_is_refused_before_anything(tmp_path):
+    (tmp_path / "history").write_text("not a directory")
+    errors = compliance_export.validate(params(dest=str(tmp_path), history=history(runs=3)))
+    assert errors == [f"history.prefix 'history': {tmp_path / 'history'} exists and is not a directory, so the local history cannot be kept under it"]
+
+
+def test_history_disabled_keeps_nothing(tmp_path):
+    bucket = FakeBucket()
+    wanted = params(s3_bucket="reports", dest=str(tmp_path), history=history(enabled=False, runs=5))
+    _changed, report, dashboard = export(FakeModule(wanted, bucket), wanted)
+    assert "history" not in report and "trend" not in dashboard and bucket.listings == []
+    assert sorted(bucket.objects) == ["fleet.csv"] and [path.name for path in tmp_path.iterdir()] == ["fleet.csv"]

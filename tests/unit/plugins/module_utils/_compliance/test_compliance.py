@@ -172,13 +172,15 @@ def test_recurring_tasks_as_the_console_lists_them():
     association = {"AssociationId": "a-1", "Name": "AWS-RunPatchBaseline", "ScheduleExpression": "rate(1 day)",
                    "Targets": [{"Key": "tag:Patch Group", "Values": ["App"]}]}
     assert association_task(association) == {"name": "a-1", "type": "Association", "id": "a-1", "document": "AWS-RunPatchBaseline",
-                                             "schedule": "rate(1 day)", "targets": "tag:Patch Group: App"}
+                                             "schedule": "rate(1 day)", "next_run": None, "targets": "tag:Patch Group: App"}
     assert association_task(dict(association, AssociationName="nightly"))["name"] == "nightly"
     window = {"WindowId": "mw-1", "Name": "sunday", "Schedule": "cron(0 2 ? * SUN *)"}
     task = {"WindowTaskId": "t-1", "TaskArn": "AWS-RunPatchBaseline", "Targets": [{"Key": "WindowTargetIds", "Values": ["wt-1"]}]}
     assert window_task(window, task) == {"name": "sunday / t-1", "type": "Maintenance window", "id": "t-1", "window_id": "mw-1",
                                          "window_name": "sunday", "document": "AWS-RunPatchBaseline", "schedule": "cron(0 2 ? * SUN *)",
-                                         "targets": "WindowTargetIds: wt-1"}
+                                         "next_run": None, "targets": "WindowTargetIds: wt-1"}
+    # DescribeMaintenanceWindows' NextExecutionTime is the task's next run (a disabled window has none).
+    assert window_task(dict(window, NextExecutionTime="2026-12-06T02:00:00.000Z"), task)["next_run"] == "2026-12-06T02:00:00.000Z"
 
 
 def patch_item(status, severity, when=NOW):
