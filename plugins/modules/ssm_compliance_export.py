@@ -1157,13 +1157,7 @@ def main():
         add_file_common_args=True,
         supports_check_mode=True,
     )
-    try:
-        module = AnsibleCloudpatchSSMModule(argument_spec=argument_spec, **relations)
-    except TypeError:
-        # ansible-core validates a dict option's suboptions even when the value is a number, a bool or a
-        # list, and raises TypeError (a traceback) there: read the value as raw, and refuse it by name.
-        module = AnsibleCloudpatchSSMModule(argument_spec=dict(argument_spec, history=dict(type="raw")), **relations)
-        module.fail_json(msg=f"history must be a dict of enabled, runs and prefix, got {module.params['history']!r}")
+    module = AnsibleCloudpatchSSMModule(argument_spec=argument_spec, **relations)
     params = module.params
     errors = validate(params)
     if errors:
