@@ -69,8 +69,13 @@ def document_for(hooks):
 
 
 def document_parameters(operation, snapshot_id, reboot_option, install_override_list=None, baseline_override=None, hooks=None):
-    """The document parameters of a run, as SendCommand and CreateAssociation take them."""
+    """The document parameters of a run, as SendCommand and CreateAssociation take them.
+
+    No `snapshot_id` (None) sends no SnapshotId: a maintenance window task's execution supplies one.
+    """
     parameters = {"Operation": [operation], "SnapshotId": [snapshot_id], "RebootOption": [reboot_option]}
+    if snapshot_id is None:
+        del parameters["SnapshotId"]
     if hooks and any(hooks.values()):
         names = {"pre_install": "PreInstallHookDocName", "post_install": "PostInstallHookDocName", "on_exit": "OnExitHookDocName"}
         for hook, parameter in names.items():
