@@ -13,6 +13,7 @@ registers, updates, replaces and deregisters, and the diff), ``executions`` (the
 executions and next runs) and ``lookup`` (finding and reading a window through ssm.py's calls).
 """
 
+from ._maintenance_window.executions import WINDOW_ID
 from ._maintenance_window.executions import execution_to_ansible
 from ._maintenance_window.executions import invocation_to_ansible
 from ._maintenance_window.executions import newest_executions
@@ -45,6 +46,7 @@ from ._maintenance_window.window import predicted_window
 from ._maintenance_window.window import window_request
 
 __all__ = [
+    "WINDOW_ID",
     "change_summary",
     "changed_window_fields",
     "choose_patch_group_key",

@@ -740,6 +740,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import ParameterError
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import WINDOW_ID
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import change_summary
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import changed_window_fields
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import choose_patch_group_key
@@ -780,6 +781,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import remove_m
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import update_maintenance_window
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import update_maintenance_window_target
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import update_maintenance_window_task
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
 
 EMPTY_PLAN = {"register": [], "update": [], "replace": [], "deregister": [], "unchanged": []}
 TARGET_MEMBERS = ("Name", "Targets", "OwnerInformation", "Description")
@@ -790,12 +792,17 @@ def client_token():
     return str(uuid.uuid4())
 
 
+def identity_errors(params):
+    errors = [error for error in [name_error(params["name"], "name")] if error]
+    window_id = params.get("window_id")
+    if window_id is not None and not full_match(WINDOW_ID, window_id):
+        errors.append(f"window_id must be a maintenance window id (mw- and 17 hexadecimal digits), got {window_id!r}")
+    return errors
+
+
 def parameter_errors(params):
     """Errors in the options that need no read of AWS, each naming its option path."""
-    errors = []
-    error = name_error(params["name"], "name")
-    if error:
-        errors.append(error)
+    errors = identity_errors(params)
     errors += window_errors(params)
     for option in ("targets", "tasks"):
         if params.get(option) is not None and not params[option]:
@@ -1105,7 +1112,7 @@ def main():
     )
     module = AnsibleCloudpatchSSMModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
-    errors = parameter_errors(params) if params["state"] == "present" else [error for error in [name_error(params["name"], "name")] if error]
+    errors = parameter_errors(params) if params["state"] == "present" else identity_errors(params)
     if errors:
         module.fail_json(msg="; ".join(errors))
 
