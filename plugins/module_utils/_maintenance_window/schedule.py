@@ -224,7 +224,8 @@ def window_errors(params, current=None):
             errors.append(f"{option} must be {lowest}-{highest}, got {value}")
     duration = params.get("duration") if params.get("duration") is not None else current.get("duration")
     cutoff = params.get("cutoff") if params.get("cutoff") is not None else current.get("cutoff")
-    if duration is not None and cutoff is not None and cutoff >= duration:
+    # Out of range, the value is reported above already.
+    if duration is not None and cutoff is not None and 1 <= duration <= 24 and 0 <= cutoff <= 23 and cutoff >= duration:
         errors.append(f"cutoff ({cutoff} hours) must be less than duration ({duration} hours): "
                       "no task could start in the window")
     schedule = params.get("schedule") if params.get("schedule") is not None else current.get("schedule")

@@ -128,7 +128,7 @@ def target_errors(targets):
         error = name_error(target.get("name"), f"{prefix}name")
         if error:
             errors.append(error)
-        elif names.count(target["name"]) > 1:
+        elif names.index(target["name"]) != index:
             errors.append(f"{prefix}name {target['name']} is used by another target of the list: names must be unique")
         errors += text_errors(target, prefix)
         errors += _kind_errors(target, prefix)

@@ -127,7 +127,7 @@ def task_errors(tasks, target_names):
         error = name_error(task.get("name"), f"{prefix}name")
         if error:
             errors.append(error)
-        elif names.count(task["name"]) > 1:
+        elif names.index(task["name"]) != index:
             errors.append(f"{prefix}name {task['name']} is used by another task of the list: names must be unique")
         targets = task.get("targets")
         if not targets:
