@@ -2,6 +2,9 @@
 targets and its tasks through create, check mode, idempotency, update of each part, purge and absent,
 with the sandbox's call log as the proof of what was (and was not) written."""
 
+import datetime
+import time
+
 import pytest
 
 # The bad-input suite's in-process runner: the module exactly as Ansible runs it, in this process.
@@ -272,3 +275,77 @@ def test_info_names_what_it_did_not_find(in_process):
     assert missing["failed"] and "names: no maintenance window is named nowhere in us-east-1" in missing["msg"]
     unknown = info(sandbox, window_ids=["mw-0123456789abcdef0"], executions=0)
     assert unknown["failed"] and "mw-0123456789abcdef0 does not exist in us-east-1" in unknown["msg"]
+
+
+@pytest.fixture
+def frozen(clean_sandbox, frozen_clock, monkeypatch):
+    """The clean sandbox on a frozen clock (clean first: a reset follows the wall clock again)."""
+    for name, value in frozen_clock.environment().items():
+        monkeypatch.setenv(name, value)
+    return frozen_clock
+
+
+def test_a_window_the_module_made_scans_its_patch_group_when_its_time_comes(frozen):
+    sandbox = frozen
+    nodes = sandbox.seed_nodes(3, "AMAZON_LINUX_2", tags={"Patch Group": "App"})
+    others = sandbox.seed_nodes(1, "AMAZON_LINUX_2", tags={"Patch Group": "Web"})
+    now = datetime.datetime.fromtimestamp(sandbox.clock()["now"], datetime.timezone.utc)
+    at = (now + datetime.timedelta(hours=1)).replace(second=0, microsecond=0)
+    created = run(sandbox, name="scan-app", schedule=f"cron({at.minute} {at.hour} ? * * *)", duration=2, cutoff=1,
+                  targets=[{"name": "app-nodes", "patch_groups": ["App"], "owner_information": "app-team"}],
+                  tasks=[{"name": "scan-app", "targets": ["app-nodes"], "operation": "scan", "max_concurrency": "2", "max_errors": "1"}])
+    assert created["changed"] and not created.get("failed"), created
+    window_id = created["window"]["window_id"]
+
+    before = info(sandbox, names=["scan-app"], next_runs=1)
+    assert before["windows"][0]["executions"] == []
+    assert before["windows"][0]["next_runs"][0]["execution_time"].startswith(at.strftime("%Y-%m-%dT%H:%M"))
+
+    sandbox.advance_clock(90 * 60)
+
+    compliance = run_in_process("ssm_patch_compliance_info", {"patch_groups": ["App"], "instances": True})
+    assert not compliance.get("failed"), compliance
+    rows = dict((row["instance_id"], row) for row in compliance["instances"])
+    assert sorted(rows) == sorted(nodes)
+    assert all(row["last_operation"] == "Scan" for row in rows.values()), rows
+    states = sandbox.client("ssm").describe_instance_patch_states(InstanceIds=nodes + others)["InstancePatchStates"]
+    assert sorted(state["InstanceId"] for state in states) == sorted(nodes)
+
+    after = info(sandbox, window_ids=[window_id], next_runs=0, executions=5)
+    assert not after.get("failed"), after
+    [execution] = after["windows"][0]["executions"]
+    assert execution["status"] == "SUCCESS"
+    [task] = execution["tasks"]
+    assert (task["name"], task["task_arn"], task["status"]) == ("scan-app", "AWS-RunPatchBaseline", "SUCCESS")
+    assert sorted(invocation["instance_id"] for invocation in task["invocations"]) == sorted(nodes)
+    assert {(invocation["status"], invocation["target"], invocation["owner_information"]) for invocation in task["invocations"]} == {
+        ("SUCCESS", "app-nodes", "app-team")}
+    # The window's snapshot: every node evaluated the execution's (AWS-RunPatchBaseline in a window).
+    assert {state["SnapshotId"] for state in states} == {execution["window_execution_id"]}
+    # One listing of the executions, one of its tasks, one of the task's invocations.
+    assert [len(sandbox.calls(service="ssm", operation=operation)) for operation in (
+        "DescribeMaintenanceWindowExecutions", "DescribeMaintenanceWindowExecutionTasks", "DescribeMaintenanceWindowExecutionTaskInvocations")] == [1, 1, 1]
+
+
+def test_converges_with_30_percent_throttling(in_process, app_nodes, monkeypatch):
+    sandbox = in_process
+    # The back-off sleeps of the retries are recorded, not slept: the test counts, never waits.
+    slept = []
+    monkeypatch.setattr(time, "sleep", slept.append)
+    sandbox.set_fault("ssm", "*", throttle_rate=0.3, seed=20261201)
+    try:
+        created = run(sandbox, **window_args())
+        again = run(sandbox, **window_args())
+        args = window_args(duration=5)
+        args["tasks"][0]["reboot_option"] = "NoReboot"
+        updated = run(sandbox, **args)
+        gone = run(sandbox, name=WINDOW, state="absent")
+        throttled = [call for call in sandbox.calls(service="ssm") if call.get("error_code") == "ThrottlingException"]
+    finally:
+        sandbox.clear_faults()
+    assert created["changed"] and not created.get("failed"), created
+    assert not again["changed"] and not again.get("failed"), again
+    assert updated["changed"] and updated["window"]["tasks"][0]["reboot_option"] == "NoReboot", updated
+    assert gone["changed"] and not gone.get("failed")
+    assert throttled and slept
+    assert sandbox.client("ssm").describe_maintenance_windows()["WindowIdentities"] == []

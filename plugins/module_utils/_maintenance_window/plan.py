@@ -7,8 +7,8 @@
 differs), replace (what an update cannot change: a target's ResourceType, a task's TaskType) and
 deregister (with purge_targets / purge_tasks only). Nothing here calls AWS."""
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils._maintenance_window.targets import normalized_target
-from ansible_collections.cloudpatch.ssm.plugins.module_utils._maintenance_window.tasks import normalized_task
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._maintenance_window.targets import target_differs
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._maintenance_window.tasks import task_differs
 
 
 def shared_names(entries, kind, id_member, region):
@@ -47,11 +47,11 @@ def plan(desired, current, purge, differs, kind_member):
 
 
 def plan_targets(desired, current, purge):
-    return plan(desired, current, purge, lambda one, other: normalized_target(one) != normalized_target(other), "ResourceType")
+    return plan(desired, current, purge, target_differs, "ResourceType")
 
 
 def plan_tasks(desired, current, purge):
-    return plan(desired, current, purge, lambda one, other: normalized_task(one) != normalized_task(other), "TaskType")
+    return plan(desired, current, purge, task_differs, "TaskType")
 
 
 def has_changes(planned):

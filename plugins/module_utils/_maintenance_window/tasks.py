@@ -245,7 +245,13 @@ def normalized_task(entry):
 
 
 def task_differs(desired, current):
-    return normalized_task(desired) != normalized_task(current)
+    """True when the registered task is not what is declared. A task declared without a service role
+    takes the one AWS answers with (GetMaintenanceWindowTask shows the service-linked role
+    AWSServiceRoleForAmazonSSM for a task registered without one: get-maintenance-window-task.rst)."""
+    wanted, have = normalized_task(desired), normalized_task(current)
+    if "ServiceRoleArn" not in wanted:
+        have.pop("ServiceRoleArn", None)
+    return wanted != have
 
 
 def task_request(desired):

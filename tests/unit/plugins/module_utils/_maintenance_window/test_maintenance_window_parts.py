@@ -114,6 +114,10 @@ def test_a_task_compares_equal_to_what_aws_answers_for_it():
     assert not tasks.task_differs(desired, answered)
     assert tasks.task_differs(desired, dict(answered, MaxErrors="2"))
     assert tasks.task_differs(desired, dict(answered, Priority=0))
+    # Registered without a role, AWS answers with its service-linked role: no difference.
+    linked = "arn:aws:iam::111222333444:role/aws-service-role/ssm.amazonaws.com/AWSServiceRoleForAmazonSSM"
+    assert not tasks.task_differs(desired, dict(answered, ServiceRoleArn=linked))
+    assert tasks.task_differs(dict(desired, ServiceRoleArn="arn:aws:iam::111222333444:role/Mine"), dict(answered, ServiceRoleArn=linked))
 
 
 def test_a_registered_patching_task_reads_back_as_the_options():
