@@ -18,7 +18,8 @@ description:
   - Costs per window one listing of its targets, one of its tasks and one GetMaintenanceWindowTask a
     task (the listing leaves out the tasks' parameters), one call for the next runs, and for the
     executions one listing, then one a shown execution and one a task of it.
-  - A name or id that matches no window fails, naming the region.
+  - A name or id that matches no window is warned about, naming the region (a window not made yet
+    is not an error when reading); the windows found are returned.
 author:
   - cloudpatch.ssm developers (@cloudpatch)
 options:
@@ -293,7 +294,6 @@ windows:
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import ParameterError
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import execution_to_ansible
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import invocation_to_ansible
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import newest_executions
@@ -311,25 +311,28 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_main
 
 
 def selected_windows(client, names, window_ids, region):
-    """GetMaintenanceWindow of each window asked for (every window when none is named), in name order."""
+    """(GetMaintenanceWindow of each window asked for, in name order, every window when none is named;
+    a warning for each name or id that matches none)."""
     if names is None and window_ids is None:
         identities = describe_maintenance_windows(client)
-        return [definition for definition in (get_maintenance_window(client, item["WindowId"]) for item in identities) if definition]
-    definitions = {}
+        return [definition for definition in (get_maintenance_window(client, item["WindowId"]) for item in identities) if definition], []
+    definitions, warnings = {}, []
     if names:
         identities = windows_named(client, names)
-        missing = sorted(set(names) - set(item["Name"] for item in identities))
+        missing = [name for name in names if name not in set(item["Name"] for item in identities)]
         if missing:
-            raise ParameterError(f"names: no maintenance window is named {', '.join(missing)} in {region}")
+            warnings.append(f"names: no maintenance window is named {', '.join(missing)} in {region}")
         for item in identities:
             definitions[item["WindowId"]] = get_maintenance_window(client, item["WindowId"])
+    unknown = []
     for window_id in window_ids or []:
         if window_id not in definitions:
-            definition = get_maintenance_window(client, window_id)
-            if definition is None:
-                raise ParameterError(f"window_ids: maintenance window {window_id} does not exist in {region}")
-            definitions[window_id] = definition
-    return sorted((item for item in definitions.values() if item), key=lambda item: (item["Name"], item["WindowId"]))
+            definitions[window_id] = get_maintenance_window(client, window_id)
+            if definitions[window_id] is None:
+                unknown.append(window_id)
+    if unknown:
+        warnings.append(f"window_ids: no maintenance window {', '.join(unknown)} in {region}")
+    return sorted((item for item in definitions.values() if item), key=lambda item: (item["Name"], item["WindowId"])), warnings
 
 
 def unique_task_names(tasks):
@@ -381,12 +384,12 @@ def main():
 
     client = module.client("ssm")
     try:
-        definitions = selected_windows(client, params["names"], params["window_ids"], module.region)
+        definitions, warnings = selected_windows(client, params["names"], params["window_ids"], module.region)
         windows = [describe(client, definition, params["next_runs"], params["executions"]) for definition in definitions]
-    except ParameterError as e:
-        module.fail_parameter_error(e)
     except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
+    for warning in warnings:
+        module.warn(warning)
     module.exit_json(changed=False, windows=windows)
 
 

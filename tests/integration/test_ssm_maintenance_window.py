@@ -269,12 +269,13 @@ def test_info_reads_windows_targets_tasks_and_next_runs(in_process, app_nodes):
     assert "DescribeMaintenanceWindowSchedule" not in sandbox.operations(service="ssm")
 
 
-def test_info_names_what_it_did_not_find(in_process):
+def test_info_warns_of_what_it_did_not_find(in_process):
     sandbox = in_process
-    missing = info(sandbox, names=["nowhere"], executions=0)
-    assert missing["failed"] and "names: no maintenance window is named nowhere in us-east-1" in missing["msg"]
-    unknown = info(sandbox, window_ids=["mw-0123456789abcdef0"], executions=0)
-    assert unknown["failed"] and "mw-0123456789abcdef0 does not exist in us-east-1" in unknown["msg"]
+    run(sandbox, name="web-daily", schedule="rate(1 day)", duration=2, cutoff=0)
+    result = info(sandbox, names=["nowhere", "web-daily"], window_ids=["mw-0123456789abcdef0"], executions=0)
+    assert not result.get("failed") and [window["name"] for window in result["windows"]] == ["web-daily"]
+    assert [warning["event"]["msg"] for warning in result["warnings"]] == ["names: no maintenance window is named nowhere in us-east-1",
+                                  "window_ids: no maintenance window mw-0123456789abcdef0 in us-east-1"]
 
 
 @pytest.fixture
@@ -349,3 +350,20 @@ def test_converges_with_30_percent_throttling(in_process, app_nodes, monkeypatch
     assert gone["changed"] and not gone.get("failed")
     assert throttled and slept
     assert sandbox.client("ssm").describe_maintenance_windows()["WindowIdentities"] == []
+
+
+def test_checks_against_the_window_as_it_is_write_nothing(in_process, app_nodes):
+    sandbox = in_process
+    run(sandbox, **window_args())
+    for args, error in (
+        ({"cutoff": 4}, "cutoff (4 hours) must be less than duration (4 hours)"),
+        ({"schedule": "rate(7 days)"}, "cannot keep the window's schedule_offset (3 days)"),
+        ({"tasks": [{"name": "scan", "targets": ["web-nodes"], "operation": "scan", "max_concurrency": "1", "max_errors": "0"}]},
+         "tasks[0].targets[0] 'web-nodes' is no target of the window (its targets: app-nodes)"),
+        ({"purge_targets": True, "targets": [{"name": "web-nodes", "patch_groups": ["Web"]}],
+          "tasks": [{"name": "scan", "targets": ["app-nodes"], "operation": "scan", "max_concurrency": "1", "max_errors": "0"}]},
+         "tasks[0].targets[0] 'app-nodes' is no target of the window (its targets: web-nodes)"),
+    ):
+        result = run(sandbox, name=WINDOW, **args)
+        assert result["failed"] and error in result["msg"], result
+        assert mutating(sandbox) == []

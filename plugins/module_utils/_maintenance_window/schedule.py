@@ -231,6 +231,11 @@ def window_errors(params, current=None):
     schedule = params.get("schedule") if params.get("schedule") is not None else current.get("schedule")
     if params.get("schedule_offset") is not None and schedule is not None and schedule_kind(schedule) != "cron":
         errors.append(f"schedule_offset applies to cron schedules only, not {schedule!r}")
+    kept_offset = current.get("schedule_offset")
+    if params.get("schedule_offset") is None and kept_offset and schedule_kind(params.get("schedule")) in ("rate", "at"):
+        # UpdateMaintenanceWindow keeps what it is not sent, and AWS takes an offset with cron only.
+        errors.append(f"schedule {params['schedule']!r} cannot keep the window's schedule_offset ({kept_offset} days), which only a cron "
+                      "schedule takes; keep a cron schedule, or delete the window (state=absent) and create it again")
     start, end = parse_date(params.get("start_date") or current.get("start_date")), parse_date(params.get("end_date") or current.get("end_date"))
     if start is not None and end is not None and end <= start:
         errors.append("end_date must be after start_date")

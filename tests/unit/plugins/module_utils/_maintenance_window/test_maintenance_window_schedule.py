@@ -133,6 +133,14 @@ def test_an_offset_needs_a_cron_schedule_the_task_gives_or_the_window_has():
         "schedule_offset applies to cron schedules only, not 'rate(7 days)'"]
 
 
+def test_a_rate_schedule_cannot_keep_the_windows_offset():
+    current = {"schedule": "cron(0 2 ? * TUE#2 *)", "schedule_offset": 3}
+    assert schedule.window_errors({"schedule": "rate(7 days)"}, current=current) == [
+        "schedule 'rate(7 days)' cannot keep the window's schedule_offset (3 days), which only a cron schedule takes; "
+        "keep a cron schedule, or delete the window (state=absent) and create it again"]
+    assert schedule.window_errors({"schedule": "cron(0 3 ? * TUE#2 *)"}, current=current) == []
+
+
 def test_end_date_after_start_date():
     assert schedule.window_errors({"start_date": "2027-01-01T00:00:00Z", "end_date": "2026-12-31T23:00:00-08:00"}) == []
     assert schedule.window_errors({"end_date": "2026-12-31T00:00:00Z"}, current={"start_date": "2027-01-01T00:00:00Z"}) == [
