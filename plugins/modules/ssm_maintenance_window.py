@@ -716,7 +716,7 @@ changes:
   contains:
     window:
       description:
-        - The window's options updated, V(created), or V(deleted).
+        - The window's members updated (the API's names, C(Tags) for its tags), V(created), or V(deleted).
       returned: always
       type: list
       elements: str
@@ -977,7 +977,8 @@ def ensure_present(client, definition, params, check_mode, region):
     tags_before = (before or {}).get("tags", {})
     tags_after = set_tags(client, window_id if definition is not None else None, tags_before,
                           params.get("tags"), params["purge_tags"], check_mode) if definition is not None else dict(params.get("tags") or {})
-    window_changed |= definition is not None and tags_after != tags_before
+    tags_changed = definition is not None and tags_after != tags_before
+    window_changed |= tags_changed
 
     writer = WindowChange(client, window_id, check_mode)
     target_ids = writer.targets(target_plan)
@@ -991,7 +992,7 @@ def ensure_present(client, definition, params, check_mode, region):
     writer.tasks(task_plan)
     writer.deregister(task_plan, target_plan)
     changed = window_changed or has_changes(target_plan) or has_changes(task_plan)
-    changes = {"window": sorted(window_update or {}) if definition is not None else ["created"],
+    changes = {"window": sorted(list(window_update or {}) + (["Tags"] if tags_changed else [])) if definition is not None else ["created"],
                "targets": change_summary(target_plan), "tasks": change_summary(task_plan)}
     if not changed:
         after = before

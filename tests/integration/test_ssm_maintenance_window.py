@@ -122,7 +122,7 @@ def test_update_each_part_sends_only_what_differs(in_process, app_nodes):
     assert preview["diff"]["before"] == {"duration": 4} and preview["diff"]["after"] == {"duration": 5}
     assert mutating(sandbox) == []
     updated = run(sandbox, name=WINDOW, duration=5)
-    assert updated["changed"] and updated["window"]["duration"] == 5
+    assert updated["changed"] and updated["window"]["duration"] == 5 and updated["changes"]["window"] == ["Duration"]
     updates = sandbox.calls(service="ssm", operation="UpdateMaintenanceWindow")
     assert [set(call["parameters"]) - {"WindowId"} for call in updates] == [{"Duration"}]
     # The targets and tasks, left out, are left as they are.
@@ -150,7 +150,7 @@ def test_update_each_part_sends_only_what_differs(in_process, app_nodes):
     # Tags: purge_tags removes what is not named.
     args["tags"] = {"Ring": "prod", "Owner": "ops"}
     result = run(sandbox, **args)
-    assert result["changed"] and mutating(sandbox) == ["AddTagsToResource"]
+    assert result["changed"] and mutating(sandbox) == ["AddTagsToResource"] and result["changes"]["window"] == ["Tags"]
     args["tags"] = {"Owner": "ops"}
     result = run(sandbox, **args)
     assert mutating(sandbox) == ["RemoveTagsFromResource"] and result["window"]["tags"] == {"Owner": "ops"}

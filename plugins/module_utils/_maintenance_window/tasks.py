@@ -303,7 +303,7 @@ def task_to_ansible(entry, target_names):
         "priority": entry.get("Priority"),
         "task_arn": entry.get("TaskArn"),
         "task_type": entry.get("TaskType") or entry.get("Type"),
-        "targets": [target_names.get(target_id, target_id) for target_id in ids],
+        "targets": [target_names.get(target_id) or target_id for target_id in ids],
         "window_target_ids": ids,
         "service_role_arn": entry.get("ServiceRoleArn"),
         "max_concurrency": entry.get("MaxConcurrency"),
