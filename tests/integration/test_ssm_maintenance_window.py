@@ -367,3 +367,38 @@ def test_checks_against_the_window_as_it_is_write_nothing(in_process, app_nodes)
         result = run(sandbox, name=WINDOW, **args)
         assert result["failed"] and error in result["msg"], result
         assert mutating(sandbox) == []
+
+
+def test_tag_resource_group_and_id_targets_are_idempotent(in_process, app_nodes):
+    sandbox = in_process
+    args = window_args(targets=[
+        {"name": "web-role", "tags": {"Role": ["web", "api"], "Env": "prod"}, "owner_information": "web-team", "description": "Web and API"},
+        {"name": "web-group", "resource_group": "web-servers", "resource_types": ["AWS::EC2::Instance"]},
+        {"name": "pinned", "instance_ids": list(app_nodes)},
+    ], tasks=[{"name": "scan-all", "targets": ["web-role", "web-group", "pinned"], "operation": "scan", "max_concurrency": "50%", "max_errors": "10%"}])
+    created = run(sandbox, **args)
+    assert created["changed"] and not created.get("failed"), created
+    shapes = dict((target["name"], target) for target in created["window"]["targets"])
+    assert shapes["web-role"]["tags"] == {"Role": ["web", "api"], "Env": "prod"} and shapes["web-role"]["owner_information"] == "web-team"
+    assert shapes["web-group"]["resource_type"] == "RESOURCE_GROUP" and shapes["web-group"]["resource_types"] == ["AWS::EC2::Instance"]
+    assert sorted(shapes["pinned"]["instance_ids"]) == sorted(app_nodes)
+    assert sorted(created["window"]["tasks"][0]["targets"]) == ["pinned", "web-group", "web-role"]
+    args["targets"][2]["instance_ids"] = list(reversed(app_nodes))
+    args["tasks"][0]["targets"] = ["pinned", "web-role", "web-group"]
+    again = run(sandbox, **args)
+    assert not again["changed"] and mutating(sandbox) == []
+
+
+def test_a_target_whose_kind_changes_is_replaced_after_its_tasks_move(in_process, app_nodes):
+    sandbox = in_process
+    old_id = run(sandbox, **window_args())["window"]["targets"][0]["window_target_id"]
+    args = window_args(targets=[{"name": "app-nodes", "resource_group": "app-servers"}])
+    result = run(sandbox, **args)
+    assert result["changed"], result
+    # The new target first, the task moved to it, and only then the old one deregistered.
+    assert mutating(sandbox) == ["RegisterTargetWithMaintenanceWindow", "UpdateMaintenanceWindowTask", "DeregisterTargetFromMaintenanceWindow"]
+    [target] = result["window"]["targets"]
+    assert target["window_target_id"] != old_id and target["resource_type"] == "RESOURCE_GROUP"
+    assert result["window"]["tasks"][0]["window_target_ids"] == [target["window_target_id"]]
+    assert result["changes"]["targets"] == {"registered": ["app-nodes"], "updated": [], "deregistered": ["app-nodes"]}
+    assert not run(sandbox, **args)["changed"]
