@@ -402,3 +402,31 @@ def test_a_target_whose_kind_changes_is_replaced_after_its_tasks_move(in_process
     assert result["window"]["tasks"][0]["window_target_ids"] == [target["window_target_id"]]
     assert result["changes"]["targets"] == {"registered": ["app-nodes"], "updated": [], "deregistered": ["app-nodes"]}
     assert not run(sandbox, **args)["changed"]
+
+
+def test_a_denied_write_after_the_create_names_the_window_and_the_change(in_process, app_nodes):
+    sandbox = in_process
+    sandbox.set_fault("ssm", "RegisterTaskWithMaintenanceWindow", access_denied_rate=1.0)
+    try:
+        failed = run(sandbox, **window_args())
+    finally:
+        sandbox.clear_faults()
+    assert failed["failed"] and failed["changed"] and failed["window_id"].startswith("mw-"), failed
+    assert f"maintenance window {failed['window_id']} in us-east-1 was changed in part" in failed["msg"]
+    # The second run finds the window by name and finishes it.
+    finished = run(sandbox, **window_args())
+    assert finished["changed"] and mutating(sandbox) == ["RegisterTaskWithMaintenanceWindow"]
+    assert finished["window"]["window_id"] == failed["window_id"]
+
+
+def test_a_denied_first_write_fails_without_claiming_a_change(in_process, app_nodes):
+    sandbox = in_process
+    run(sandbox, **window_args())
+    sandbox.set_fault("ssm", "UpdateMaintenanceWindowTask", access_denied_rate=1.0)
+    try:
+        args = window_args()
+        args["tasks"][0]["reboot_option"] = "NoReboot"
+        failed = run(sandbox, **args)
+    finally:
+        sandbox.clear_faults()
+    assert failed["failed"] and not failed.get("changed") and "window_id" not in failed, failed
