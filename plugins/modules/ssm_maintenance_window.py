@@ -26,6 +26,9 @@ description:
     expressions, the dates, the time zone, the hooks' documents in the region, the tasks' targets),
     and a failure names the option path, such as C(tasks[1].targets[0]).
   - O(state=absent) deletes the window; AWS deletes its targets and tasks with it.
+  - The writes go in an order that never leaves a task without its targets (the window, new and changed
+    targets, new and changed tasks, then what is deregistered). A failure after a write says
+    C(changed=true) and returns RV(window_id); running the task again finishes it.
 author:
   - cloudpatch.ssm developers (@cloudpatch)
 options:
@@ -709,6 +712,11 @@ window:
           returned: for a patching task
           type: str
           sample: null
+window_id:
+  description: The window's id, when the task failed after it had written something (a second run finishes it).
+  returned: on a failure after a write
+  type: str
+  sample: mw-0123456789abcdef0
 changes:
   description: What the task did, or in check mode would do.
   returned: always
