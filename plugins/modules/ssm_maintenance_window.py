@@ -1030,7 +1030,7 @@ def ensure_present(client, definition, params, check_mode, region):
 def predict(definition, params, window_update, tags, current_targets, target_plan, current_tasks, task_plan, target_ids):
     """The window check mode says the task leaves: the registered entries it keeps and the declared ones."""
     if definition is None:
-        window = dict((member, value) for member, value in create_request(params).items())
+        window = create_request(params)
         window["Enabled"] = params.get("enabled") is not False
     else:
         window = dict(definition)
