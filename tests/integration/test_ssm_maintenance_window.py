@@ -430,3 +430,27 @@ def test_a_denied_first_write_fails_without_claiming_a_change(in_process, app_no
     finally:
         sandbox.clear_faults()
     assert failed["failed"] and not failed.get("changed") and "window_id" not in failed, failed
+
+
+def test_a_cancel_task_window_task_is_cancelled_at_the_cutoff_and_the_info_says_which_node(frozen):
+    sandbox = frozen
+    nodes = sandbox.seed_nodes(2, "AMAZON_LINUX_2", tags={"Patch Group": "App"})
+    # Each node takes 40 simulated minutes: one at a time, the second is still running at the one-hour cutoff.
+    sandbox.set_agent(seconds_per_node=2400)
+    try:
+        now = datetime.datetime.fromtimestamp(sandbox.clock()["now"], datetime.timezone.utc)
+        at = (now + datetime.timedelta(hours=1)).replace(second=0, microsecond=0)
+        created = run(sandbox, name="install-app", schedule=f"cron({at.minute} {at.hour} ? * * *)", duration=2, cutoff=1,
+                      targets=[{"name": "app-nodes", "patch_groups": ["App"]}],
+                      tasks=[{"name": "install-app", "targets": ["app-nodes"], "operation": "install", "max_concurrency": "1",
+                              "max_errors": "1", "cutoff_behavior": "CANCEL_TASK"}])
+        assert not created.get("failed"), created
+        sandbox.advance_clock(4 * 3600)
+        result = info(sandbox, names=["install-app"], next_runs=0, executions=1)
+    finally:
+        sandbox.reset_agent()
+    [execution] = result["windows"][0]["executions"]
+    [task] = execution["tasks"]
+    assert (execution["status"], task["status"]) == ("TIMED_OUT", "TIMED_OUT"), execution
+    assert sorted(invocation["status"] for invocation in task["invocations"]) == ["CANCELLED", "SUCCESS"]
+    assert sorted(invocation["instance_id"] for invocation in task["invocations"]) == sorted(nodes)
