@@ -103,6 +103,8 @@ options:
   tags:
     description:
       - Tags of the window (key to value). Left as they are when left out.
+      - Keys 1 to 128 and values up to 256 letters, numbers, spaces and V(_.:/=+-@), no key beginning
+        with V(aws:), at most 50 tags, as SSM tags every resource.
     type: dict
     aliases: [resource_tags]
   purge_tags:
@@ -767,6 +769,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import predicted_window
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import read_window
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import shared_names
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import tag_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import target_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import task_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import task_request
@@ -812,6 +815,7 @@ def parameter_errors(params):
     """Errors in the options that need no read of AWS, each naming its option path."""
     errors = identity_errors(params)
     errors += window_errors(params)
+    errors += tag_errors(params.get("tags"))
     for option in ("targets", "tasks"):
         if params.get(option) is not None and not params[option]:
             errors.append(f"{option} is empty: declare at least one, or leave the option out to keep the window's {option}")
