@@ -195,6 +195,11 @@ def session_name():
 class InventoryModule(AWSInventoryBase):
     NAME = "cloudpatch.ssm.patch_fleet"
 
+    class TemplatedOptions(AWSInventoryBase.TemplatedOptions):
+        # amazon.aws templates every item of a list option with `disable_lookups`, which ansible-core 2.19
+        # deprecates (a warning on every run); this plugin's `regions` are plain region names.
+        TEMPLATABLE_OPTIONS = tuple(option for option in AWSInventoryBase.TemplatedOptions.TEMPLATABLE_OPTIONS if option not in ("regions", "filters"))
+
     def __init__(self):
         super().__init__()
         self.fleet_config = None
