@@ -195,3 +195,16 @@ def test_an_account_whose_role_cannot_be_assumed_fails_the_discovery_naming_it(o
     assert f"account {account}: Failed to assume the member account's role" in output
     assert f"(role arn:aws:iam::{account}:role/OrganizationAccountAccessRole)" in output
     assert [call["operation"] for call in runner_calls(clean_sandbox)] == ["AssumeRole"]
+
+
+def test_a_cached_inventory_is_built_again_without_a_call(organization, clean_sandbox, tmp_path):
+    config = (f"organizational_units: [{organization['dev']}]\nregions: [us-east-1]\n"
+              f"cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: {tmp_path / 'cache'}\n")
+    first = run_inventory(clean_sandbox, tmp_path, config)
+    assert len(runner_calls(clean_sandbox)) == 3
+    clean_sandbox.clear_calls()
+    second = run_inventory(clean_sandbox, tmp_path, config)
+    assert second["_meta"]["hostvars"] == first["_meta"]["hostvars"] == {
+        f"{organization['dev_account']}-us-east-1": second["_meta"]["hostvars"][f"{organization['dev_account']}-us-east-1"]}
+    assert second[organization["dev"].replace("-", "_")] == first[organization["dev"].replace("-", "_")]
+    assert runner_calls(clean_sandbox) == []
