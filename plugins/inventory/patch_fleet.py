@@ -96,6 +96,9 @@ options:
     type: str
     default: '{account_id}-{region}'
 notes:
+  - With O(organization=true) the management account is one of the accounts; it has no
+    C(OrganizationAccountAccessRole) of its own (AWS Organizations creates that role in the accounts it
+    creates), so exclude it or give it such a role when regions are discovered or the playbook assumes C(role_arn).
   - O(region) is where the runner's calls go (Organizations, STS, and DescribeRegions as each account's role);
     unset, the first of O(regions), else C(us-east-1).
   - The runner's credentials are the usual amazon.aws ones (O(profile), O(access_key)..., the environment);
@@ -123,8 +126,9 @@ regions:
   - eu-west-1
 role_name: PatchManagerRole
 
+---
 # org.yml: every ACTIVE account under two OUs (and their child OUs), in each account's enabled
-# regions but one, named after the account; a group per environment tag value from compose
+# regions but one, named after the account; a group per OU name too; cached for an hour
 plugin: cloudpatch.ssm.patch_fleet
 organizational_units:
   - ou-ab12-cd34ef56
@@ -142,9 +146,13 @@ cache_plugin: ansible.builtin.jsonfile
 cache_connection: ~/.cache/cloudpatch-fleet
 cache_timeout: 3600
 
-# whole.yml: every ACTIVE account of the organization, from the management account's role
+---
+# whole.yml: every ACTIVE account of the organization but the management account (which has no
+# OrganizationAccountAccessRole of its own), read through a role in the management account
 plugin: cloudpatch.ssm.patch_fleet
 organization: true
+exclude_accounts:
+  - "999999999999"
 assume_role_arn: arn:aws:iam::999999999999:role/FleetInventoryReader
 regions:
   - us-east-1
