@@ -111,7 +111,7 @@ extends_documentation_fragment:
   - amazon.aws.region.plugins
   - amazon.aws.assume_role.plugins
 author:
-  - Contributors to the cloudpatch.ssm project
+  - cloudpatch.ssm developers (@cloudpatch)
 """
 
 EXAMPLES = r"""
