@@ -208,3 +208,23 @@ def test_a_cached_inventory_is_built_again_without_a_call(organization, clean_sa
         f"{organization['dev_account']}-us-east-1": second["_meta"]["hostvars"][f"{organization['dev_account']}-us-east-1"]}
     assert second[organization["dev"].replace("-", "_")] == first[organization["dev"].replace("-", "_")]
     assert runner_calls(clean_sandbox) == []
+
+
+def test_a_play_runs_on_every_host_locally_with_the_playbook_python(clean_sandbox, tmp_path):
+    source = tmp_path / "fleet.yml"
+    source.write_text("plugin: cloudpatch.ssm.patch_fleet\naccounts: ['111111111111', '222222222222']\nregions: [us-east-1, eu-west-1]\n", encoding="utf-8")
+    playbook = tmp_path / "play.yml"
+    playbook.write_text(
+        "- name: Every account-region\n  hosts: all\n  gather_facts: false\n  tasks:\n"
+        "    - name: Runs here, with the playbook's python (the inventory's template is trusted)\n"
+        "      ansible.builtin.command: \"{{ ansible_python_interpreter }} -c 'import sys; print(sys.executable)'\"\n"
+        "      register: fleet_python\n      changed_when: false\n"
+        "    - name: The interpreter ran is the playbook's\n      ansible.builtin.assert:\n        that:\n"
+        "          - fleet_python.stdout == ansible_playbook_python\n          - ansible_connection == 'local'\n"
+        "          - role_arn == 'arn:aws:iam::' ~ account_id ~ ':role/OrganizationAccountAccessRole'\n", encoding="utf-8")
+    environment = {**os.environ, **clean_sandbox.environment(), "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS_PATH), "ANSIBLE_NOCOLOR": "1",
+                   "ANSIBLE_INVENTORY_ENABLED": "auto", "ANSIBLE_INVENTORY_UNPARSED_FAILED": "True"}
+    command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(source), str(playbook)]
+    result = subprocess.run(command, env=environment, capture_output=True, text=True, check=False, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ok=2 " in result.stdout and result.stdout.count("ok=2 ") == 4
