@@ -238,9 +238,11 @@ def enabled_regions(described):
 
 def account_regions(account_id, regions, exclude_regions):
     """The regions of one account after exclude_regions; FleetConfigError when none is left."""
+    if not regions:
+        raise FleetConfigError(f"account {account_id}: DescribeRegions listed no enabled region")
     left = [region for region in regions if region not in set(exclude_regions)]
     if not left:
-        raise FleetConfigError(f"account {account_id} has no region left once exclude_regions is applied (it has {', '.join(regions) or 'none'})")
+        raise FleetConfigError(f"account {account_id} has no region left once exclude_regions is applied (it has {', '.join(regions)})")
     return left
 
 

@@ -92,6 +92,8 @@ def test_an_exclusion_that_leaves_nothing_is_an_error():
     with pytest.raises(FleetConfigError, match="account 111111111111 has no region left once exclude_regions is applied"):
         fleet_inventory.account_regions("111111111111", ["us-east-1"], ["us-east-1"])
     assert fleet_inventory.account_regions("111111111111", ["us-east-1", "eu-west-1"], ["us-east-1"]) == ["eu-west-1"]
+    with pytest.raises(FleetConfigError, match="account 111111111111: DescribeRegions listed no enabled region"):
+        fleet_inventory.account_regions("111111111111", [], [])
 
 
 def test_enabled_regions_are_those_not_needing_or_having_opted_in():
