@@ -99,6 +99,9 @@ notes:
   - With O(organization=true) the management account is one of the accounts; it has no
     C(OrganizationAccountAccessRole) of its own (AWS Organizations creates that role in the accounts it
     creates), so exclude it or give it such a role when regions are discovered or the playbook assumes C(role_arn).
+  - Region discovery fails the whole inventory, naming each account whose role could not be assumed or
+    whose regions could not be read. With O(regions) given, such an account still has its hosts, and the
+    run that assumes C(role_arn) on each host reports it as the one that failed, not as one silently absent.
   - O(region) is where the runner's calls go (Organizations, STS, and DescribeRegions as each account's role);
     unset, the first of O(regions), else C(us-east-1).
   - The runner's credentials are the usual amazon.aws ones (O(profile), O(access_key)..., the environment);
