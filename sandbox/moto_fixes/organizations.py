@@ -95,7 +95,7 @@ def _organizations_backend(self):
 def _guard(name, method):
     def answer(self):
         if name in MANAGEMENT_OR_DELEGATED or name in MANAGEMENT_ONLY:
-            _, role = management_backend(self.current_account, self.partition)
+            role = management_backend(self.current_account, self.partition)[1]
             if role is None:
                 raise org_models.AWSOrganizationsNotInUseException
             if role == "member" or (role == "delegated" and name in MANAGEMENT_ONLY):
