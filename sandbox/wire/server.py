@@ -5,8 +5,9 @@ Started by sandbox/cli.py (`python -m sandbox`). Around moto's DomainDispatcherA
 
 1. identifies the call (sandbox.wire.call_log.describe_request),
 2. applies fault injection (sandbox.wire.faults: added latency, injected throttling / 500 / 503),
-3. validates SSM requests against the botocore service model (sandbox.wire.request_validation), answering
-   `ValidationException` as AWS does before moto sees them,
+3. validates SSM and AWS Organizations requests against the botocore service model
+   (sandbox.wire.request_validation), answering as each service does (SSM `ValidationException`, Organizations
+   `InvalidInputException` with a Reason) before moto sees them,
 4. lets moto answer, and records the call (status, error code, injected or not) in the call log.
 
 Requests under `/_sandbox/` go to the control API (sandbox.wire.control, documented there and in
