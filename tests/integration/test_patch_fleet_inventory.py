@@ -144,8 +144,10 @@ def test_regions_enabled_for_each_account_are_read_as_its_role(organization, cle
     described = clean_sandbox.client("ec2").describe_regions()["Regions"]
     enabled = sorted(region["RegionName"] for region in described if region["OptInStatus"] in ENABLED)
     assert 0 < len(enabled) < len(described)
-    clean_sandbox.clear_calls()
     accounts = [organization["prod_account"], organization["dev_account"]]
+    for account in accounts:
+        clean_sandbox.put_role(account, "PatchRole", trusted_principal=organization["management"])
+    clean_sandbox.clear_calls()
     inventory = run_inventory(clean_sandbox, tmp_path, f"accounts: {json.dumps(accounts)}\nexclude_regions: [us-west-1]\nrole_name: PatchRole\n")
     expected = sorted(f"{account}-{region}" for account in accounts for region in enabled if region != "us-west-1")
     assert sorted(inventory["_meta"]["hostvars"]) == expected
@@ -188,13 +190,16 @@ def test_ous_that_do_not_exist_or_hold_no_active_account_are_errors(organization
 
 
 def test_an_account_whose_role_cannot_be_assumed_fails_the_discovery_naming_it(organization, clean_sandbox, tmp_path):
-    clean_sandbox.set_fault("sts", "AssumeRole", access_denied_rate=1.0)
-    account = organization["prod_account"]
-    output = run_inventory(clean_sandbox, tmp_path, f"accounts: ['{account}']\n", expect_failure=True)
+    prod, dev = organization["prod_account"], organization["dev_account"]
+    # prod's role trusts another account only; dev keeps the role Organizations made, trusting the management account.
+    clean_sandbox.put_role(prod, "OrganizationAccountAccessRole", trusted_principal="111122223333")
+    clean_sandbox.clear_calls()
+    output = run_inventory(clean_sandbox, tmp_path, f"accounts: ['{prod}', '{dev}']\n", expect_failure=True)
     assert "could not list the enabled regions of 1 account(s) (set regions to skip this)" in output
-    assert f"account {account}: Failed to assume the member account's role" in output
-    assert f"(role arn:aws:iam::{account}:role/OrganizationAccountAccessRole)" in output
-    assert [call["operation"] for call in runner_calls(clean_sandbox)] == ["AssumeRole"]
+    assert f"account {prod}: Failed to assume the member account's role: An error occurred (AccessDenied)" in output
+    assert f"(role arn:aws:iam::{prod}:role/OrganizationAccountAccessRole)" in output
+    assert f"account {dev}" not in output
+    assert sorted(call["operation"] for call in runner_calls(clean_sandbox)) == ["AssumeRole", "AssumeRole", "DescribeRegions"]
 
 
 def test_a_cached_inventory_is_built_again_without_a_call(organization, clean_sandbox, tmp_path):
@@ -228,3 +233,10 @@ def test_a_play_runs_on_every_host_locally_with_the_playbook_python(clean_sandbo
     result = subprocess.run(command, env=environment, capture_output=True, text=True, check=False, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ok=2 " in result.stdout and result.stdout.count("ok=2 ") == 4
+
+
+def test_an_organizations_error_is_a_message_not_a_traceback(organization, clean_sandbox, tmp_path):
+    clean_sandbox.set_fault("organizations", "ListAccounts", access_denied_rate=1.0)
+    output = run_inventory(clean_sandbox, tmp_path, "organization: true\nregions: [us-east-1]\n", expect_failure=True)
+    assert "fleet.yml: Failed to list the accounts of the organization: An error occurred (AccessDenied" in output
+    assert [call["operation"] for call in runner_calls(clean_sandbox)] == ["ListAccounts"]
