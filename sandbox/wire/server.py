@@ -68,7 +68,8 @@ def organizations_rejection(violations):
     for constraint, reason, text in _ORGANIZATIONS_REASONS:
         if f"Member must {constraint}" in first:
             return _json_error(400, "InvalidInputException", text, Reason=reason)
-    return _json_error(400, "InvalidInputException", "The requested operation failed because you provided invalid values for one or more of the request parameters.")
+    return _json_error(400, "InvalidInputException", "The requested operation failed because you provided invalid values "
+                                                     "for one or more of the request parameters.")
 
 
 class _ServerRequest(MotoRequest):
