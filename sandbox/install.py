@@ -21,6 +21,8 @@ EXTENSION_MODULES = (
     "sandbox.moto_fixes.cloudformation",
     "sandbox.moto_fixes.resource_groups",
     "sandbox.moto_fixes.kms_defaults",
+    "sandbox.moto_fixes.sts_trust",
+    "sandbox.moto_fixes.organizations",
 )
 
 _installed = False

@@ -4,8 +4,15 @@ Used by the pytest plugin (sandbox/testing/plugin.py), tools/ and bench/. The `S
 drives the control API:
 
     sandbox.client("ssm")                         boto3 client, one attempt, every response checked
-                                                  against botocore's output shape (response_shapes.py)
-    sandbox.calls(service="ssm", operation=None)  the call log (list of dicts), oldest first
+                                                  against botocore's output shape (response_shapes.py);
+                                                  account_id= (moto's x-moto-account-id header) or
+                                                  credentials= (an AssumeRole answer's) for another account
+    sandbox.assume_role(role_arn, account_id=None, credentials=None) -> Credentials (trust policy checked)
+    sandbox.role_client("ssm", role_arn)          a client in the role's account
+    sandbox.seed_organization([member_account("web", ou="Prod", regions=["us-east-1"], nodes=3)],
+                              ous={"Prod": {}})   organization, OUs, accounts, roles, nodes in one call
+    sandbox.put_role(account_id, role_name, trusted_principal=... | trust_policy=...) -> role ARN
+    sandbox.calls(service="ssm", operation=None, account_id=None)  the call log (list of dicts), oldest first
     sandbox.mutating_calls(service=None)          calls whose operation is not a read
     sandbox.clear_calls()
     sandbox.set_faults(rules, seed=None) / sandbox.set_fault(service, operation="*", **rates)
@@ -56,6 +63,13 @@ def amazon_linux_2_ami(ec2):
     return images["Images"][0]["ImageId"]
 
 
+def member_account(name, ou="", regions=None, nodes=0, operating_system="AMAZON_LINUX_2", kind="hybrid", **fields):
+    """One account of `Sandbox.seed_organization`: `nodes` nodes in each of `regions` (hybrid by default: fast),
+    other keys (id, status, role_name, trusted_principal, email) as the control API takes them."""
+    plan = {"nodes": nodes, "os": operating_system, "kind": kind}
+    return {"name": name, "ou": ou, "regions": {region: dict(plan) for region in (regions or ())}, **fields}
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -70,19 +84,43 @@ class Sandbox:
         self.process = process
         self.endpoint = f"http://127.0.0.1:{port}"
 
-    def client(self, service, region=REGION, **config):
+    def client(self, service, region=REGION, account_id=None, credentials=None, **config):
+        """A boto3 client of this sandbox. `account_id`: every request carries moto's documented server-mode
+        header `x-moto-account-id` (the account's own credentials, as it were); `credentials`: the
+        `Credentials` an STS AssumeRole answered (moto serves those in the role's account)."""
         # One attempt: a retry would hide the error a test wants to see. (botocore reads
         # retries["max_attempts"] as the number of *retries*; total_max_attempts counts them all.)
         retries = config.pop("retries", {"total_max_attempts": 1, "mode": "standard"})
+        keys = CREDENTIALS
+        if credentials is not None:
+            keys = {"aws_access_key_id": credentials["AccessKeyId"], "aws_secret_access_key": credentials["SecretAccessKey"],
+                    "aws_session_token": credentials["SessionToken"]}
         # Every response is checked against botocore's output shape (sandbox/testing/response_shapes.py);
         # there is no switch to turn that off.
-        return response_shapes.watch(boto3.client(
+        client = response_shapes.watch(boto3.client(
             service,
             region_name=region,
             endpoint_url=self.endpoint,
             config=Config(retries=retries, **config),
-            **CREDENTIALS,
+            **keys,
         ))
+        if account_id is not None:
+            def add_account_header(request, **_kwargs):
+                request.headers["x-moto-account-id"] = account_id
+
+            client.meta.events.register("before-send", add_account_header)
+        return client
+
+    def assume_role(self, role_arn, session_name="sandbox-test", account_id=None, credentials=None, external_id=None):
+        """STS AssumeRole as the caller `account_id` (its root) or `credentials`; the answer's Credentials."""
+        request = {"RoleArn": role_arn, "RoleSessionName": session_name}
+        if external_id is not None:
+            request["ExternalId"] = external_id
+        return self.client("sts", account_id=account_id, credentials=credentials).assume_role(**request)["Credentials"]
+
+    def role_client(self, service, role_arn, region=REGION, **assume):
+        """A client with the credentials of an assumed role: its requests are served in the role's account."""
+        return self.client(service, region=region, credentials=self.assume_role(role_arn, **assume))
 
     def environment(self, region=REGION):
         """Environment variables that point boto3 (and so AnsibleAWSModule) at this sandbox."""
@@ -114,8 +152,8 @@ class Sandbox:
 
     # call log -----------------------------------------------------------------------------
 
-    def calls(self, service=None, operation=None, region=None, mutating=None):
-        query = {"service": service, "operation": operation, "region": region}
+    def calls(self, service=None, operation=None, region=None, mutating=None, account_id=None):
+        query = {"service": service, "operation": operation, "region": region, "account_id": account_id}
         if mutating is not None:
             query["mutating"] = "true" if mutating else "false"
         encoded = urllib.parse.urlencode({key: value for key, value in query.items() if value is not None})
@@ -161,8 +199,29 @@ class Sandbox:
     def update_node(self, node_id, region=REGION, **fields):
         return self.request("PATCH", f"/_sandbox/nodes/{node_id}", {"region": region, **fields})
 
-    def nodes(self, region=REGION):
-        return self.request("GET", f"/_sandbox/nodes?region={region}")["nodes"]
+    def nodes(self, region=REGION, account_id=None):
+        query = f"?region={region}" + (f"&account_id={account_id}" if account_id else "")
+        return self.request("GET", "/_sandbox/nodes" + query)["nodes"]
+
+    # accounts and organizations ---------------------------------------------------------------
+
+    def seed_organization(self, accounts, ous=None, management_account_id=None, management_regions=None):
+        """One call: the organization, its OUs, accounts (`member_account(...)` builds one), roles and nodes
+        (sandbox/wire/accounts.py); returns the control API's answer."""
+        body = {"ous": ous or {}, "accounts": list(accounts)}
+        if management_account_id is not None:
+            body["management_account_id"] = management_account_id
+        if management_regions is not None:
+            body["management_regions"] = management_regions
+        return self.request("POST", "/_sandbox/organization", body)
+
+    def put_role(self, account_id, role_name, trusted_principal=None, trust_policy=None):
+        body = {"role_name": role_name}
+        if trust_policy is not None:
+            body["trust_policy"] = trust_policy
+        else:
+            body["trusted_principal"] = trusted_principal
+        return self.request("POST", f"/_sandbox/accounts/{account_id}/roles", body)["role_arn"]
 
     # run command: simulated agent ---------------------------------------------------------------
 

@@ -66,6 +66,7 @@ class RequestInfo:
     params_error: bool = False  # body was not what the protocol says (left to the service to reject)
     access_key_id: str = ""
     user_agent: str = ""
+    account_id: str = ""
 
 
 def _flatten_form(body):
@@ -161,7 +162,28 @@ def describe_request(environ, body):
     info = _describe_call(environ, body, service, region)
     info.access_key_id = access_key_id
     info.user_agent = environ.get("HTTP_USER_AGENT", "")
+    info.account_id = request_account(environ, access_key_id)
     return info
+
+
+def request_account(environ, access_key_id):
+    """The account moto serves a request in, found as `BaseResponse.get_current_account` (moto 5.2.5,
+    moto/core/responses.py) finds it: MOTO_ACCOUNT_ID, the `x-moto-account-id` header, the account whose IAM
+    holds the access key (an IAM user's, or the one STS AssumeRole made in the role's account), else moto's
+    default account."""
+    if "MOTO_ACCOUNT_ID" in os.environ:
+        return os.environ["MOTO_ACCOUNT_ID"]
+    header = environ.get("HTTP_X_MOTO_ACCOUNT_ID")
+    if header:
+        return header
+    from moto.core import DEFAULT_ACCOUNT_ID  # pylint: disable=import-outside-toplevel
+    from moto.iam.models import iam_backends  # pylint: disable=import-outside-toplevel
+
+    # dict's own views: BackendDict's [] would create a backend for every account and partition it is asked for.
+    for account_id, account in list(dict.items(iam_backends)):
+        if any(access_key_id in backend.access_keys for backend in list(dict.values(account))):
+            return account_id
+    return DEFAULT_ACCOUNT_ID
 
 
 def _describe_call(environ, body, service, region):
@@ -279,6 +301,7 @@ class CallLog:
             "service": info.service,
             "operation": info.operation,
             "region": info.region,
+            "account_id": info.account_id,
             "access_key_id": info.access_key_id,
             "user_agent": info.user_agent,
             "parameters": info.parameters,
@@ -294,7 +317,7 @@ class CallLog:
             self._operations_record.note(entry)
         return entry
 
-    def query(self, service=None, operation=None, region=None, mutating=None, since=None):
+    def query(self, service=None, operation=None, region=None, mutating=None, since=None, account_id=None):
         with self._lock:
             entries = list(self._entries)
         return [
@@ -303,6 +326,7 @@ class CallLog:
             if (service is None or entry["service"] == service)
             and (operation is None or entry["operation"] == operation)
             and (region is None or entry["region"] == region)
+            and (account_id is None or entry["account_id"] == account_id)
             and (mutating is None or entry["mutating"] == mutating)
             and (since is None or entry["seq"] > since)
         ]
@@ -317,8 +341,12 @@ class CallLog:
         return len(self._entries)
 
 
+# The account tells a runner's calls (the management account) from those made with a member account's role.
+_OPERATION_FIELDS = ("service", "operation", "access_key_id", "user_agent", "account_id")
+
+
 class OperationsRecord:
-    """Appends each distinct (service, operation, access key id, user agent) to a JSON-lines file.
+    """Appends each distinct (service, operation, access key id, user agent, account) to a JSON-lines file.
 
     One file per sandbox process (`operations-<pid>.jsonl` in `directory`), so parallel test workers
     never write to the same file; a line is written the first time a combination is seen, so the file
@@ -332,12 +360,12 @@ class OperationsRecord:
         self._lock = threading.Lock()
 
     def note(self, entry):
-        key = (entry["service"], entry["operation"], entry["access_key_id"], entry["user_agent"])
+        key = tuple(entry[name] for name in _OPERATION_FIELDS)
         with self._lock:
             if key in self._seen:
                 return
             self._seen.add(key)
-            line = json.dumps(dict(zip(("service", "operation", "access_key_id", "user_agent"), key)))
+            line = json.dumps(dict(zip(_OPERATION_FIELDS, key)))
             with open(self.path, "a", encoding="utf-8") as handle:
                 handle.write(line + "\n")
 

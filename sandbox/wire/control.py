@@ -1,10 +1,12 @@
 """The sandbox's control API: JSON over HTTP under `/_sandbox/`, beside the AWS endpoints.
 
     GET    /_sandbox/health                      {"status": "ok", "moto_version": ..., "calls": N}
-    GET    /_sandbox/calls?service=&operation=&region=&mutating=true|false&since=SEQ
+    GET    /_sandbox/calls?service=&operation=&region=&account_id=&mutating=true|false&since=SEQ
                                                  {"calls": [{seq, time, service, operation, region,
-                                                   parameters, status, error_code, injected,
-                                                   mutating, duration_ms}, ...]}   (oldest first)
+                                                   account_id, parameters, status, error_code,
+                                                   injected, mutating, duration_ms}, ...]}
+                                                 (oldest first; account_id: the account moto served
+                                                 the call in, see call_log.request_account)
     DELETE /_sandbox/calls                       {"cleared": N}
     GET    /_sandbox/faults                      {"seed": ..., "rules": [...]}
     PUT    /_sandbox/faults                      body: {"seed": 1, "rules": [{"service": "ssm",
@@ -56,8 +58,29 @@
                                                    status_details, target_count, completed_count,
                                                    error_count, requested}]} (advanced to now)
 
+    POST   /_sandbox/organization                body: {"management_account_id", "ous": {"Prod":
+                                                   {"Web": {}}}, "accounts": [{"id", "name", "ou":
+                                                   "Prod/Web", "status": "ACTIVE"|"SUSPENDED"|
+                                                   "PENDING_CLOSURE", "role_name", "trusted_principal",
+                                                   "regions": {"us-east-1": {"nodes": N, "os", "kind",
+                                                   "tags"}}}], "management_regions": {...}}: an
+                                                   organization with its OUs, accounts (each with a
+                                                   role its trusted principal may assume) and nodes
+                                                   per account and region, in one call
+                                                 -> {"organization_id", "root_id", "ous": {path: id},
+                                                   "accounts": [{"id", "name", "ou", "ou_id", "status",
+                                                   "role_arn", "nodes": {region: [ids]}}],
+                                                   "management_nodes": {region: [ids]}}
+                                                   (sandbox/wire/accounts.py has the details)
+    POST   /_sandbox/accounts/{id}/roles         body: {"role_name", "trusted_principal": ARN or id or
+                                                   list} or {"role_name", "trust_policy": {...}}: the
+                                                   role made (or its trust policy replaced) in that
+                                                   account, as IAM CreateRole sent with moto's
+                                                   `x-moto-account-id: {id}` header would
+                                                 -> {"account_id", "role_name", "role_arn"}
+
 Every request body and query may name `region` (default us-east-1) and `account_id` (default moto's
-123456789012). Errors: HTTP 400 or 404 with {"error": "..."}.
+123456789012): nodes, agent failures and commands are per account and region. Errors: HTTP 400 or 404 with {"error": "..."}.
 `POST /moto-api/reset` (moto's own) also clears the call log and resets the clock.
 """
 
@@ -71,6 +94,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ssm.models import ssm_backends
 
 from sandbox.agent import clock, managed_nodes
+from sandbox.wire import accounts
 from sandbox.ssm import run_command
 from sandbox.ssm import simulated_time
 from sandbox.wire.faults import FaultConfigError
@@ -184,6 +208,13 @@ class ControlAPI:
             return self._clock(method, body)
         if route == ("GET", "commands") and len(parts) == 1:
             return self._commands(query)
+        try:
+            if route == ("POST", "organization") and len(parts) == 1:
+                return 200, accounts.seed_organization(body)
+            if method == "POST" and len(parts) == 3 and parts[0] == "accounts" and parts[2] == "roles":
+                return 200, accounts.role_request(parts[1], body)
+        except accounts.SeedError as exc:
+            raise ControlError(400, str(exc)) from exc
         raise ControlError(404, f"no control route {method} /_sandbox/{'/'.join(parts)}")
 
     def _calls(self, method, query):
@@ -194,6 +225,7 @@ class ControlAPI:
                 service=query.get("service"),
                 operation=query.get("operation"),
                 region=query.get("region"),
+                account_id=query.get("account_id"),
                 mutating=None if mutating is None else _truthy(mutating),
                 since=None if since is None else int(since),
             )

@@ -14,8 +14,9 @@ band, the 503 band and the access-denied band (rates must add up to at most 1). 
 every matching request, injected error or not.
 
 Injected errors look exactly like the service's own, so botocore parses them into the right
-ClientError code: JSON protocols (SSM) answer 400 `ThrottlingException` "Rate exceeded"; EC2 answers
-`RequestLimitExceeded`; other query services `Throttling`; S3 `SlowDown` (503). Access denied is the
+ClientError code: JSON protocols (SSM) answer 400 `ThrottlingException` "Rate exceeded", AWS Organizations
+`TooManyRequestsException`; EC2 answers `RequestLimitExceeded`; other query services (STS) `Throttling`; S3
+`SlowDown` (503). Access denied is the
 error no client retries (permissions taken away half-way through a run): 400 `AccessDeniedException`
 (JSON), 403 `UnauthorizedOperation` (EC2), 403 `AccessDenied` (S3 and query services).
 """
@@ -31,6 +32,9 @@ RATE_FIELDS = ("throttle_rate", "error_500_rate", "error_503_rate", "access_deni
 _THROTTLE = {
     "ec2": ("RequestLimitExceeded", 503, "Request limit exceeded."),
     "s3": ("SlowDown", 503, "Please reduce your request rate."),
+    # AWS Organizations throttles with TooManyRequestsException (each operation's errors in botocore's model,
+    # its text the exception's documentation); botocore retries it as a throttling error.
+    "organizations": ("TooManyRequestsException", 400, "You have sent too many requests in too short a period of time."),
 }
 _QUERY_THROTTLE = ("Throttling", 400, "Rate exceeded")
 _JSON_THROTTLE = ("ThrottlingException", 400, "Rate exceeded")

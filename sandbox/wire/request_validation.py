@@ -1,4 +1,6 @@
-"""Service-model request validation for JSON-protocol services (SSM), answered the way AWS answers.
+"""Service-model request validation for JSON-protocol services (SSM, AWS Organizations), answered the way AWS answers.
+
+(Organizations reports the same violations as InvalidInputException with a Reason: sandbox/wire/server.py.)
 
 AWS validates every request against the service model before the service code sees it and reports
 all violations at once as HTTP 400 `ValidationException`:

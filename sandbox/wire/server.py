@@ -5,8 +5,9 @@ Started by sandbox/cli.py (`python -m sandbox`). Around moto's DomainDispatcherA
 
 1. identifies the call (sandbox.wire.call_log.describe_request),
 2. applies fault injection (sandbox.wire.faults: added latency, injected throttling / 500 / 503),
-3. validates SSM requests against the botocore service model (sandbox.wire.request_validation), answering
-   `ValidationException` as AWS does before moto sees them,
+3. validates SSM and AWS Organizations requests against the botocore service model
+   (sandbox.wire.request_validation), answering as each service does (SSM `ValidationException`, Organizations
+   `InvalidInputException` with a Reason) before moto sees them,
 4. lets moto answer, and records the call (status, error code, injected or not) in the call log.
 
 Requests under `/_sandbox/` go to the control API (sandbox.wire.control, documented there and in
@@ -32,17 +33,43 @@ from sandbox.wire.faults import FaultInjector, error_response
 from sandbox.wire.request_validation import RequestValidator, SerializationError, format_message
 
 # Services whose requests are validated against their botocore model before moto sees them.
-VALIDATED_SERVICES = ("ssm",)
+VALIDATED_SERVICES = ("ssm", "organizations")
+
+# AWS Organizations reports a request outside its model as InvalidInputException with a Reason (the
+# exception's documentation in botocore's model lists them, each with the text used here), not SSM's
+# ValidationException. The first violation names the reason.
+_ORGANIZATIONS_REASONS = (
+    ("have value less than or equal", "MAX_VALUE_EXCEEDED",
+     "You provided a numeric parameter that has a larger value than allowed."),
+    ("have value greater than or equal", "MIN_VALUE_EXCEEDED",
+     "You provided a numeric parameter that has a smaller value than allowed."),
+    ("have length less than or equal", "MAX_LENGTH_EXCEEDED", "You provided a string parameter that is longer than allowed."),
+    ("have length greater than or equal", "MIN_LENGTH_EXCEEDED",
+     "You provided a string parameter that is shorter than allowed."),
+    ("satisfy regular expression pattern", "INVALID_PATTERN", "You provided a value that doesn't match the required pattern."),
+    ("satisfy enum value set", "INVALID_ENUM", "You specified an invalid value."),
+    ("not be null", "INPUT_REQUIRED", "You must include a value for all required parameters."),
+)
 
 
-def _json_error(status, code, message):
-    body = json.dumps({"__type": code, "message": message}).encode()
+def _json_error(status, code, message, **members):
+    body = json.dumps({"__type": code, "message": message, **members}).encode()
     headers = [
         ("Content-Type", "application/x-amz-json-1.1"),
         ("x-amzn-RequestId", str(uuid.uuid4())),
         ("Content-Length", str(len(body))),
     ]
     return status, headers, body
+
+
+def organizations_rejection(violations):
+    """The InvalidInputException AWS Organizations answers for a request its model refuses."""
+    first = violations[0]
+    for constraint, reason, text in _ORGANIZATIONS_REASONS:
+        if f"Member must {constraint}" in first:
+            return _json_error(400, "InvalidInputException", text, Reason=reason)
+    return _json_error(400, "InvalidInputException", "The requested operation failed because you provided invalid values "
+                                                     "for one or more of the request parameters.")
 
 
 class _ServerRequest(MotoRequest):
@@ -152,9 +179,11 @@ class SandboxApp:
             errors = validator.validate(info.operation, info.parameters)
         except SerializationError as exc:
             return _json_error(400, "SerializationException", str(exc))
-        if errors:
-            return _json_error(400, "ValidationException", format_message(errors))
-        return None
+        if not errors:
+            return None
+        if info.service == "organizations":
+            return organizations_rejection(errors)
+        return _json_error(400, "ValidationException", format_message(errors))
 
     @staticmethod
     def _buffer_body(environ):

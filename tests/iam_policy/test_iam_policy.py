@@ -6,7 +6,14 @@ The calls counted are the ones Ansible made (botocore's user agent names `Ansibl
 credentials of the code under test: test harness steps (molecule prepare/verify, a target's own
 checks) sign with the access key `test-harness` and are left out.
 
-Two kinds of statement:
+docs/iam-policy-runner.json is what the machine that runs a fleet needs for the patch_fleet inventory
+(Organizations' listings, sts:AssumeRole into each account's role): the calls signed with
+RUNNER_ACCESS_KEY, the key tests/integration/test_patch_fleet_inventory.py gives the inventory. They are
+checked against that document alone, exactly (nothing missing, nothing unused); what the inventory does
+as each account's role (ec2:DescribeRegions) is signed with the assumed role's keys and belongs to
+docs/iam-policy.json, the member-account role's policy, like every module call.
+
+Two kinds of statement in docs/iam-policy.json:
 - direct: actions the caller's own requests need. Their union must equal the recorded operations,
   mapped to IAM actions: a missing action fails, and so does one granted but never used.
 - on behalf (a Condition on aws:CalledVia, iam:PassedToService or kms:ViaService): actions a service
@@ -23,12 +30,15 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 POLICY = REPO_ROOT / "docs" / "iam-policy.json"
+RUNNER_POLICY = REPO_ROOT / "docs" / "iam-policy-runner.json"
 TEMPLATE = REPO_ROOT / "roles" / "prerequisites" / "files" / "ssm-workshop-resources.yml"
 HANDLER_PERMISSIONS = Path(__file__).resolve().parent / "cloudformation_handler_permissions.json"
 # Where the Makefile's integration and molecule targets have their sandboxes record (OPERATIONS there).
 RECORDS = REPO_ROOT / ".build" / "operations"
 RUNS = ("integration", "molecule")
 HARNESS_ACCESS_KEY = "test-harness"
+# The patch_fleet inventory's runner in tests/integration/test_patch_fleet_inventory.py (RUNNER_ACCESS_KEY there).
+RUNNER_ACCESS_KEY = "patch-fleet-runner"
 ON_BEHALF_CONDITION_KEYS = {"aws:CalledVia", "iam:PassedToService", "kms:ViaService"}
 
 # What services other than CloudFormation do with the caller's rights, and the option that makes them.
@@ -62,8 +72,8 @@ def iam_action(service, operation):
     return f"{service}:{operation}"
 
 
-def statements():
-    policy = json.loads(POLICY.read_text(encoding="utf-8"))
+def statements(path=POLICY):
+    policy = json.loads(path.read_text(encoding="utf-8"))
     assert policy["Version"] == "2012-10-17"
     return policy["Statement"]
 
@@ -97,15 +107,25 @@ def used_actions():
     used = {}
     for run in RUNS:
         for record in recorded_operations(run):
-            if "Ansible/" in record["user_agent"] and record["access_key_id"] != HARNESS_ACCESS_KEY:
+            if "Ansible/" in record["user_agent"] and record["access_key_id"] not in (HARNESS_ACCESS_KEY, RUNNER_ACCESS_KEY):
                 used.setdefault(iam_action(record["service"], record["operation"]), set()).add(run)
     return used
 
 
-def test_policy_statements_are_well_formed():
-    sids = [statement["Sid"] for statement in statements()]
+@pytest.fixture(scope="module")
+def runner_actions():
+    return {
+        iam_action(record["service"], record["operation"])
+        for record in recorded_operations("integration")
+        if "Ansible/" in record["user_agent"] and record["access_key_id"] == RUNNER_ACCESS_KEY
+    }
+
+
+@pytest.mark.parametrize("path", [POLICY, RUNNER_POLICY], ids=lambda path: path.name)
+def test_policy_statements_are_well_formed(path):
+    sids = [statement["Sid"] for statement in statements(path)]
     assert len(sids) == len(set(sids)), "each statement has its own Sid"
-    for statement in statements():
+    for statement in statements(path):
         assert statement["Effect"] == "Allow"
         assert statement["Resource"]
         actions = sorted(actions_of(statement))
@@ -119,6 +139,15 @@ def test_direct_statements_grant_exactly_what_the_runs_called(used_actions):
     unused = sorted(granted - set(used_actions))
     assert missing == [], f"called but not in {POLICY.name}: {missing}"
     assert unused == [], f"in {POLICY.name} but never called by an integration or molecule run: {unused}"
+
+
+def test_runner_statements_grant_exactly_what_the_inventory_called(runner_actions):
+    assert not any(is_on_behalf(statement) for statement in statements(RUNNER_POLICY))
+    granted = set().union(*(actions_of(s) for s in statements(RUNNER_POLICY)))
+    missing = sorted(runner_actions - granted)
+    unused = sorted(granted - runner_actions)
+    assert missing == [], f"called by the patch_fleet inventory's runner but not in {RUNNER_POLICY.name}: {missing}"
+    assert unused == [], f"in {RUNNER_POLICY.name} but never called by the inventory in an integration run: {unused}"
 
 
 def test_other_on_behalf_statements_are_the_documented_ones():

@@ -174,3 +174,15 @@ def test_patch_states_are_answered_in_camel_case_as_the_cli_examples_show():
     assert shape_problems(shape, {"Patches": [patch("InstalledOther"), patch("Missing")]}) == []
     problems = shape_problems(shape, {"Patches": [patch("INSTALLED")]})
     assert len(problems) == 1 and problems[0].startswith("Patches[0].State: 'INSTALLED' is not one of the enum values")
+
+
+def test_organizations_wire_bodies_are_checked_like_ssms():
+    # moto's own ListAccounts answers these nulls (fixed by sandbox/moto_fixes/organizations.py).
+    model = botocore.session.get_session().get_service_model("organizations").operation_model("ListAccounts")
+    body = {"Accounts": [{"Id": "111111111111", "Status": "CLOSED", "State": "CLOSED", "JoinedTimestamp": "2026-12-01"}],
+            "NextToken": None}
+    assert sorted(response_problems(model, http(body), {})) == [
+        "Accounts[0].JoinedTimestamp: expected epoch seconds (a number), got str '2026-12-01'",
+        "Accounts[0].Status: 'CLOSED' is not one of the enum values ['ACTIVE', 'PENDING_CLOSURE', 'SUSPENDED']",
+        "NextToken: null where the model has a string",
+    ]

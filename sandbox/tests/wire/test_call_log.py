@@ -103,15 +103,23 @@ def test_bounded_log():
 
 def test_operations_record_keeps_each_distinct_call_once_across_clears(tmp_path):
     log = CallLog(operations_record=OperationsRecord(tmp_path))
-    ansible = RequestInfo("ssm", "GetPatchBaseline", "us-east-1", "json", access_key_id="k", user_agent="Ansible/2")
-    harness = RequestInfo("ssm", "GetPatchBaseline", "us-east-1", "json", access_key_id="k", user_agent="Boto3/1")
-    for info in (ansible, ansible, harness):
+    ansible = RequestInfo("ssm", "GetPatchBaseline", "us-east-1", "json", access_key_id="k", user_agent="Ansible/2",
+                          account_id="111111111111")
+    harness = RequestInfo("ssm", "GetPatchBaseline", "us-east-1", "json", access_key_id="k", user_agent="Boto3/1",
+                          account_id="111111111111")
+    member = RequestInfo("ssm", "GetPatchBaseline", "us-east-1", "json", access_key_id="k", user_agent="Boto3/1",
+                         account_id="222222222222")
+    for info in (ansible, ansible, harness, member):
         log.record(info, 200, None, False, 0.0)
     log.clear()
     log.record(ansible, 400, "DoesNotExistException", False, 0.0)
     assert read_operations(tmp_path) == [
-        {"service": "ssm", "operation": "GetPatchBaseline", "access_key_id": "k", "user_agent": "Ansible/2"},
-        {"service": "ssm", "operation": "GetPatchBaseline", "access_key_id": "k", "user_agent": "Boto3/1"},
+        {"service": "ssm", "operation": "GetPatchBaseline", "access_key_id": "k", "user_agent": "Ansible/2",
+         "account_id": "111111111111"},
+        {"service": "ssm", "operation": "GetPatchBaseline", "access_key_id": "k", "user_agent": "Boto3/1",
+         "account_id": "111111111111"},
+        {"service": "ssm", "operation": "GetPatchBaseline", "access_key_id": "k", "user_agent": "Boto3/1",
+         "account_id": "222222222222"},
     ]
 
 
