@@ -77,6 +77,10 @@ def test_a_second_call_adds_to_the_same_organization(sandbox):
 @pytest.mark.parametrize("body, message", [
     ({"accounts": [{"name": "x", "ou": "Nope"}]}, "accounts[0].ou 'Nope' is not one of the OUs"),
     ({"accounts": [{"name": "x", "status": "CLOSED"}]}, "accounts[0].status must be one of ACTIVE, SUSPENDED, PENDING_CLOSURE"),
+    ({"accounts": [{"name": "x", "status": "ACTIVE", "state": "CLOSED"}]},
+     "accounts[0].state with status ACTIVE must be one of ACTIVE"),
+    ({"accounts": [{"name": "x", "status": "SUSPENDED", "state": "PENDING_ACTIVATION"}]},
+     "accounts[0].state with status SUSPENDED must be one of SUSPENDED, CLOSED"),
     ({"accounts": [{"name": ""}]}, "accounts[0].name must be 1-50 characters"),
     ({"accounts": [{"name": "x", "id": "12345"}]}, "accounts[0].id must be 12 digits"),
     ({"accounts": [{"name": "x", "colour": "red"}]}, "accounts[0]: unknown keys ['colour']"),
