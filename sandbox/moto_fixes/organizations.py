@@ -22,6 +22,9 @@
   in-process closure requests" and CLOSED "for accounts in their 90-day reinstatement window". Here the account
   is PENDING_CLOSURE (Status and State) until CLOSURE_SECONDS of the sandbox clock have passed, then Status
   SUSPENDED and State CLOSED. No AWS source gives the minutes: CLOSURE_SECONDS is the sandbox's choice.
+- A moto reset leaves `organizations_backends.master_accounts` (member -> management account) in place, so after a
+  reset a former member is still taken for a member and cannot create an organization of its own
+  (AlreadyInOrganizationException): here a management account's reset drops its members' entries.
 - moto answers `"NextToken": null` on the last page; AWS leaves out a member it has no value for (the
   response check, sandbox/testing/response_shapes.py, refuses nulls): top-level nulls are dropped.
 """
@@ -150,6 +153,17 @@ def _close(self):
         self.closes_at = clock.now() + CLOSURE_SECONDS
 
 
+_moto_reset = org_models.OrganizationsBackend.reset
+
+
+def _reset(self):
+    members = org_models.organizations_backends.master_accounts
+    for member, owner in list(members.items()):
+        if owner[0] == self.account_id:
+            members.pop(member, None)
+    _moto_reset(self)
+
+
 _moto_describe_account = org_models.FakeAccount.describe
 
 
@@ -161,6 +175,7 @@ def _describe_account(self):
 
 
 def install():
+    org_models.OrganizationsBackend.reset = _reset
     org_models.FakeAccount.close = _close
     org_models.FakeAccount.describe = _describe_account
     PAGINATION_MODEL["list_accounts"]["unique_attribute"] = "Id"

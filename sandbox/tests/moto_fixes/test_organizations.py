@@ -159,3 +159,12 @@ def test_a_seeded_closed_account_is_suspended_with_state_closed(sandbox, managem
                                        management_account_id=management)
     described = org.describe_account(AccountId=seeded["accounts"][0]["id"])["Account"]
     assert (described["Status"], described["State"]) == ("SUSPENDED", "CLOSED")
+
+
+def test_after_a_reset_a_former_member_is_in_no_organization(sandbox, management):
+    seeded = sandbox.seed_organization([member_account("web")], management_account_id=management)
+    member = seeded["accounts"][0]["id"]
+    sandbox.reset()
+    former = sandbox.client("organizations", account_id=member)
+    assert _error(former.list_accounts)[0] == "AWSOrganizationsNotInUseException"
+    assert former.create_organization(FeatureSet="ALL")["Organization"]["MasterAccountId"] == member
