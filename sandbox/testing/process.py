@@ -12,6 +12,7 @@ drives the control API:
     sandbox.seed_organization([member_account("web", ou="Prod", regions=["us-east-1"], nodes=3)],
                               ous={"Prod": {}})   organization, OUs, accounts, roles, nodes in one call
     sandbox.put_role(account_id, role_name, trusted_principal=... | trust_policy=...) -> role ARN
+    sandbox.environment(region, credentials=None)  AWS_* variables for a module process (an assumed role's)
     sandbox.calls(service="ssm", operation=None, account_id=None)  the call log (list of dicts), oldest first
     sandbox.mutating_calls(service=None)          calls whose operation is not a read
     sandbox.clear_calls()
