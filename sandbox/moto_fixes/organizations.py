@@ -22,6 +22,10 @@
   in-process closure requests" and CLOSED "for accounts in their 90-day reinstatement window". Here the account
   is PENDING_CLOSURE (Status and State) until CLOSURE_SECONDS of the sandbox clock have passed, then Status
   SUSPENDED and State CLOSED. No AWS source gives the minutes: CLOSURE_SECONDS is the sandbox's choice.
+- Account.Paths, which moto leaves out: "The paths in the organization where the account exists" (botocore's
+  model, pattern `o-.../r-...(/ou-...)*(/<12 digits>)*/`), as awscli/examples/organizations/describe-account.rst
+  shows it for an account under the root: `o-exampleorgid/r-examplerootid111/555555555555/`; one path, the
+  organization, the root, the OUs from the root down, the account.
 - A moto reset leaves `organizations_backends.master_accounts` (member -> management account) in place, so after a
   reset a former member is still taken for a member and cannot create an organization of its own
   (AlreadyInOrganizationException): here a management account's reset drops its members' entries.
@@ -167,11 +171,25 @@ def _reset(self):
 _moto_describe_account = org_models.FakeAccount.describe
 
 
+def account_path(backend, account):
+    """The account's path in its organization (see the module docstring)."""
+    units = {unit.id: unit for unit in backend.ou}
+    chain, parent = [], account.parent_id
+    while parent in units and parent != backend.org.root_id:
+        chain.append(parent)
+        parent = units[parent].parent_id
+    return "/".join([backend.org.id, backend.org.root_id, *reversed(chain), account.id]) + "/"
+
+
 def _describe_account(self):
     closes_at = getattr(self, "closes_at", None)
     if closes_at is not None and self.status == "PENDING_CLOSURE" and clock.now() >= closes_at:
         self.status, self.state = "SUSPENDED", "CLOSED"
-    return _moto_describe_account(self)
+    answer = _moto_describe_account(self)
+    backend = dict.get(dict.get(org_models.organizations_backends, self.master_account_id) or {}, "aws")
+    if backend is not None and backend.org is not None and backend.org.id == self.organization_id:
+        answer["Paths"] = [account_path(backend, self)]
+    return answer
 
 
 def install():

@@ -6,6 +6,9 @@ Each test has a management account of its own (moto's `x-moto-account-id` header
 different tests never meet in the session's sandbox.
 """
 
+import re
+
+import botocore.session
 import pytest
 from botocore.exceptions import ClientError
 
@@ -67,6 +70,13 @@ def test_listing_with_ous_and_suspended_accounts(sandbox, management, org):
     assert sorted(child["Id"] for child in children) == sorted([management, ids["loose"]])
     assert org.list_parents(ChildId=ids["web"])["Parents"] == [{"Id": ous["Prod/Web"], "Type": "ORGANIZATIONAL_UNIT"}]
     assert org.describe_account(AccountId=ids["old"])["Account"]["Status"] == "SUSPENDED"
+    # Paths: organization, root, the OUs from the root down, the account (describe-account.rst's form).
+    org_id = seeded["organization_id"]
+    assert org.describe_account(AccountId=ids["web"])["Account"]["Paths"] == [
+        f"{org_id}/{root}/{ous['Prod']}/{ous['Prod/Web']}/{ids['web']}/"]
+    assert by_id[ids["loose"]]["Paths"] == [f"{org_id}/{root}/{ids['loose']}/"]
+    pattern = botocore.session.get_session().get_service_model("organizations").shape_for("Path").metadata["pattern"]
+    assert all(re.fullmatch(pattern, account["Paths"][0]) for account in accounts)
 
 
 def test_pages_hold_at_most_twenty_and_every_account_once(sandbox, management, org):
