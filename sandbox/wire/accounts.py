@@ -39,6 +39,7 @@ from moto.organizations.models import organizations_backends
 from moto.ssm.models import ssm_backends
 
 from sandbox.agent import managed_nodes
+from sandbox.moto_fixes import ec2_regions
 
 DEFAULT_ROLE = "OrganizationAccountAccessRole"
 # Organizations API reference, Account: Status "ACTIVE | SUSPENDED | PENDING_CLOSURE"; State has the same three
@@ -222,6 +223,8 @@ def _create_account(backend, spec):
 
 
 def _seed_regions(account_id, plans):
+    # Nodes in an opt-in Region mean the account has it enabled (sandbox/moto_fixes/ec2_regions.py).
+    ec2_regions.opt_in(account_id, plans)
     return {region: managed_nodes.seed_nodes(ssm_backends[account_id][region], count, **options)
             for region, (count, options) in plans.items()}
 
