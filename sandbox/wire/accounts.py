@@ -20,6 +20,8 @@ Body of POST /_sandbox/organization:
                    "role_name": "CloudPatchMember",        (default OrganizationAccountAccessRole, as CreateAccount)
                    "trusted_principal": "arn:aws:iam::123456789012:root",   (or a list; default the management root)
                    "regions": {"us-east-1": {"nodes": 3, "os": "AMAZON_LINUX_2", "kind": "hybrid", "tags": {...}}}}],
+                                                           (a Region listed, even with 0 nodes, is enabled
+                                                           for the account: sandbox/moto_fixes/ec2_regions.py)
      "management_regions": {"us-east-1": {"nodes": 1}}}    (nodes in the management account itself)
 
 Answer: {"organization_id", "root_id", "management_account_id", "ous": {"Prod": "ou-...", "Prod/Web": ...},
