@@ -23,6 +23,7 @@ EXTENSION_MODULES = (
     "sandbox.moto_fixes.kms_defaults",
     "sandbox.moto_fixes.sts_trust",
     "sandbox.moto_fixes.organizations",
+    "sandbox.moto_fixes.ec2_regions",
 )
 
 _installed = False
