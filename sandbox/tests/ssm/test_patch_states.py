@@ -24,12 +24,15 @@ def world():
         backend = ssm_backends[ACCOUNT]["us-east-1"]
         custom = create_baseline(backend, WORKSHOP_BASELINE)
         register_patch_group(backend, custom, "App")
+        # Fixed ids: a node's installed packages follow from its id (patch_catalog.installed_codes), and
+        # the assertions below name what App1 misses.
+        ids = {name: f"mi-{index:017x}" for index, name in enumerate(("App1", "App2", "Web1", "Web2", "Never", "Win"), 1)}
         nodes = {}
         for name, group in (("App1", "App"), ("App2", "App"), ("Web1", "Web"), ("Web2", "Web")):
-            nodes[name] = register_hybrid_node(backend, "AMAZON_LINUX_2", name=name,
+            nodes[name] = register_hybrid_node(backend, "AMAZON_LINUX_2", name=name, instance_id=ids[name],
                                                tags={"Patch Group": group}).instance_id
-        nodes["Never"] = register_hybrid_node(backend, "AMAZON_LINUX_2", name="Never").instance_id
-        nodes["Win"] = register_hybrid_node(backend, "WINDOWS", name="Win").instance_id
+        nodes["Never"] = register_hybrid_node(backend, "AMAZON_LINUX_2", name="Never", instance_id=ids["Never"]).instance_id
+        nodes["Win"] = register_hybrid_node(backend, "WINDOWS", name="Win", instance_id=ids["Win"]).instance_id
         for name in ("App1", "App2", "Web1", "Web2", "Win"):
             run_patch_baseline(backend, nodes[name], operation="Scan", snapshot_id=SNAPSHOT, execution_id="cmd-scan")
         yield {"ssm": boto3.client("ssm", region_name="us-east-1"), "nodes": nodes, "custom": custom,

@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.cloudpatch.ssm.plugins.module_utils import modules as cloudpatch_modules
 
 REPO = Path(__file__).resolve().parents[4]
 MODULE_DIR = REPO / "plugins" / "modules"
@@ -88,6 +89,8 @@ def module_kwargs(name, monkeypatch):
         raise Captured(kwargs)
 
     monkeypatch.setattr(AnsibleAWSModule, "__init__", capture)
+    # No module arguments in a unit test: the raw parameters the shape check reads are none.
+    monkeypatch.setattr(cloudpatch_modules, "_load_params", dict)
     with pytest.raises(Captured) as captured:
         module_of(name).main()
     return captured.value.kwargs
