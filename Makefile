@@ -18,6 +18,11 @@ ANSIBLE_PACKAGE_VERSION := 12.3.0
 AMAZON_AWS := $(COLLECTIONS)/ansible_collections/amazon/aws
 # Every distinct AWS operation the integration and molecule runs made, per run: tests/iam_policy reads them.
 OPERATIONS := $(BUILD)/operations
+# The documentation site (`make docs`) and the release artifacts (`make release`).
+DOCS := $(BUILD)/docs
+RELEASE := $(BUILD)/release
+# The version being released is galaxy.yml's (read when a recipe needs it, after the venv exists).
+GALAXY_VERSION = $$($(BIN)/python -c 'import yaml; print(yaml.safe_load(open("galaxy.yml"))["version"])')
 
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
@@ -32,7 +37,7 @@ export ANSIBLE_PIPELINING := True
 SANITY_EXCLUDES := sandbox|bench|tools|\.ci|conftest\.py|pytest\.ini|Makefile|requirements-test\.txt
 
 .PHONY: demo test test-pytest-lane test-static-lane venv layout units sandbox-tests integration browser molecule \
-	iam-policy sanity lint bench clean aws-lane test-aws test-aws-cleanup
+	iam-policy sanity lint bench clean aws-lane test-aws test-aws-cleanup docs docs-lint changelog release
 
 # The workshop end to end on a sandbox started for it (stopped by PID afterwards): workshop.yml writes
 # reports/ssm-workshop.csv and reports/dashboard.html, then teardown.yml removes what it created.
@@ -58,7 +63,7 @@ test-pytest-lane:
 	@$(MAKE) --no-print-directory sandbox-tests units integration aws-lane
 
 test-static-lane:
-	@$(MAKE) --no-print-directory sanity lint
+	@$(MAKE) --no-print-directory sanity lint docs-lint
 
 venv: $(VENV)/.installed $(AMAZON_AWS)/MANIFEST.json
 
@@ -147,6 +152,45 @@ sanity: layout
 
 lint: layout
 	XDG_CACHE_HOME=$(BUILD)/cache $(BIN)/ansible-lint
+
+# The documentation site, offline: antsibull-docs writes the reStructuredText of every module, plugin
+# and role the installed collection has (from DOCUMENTATION/EXAMPLES/RETURN and meta/argument_specs.yml),
+# docs/sphinx adds the front page and the README, and Sphinx turns it into HTML; any warning fails.
+docs: layout
+	@# antsibull-docs writes only into a directory that no one else can write to.
+	@rm -rf $(DOCS) && mkdir -p $(DOCS)/rst && chmod 0755 $(DOCS) $(DOCS)/rst
+	$(BIN)/antsibull-docs --config-file docs/sphinx/antsibull-docs.cfg collection --use-current --fail-on-error \
+	  --cleanup everything --dest-dir $(DOCS)/rst cloudpatch.ssm
+	@cp docs/sphinx/index.rst $(DOCS)/rst/index.rst
+	$(BIN)/python docs/sphinx/readme_page.py --readme README.md --galaxy galaxy.yml --dest $(DOCS)/rst/readme.rst
+	$(BIN)/sphinx-build -b html -c docs/sphinx -W --keep-going -q -d $(DOCS)/doctrees $(DOCS)/rst $(DOCS)/html
+	@echo "documentation: $(DOCS)/html/index.html"
+
+# Part of `make test` (the static lane): antsibull-docs' collection-docs lint (schema and markup of
+# every plugin's and role's documentation; references to other collections checked against the ones
+# installed, amazon.aws and ansible.builtin), the changelog fragments' lint, and tests/docs (ansible-doc
+# renders everything without a warning; CHANGELOG.md is what changelog.yaml generates).
+docs-lint: layout
+	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all \
+	  --disallow-unknown-collection-refs .
+	$(BIN)/antsibull-changelog lint
+	$(BIN)/python -m pytest -q tests/docs
+
+# Records every fragment of changelogs/fragments that changelogs/changelog.yaml does not have yet under
+# galaxy.yml's version (and the modules and plugins new in it), and writes CHANGELOG.md from it.
+# Fragments stay where they are (keep_fragments in changelogs/config.yaml).
+changelog: layout
+	$(BIN)/antsibull-changelog lint
+	$(BIN)/antsibull-changelog release --reload-plugins --version $(GALAXY_VERSION)
+
+# The changelog of galaxy.yml's version dated today, and the Galaxy tarball in .build/release.
+# Nothing is committed or tagged: the release manager reviews, commits and tags.
+release: layout
+	$(BIN)/antsibull-changelog lint
+	$(BIN)/antsibull-changelog release --reload-plugins --update-existing --version $(GALAXY_VERSION)
+	@rm -rf $(RELEASE) && mkdir -p $(RELEASE)
+	$(BIN)/ansible-galaxy collection build --force --output-path $(RELEASE) .
+	@ls -l $(RELEASE)
 
 bench: layout
 	$(BIN)/python bench/sandbox_throughput.py
