@@ -168,13 +168,14 @@ docs: layout
 
 # Part of `make test` (the static lane): antsibull-docs' collection-docs lint (schema and markup of
 # every plugin's and role's documentation; references to other collections checked against the ones
-# installed, amazon.aws and ansible.builtin), the changelog fragments' lint, and tests/docs (ansible-doc
-# renders everything without a warning; CHANGELOG.md is what changelog.yaml generates).
+# installed, amazon.aws and ansible.builtin), the changelog fragments' lint, tests/docs (ansible-doc
+# renders everything without a warning; CHANGELOG.md is what changelog.yaml generates), and the site.
 docs-lint: layout
 	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all \
 	  --disallow-unknown-collection-refs .
 	$(BIN)/antsibull-changelog lint
 	$(BIN)/python -m pytest -q tests/docs
+	@$(MAKE) --no-print-directory docs
 
 # Records every fragment of changelogs/fragments that changelogs/changelog.yaml does not have yet under
 # galaxy.yml's version (and the modules and plugins new in it), and writes CHANGELOG.md from it.

@@ -6,6 +6,7 @@ is run the way a user runs it (text, then --json), one call per plugin type; any
 warning, an error, a deprecation) fails the test with what it said.
 """
 
+import functools
 import json
 import os
 import re
@@ -78,13 +79,16 @@ def rendering_problems(plugin_type, names, collections_path=COLLECTIONS_PATH):
     return problems
 
 
+@functools.lru_cache(maxsize=None)
 def listed(plugin_type, collections_path=COLLECTIONS_PATH):
     returncode, stdout, stderr = ansible_doc("-t", plugin_type, "--list", COLLECTION, "--json", collections_path=collections_path)
     assert returncode == 0 and not stderr.strip(), f"ansible-doc -t {plugin_type} --list {COLLECTION}: {returncode}\n{stderr}"
-    return sorted(json.loads(stdout))
+    return tuple(sorted(json.loads(stdout)))
 
 
+@functools.lru_cache(maxsize=None)
 def json_docs(plugin_type, names):
+    # Cached (the tests only read it), so each plugin type costs one ansible-doc --json.
     returncode, stdout, stderr = ansible_doc("-t", plugin_type, "--json", *names)
     assert returncode == 0 and not stderr.strip(), f"ansible-doc -t {plugin_type} --json: {returncode}\n{stderr}"
     return json.loads(stdout)
@@ -107,7 +111,8 @@ def test_every_plugin_on_disk_is_listed_and_renders_without_warning(plugin_type)
     on_disk = {f"{COLLECTION}.{path.stem}" for path in files}
     missing = sorted(on_disk - set(names))
     assert not missing, f"ansible-doc does not list {missing} (not loadable, or no documentation)"
-    assert not rendering_problems(plugin_type, names), "\n".join(rendering_problems(plugin_type, names))
+    problems = rendering_problems(plugin_type, names)
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("plugin_type", plugin_types(REPO_ROOT))
@@ -142,10 +147,10 @@ def test_every_role_has_an_argument_spec_and_renders_without_warning():
     without_spec = [role for role in roles(REPO_ROOT) if not (REPO_ROOT / "roles" / role / "meta" / "argument_specs.yml").is_file()]
     assert not without_spec, f"roles without meta/argument_specs.yml (ansible-doc has nothing to show): {without_spec}"
     names = [f"{COLLECTION}.{role}" for role in roles(REPO_ROOT)]
-    assert sorted(names) == listed("role")
+    assert tuple(sorted(names)) == listed("role")
     problems = rendering_problems("role", names)
     assert not problems, "\n".join(problems)
-    docs = json_docs("role", names)
+    docs = json_docs("role", tuple(names))
     undocumented = []
     for name, entry in docs.items():
         for entry_point, spec in entry["entry_points"].items():
