@@ -77,3 +77,13 @@ def test_the_real_readme_renders(tmp_path):
 ])
 def test_only_labels_of_the_ansible_docsite_become_external_links(label, expected):
     assert offline_refs.external_url(label, "cloudpatch.ssm") == expected
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("ANSIBLE_CACHE_PLUGIN", "https://docs.ansible.com/projects/ansible/devel/reference_appendices/config.html#envvar-ANSIBLE_CACHE_PLUGIN"),
+    # Not one of ansible-core's settings: Sphinx reports it.
+    ("AWS_REGION", None),
+    ("ANSIBLE_CACHE_PLUGIN\n", None),
+])
+def test_only_ansible_core_environment_variables_become_external_links(name, expected):
+    assert offline_refs.external_envvar_url(name) == expected
