@@ -166,10 +166,11 @@ docs: layout
 	$(BIN)/sphinx-build -b html -c docs/sphinx -W --keep-going -q -d $(DOCS)/doctrees $(DOCS)/rst $(DOCS)/html
 	@echo "documentation: $(DOCS)/html/index.html"
 
-# Part of `make test` (the static lane): antsibull-docs' collection-docs lint (schema and markup of
-# every plugin's and role's documentation; references to other collections checked against the ones
-# installed, amazon.aws and ansible.builtin), the changelog fragments' lint, tests/docs (ansible-doc
+# Part of `make test` (the static lane): antsibull-docs' collection-docs lint (schema, markup and rstcheck
+# of every plugin's and role's documentation), the changelog fragments' lint, tests/docs (ansible-doc
 # renders everything without a warning; CHANGELOG.md is what changelog.yaml generates), and the site.
+# References to other collections are checked against the installed ones (`all`): with `dependent`,
+# antsibull-docs copies amazon.aws with `git ls-files` from .build, which git ignores, so it finds none.
 docs-lint: layout
 	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all \
 	  --disallow-unknown-collection-refs .
