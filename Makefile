@@ -161,6 +161,8 @@ docs: layout
 	@rm -rf $(DOCS) && mkdir -p $(DOCS)/rst && chmod 0755 $(DOCS) $(DOCS)/rst
 	$(BIN)/antsibull-docs --config-file docs/sphinx/antsibull-docs.cfg collection --use-current --fail-on-error \
 	  --cleanup everything --dest-dir $(DOCS)/rst cloudpatch.ssm
+	@# A markup error does not stop antsibull-docs: it writes "ERROR while parsing" into the page.
+	@if grep -rn 'ERROR while parsing' $(DOCS)/rst; then echo "make docs: markup errors (above)" >&2; exit 1; fi
 	@cp docs/sphinx/index.rst $(DOCS)/rst/index.rst
 	$(BIN)/python docs/sphinx/readme_page.py --readme README.md --galaxy galaxy.yml --dest $(DOCS)/rst/readme.rst
 	$(BIN)/sphinx-build -b html -c docs/sphinx -W --keep-going -q -d $(DOCS)/doctrees $(DOCS)/rst $(DOCS)/html
