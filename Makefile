@@ -23,6 +23,10 @@ DOCS := $(BUILD)/docs
 RELEASE := $(BUILD)/release
 # The version being released is galaxy.yml's (read when a recipe needs it, after the venv exists).
 GALAXY_VERSION = $$($(BIN)/python -c 'import yaml; print(yaml.safe_load(open("galaxy.yml"))["version"])')
+# Records in changelogs/changelog.yaml, under galaxy.yml's version, every fragment not yet there and the
+# modules and plugins whose version_added is that version, takes in the fragments edited since, and
+# writes CHANGELOG.md. tests/docs/test_changelog.py runs this same command.
+CHANGELOG_RELEASE = $(BIN)/antsibull-changelog release --reload-plugins --refresh-fragments without-archives --version $(GALAXY_VERSION)
 
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
@@ -180,18 +184,17 @@ docs-lint: layout
 	$(BIN)/python -m pytest -q tests/docs
 	@$(MAKE) --no-print-directory docs
 
-# Records every fragment of changelogs/fragments that changelogs/changelog.yaml does not have yet under
-# galaxy.yml's version (and the modules and plugins new in it), and writes CHANGELOG.md from it.
-# Fragments stay where they are (keep_fragments in changelogs/config.yaml).
+# The changelog brought up to date with the fragments (CHANGELOG_RELEASE above); the fragments stay
+# where they are (keep_fragments in changelogs/config.yaml).
 changelog: layout
 	$(BIN)/antsibull-changelog lint
-	$(BIN)/antsibull-changelog release --reload-plugins --version $(GALAXY_VERSION)
+	$(CHANGELOG_RELEASE)
 
 # The changelog of galaxy.yml's version dated today, and the Galaxy tarball in .build/release.
 # Nothing is committed or tagged: the release manager reviews, commits and tags.
 release: layout
 	$(BIN)/antsibull-changelog lint
-	$(BIN)/antsibull-changelog release --reload-plugins --update-existing --version $(GALAXY_VERSION)
+	$(CHANGELOG_RELEASE) --update-existing
 	@rm -rf $(RELEASE) && mkdir -p $(RELEASE)
 	$(BIN)/ansible-galaxy collection build --force --output-path $(RELEASE) .
 	@ls -l $(RELEASE)

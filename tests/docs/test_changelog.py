@@ -6,6 +6,8 @@ only read.
 """
 
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -82,21 +84,37 @@ def test_changelog_md_is_what_changelog_yaml_generates(tmp_path):
     assert (REPO_ROOT / "CHANGELOG.md").read_text(encoding="utf-8") == expected, "CHANGELOG.md is stale: run `make changelog`"
 
 
-def test_a_release_records_each_fragment_once_and_deletes_none(tmp_path):
+def make_changelog_arguments(version):
+    """The arguments `make changelog` gives antsibull-changelog (CHANGELOG_RELEASE in the Makefile)."""
+    makefile = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
+    match = re.search(r"^CHANGELOG_RELEASE = \$\(BIN\)/antsibull-changelog (.+)$", makefile, re.MULTILINE)
+    assert match, "the Makefile has no CHANGELOG_RELEASE"
+    return shlex.split(match.group(1).replace("$(GALAXY_VERSION)", version))
+
+
+def test_make_changelog_records_new_and_edited_fragments_once_and_deletes_none(tmp_path):
     copy = changelog_copy(tmp_path)
     version = str(yaml.safe_load((copy / "galaxy.yml").read_text(encoding="utf-8"))["version"])
+    arguments = make_changelog_arguments(version)
     before = fragments(copy)
     (copy / "changelogs" / "fragments" / "new-change.yml").write_text(
         "bugfixes:\n  - ssm_patch_run - a change merged after the last ``make changelog``.\n", encoding="utf-8")
+    recorded_before = [name for name in recorded_fragments(copy) if name in before]
+    assert recorded_before, "changelog.yaml records no fragment of changelogs/fragments"
+    edited = copy / "changelogs" / "fragments" / recorded_before[0]
+    edited.write_text("trivial:\n  - Edited after it was recorded.\nbugfixes:\n  - ssm_patch_group - an edited entry.\n",
+                      encoding="utf-8")
 
-    result = antsibull_changelog(copy, "release", "--version", version)
+    result = antsibull_changelog(copy, *arguments)
     assert result.returncode == 0, result.stdout + result.stderr
     assert fragments(copy) == sorted([*before, "new-change.yml"])
     recorded = recorded_fragments(copy)
     assert sorted(recorded) == sorted(set(recorded)) and "new-change.yml" in recorded
-    assert "a change merged after the last" in (copy / "CHANGELOG.md").read_text(encoding="utf-8")
+    changelog = (copy / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "a change merged after the last" in changelog
+    assert "an edited entry" in changelog
 
     changes = (copy / "changelogs" / "changelog.yaml").read_text(encoding="utf-8")
-    result = antsibull_changelog(copy, "release", "--version", version)
+    result = antsibull_changelog(copy, *arguments)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (copy / "changelogs" / "changelog.yaml").read_text(encoding="utf-8") == changes
