@@ -18,6 +18,15 @@ ANSIBLE_PACKAGE_VERSION := 12.3.0
 AMAZON_AWS := $(COLLECTIONS)/ansible_collections/amazon/aws
 # Every distinct AWS operation the integration and molecule runs made, per run: tests/iam_policy reads them.
 OPERATIONS := $(BUILD)/operations
+# The documentation site (`make docs`) and the release artifacts (`make release`).
+DOCS := $(BUILD)/docs
+RELEASE := $(BUILD)/release
+# The version being released is galaxy.yml's (read when a recipe needs it, after the venv exists).
+GALAXY_VERSION = $$($(BIN)/python -c 'import yaml; print(yaml.safe_load(open("galaxy.yml"))["version"])')
+# Records in changelogs/changelog.yaml, under galaxy.yml's version, every fragment not yet there and the
+# modules and plugins whose version_added is that version, takes in the fragments edited since, and
+# writes CHANGELOG.md. tests/docs/test_changelog.py runs this same command.
+CHANGELOG_RELEASE = $(BIN)/antsibull-changelog release --reload-plugins --refresh-fragments without-archives --version $(GALAXY_VERSION)
 
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
@@ -32,7 +41,7 @@ export ANSIBLE_PIPELINING := True
 SANITY_EXCLUDES := sandbox|bench|tools|\.ci|conftest\.py|pytest\.ini|Makefile|requirements-test\.txt
 
 .PHONY: demo test test-pytest-lane test-static-lane venv layout units sandbox-tests integration browser molecule \
-	iam-policy sanity lint bench clean aws-lane test-aws test-aws-cleanup
+	iam-policy sanity lint bench clean aws-lane test-aws test-aws-cleanup docs docs-lint changelog release
 
 # The workshop end to end on a sandbox started for it (stopped by PID afterwards): workshop.yml writes
 # reports/ssm-workshop.csv and reports/dashboard.html, then teardown.yml removes what it created.
@@ -58,7 +67,7 @@ test-pytest-lane:
 	@$(MAKE) --no-print-directory sandbox-tests units integration aws-lane
 
 test-static-lane:
-	@$(MAKE) --no-print-directory sanity lint
+	@$(MAKE) --no-print-directory sanity lint docs-lint
 
 venv: $(VENV)/.installed $(AMAZON_AWS)/MANIFEST.json
 
@@ -147,6 +156,48 @@ sanity: layout
 
 lint: layout
 	XDG_CACHE_HOME=$(BUILD)/cache $(BIN)/ansible-lint
+
+# The documentation site, offline: antsibull-docs writes the reStructuredText of every module, plugin
+# and role the installed collection has (from DOCUMENTATION/EXAMPLES/RETURN and meta/argument_specs.yml),
+# docs/sphinx adds the front page and the README, and Sphinx turns it into HTML; any warning fails.
+docs: layout
+	@# antsibull-docs writes only into a directory that no one else can write to.
+	@rm -rf $(DOCS) && mkdir -p $(DOCS)/rst && chmod 0755 $(DOCS) $(DOCS)/rst
+	$(BIN)/antsibull-docs --config-file docs/sphinx/antsibull-docs.cfg collection --use-current --fail-on-error \
+	  --cleanup everything --dest-dir $(DOCS)/rst cloudpatch.ssm
+	@# A markup error does not stop antsibull-docs: it writes "ERROR while parsing" into the page.
+	@if grep -rn 'ERROR while parsing' $(DOCS)/rst; then echo "make docs: markup errors (above)" >&2; exit 1; fi
+	@cp docs/sphinx/index.rst $(DOCS)/rst/index.rst
+	$(BIN)/python docs/sphinx/readme_page.py --readme README.md --galaxy galaxy.yml --dest $(DOCS)/rst/readme.rst
+	$(BIN)/sphinx-build -b html -c docs/sphinx -W --keep-going -q -d $(DOCS)/doctrees $(DOCS)/rst $(DOCS)/html
+	@echo "documentation: $(DOCS)/html/index.html"
+
+# Part of `make test` (the static lane): antsibull-docs' collection-docs lint (schema, markup and rstcheck
+# of every plugin's and role's documentation), the changelog fragments' lint, tests/docs (ansible-doc
+# renders everything without a warning; CHANGELOG.md is what changelog.yaml generates), and the site.
+# References to other collections are checked against the installed ones (`all`): with `dependent`,
+# antsibull-docs copies amazon.aws with `git ls-files` from .build, which git ignores, so it finds none.
+docs-lint: layout
+	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all \
+	  --disallow-unknown-collection-refs .
+	$(BIN)/antsibull-changelog lint
+	$(BIN)/python -m pytest -q tests/docs
+	@$(MAKE) --no-print-directory docs
+
+# The changelog brought up to date with the fragments (CHANGELOG_RELEASE above); the fragments stay
+# where they are (keep_fragments in changelogs/config.yaml).
+changelog: layout
+	$(BIN)/antsibull-changelog lint
+	$(CHANGELOG_RELEASE)
+
+# The changelog of galaxy.yml's version dated today, and the Galaxy tarball in .build/release.
+# Nothing is committed or tagged: the release manager reviews, commits and tags.
+release: layout
+	$(BIN)/antsibull-changelog lint
+	$(CHANGELOG_RELEASE) --update-existing
+	@rm -rf $(RELEASE) && mkdir -p $(RELEASE)
+	$(BIN)/ansible-galaxy collection build --force --output-path $(RELEASE) .
+	@ls -l $(RELEASE)
 
 bench: layout
 	$(BIN)/python bench/sandbox_throughput.py

@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 ---
 module: ssm_patch_association
-version_added: 0.2.0
+version_added: 0.1.0
 short_description: Manage a recurring State Manager association that scans for or installs patches
 description:
   - Creates, updates or deletes a State Manager association that runs C(AWS-RunPatchBaseline) (or

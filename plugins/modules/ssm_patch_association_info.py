@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 ---
 module: ssm_patch_association_info
-version_added: 0.2.0
+version_added: 0.1.0
 short_description: Read State Manager patching associations and their last executions, node by node
 description:
   - Returns State Manager associations with their whole definition (DescribeAssociation), their tags,
