@@ -28,7 +28,7 @@ description:
   - 'Groups: C(account_<account_id>), C(region_<region>) (C(-) made C(_), so C(region_eu_west_1)), and for
     accounts found under O(organizational_units) a group per OU or root named after its id
     (C(ou-ab12-cd34ef56) -> C(ou_ab12_cd34ef56), C(r-ab12) -> C(r_ab12)), each OU''s group holding the groups of
-    the OUs below it. O(compose), O(groups) and O(keyed_groups) add more (see M(ansible.builtin.constructed)).'
+    the OUs below it. O(compose), O(groups) and O(keyed_groups) add more (see P(ansible.builtin.constructed#inventory)).'
   - The calls the inventory makes with the runner's credentials are organizations:ListAccounts,
     organizations:ListAccountsForParent, organizations:ListOrganizationalUnitsForParent,
     organizations:DescribeOrganizationalUnit, organizations:ListRoots and sts:AssumeRole (C(docs/iam-policy-runner.json));
