@@ -78,7 +78,9 @@ class AnsibleCloudpatchSSMModule(AnsibleAWSModule):
     def __init__(self, **kwargs):
         # ansible-core's _load_params() is there for modules that read their raw parameters (its docstring);
         # it is cached, so AnsibleModule reads the same values after it.
-        shape_errors = option_shape_errors(kwargs.get("argument_spec") or {}, _load_params())
+        # (ansible-test's validate-modules replaces it with one that answers nothing.)
+        raw_params = _load_params()
+        shape_errors = option_shape_errors(kwargs.get("argument_spec") or {}, raw_params) if isinstance(raw_params, dict) else []
         if shape_errors:
             # Those values as raw, so that AnsibleModule gets as far as failing with the errors.
             kwargs["argument_spec"] = {name: (dict(type="raw", aliases=option.get("aliases", [])) if option.get("options") else option)

@@ -187,7 +187,7 @@ def test_a_task_may_name_a_registered_target_it_keeps(in_process, app_nodes):
     sandbox = in_process
     run(sandbox, **window_args())
     result = run(sandbox, name=WINDOW, tasks=[{"name": "scan", "targets": ["app-nodes"], "operation": "scan",
-                                                "max_concurrency": "100%", "max_errors": "100%"}])
+                                               "max_concurrency": "100%", "max_errors": "100%"}])
     assert result["changed"] and mutating(sandbox) == ["RegisterTaskWithMaintenanceWindow"]
     assert sorted(task["name"] for task in result["window"]["tasks"]) == ["install-app", "scan"]
 
@@ -275,7 +275,7 @@ def test_info_warns_of_what_it_did_not_find(in_process):
     result = info(sandbox, names=["nowhere", "web-daily"], window_ids=["mw-0123456789abcdef0"], executions=0)
     assert not result.get("failed") and [window["name"] for window in result["windows"]] == ["web-daily"]
     assert [warning["event"]["msg"] for warning in result["warnings"]] == ["names: no maintenance window is named nowhere in us-east-1",
-                                  "window_ids: no maintenance window mw-0123456789abcdef0 in us-east-1"]
+                                                                           "window_ids: no maintenance window mw-0123456789abcdef0 in us-east-1"]
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ MAX_ENTRIES = 100
 
 def validate_info_parameters(params):
     errors = []
-    for option, check in (("names", lambda value, where: name_error(value, where)),
+    for option, check in (("names", name_error),
                           ("window_ids", lambda value, where: None if full_match(WINDOW_ID, value) else
                            f"{where} must be a maintenance window id (mw- and 17 hexadecimal digits), got {value!r}")):
         values = params.get(option)

@@ -6,8 +6,8 @@ from ansible_collections.cloudpatch.ssm.plugins.inventory import patch_fleet
 from ansible_collections.cloudpatch.ssm.plugins.module_utils import fleet_inventory
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
 
-DOCUMENTATION = yaml.safe_load(patch_fleet.DOCUMENTATION)
-OPTIONS = DOCUMENTATION["options"]
+PLUGIN_DOC = yaml.safe_load(patch_fleet.DOCUMENTATION)
+OPTIONS = PLUGIN_DOC["options"]
 # The options the documentation fragments add (inventory_cache, constructed, amazon.aws's).
 FRAGMENT_OPTIONS = {"cache", "cache_plugin", "cache_connection", "cache_timeout", "cache_prefix", "compose", "groups", "keyed_groups",
                     "strict", "leading_separator", "use_extra_vars", "access_key", "secret_key", "session_token", "profile",
@@ -24,7 +24,7 @@ def test_every_option_has_a_description_and_a_type_and_the_checked_ones_are_docu
     assert OPTIONS["role_name"]["default"] == fleet_inventory.DEFAULT_ROLE_NAME
     assert OPTIONS["hostname_template"]["default"] == fleet_inventory.DEFAULT_HOSTNAME_TEMPLATE
     assert OPTIONS["plugin"]["choices"] == [patch_fleet.InventoryModule.NAME]
-    assert set(DOCUMENTATION["extends_documentation_fragment"]) >= {"constructed", "inventory_cache", "amazon.aws.common.plugins"}
+    assert set(PLUGIN_DOC["extends_documentation_fragment"]) >= {"constructed", "inventory_cache", "amazon.aws.common.plugins"}
 
 
 def test_every_example_is_a_configuration_the_plugin_accepts():
