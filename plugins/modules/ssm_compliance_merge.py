@@ -328,7 +328,13 @@ dashboard:
       type: dict
       sample: {"runs_asked": 10, "runs": [], "previous_run": null, "got_worse": []}
 missing:
-  description: On a failure for too much missing data, the account-regions missing (as RV(report.missing)).
+  description: On a failure for too much missing data (or none at all), the account-regions missing (as RV(report.missing)).
+  returned: failure
+  type: list
+  elements: dict
+  sample: []
+unreadable:
+  description: On the same failures, the parts that could not be read (as RV(report.unreadable)).
   returned: failure
   type: list
   elements: dict

@@ -347,3 +347,11 @@ def test_the_merge_memory_does_not_grow_with_the_number_of_nodes(tmp_path):
     large = peak_of_merge(tmp_path, 2, 4000)
     # 20 times the nodes: the peak stays within 20 % (plus 64 KB for buffers) of the small merge's.
     assert large <= small * 1.2 + 64 * 1024, (small, large)
+
+
+def test_the_merge_memory_of_20_account_regions_is_within_20_percent_of_2(tmp_path):
+    # The same 4,000 nodes in 2 parts and in 20: what a part keeps (its header, counts, operations and
+    # tasks, its breakdown rows) is small and does not hold a row.
+    two = peak_of_merge(tmp_path, 2, 2000)
+    twenty = peak_of_merge(tmp_path, 20, 200)
+    assert twenty <= two * 1.2, (two, twenty)

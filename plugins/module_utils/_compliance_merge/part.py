@@ -142,8 +142,8 @@ def _lines(binary, source):
 
 
 def scan_part(binary, source):
-    """Read a whole part once and check it; returns its summary, {header, nodes, counts (a DashboardCounts),
-    status_counts, dashboard (the trailer's)}. Raises PartError naming `source` and the line."""
+    """Read a whole part once and check it; returns its summary, {header, nodes, status_counts, dashboard (the
+    end line's, whose counts agree with the rows)}. Raises PartError naming `source` and the line."""
     lines = _lines(binary, source)
     first = next(lines, None)
     if first is None:
@@ -184,7 +184,7 @@ def scan_part(binary, source):
                or _activity_problem(dashboard.get("recurring_tasks"), TASK_KEYS, "recurring_tasks"))
     if problem:
         raise PartError(f"{source}: {problem}")
-    return {"header": header, "nodes": nodes, "counts": counts, "status_counts": status_counts, "dashboard": dashboard}
+    return {"header": header, "nodes": nodes, "status_counts": status_counts, "dashboard": dashboard}
 
 
 def part_rows(binary, source):
