@@ -7,7 +7,6 @@ import csv
 import importlib
 import io
 import json
-import os
 import shutil
 import tracemalloc
 
@@ -275,8 +274,8 @@ def test_history_keeps_the_organization_trend(fleet, tmp_path):
     record = json.loads(records[0].read_text(encoding="utf-8"))
     assert record["counts"]["total"] == first["report"]["nodes"]
     assert all(node.count("/") == 2 for node in record["never_reported_ids"])
-    os.utime(records[0])
-    # The second run: its record is named by the second it runs in; rename the first one back a minute.
+    # Records are named by the second a run starts in: the first one is renamed a minute back, so that two
+    # runs within a second stay two records, the first the older.
     older = records[0].with_name(f"{int(records[0].name[:10]) + 60:010d}-20200101T000000Z.json")
     records[0].rename(older)
     second = merge(parts, dest, history={"runs": 5})
