@@ -253,7 +253,8 @@ report:
     missing:
       description: >-
         The account-regions of O(expected) that have no data in the report: C(account_id), C(region),
-        C(reason) (C(no part) or C(stale)), C(detail), and C(source) for a stale part.
+        C(reason) (C(no part), C(stale), or C(unreadable): a part whose header names it but which is not whole),
+        C(detail), and C(source) for a stale or unreadable part.
       returned: always
       type: list
       elements: dict

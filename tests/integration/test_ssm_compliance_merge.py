@@ -215,7 +215,7 @@ def test_a_part_cut_short_and_a_stale_part_count_as_missing(fleet, tmp_path):
     result = merge(parts, dest, max_missing_percent=50)
     assert not result.get("failed"), result
     reasons = dict(((entry["account_id"], entry["region"]), entry["reason"]) for entry in result["report"]["missing"])
-    assert reasons == {("111111111111", "us-east-1"): "stale", ("333333333333", "eu-west-1"): "no part"}
+    assert reasons == {("111111111111", "us-east-1"): "stale", ("333333333333", "eu-west-1"): "unreadable"}
     assert "no end line" in result["report"]["unreadable"][0]["error"]
     assert result["report"]["nodes"] == sum(count for count, _scanned in FLEET.values()) - 3 - 5
 

@@ -61,7 +61,7 @@ def scan_parts(sources, expected, now, max_age_hours, warn=None, unreadable=None
     Two parts of one account-region are an error: which is right cannot be guessed. `unreadable`: the
     parts that could not even be fetched ({source, error}), listed with the others.
     """
-    found, ignored, stale = {}, [], {}
+    found, ignored, stale, broken = {}, [], {}, {}
     unreadable = list(unreadable or [])
     wanted = set(expected)
     for label, path in sources:
@@ -70,6 +70,8 @@ def scan_parts(sources, expected, now, max_age_hours, warn=None, unreadable=None
                 summary = scan_part(binary, label)
         except PartError as e:
             unreadable.append({"source": label, "error": str(e)})
+            if e.header:
+                broken.setdefault((e.header["account_id"], e.header["region"]), {"source": label, "error": str(e)})
             if warn:
                 warn(f"part {e}: left out, its account-region counts as missing")
             continue
@@ -103,6 +105,8 @@ def scan_parts(sources, expected, now, max_age_hours, warn=None, unreadable=None
         if pair in stale:
             entry.update(reason="stale", source=stale[pair]["source"],
                          detail=f"its part was generated at {stale[pair]['header']['generated_at']}, more than {max_age_hours} hours before this merge")
+        elif pair in broken:
+            entry.update(reason="unreadable", source=broken[pair]["source"], detail=broken[pair]["error"])
         else:
             entry.update(reason="no part", detail="no readable part of this account-region was found")
         missing.append(entry)

@@ -47,7 +47,13 @@ TASK_KEYS = ("name", "type", "document", "schedule", "next_run")
 
 
 class PartError(Exception):
-    """A part that is not one this collection wrote, or not whole: the message says what and where."""
+    """A part that is not one this collection wrote, or not whole: the message says what and where.
+
+    `header` is the part's header when that much could be read (so its account-region is known)."""
+
+    def __init__(self, message, header=None):
+        super().__init__(message)
+        self.header = header
 
 
 class JsonlPart:
@@ -152,6 +158,13 @@ def scan_part(binary, source):
     problem = header_problem(header)
     if problem:
         raise PartError(f"{source}: {problem}")
+    try:
+        return _scan_body(lines, header, source)
+    except PartError as e:
+        raise PartError(str(e), header) from e
+
+
+def _scan_body(lines, header, source):
     counts = DashboardCounts(header["reporting_days"])
     status_counts = dict((status, 0) for status in STATUSES)
     nodes, end = 0, None

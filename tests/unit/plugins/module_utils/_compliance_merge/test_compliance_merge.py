@@ -116,14 +116,18 @@ def test_missing_stale_ignored_and_unreadable_parts(tmp_path):
     ]
     (tmp_path / "d.jsonl").write_text("garbage\n", encoding="utf-8")
     sources.append((str(tmp_path / "d.jsonl"), str(tmp_path / "d.jsonl")))
+    cut = part_text("444455556666", "us-east-1", [row("i-0000000000000000d")]).splitlines(keepends=True)[:-1]
+    (tmp_path / "e.jsonl").write_text("".join(cut), encoding="utf-8")
+    sources.append((str(tmp_path / "e.jsonl"), str(tmp_path / "e.jsonl")))
     warnings = []
     scanned = merge.scan_parts(sources, EXPECTED, NOW, 24, warnings.append)
     assert list(scanned["parts"]) == [("111122223333", "us-east-1")]
     assert [(entry["account_id"], entry["region"], entry["reason"]) for entry in scanned["missing"]] == [
-        ("111122223333", "eu-west-1", "stale"), ("444455556666", "us-east-1", "no part")]
+        ("111122223333", "eu-west-1", "stale"), ("444455556666", "us-east-1", "unreadable")]
+    assert "no end line" in scanned["missing"][1]["detail"] and scanned["missing"][1]["source"] == sources[4][0]
     assert scanned["ignored"] == [{"source": sources[2][0], "account_id": "999999999999", "region": "us-east-1"}]
-    assert "is not JSON" in scanned["unreadable"][0]["error"]
-    assert len(warnings) == 2
+    assert "is not JSON" in scanned["unreadable"][0]["error"] and len(scanned["unreadable"]) == 2
+    assert len(warnings) == 3
     with pytest.raises(ParameterError, match=r"2 of 3 expected account-regions \(66.67%\) have no data, more than max_missing_percent \(50"):
         merge.check_enough(scanned, EXPECTED, 50, "parts_dir x")
     merge.check_enough(scanned, EXPECTED, 66.67, "parts_dir x")
