@@ -112,7 +112,11 @@ def read_csv(path):
 def test_parts_of_three_accounts_and_two_regions_merge_into_one_report(fleet, tmp_path):
     sandbox, nodes = fleet
     parts, dest = tmp_path / "parts", tmp_path / "org"
+    sandbox.clear_calls()
     exports = export_all(sandbox, parts)
+    # One GetCallerIdentity an export, in the part's own account.
+    identities = sandbox.calls(service="sts", operation="GetCallerIdentity")
+    assert sorted(call["account_id"] for call in identities) == sorted(account for account, _region in FLEET)
     for (account, region), result in exports.items():
         assert result["report"]["account_id"] == account
         assert result["report"]["nodes"] == FLEET[(account, region)][0]
@@ -254,9 +258,16 @@ def test_parts_in_s3_merge_like_local_ones(fleet, tmp_path):
     for path in local.glob("*.jsonl"):
         s3.put_object(Bucket="org-parts", Key=f"nightly/{path.name}", Body=path.read_bytes())
     s3.put_object(Bucket="org-parts", Key="nightly/history/2026/11/30/part-x.jsonl", Body=b"not a part")
-    from_s3 = run_module("ssm_compliance_merge", dict(aws_args(sandbox, owner, "us-east-1"), report_name="org", expected=EXPECTED,
+    s3.put_object(Bucket="org-parts", Key="nightly/notes.txt", Body=b"not a part either")
+    args = aws_args(sandbox, owner, "us-east-1")
+    sandbox.clear_calls()
+    from_s3 = run_module("ssm_compliance_merge", dict(args, report_name="org", expected=EXPECTED,
                                                        parts_s3_bucket="org-parts", parts_s3_prefix="nightly", dest=str(tmp_path / "s3org")))
     assert not from_s3.get("failed"), from_s3
+    # One listing page (the dated copies under history/ are a common prefix, not keys), one GetObject a part.
+    operations = [call["operation"] for call in sandbox.calls(service="s3")]
+    assert operations.count("ListObjectsV2") == 1 and operations.count("GetObject") == len(FLEET) and len(operations) == 1 + len(FLEET)
+    assert sandbox.mutating_calls() == []
     from_dir = merge(local, tmp_path / "localorg")
     assert (tmp_path / "s3org" / "org.csv").read_bytes() == (tmp_path / "localorg" / "org.csv").read_bytes()
     assert from_s3["report"]["unreadable"] == []
