@@ -249,7 +249,7 @@ MISSING_CLASS = ' class="missing-data"'
 BREAKDOWN_COLUMNS = ("Compliant", "Non compliant", "Never reported", "Total", "Non-compliant share", "Parts", "Missing")
 
 
-def _breakdown_html(table_id, title, entries):
+def _breakdown_html(table_id, title, first_column, entries):
     rows = [
         f'<tr data-name="{_e(entry["name"])}"{MISSING_CLASS if entry["missing"] else ""}><th scope="row">{_e(entry["name"])}</th>'
         + "".join(f'<td data-key="{key}">{_e(entry[key])}</td>' for key in ("compliant", "non_compliant", "never_reported", "total"))
@@ -258,7 +258,7 @@ def _breakdown_html(table_id, title, entries):
         for entry in entries
     ]
     return _panel(title, "Worst first: the largest share of non-compliant nodes, ties by the most non-compliant nodes",
-                  _table(table_id, (title.split(" ")[1],) + BREAKDOWN_COLUMNS, rows, "No data"), f"{table_id}-widget")
+                  _table(table_id, (first_column,) + BREAKDOWN_COLUMNS, rows, "No data"), f"{table_id}-widget")
 
 
 def _missing_html(scanned):
@@ -327,8 +327,8 @@ class OrgHtml:
         if dashboard.get("trend"):
             write(trend_html(dashboard["trend"]))
         write(_missing_html(scanned))
-        write(_breakdown_html("by-account", "By account", dashboard["by_account"]))
-        write(_breakdown_html("by-region", "By region", dashboard["by_region"]))
+        write(_breakdown_html("by-account", "By account", "Account ID", dashboard["by_account"]))
+        write(_breakdown_html("by-region", "By region", "Region", dashboard["by_region"]))
         write(_activity_html(dashboard))
         head = "".join(f"<th>{_e(column)}</th>" for column in ("Account ID", "Region") + NODE_COLUMNS)
         write(f'<section class="panel" id="nodes"><header><h2>Managed nodes</h2><p class="desc">One row per managed node of every '

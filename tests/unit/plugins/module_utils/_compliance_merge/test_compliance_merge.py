@@ -196,6 +196,8 @@ def test_the_writers_defuse_formulas_and_escape_html(tmp_path):
     assert cells[1][:5] == ["1", "111122223333", "us-east-1", "i-0000000000000000a", "'=HYPERLINK(\"http://x\")<script>"]
     page = streams["html"].getvalue()
     assert "<script>" not in page and "&lt;script&gt;" in page
+    assert '<table id="by-account"><thead><tr><th>Account ID</th><th>Compliant</th>' in page
+    assert '<table id="by-region"><thead><tr><th>Region</th><th>Compliant</th>' in page
     assert page.count('data-name="111122223333-eu-west-1"') == 1 and page.count('data-name="444455556666-us-east-1"') == 1
     document = json.loads(streams["json"].getvalue())
     assert document["nodes"][0]["name"] == hostile["name"] and document["nodes"][0]["account_id"] == "111122223333"
