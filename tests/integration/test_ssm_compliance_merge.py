@@ -243,9 +243,13 @@ def test_check_mode_measures_and_writes_nothing(fleet, tmp_path):
     export_all(sandbox, parts)
     predicted = merge(parts, dest, check_mode=True)
     assert predicted["changed"] and not dest.exists()
-    written = merge(parts, dest)
+    written = merge(parts, dest / "nested", mode="0644")
     for fmt in ("csv", "json"):
         assert predicted["report"]["files"][fmt]["bytes"] == written["report"]["files"][fmt]["bytes"]
+    # The directories made for the reports are searchable where the reports are readable; no .part file is left.
+    assert [oct(path.stat().st_mode & 0o777) for path in (dest, dest / "nested")] == ["0o755", "0o755"]
+    assert sorted((path.name, oct(path.stat().st_mode & 0o777)) for path in (dest / "nested").iterdir()) == [
+        ("org.csv", "0o644"), ("org.html", "0o644"), ("org.json", "0o644")]
 
 
 def test_parts_in_s3_merge_like_local_ones(fleet, tmp_path):
