@@ -4,8 +4,9 @@ The project as a project sync leaves it: a checkout of the repository (its track
 of collections/requirements.yml installed offline, as AWX runs that file (in the checkout), into the job's
 requirements_collections; amazon.aws, which AWX would take from Galaxy, installed beforehand from the local copy.
 Then ansible-runner on a private data dir laid out as AWX writes it (project/, inventory/, env/extravars,
-env/envvars, env/cmdline for a Check job): a Check job on the fresh account, the job, and the teardown; each is
-checked by its status and its job events, and the sandbox's call log proves the Check job wrote nothing."""
+env/envvars, env/cmdline for a Check job): the job, a Check job on the account it left, and the teardown; each
+is checked by its status and its job events, and the sandbox's call log proves the Check job wrote nothing.
+(Every playbook's check mode on a fresh account: tests/integration/test_playbooks_check_mode.py.)"""
 
 import json
 import os
@@ -55,11 +56,11 @@ def checkout(destination):
         shutil.copy2(source, target, follow_symlinks=False)
 
 
-def controller_environment(tmp_path):
+def controller_environment():
     """What the job's process gets besides env/envvars: no path into this checkout or its .build."""
     environment = {name: value for name, value in os.environ.items()
                    if not name.startswith(("AWS_", "ANSIBLE_")) and name != "PYTHONPATH"}
-    environment.update({"PATH": f"{BIN}{os.pathsep}{environment.get('PATH', '/usr/bin:/bin')}", "HOME": str(tmp_path / "home"),
+    environment.update({"PATH": f"{BIN}{os.pathsep}{environment.get('PATH', '/usr/bin:/bin')}",
                         "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "False", "ANSIBLE_NOCOLOR": "1"})
     return environment
 
@@ -103,7 +104,7 @@ def test_project_sync_then_check_job_job_and_teardown_through_ansible_runner(cle
     private_data_dir = tmp_path / "job"
     project = private_data_dir / "project"
     checkout(project)
-    environment = controller_environment(tmp_path)
+    environment = controller_environment()
 
     # The project sync: collections/requirements.yml installed from the checkout into requirements_collections.
     collections = private_data_dir / "requirements_collections"
@@ -127,17 +128,11 @@ def test_project_sync_then_check_job_job_and_teardown_through_ansible_runner(cle
     (private_data_dir / "env" / "extravars").write_text(yaml.safe_dump(SURVEY), encoding="utf-8")
     (private_data_dir / "env" / "envvars").write_text(yaml.safe_dump({
         **clean_sandbox.environment(), "ANSIBLE_COLLECTIONS_PATH": str(collections),
-        "ANSIBLE_LOCALHOST_WARNING": "False"}), encoding="utf-8")
+        "ANSIBLE_LOCALHOST_WARNING": "False",
+        # As make test runs every play (AWX: the settings' extra environment, AWX_TASK_ENV): no temporary
+        # file round trip per task.
+        "ANSIBLE_PIPELINING": "True"}), encoding="utf-8")
     job = Job(private_data_dir, environment)
-
-    # AWX's Check job type on the fresh account: it succeeds, says what it would do, writes nothing.
-    clean_sandbox.clear_calls()
-    status, events = job("check", "playbooks/workshop.yml", check=True)
-    assert status == "successful" and failed_events(events) == []
-    assert clean_sandbox.mutating_calls() == []
-    assert any(f"Check mode: stack {STACK} does not exist in us-east-1; a real run would create it" in message
-               for message in said(events))
-    assert not (project / "reports").exists()
 
     clean_sandbox.set_agent(seconds_per_node=0.2, reboot_seconds=0.5, delivery_timeout_scale=0.05)
     try:
@@ -160,7 +155,16 @@ def test_project_sync_then_check_job_job_and_teardown_through_ansible_runner(cle
     assert {"ssm-workshop.csv", "dashboard.html"} <= keys
     assert not (project / "reports").exists()
 
-    # The teardown after it: no stack left, nothing waiting on a stack a Check job made.
+    # AWX's Check job type on the account the job left, where amazon.aws.cloudformation's own check mode
+    # would make a change set: it succeeds, predicts, and writes nothing.
+    clean_sandbox.clear_calls()
+    status, events = job("check", "playbooks/workshop.yml", check=True)
+    assert status == "successful" and failed_events(events) == []
+    assert clean_sandbox.mutating_calls() == []
+    assert any(f"{STACK} exists in us-east-1 (CREATE_COMPLETE); the template, parameters and tags are as given" in message
+               for message in said(events))
+
+    # The teardown after it ends (no stack of the name left waiting in REVIEW_IN_PROGRESS) and leaves no stack.
     status, events = job("teardown", "playbooks/teardown.yml")
     assert status == "successful" and failed_events(events) == []
     cloudformation = clean_sandbox.client("cloudformation")
