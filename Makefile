@@ -29,7 +29,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export ANSIBLE_PIPELINING := True
 
 # What goes into the sanity copy: the collection as Galaxy would build it, plus its tests.
-SANITY_EXCLUDES := sandbox|bench|tools|\.ci|conftest\.py|pytest\.ini|Makefile|requirements-test\.txt|constraints\.txt
+SANITY_EXCLUDES := sandbox|bench|tools|\.ci|conftest\.py|pytest\.ini|Makefile|requirements-test\.txt
 
 .PHONY: demo test test-pytest-lane test-static-lane venv layout units sandbox-tests integration browser molecule \
 	iam-policy sanity lint bench clean aws-lane test-aws test-aws-cleanup awx ee-context
