@@ -115,8 +115,9 @@ test-aws-cleanup:
 # AWX / Automation Platform (tests/awx): `ansible-builder create` on meta/execution-environment.yml and the
 # context it writes; collections/requirements.yml installed offline as a project sync would; the workshop as an
 # AWX job through ansible-runner (private data dir project/, inventory/, env/) against a sandbox.
+# Two workers, a file each at a time: the AWX job (the longest, about 100 s) beside the other two files.
 awx: layout
-	$(BIN)/python -m pytest -q -n 1 tests/awx
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --durations=5 tests/awx
 
 # The execution environment's build context in .build/ee/context, with the collection built from this checkout
 # (.build/ee/cloudpatch-ssm.tar.gz, which the definition copies in); then, with a container engine,
