@@ -41,7 +41,7 @@ export ANSIBLE_PIPELINING := True
 SANITY_EXCLUDES := sandbox|bench|tools|\.ci|conftest\.py|pytest\.ini|Makefile|requirements-test\.txt
 
 .PHONY: demo test test-pytest-lane test-static-lane venv layout units sandbox-tests integration browser molecule \
-	iam-policy sanity lint bench clean aws-lane test-aws test-aws-cleanup docs docs-lint changelog release
+	iam-policy sanity lint bench clean aws-lane test-aws test-aws-cleanup docs docs-lint changelog release awx ee-context
 
 # The workshop end to end on a sandbox started for it (stopped by PID afterwards): workshop.yml writes
 # reports/ssm-workshop.csv and reports/dashboard.html, then teardown.yml removes what it created.
@@ -64,17 +64,18 @@ test: layout
 	@$(MAKE) --no-print-directory iam-policy
 
 test-pytest-lane:
-	@$(MAKE) --no-print-directory sandbox-tests units integration aws-lane
+	@$(MAKE) --no-print-directory sandbox-tests units integration aws-lane awx
 
 test-static-lane:
 	@$(MAKE) --no-print-directory sanity lint docs-lint
 
 venv: $(VENV)/.installed $(AMAZON_AWS)/MANIFEST.json
 
-$(VENV)/.installed: requirements.txt requirements-test.txt
+# requirements.txt says what users may have (ranges); constraints.txt pins the versions tested here.
+$(VENV)/.installed: requirements.txt requirements-test.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-test.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-test.txt -c constraints.txt
 	touch $@
 
 $(AMAZON_AWS)/MANIFEST.json: $(VENV)/.installed tools/install_amazon_aws.py
@@ -119,6 +120,23 @@ test-aws-cleanup:
 	@$(MAKE) --no-print-directory layout
 	@$(BIN)/python tests/aws_lane/lane_tools.py preflight
 	$(BIN)/python tests/aws_lane/lane_tools.py cleanup
+
+# AWX / Automation Platform (tests/awx): `ansible-builder create` on meta/execution-environment.yml and the
+# context it writes; collections/requirements.yml installed offline as a project sync would; the workshop as an
+# AWX job through ansible-runner (private data dir project/, inventory/, env/) against a sandbox.
+# Two workers, a file each at a time: the AWX job (the longest, about 100 s) beside the other two files.
+awx: layout
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --durations=5 tests/awx
+
+# The execution environment's build context in .build/ee/context, with the collection built from this checkout
+# (.build/ee/cloudpatch-ssm.tar.gz, which the definition copies in); then, with a container engine,
+#   ansible-builder build -f meta/execution-environment.yml -t cloudpatch-ssm-ee   (or podman/docker build the context)
+EE_DIR := $(BUILD)/ee
+ee-context: layout
+	@rm -rf $(EE_DIR) && mkdir -p $(EE_DIR)/dist
+	$(BIN)/ansible-galaxy collection build --output-path $(EE_DIR)/dist $(CURDIR)
+	@cp $(EE_DIR)/dist/cloudpatch-ssm-*.tar.gz $(EE_DIR)/cloudpatch-ssm.tar.gz
+	$(BIN)/ansible-builder create -f meta/execution-environment.yml --context $(EE_DIR)/context --output-filename Containerfile
 
 # The compliance dashboard test opens the HTML report in Debian's headless Chromium.
 browser:

@@ -37,6 +37,18 @@ updated.
   resolve a Ref (DescribeStacks' outputs, DescribeStackResources): outputs are resolved before
   the first resource goes, and deleted resources are left out of the stack's resource list.
 
+**Change sets** (CreateChangeSet; the API reference, ChangeSetType: "By default, CloudFormation specifies
+UPDATE. You can't use the UPDATE type to create a change set for a new stack or the CREATE type to create a
+change set for an existing stack"):
+* Without ChangeSetType the change set is an UPDATE of the existing stack; moto took CREATE and made a
+  second stack of the same name in REVIEW_IN_PROGRESS, which DescribeStacks then returned after the real
+  one was deleted (amazon.aws.cloudformation's check mode on an existing stack did this, and the next
+  deletion waited on REVIEW_IN_PROGRESS for ever).
+* CREATE for a stack that exists (other than one still in REVIEW_IN_PROGRESS) is a ValidationError.
+* An UPDATE change set that changes nothing is created FAILED, "The submitted information didn't contain
+  changes..." (what amazon.aws.cloudformation's check mode reads as "no change"); moto refused the call
+  with UpdateStack's "No updates are to be performed.".
+
 The EC2 side (interfaces deleted with their instance, DeleteSubnet/DeleteVpc dependency checks) is
 in sandbox/moto_fixes/ec2_lifecycle.py.
 """
@@ -44,6 +56,7 @@ in sandbox/moto_fixes/ec2_lifecycle.py.
 from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.models import CloudFormationBackend, Event, Stack
 from moto.cloudformation.parsing import ResourceMap
+from moto.cloudformation.responses import CloudFormationResponse
 from moto.ec2.exceptions import InvalidParameterCombination
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.instances import Instance
@@ -473,7 +486,44 @@ def delete_stack(self, name_or_stack_id):
         self.exports.pop(export_name, None)
 
 
+# ---------------------------------------------------------------------------------------------
+# Change sets
+
+
+_original_create_change_set = CloudFormationResponse.create_change_set
+
+
+def _live_stack(backend, name):
+    return next((stack for stack in backend.stacks.values()
+                 if stack.name == name and stack.status != "DELETE_COMPLETE"), None)
+
+
+def _no_different_update_check(*_args):
+    """In place of moto's check that an update changes something, for change sets only."""
+
+
+def create_change_set(self):
+    """CreateChangeSet with AWS's default type (UPDATE) and its refusal of CREATE for an existing stack."""
+    change_set_type = self._get_param("ChangeSetType")
+    stack_name = self._get_param("StackName")
+    if change_set_type is None:
+        self.params["ChangeSetType"] = change_set_type = "UPDATE"
+    if change_set_type == "CREATE":
+        existing = _live_stack(self.cloudformation_backend, stack_name)
+        if existing is not None and existing.status != "REVIEW_IN_PROGRESS":
+            # The rule is the API reference's (above); the wording is the one CloudFormation answers with.
+            raise ValidationError(
+                stack_name, message=f"Stack [{stack_name}] already exists and cannot be created again with the "
+                                    f"changeSet [{self._get_param('ChangeSetName')}].")
+    if change_set_type == "UPDATE":
+        # The backend marks a change set that changes nothing FAILED, as AWS does; moto's response
+        # layer refused it first with UpdateStack's error.
+        self._validate_different_update = _no_different_update_check
+    return _original_create_change_set(self)
+
+
 def install():
+    CloudFormationResponse.create_change_set = create_change_set
     Instance.create_from_cloudformation_json = classmethod(create_instance)
     for model, complete in CREATE_COMPLETIONS.items():
         model.create_from_cloudformation_json = _create_then_complete(model, complete)

@@ -415,3 +415,61 @@ def test_role_managed_policy_arns_follow_updates_and_go_with_the_role(clean_sand
     with pytest.raises(ClientError) as excinfo:
         iam.get_role(RoleName="managed-policies")
     assert error_of(excinfo)[0] == "NoSuchEntity"
+
+
+TOPIC_TEMPLATE = json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}})
+TWO_TOPICS_TEMPLATE = json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic"},
+                                                "Other": {"Type": "AWS::SNS::Topic"}}})
+
+
+def stacks_named(cloudformation, name):
+    return [(summary["StackId"], summary["StackStatus"]) for summary in cloudformation.list_stacks()["StackSummaries"]
+            if summary["StackName"] == name]
+
+
+def test_change_set_without_a_type_updates_the_existing_stack_and_makes_no_second_one(clean_sandbox):
+    # The API reference, CreateChangeSet's ChangeSetType: "By default, CloudFormation specifies UPDATE."
+    cloudformation = clean_sandbox.client("cloudformation")
+    stack_id = cloudformation.create_stack(StackName="topics", TemplateBody=TOPIC_TEMPLATE)["StackId"]
+    change_set = cloudformation.create_change_set(StackName="topics", ChangeSetName="more-topics",
+                                                  TemplateBody=TWO_TOPICS_TEMPLATE)
+    assert change_set["StackId"] == stack_id
+    described = cloudformation.describe_change_set(ChangeSetName=change_set["Id"])
+    assert (described["StackId"], described["Status"]) == (stack_id, "CREATE_COMPLETE")
+    assert stacks_named(cloudformation, "topics") == [(stack_id, "CREATE_COMPLETE")]
+    cloudformation.delete_change_set(ChangeSetName=change_set["Id"])
+
+    # The check mode of amazon.aws.cloudformation, then a deletion: nothing of that name is left behind.
+    cloudformation.delete_stack(StackName="topics")
+    with pytest.raises(ClientError) as excinfo:
+        cloudformation.describe_stacks(StackName="topics")
+    assert error_of(excinfo) == ("ValidationError", "Stack with id topics does not exist")
+    assert stacks_named(cloudformation, "topics") == [(stack_id, "DELETE_COMPLETE")]
+
+
+def test_change_set_that_changes_nothing_is_created_failed(clean_sandbox):
+    cloudformation = clean_sandbox.client("cloudformation")
+    cloudformation.create_stack(StackName="topics", TemplateBody=TOPIC_TEMPLATE)
+    change_set = cloudformation.create_change_set(StackName="topics", ChangeSetName="same", TemplateBody=TOPIC_TEMPLATE)
+    described = cloudformation.describe_change_set(ChangeSetName=change_set["Id"])
+    assert described["Status"] == "FAILED"
+    assert described["StatusReason"].startswith("The submitted information didn't contain changes.")
+    assert len(stacks_named(cloudformation, "topics")) == 1
+
+
+def test_create_change_set_for_an_existing_stack_is_refused_and_for_a_new_one_reviews(clean_sandbox):
+    # "You can't use ... the CREATE type to create a change set for an existing stack"; a new stack is
+    # created "with a unique stack ID, but no template or resources ... in the REVIEW_IN_PROGRESS state".
+    cloudformation = clean_sandbox.client("cloudformation")
+    stack_id = cloudformation.create_stack(StackName="topics", TemplateBody=TOPIC_TEMPLATE)["StackId"]
+    with pytest.raises(ClientError) as excinfo:
+        cloudformation.create_change_set(StackName="topics", ChangeSetName="again", TemplateBody=TWO_TOPICS_TEMPLATE,
+                                         ChangeSetType="CREATE")
+    assert error_of(excinfo) == (
+        "ValidationError", "Stack [topics] already exists and cannot be created again with the changeSet [again].")
+    assert stacks_named(cloudformation, "topics") == [(stack_id, "CREATE_COMPLETE")]
+
+    change_set = cloudformation.create_change_set(StackName="fresh", ChangeSetName="first", TemplateBody=TOPIC_TEMPLATE,
+                                                  ChangeSetType="CREATE")
+    assert describe(cloudformation, "fresh")["StackStatus"] == "REVIEW_IN_PROGRESS"
+    assert stacks_named(cloudformation, "fresh") == [(change_set["StackId"], "REVIEW_IN_PROGRESS")]
