@@ -9,6 +9,7 @@ import datetime
 import gc
 import json
 import math
+import threading
 import tracemalloc
 
 import pytest
@@ -52,11 +53,15 @@ class FakeFleet:
         self.tag_page = tag_page  # DescribeTags may answer fewer than MaxResults
         self.unmanaged_named = unmanaged_named  # EC2 instances with a Name tag that are not managed nodes
         self.calls = {}
+        self.order = []  # operations in the order they were called
+        self._lock = threading.Lock()  # read_concurrency > 1 calls from several threads
         # A step coprime with the fleet's size scrambles the summaries' order.
         self.step = next(step for step in range(size // 2 + 1, size + 2) if math.gcd(step, max(size, 1)) == 1)
 
     def _count(self, operation):
-        self.calls[operation] = self.calls.get(operation, 0) + 1
+        with self._lock:
+            self.calls[operation] = self.calls.get(operation, 0) + 1
+            self.order.append(operation)
 
     # EC2 -------------------------------------------------------------------------------------------
     def describe_tags(self, Filters, MaxResults, NextToken=None):
