@@ -24,6 +24,7 @@ serial chain of DescribeInstanceInformation pages is the floor.
 import contextlib
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.batching import chunks
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.parallel import MAX_WORKERS
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.parallel import chain_pages
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import PATCH_COUNTS
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import PATCHING_DOCUMENTS
@@ -61,6 +62,9 @@ VALUES_PER_FILTER = 100
 # A selection of at most this many instance ids reads its names and compliance id by id (DescribeTags
 # filtered on the id; ListComplianceItems, which takes one id) rather than the whole region's.
 FEW_IDS = 5
+# The modules' read_concurrency: three chains (Name tags, summaries, nodes) and a page's patch states.
+DEFAULT_READ_CONCURRENCY = 4
+READ_CONCURRENCY_MAX = MAX_WORKERS
 # What common.node_row() reads of a node and of its patch state: all the index keeps of them.
 NODE_INFO_KEYS = ("InstanceId", "Name", "IPAddress", "ComputerName", "ResourceType", "PingStatus", "PlatformType",
                   "PlatformName", "PlatformVersion", "AgentVersion")
