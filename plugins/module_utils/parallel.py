@@ -36,19 +36,19 @@ class _Chain:
         self.pages = 0  # pages asked for so far
         self.in_flight = False
         self.finished = False
-        self.waiting = collections.deque()  # [page number, items, follow-up result, ready], in page order
+        self.waiting = collections.deque()  # [page number, items, follow-up result, ready, last], in page order
 
 
 def chain_pages(chains, workers, follow=None, keep=None, ahead=AHEAD):
-    """Every page of each chain, read on at most `workers` threads; yields (chain number, items, extra).
+    """Every page of each chain, read on at most `workers` threads; yields (chain number, items, extra, last).
 
     chains: read_page(next_token) callables answering (items, next token or None), one call each
     (and its own retries). keep: None, or keep(chain number, items) answering the items to go on with,
     called on the iterating thread as each page arrives, in each chain's page order. follow: None, or
     follow(chain number, items) answering `extra`, a read that needs that page only, run on the pool;
-    it is not asked for an empty page (extra None). Each chain's pages are
-    yielded in their order, the chains' interleaved as they come. A chain has one page in flight and
-    at most `ahead` read but not yet yielded.
+    it is not asked for an empty page (extra None). last: whether it is the chain's last page. Each
+    chain's pages are yielded in their order, the chains' interleaved as they come. A chain has one
+    page in flight and at most `ahead` read but not yet yielded.
 
     When a read fails nothing more is asked for; once every running read has ended (no thread is
     left running), the failure that comes first in the order the reads would have been made one
@@ -75,8 +75,8 @@ def chain_pages(chains, workers, follow=None, keep=None, ahead=AHEAD):
                 continue  # let what is running end; ask for nothing more
             for number, chain in enumerate(state):
                 while chain.waiting and chain.waiting[0][3]:
-                    _page, items, extra, _ready = chain.waiting.popleft()
-                    yield number, items, extra
+                    _page, items, extra, _ready, last = chain.waiting.popleft()
+                    yield number, items, extra, last
                     del items, extra
             _ask_next_pages(executor, state, running, ahead)
         if failures:
@@ -98,7 +98,7 @@ def _take(executor, chain, number, page, kind, result, follow, keep, running):
     if keep is not None:
         items = keep(number, items)
     wanted = follow is not None and bool(items)
-    chain.waiting.append([page, items, None, not wanted])
+    chain.waiting.append([page, items, None, not wanted, chain.finished])
     if wanted:
         running[executor.submit(follow, number, items)] = (number, page, _FOLLOW)
 

@@ -22,8 +22,8 @@ description:
     summaries and the EC2 Name tags) are kept in a temporary SQLite file in the module's temporary
     directory, not in memory, and looked up a page at a time; the HTML page's node table is spooled
     to a temporary file while the dashboard above it is counted. With O(read_concurrency) above 1
-    (the default) those reads and the node pages overlap, so the pages of nodes and their patch
-    states wait in the same file, a page at a time, until every read has ended."
+    (the default) those reads and the node pages overlap, so the pages of nodes read before the
+    last summary wait in the same file, with their patch states, until their rows can be made."
   - "Writes are atomic: the local file is written to a temporary C(.<report_name>.*.part) file beside
     O(dest) and moved into place (AnsibleModule's C(atomic_move)), S3 gets one PutObject with a
     SHA-256 checksum that S3 verifies; a failure half-way leaves no partial report anywhere (no

@@ -15,10 +15,11 @@ ever made per node.
 With read_concurrency above 1 the same calls overlap (parallel.chain_pages): the Name tags, the
 summaries and the node pages are three chains read at the same time, and each node page's
 DescribeInstancePatchStates runs while the next page of nodes is listed. A node's row needs the
-whole index (its summary may be on the last page of summaries), so the node pages and their patch
-states go into the index too, page by page, and the rows are made from it in the order the nodes
-were listed once every read has ended: the same rows in the same order as one call at a time. The
-serial chain of DescribeInstanceInformation pages is the floor.
+whole index (its summary may be on the last page of summaries), so each page of nodes goes into the
+index too, with its patch states; once the Name tags and the summaries are all in, the rows of the
+pages kept so far are made in the order the nodes were listed, then each page's as it comes: the
+same rows in the same order as one call at a time. The serial chain of DescribeInstanceInformation
+pages is the floor.
 """
 
 import contextlib
@@ -183,10 +184,15 @@ def _node_pages(ssm, filter_sets):
     return read_page
 
 
-def _read_in_parallel(ssm, ec2, index, ids, filter_sets, workers):
-    """Every page of every chain into the index, `workers` calls at a time; returns how many node pages it keeps."""
+def _rows_in_parallel(ssm, ec2, index, ids, filter_sets, now, days, workers):
+    """The rows of _rows(), the same in the same order, from every chain read `workers` calls at a time.
+
+    Each page of nodes goes into the index with its patch states; once the Name tags and the
+    summaries are all in, the rows of the pages kept so far are made, then each page's as it comes.
+    """
     chains = _read_chains(ssm, ec2, ids, filter_sets)
     nodes = len(chains) - 1
+    index_chains = nodes  # the chains still being read that the rows need whole
 
     def fresh(number, page):
         # On the iterating thread, in page order, before the page's patch states are asked for: each
@@ -200,10 +206,10 @@ def _read_in_parallel(ssm, ec2, index, ids, filter_sets, workers):
         return describe_instance_patch_states(ssm, [node["InstanceId"] for node in page]) if number == nodes else None
 
     items = dict((subject, []) for kind, subject, _read in chains if kind == "items")
-    kept = 0
+    kept = made = 0
     pages = chain_pages([read_page for _kind, _subject, read_page in chains], workers, follow=patch_states, keep=fresh)
     with contextlib.closing(pages):
-        for number, page, states in pages:
+        for number, page, states, last in pages:
             kind, subject = chains[number][0], chains[number][1]
             if kind == "names":
                 index.add_names(page)
@@ -211,27 +217,29 @@ def _read_in_parallel(ssm, ec2, index, ids, filter_sets, workers):
                 index.add_summaries(page)
             elif kind == "items":
                 items[subject].extend(page)
+                summary = summary_of_items(subject, items.pop(subject)) if last else None
+                if summary:
+                    index.add_summaries([summary])
             elif page:
                 by_id = dict((state["InstanceId"], state) for state in states)
                 index.add_listed(kept, [(_kept(info, NODE_INFO_KEYS), _kept(by_id.get(info["InstanceId"]), PATCH_STATE_KEYS)) for info in page])
                 kept += 1
             del page, states
-    for node_id, node_items in items.items():
-        summary = summary_of_items(node_id, node_items)
-        if summary:
-            index.add_summaries([summary])
-    return kept
+            if last and number != nodes:
+                index_chains -= 1
+            while index_chains == 0 and made < kept:
+                for row in _listed_rows(index, made, now, days):
+                    yield row
+                made += 1
 
 
-def _rows_in_parallel(ssm, ec2, index, ids, filter_sets, now, days, workers):
-    for number in range(_read_in_parallel(ssm, ec2, index, ids, filter_sets, workers)):
-        page = index.listed(number)
-        node_ids = [info["InstanceId"] for info, _state in page]
-        names, summaries = index.names(node_ids), index.summaries(node_ids)
-        for info, state in page:
-            node_id = info["InstanceId"]
-            yield node_row(info, state, summaries.get(node_id), names.get(node_id), now, days)
-        del page
+def _listed_rows(index, number, now, days):
+    page = index.listed(number)
+    node_ids = [info["InstanceId"] for info, _state in page]
+    names, summaries = index.names(node_ids), index.summaries(node_ids)
+    for info, state in page:
+        node_id = info["InstanceId"]
+        yield node_row(info, state, summaries.get(node_id), names.get(node_id), now, days)
 
 
 @contextlib.contextmanager
@@ -245,16 +253,23 @@ def fleet_rows(ssm, ec2, now, days, instance_ids=None, patch_groups=None, tags=N
     """
     ids = list(dict.fromkeys(instance_ids)) if instance_ids else None
     index = open_index(workdir, small=ids is not None and len(ids) <= FEW_IDS)
+    rows = None
     try:
         filter_sets = node_filter_sets(ids, patch_groups, tags)
         if read_concurrency > 1:
-            yield _rows_in_parallel(ssm, ec2, index, ids, filter_sets, now, days, read_concurrency)
+            rows = _rows_in_parallel(ssm, ec2, index, ids, filter_sets, now, days, read_concurrency)
         else:
             index_names(ec2, index, ids)
             index_summaries(ssm, index, ids)
-            yield _rows(ssm, index, now, days, filter_sets)
+            rows = _rows(ssm, index, now, days, filter_sets)
+        yield rows
     finally:
-        index.close()
+        # A block that ends before the last row: the reads still running end (no thread is left) before the index goes.
+        try:
+            if rows is not None:
+                rows.close()
+        finally:
+            index.close()
 
 
 def logs_url(ssm, row, items):

@@ -14,7 +14,7 @@ six counts); the process holds one page of them, plus SQLite's page cache, cappe
 
 With read_concurrency above 1 the node pages are read while the summaries still are, so the index
 also keeps each page of nodes with their patch states (only what a row is made of, as JSON: about
-350 bytes a node) until every read has ended and the rows are made, page by page, in listing order.
+350 bytes a node) until the summaries and Name tags are all in and its rows can be made.
 
 Where Python was built without sqlite3, MemoryIndex keeps the same rows in dicts (memory then grows
 by about 0.5 KiB a node); `index_kind` says which is in use.

@@ -46,14 +46,15 @@ def test_every_page_once_each_chain_in_order_with_its_follow_up(workers):
 
     got = list(chain_pages(chains, workers, follow=follow))
     for number, chain in enumerate(chains):
-        pages = [(items, extra) for chain_number, items, extra in got if chain_number == number]
+        pages = [(items, extra, last) for chain_number, items, extra, last in got if chain_number == number]
         expected = [[] if page in chain.empty else [f"{chain.name}{page}.{item}" for item in range(3)] for page in range(chain.pages)]
-        assert [items for items, _extra in pages] == expected
+        assert [items for items, _extra, _last in pages] == expected
+        assert [last for _items, _extra, last in pages] == [False] * (chain.pages - 1) + [True]
         # An empty page has no follow-up read; every other page has exactly one, with its own items.
-        assert [extra for _items, extra in pages] == [[item.upper() for item in items] or None for items in expected]
+        assert [extra for _items, extra, _last in pages] == [[item.upper() for item in items] or None for items in expected]
         # Each page asked for once, with the token the page before it gave.
         assert chain.tokens == [None] + [f"{chain.name}-{page}" for page in range(1, chain.pages)]
-    assert sorted(followed) == sorted(items[0] for _number, items, _extra in got if items)
+    assert sorted(followed) == sorted(items[0] for _number, items, _extra, _last in got if items)
     assert pool_threads() == []
 
 
@@ -89,7 +90,7 @@ def test_a_follow_up_runs_while_the_next_page_is_read():
             assert next_page_read.wait(WAIT)
         return len(items)
 
-    assert [extra for _number, _items, extra in chain_pages([read_page], 2, follow=follow)] == [3, 3, 3]
+    assert [extra for _number, _items, extra, _last in chain_pages([read_page], 2, follow=follow)] == [3, 3, 3]
 
 
 def test_a_chain_holds_at_most_ahead_pages_while_one_waits_for_its_follow_up():
@@ -129,8 +130,8 @@ def test_keep_runs_on_the_iterating_thread_in_page_order_and_what_it_drops_is_no
     assert [call for call in calls if call[0] == 0] == [(0, f"a{page}.0", True) for page in range(4)]
     assert [call for call in calls if call[0] == 1] == [(1, f"b{page}.0", True) for page in range(3)]
     # Chain a's pages were one item each, all dropped: yielded empty, no follow-up.
-    assert [(items, extra) for number, items, extra in got if number == 0] == [([], None)] * 4
-    assert [(items, extra) for number, items, extra in got if number == 1] == [([f"b{page}.1"], 1) for page in range(3)]
+    assert [(items, extra) for number, items, extra, _last in got if number == 0] == [([], None)] * 4
+    assert [(items, extra) for number, items, extra, _last in got if number == 1] == [([f"b{page}.1"], 1) for page in range(3)]
     assert sorted(followed) == [[f"b{page}.1"] for page in range(3)]
 
 
@@ -173,7 +174,7 @@ def test_a_failing_follow_up_is_raised_and_stops_the_chain():
     with pytest.raises(Failed, match="follow-up of page 1"):
         for page in chain_pages([listing], 2, follow=follow):
             got.append(page)
-    assert [items[0] for _number, items, _extra in got] == ["a0.0"]
+    assert [items[0] for _number, items, _extra, _last in got] == ["a0.0"]
     # The pages asked for before the failure was seen: at most page 1 and AHEAD after it.
     assert len(listing.tokens) <= 2 + AHEAD
     assert pool_threads() == []

@@ -279,6 +279,7 @@ def test_the_index_is_removed_however_the_read_ends(tmp_path, monkeypatch, read_
         assert len(list(tmp_path.iterdir())) == 1
         next(rows)
     assert list(tmp_path.iterdir()) == []
+    assert [thread for thread in threading.enumerate() if thread.name.startswith("cloudpatch-read")] == []
 
     def broken(*args, **kwargs):
         raise RuntimeError("patch states failed")
@@ -334,6 +335,26 @@ def test_in_parallel_the_three_listings_overlap_and_each_page_is_asked_after_the
     assert [row["instance_id"] for row in full_rows(fleet, 3)] == [node_id(number) for number in range(500)]
     # A chain's next page is asked for with the token its previous page gave, one page after the other.
     assert tokens["describe_instance_information"] == [None] + [str(50 * page) for page in range(1, 10)]
+
+
+def test_in_parallel_rows_come_once_the_summaries_are_in_while_nodes_are_still_listed():
+    fleet = FakeFleet(1000)
+    first_row = threading.Event()
+    real = fleet.describe_instance_information
+
+    def gated(**kwargs):
+        # The node pages from 500 on wait for the first row: made only after the last node page, it never comes.
+        if kwargs.get("NextToken") == "500":
+            assert first_row.wait(30), "no row before the last page of nodes"
+        return real(**kwargs)
+
+    fleet.describe_instance_information = gated
+    got = []
+    with fleet_rows(fleet, fleet, NOW, 7, read_concurrency=4) as rows:
+        for row in rows:
+            first_row.set()
+            got.append(row["instance_id"])
+    assert got == [node_id(number) for number in range(1000)]
 
 
 def test_what_the_index_keeps_of_a_node_makes_the_same_row():
