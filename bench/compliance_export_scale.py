@@ -131,7 +131,7 @@ def ours(sandbox, workdir, fmt, progress, read_concurrency=4):
     return result["report"]["nodes"]
 
 
-def naive(sandbox, workdir, fmt, progress, read_concurrency=1):  # pylint: disable=unused-argument
+def naive(sandbox, workdir, fmt, progress, read_concurrency=1):
     ssm = sandbox.client("ssm", retries={"mode": "standard", "total_max_attempts": 3})
     nodes = ssm.get_paginator("describe_instance_information").paginate(PaginationConfig={"PageSize": 50}).build_full_result()["InstanceInformationList"]
     rows = []

@@ -248,8 +248,8 @@ def fleet_rows(ssm, ec2, now, days, instance_ids=None, patch_groups=None, tags=N
 
     A context manager giving an iterator of rows; the index (a temporary file in `workdir`) is removed
     when the block ends, however it ends. read_concurrency: at most this many calls at a time (1: one
-    after another, each page's rows made as it is read; more: parallel.chain_pages, every read ended
-    before the first row).
+    after another, each page's rows made as it is read; more: parallel.chain_pages, the first row
+    once the Name tags and the summaries are all in).
     """
     ids = list(dict.fromkeys(instance_ids)) if instance_ids else None
     index = open_index(workdir, small=ids is not None and len(ids) <= FEW_IDS)
