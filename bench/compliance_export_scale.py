@@ -8,6 +8,10 @@ The figure of issue 16 (reads in parallel, 30 ms a call as an AWS round trip):
     nice -n 10 python bench/compliance_export_scale.py --nodes 10000 --latency-ms 30 --read-concurrency 1 4 \
         --skip-naive --skip-trace --skip-module
 
+and the same reads against a model of the service instead of the sandbox (no sandbox started):
+
+    python bench/compliance_export_scale.py --model --nodes 10000 --latency-ms 30 --read-concurrency 1 4
+
 For each fleet size it starts a sandbox (stopped by PID), seeds that many hybrid nodes, scans them all
 (one Run Command, MaxConcurrency 1000) and then runs, each in a fresh Python process against the sandbox:
 - ours: ssm_compliance_export's own `ensure_exported()` (the module's code path; boto3 clients instead of
@@ -29,7 +33,10 @@ rules' latency_ms, sandbox/wire/faults.py), set after the warm-up; each line of 
 its wall time against the serial floor, ceil(N/50) DescribeInstanceInformation round trips of that
 latency (a page of nodes needs the previous page's NextToken). The sandbox serves at most two
 requests at a time (waitress, threads=2, sandbox/cli.py) and works each one out on one Python
-interpreter, so its own time per call adds to the latency and the floor is not reachable here.
+interpreter, so its own time per call adds to the latency and the floor is not reachable here. --model reads
+through fleet_rows() (the rows of the export, no report written) from the unit tests' FakeFleet
+(tests/unit/plugins/module_utils/_compliance/test_compliance_fleet.py), each call answered after
+--latency-ms and any number at once: the code's own overhead over the floor, without the sandbox's.
 """
 
 import argparse
@@ -274,6 +281,38 @@ def line(count, name, budget, result):
             f"{result['peak_rss_mib']:>9.1f} {result['peak_rss_mib'] - result['rss_before_mib']:>9.1f}  {by_operation}")
 
 
+def model(args):
+    """fleet_rows() over a FakeFleet whose every call waits --latency-ms: wall time against the floor."""
+    sys.path.insert(0, str(REPO_ROOT / "tests" / "unit" / "plugins" / "module_utils" / "_compliance"))
+    import test_compliance_fleet as fake  # pylint: disable=import-outside-toplevel,import-error
+
+    latency = args.latency_ms / 1000
+
+    class SlowFleet(fake.FakeFleet):
+        """Each fleet read answered after the latency; calls from several threads wait at the same time."""
+
+    for method in ("describe_tags", "list_resource_compliance_summaries", "describe_instance_information",
+                   "describe_instance_patch_states"):
+        def slow(self, *positional, _read=getattr(fake.FakeFleet, method), **kwargs):
+            time.sleep(latency)
+            return _read(self, *positional, **kwargs)
+        setattr(SlowFleet, method, slow)
+    print(f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M}Z  model: FakeFleet, {args.latency_ms:g} ms a call, "
+          f"any number at once  cpus={os.cpu_count()}  load={os.getloadavg()[0]:.1f}")
+    for count in args.nodes:
+        floor = -(-count // 50) * latency
+        for concurrency in args.read_concurrency:
+            fleet = SlowFleet(count)
+            started = time.perf_counter()
+            with fake.fleet_rows(fleet, fleet, fake.NOW, 7, read_concurrency=concurrency) as rows:
+                nodes = sum(1 for _row in rows)
+            seconds = time.perf_counter() - started
+            calls = sum(fleet.calls.values())
+            print(f"{count:>6} read_concurrency {concurrency:>2}: {nodes} rows, wall {seconds:.2f} s = {seconds / floor:.2f} x the "
+                  f"serial floor ({floor:.2f} s); calls {calls} (budget {3 * -(-count // 50) + -(-count // 1000) + 10}): "
+                  + ", ".join(f"{operation} {number}" for operation, number in sorted(fleet.calls.items())), flush=True)
+
+
 def floor_line(count, result, latency_ms, budget):
     """Wall time against the serial floor (the chain of DescribeInstanceInformation pages), calls against the budget."""
     floor = -(-count // 50) * latency_ms / 1000
@@ -296,6 +335,7 @@ def main():
     parser.add_argument("--latency-ms", type=float, default=0, help="latency the sandbox adds to every AWS call of the exports")
     parser.add_argument("--skip-trace", action="store_true", help="no tracemalloc run (peak py not measured)")
     parser.add_argument("--skip-module", action="store_true", help="no run of the module through ansible-playbook")
+    parser.add_argument("--model", action="store_true", help="fleet_rows() against an in-process model of the service, no sandbox")
     parser.add_argument("--child", choices=sorted(VARIANTS), help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--progress", help=argparse.SUPPRESS)
@@ -303,6 +343,9 @@ def main():
     args = parser.parse_args()
     if args.child:
         child(args)
+        return
+    if args.model:
+        model(args)
         return
     print(f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M}Z  format={args.format}  cpus={os.cpu_count()}"
           f"  latency={args.latency_ms:g} ms a call  load={os.getloadavg()[0]:.1f}")

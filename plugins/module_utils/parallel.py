@@ -73,6 +73,9 @@ def chain_pages(chains, workers, follow=None, keep=None, ahead=AHEAD):
                     _take(executor, state[number], number, page, kind, future.result(), follow, keep, running)
             if failures:
                 continue  # let what is running end; ask for nothing more
+            # The next pages are asked for before the consumer gets the pages read: its work (an index
+            # write, rows) overlaps the round trips instead of adding to each chain's.
+            _ask_next_pages(executor, state, running, ahead)
             for number, chain in enumerate(state):
                 while chain.waiting and chain.waiting[0][3]:
                     _page, items, extra, _ready, last = chain.waiting.popleft()

@@ -66,6 +66,8 @@ FEW_IDS = 5
 # The modules' read_concurrency: three chains (Name tags, summaries, nodes) and a page's patch states.
 DEFAULT_READ_CONCURRENCY = 4
 READ_CONCURRENCY_MAX = MAX_WORKERS
+# With read_concurrency above 1: the rows of at most this many kept node pages are made between two reads.
+ROW_PAGES_A_READ = 2
 # What common.node_row() reads of a node and of its patch state: all the index keeps of them.
 NODE_INFO_KEYS = ("InstanceId", "Name", "IPAddress", "ComputerName", "ResourceType", "PingStatus", "PlatformType",
                   "PlatformName", "PlatformVersion", "AgentVersion")
@@ -227,10 +229,18 @@ def _rows_in_parallel(ssm, ec2, index, ids, filter_sets, now, days, workers):
             del page, states
             if last and number != nodes:
                 index_chains -= 1
-            while index_chains == 0 and made < kept:
+            # A few kept pages' rows at a time: the next pages are asked for only when this loop asks
+            # chain_pages for more, so making every kept page's rows at once would hold the node listing up.
+            for _page in range(ROW_PAGES_A_READ if index_chains == 0 else 0):
+                if made == kept:
+                    break
                 for row in _listed_rows(index, made, now, days):
                     yield row
                 made += 1
+    while made < kept:
+        for row in _listed_rows(index, made, now, days):
+            yield row
+        made += 1
 
 
 def _listed_rows(index, number, now, days):
