@@ -39,14 +39,15 @@ class _Chain:
         self.waiting = collections.deque()  # [page number, items, follow-up result, ready, last], in page order
 
 
-def chain_pages(chains, workers, follow=None, keep=None, ahead=AHEAD):
+def chain_pages(chains, workers, follow=None, keep=None, ahead=AHEAD, followed=None):
     """Every page of each chain, read on at most `workers` threads; yields (chain number, items, extra, last).
 
     chains: read_page(next_token) callables answering (items, next token or None), one call each
     (and its own retries). keep: None, or keep(chain number, items) answering the items to go on with,
     called on the iterating thread as each page arrives, in each chain's page order. follow: None, or
     follow(chain number, items) answering `extra`, a read that needs that page only, run on the pool;
-    it is not asked for an empty page (extra None). last: whether it is the chain's last page. Each
+    it is not asked for an empty page (extra None), nor for the pages of a chain whose number is not
+    in `followed` when that is given. last: whether it is the chain's last page. Each
     chain's pages are yielded in their order, the chains' interleaved as they come. A chain has one
     page in flight and at most `ahead` read but not yet yielded.
 
@@ -70,7 +71,8 @@ def chain_pages(chains, workers, follow=None, keep=None, ahead=AHEAD):
                 if error is not None:
                     failures.append(((number, page, kind), error))
                 elif not failures:
-                    _take(executor, state[number], number, page, kind, future.result(), follow, keep, running)
+                    chain_follow = follow if followed is None or number in followed else None
+                    _take(executor, state[number], number, page, kind, future.result(), chain_follow, keep, running)
             if failures:
                 continue  # let what is running end; ask for nothing more
             # The next pages are asked for before the consumer gets the pages read: its work (an index

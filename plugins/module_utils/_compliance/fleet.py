@@ -205,11 +205,11 @@ def _rows_in_parallel(ssm, ec2, index, ids, filter_sets, now, days, workers):
         return [node for node in page if node["InstanceId"] in first]
 
     def patch_states(number, page):
-        return describe_instance_patch_states(ssm, [node["InstanceId"] for node in page]) if number == nodes else None
+        return describe_instance_patch_states(ssm, [node["InstanceId"] for node in page])
 
     items = dict((subject, []) for kind, subject, _read in chains if kind == "items")
     kept = made = 0
-    pages = chain_pages([read_page for _kind, _subject, read_page in chains], workers, follow=patch_states, keep=fresh)
+    pages = chain_pages([read_page for _kind, _subject, read_page in chains], workers, follow=patch_states, keep=fresh, followed={nodes})
     with contextlib.closing(pages):
         for number, page, states, last in pages:
             kind, subject = chains[number][0], chains[number][1]

@@ -118,6 +118,15 @@ def test_a_chain_holds_at_most_ahead_pages_while_one_waits_for_its_follow_up():
     assert started_when_done and started_when_done[0] <= AHEAD
 
 
+def test_only_the_followed_chains_have_follow_ups():
+    asked = []
+    got = list(chain_pages([Listing("a", 3), Listing("b", 2), Listing("c", 2)], 3, followed={1},
+                           follow=lambda number, items: asked.append(number) or items[0]))
+    assert asked == [1, 1]
+    assert [(number, extra) for number, _items, extra, _last in got if number == 1] == [(1, "b0.0"), (1, "b1.0")]
+    assert all(extra is None for number, _items, extra, _last in got if number != 1)
+
+
 def test_keep_runs_on_the_iterating_thread_in_page_order_and_what_it_drops_is_not_followed():
     calls, followed = [], []
 
