@@ -1,11 +1,21 @@
 """All-node compliance exports of 1,000 and 10,000 nodes: ssm_compliance_export against a naive export.
 
     python bench/compliance_export_scale.py [--nodes 1000 10000] [--format csv] [--naive-limit-seconds 900]
+        [--read-concurrency 4] [--latency-ms 0] [--skip-naive] [--skip-trace] [--skip-module]
+
+The figure of issue 16 (reads in parallel, 30 ms a call as an AWS round trip):
+
+    nice -n 10 python bench/compliance_export_scale.py --nodes 10000 --latency-ms 30 --read-concurrency 1 4 \
+        --skip-naive --skip-trace --skip-module
+
+and the same reads against a model of the service instead of the sandbox (no sandbox started):
+
+    python bench/compliance_export_scale.py --model --nodes 10000 --latency-ms 30 --read-concurrency 1 4
 
 For each fleet size it starts a sandbox (stopped by PID), seeds that many hybrid nodes, scans them all
 (one Run Command, MaxConcurrency 1000) and then runs, each in a fresh Python process against the sandbox:
-- ours: ssm_compliance_export's own `export()` (the module's code path; boto3 clients instead of
-  AnsibleAWSModule's), writing the report to a temporary directory;
+- ours: ssm_compliance_export's own `ensure_exported()` (the module's code path; boto3 clients instead of
+  AnsibleAWSModule's), writing the report to a temporary directory, once for each --read-concurrency;
 - naive: what a per-node script does: list the nodes, then for each node DescribeInstancePatchStates
   with its one id and ListComplianceItems (its non-compliant patches, counted by level), rows kept
   in a list, CSV written at the end.
@@ -17,6 +27,16 @@ Python allocations (tracemalloc slows Python down, so that run is not timed). Ca
 sandbox's call log. A naive run still going after --naive-limit-seconds is stopped, and the line says
 how far it got and what that bounds. Prints a table; asserts nothing.
 Then it times the real module once through ansible-playbook (process start-up included).
+
+With --latency-ms, every AWS call the exports make waits that long in the sandbox first (its fault
+rules' latency_ms, sandbox/wire/faults.py), set after the warm-up; each line of ours then also shows
+its wall time against the serial floor, ceil(N/50) DescribeInstanceInformation round trips of that
+latency (a page of nodes needs the previous page's NextToken). The sandbox serves at most two
+requests at a time (waitress, threads=2, sandbox/cli.py) and works each one out on one Python
+interpreter, so its own time per call adds to the latency and the floor is not reachable here. --model reads
+through fleet_rows() (the rows of the export, no report written) from the unit tests' FakeFleet
+(tests/unit/plugins/module_utils/_compliance/test_compliance_fleet.py), each call answered after
+--latency-ms and any number at once: the code's own overhead over the floor, without the sandbox's.
 """
 
 import argparse
@@ -55,7 +75,7 @@ PLAYBOOK = """
 
 
 class BenchModule:
-    """What export() needs of AnsibleAWSModule: params, check_mode, region, tmpdir, client(), and
+    """What ensure_exported() needs of AnsibleAWSModule: params, check_mode, region, tmpdir, client(), and
     AnsibleModule's file operations (atomic_move, set_fs_attributes_if_different), from a real one."""
 
     def __init__(self, sandbox, params, tmpdir):
@@ -103,18 +123,22 @@ def warm_up(sandbox):
     return time.perf_counter() - started
 
 
-def ours(sandbox, workdir, fmt, progress):
+def ours(sandbox, workdir, fmt, progress, read_concurrency=4):
     from ansible_collections.cloudpatch.ssm.plugins.modules import ssm_compliance_export  # pylint: disable=import-outside-toplevel
 
     params = {"report_name": "bench", "instance_id": None, "instance_ids": None, "patch_groups": None, "tags": None,
               "format": fmt, "s3_bucket": None, "s3_prefix": None, "server_side_encryption": "AES256", "kms_key_id": None,
               "expected_bucket_owner": None, "dest": str(workdir), "sns_topic_arn": None, "reporting_days": 7,
-              "csv_escape_formulas": True, "mode": None, "owner": None, "group": None, "unsafe_writes": False}
-    _changed, report, _dashboard = ssm_compliance_export.export(BenchModule(sandbox, params, str(workdir)), params)
-    return report["nodes"]
+              "csv_escape_formulas": True, "mode": None, "owner": None, "group": None, "unsafe_writes": False,
+              "read_concurrency": read_concurrency}
+    module = BenchModule(sandbox, params, str(workdir))
+    clients = {"ssm": module.client("ssm"), "ec2": module.client("ec2")}
+    _changed, result = ssm_compliance_export.ensure_exported(clients, params, False, module.region,
+                                                             ssm_compliance_export.ReportFiles(module._files), module.tmpdir)
+    return result["report"]["nodes"]
 
 
-def naive(sandbox, workdir, fmt, progress):
+def naive(sandbox, workdir, fmt, progress, read_concurrency=1):
     ssm = sandbox.client("ssm", retries={"mode": "standard", "total_max_attempts": 3})
     nodes = ssm.get_paginator("describe_instance_information").paginate(PaginationConfig={"PageSize": 50}).build_full_result()["InstanceInformationList"]
     rows = []
@@ -163,13 +187,13 @@ def child(args):
         result = {}
         if args.trace:
             tracemalloc.start()
-            result["nodes"] = function(sandbox, workdir, args.format, progress)
+            result["nodes"] = function(sandbox, workdir, args.format, progress, args.read_concurrency[0])
             result["peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
             tracemalloc.stop()
         else:
             result["rss_before_mib"] = rss_now_mib()
             started = time.perf_counter()
-            result["nodes"] = function(sandbox, workdir, args.format, progress)
+            result["nodes"] = function(sandbox, workdir, args.format, progress, args.read_concurrency[0])
             result["seconds"] = time.perf_counter() - started
             result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result), flush=True)
@@ -180,14 +204,14 @@ def rss_now_mib():
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def run_child(sandbox, name, fmt, trace, limit):
+def run_child(sandbox, name, fmt, trace, limit, read_concurrency=4):
     """Run one variant in a child process; (result dict or None if stopped, seconds, nodes done when stopped).
 
     The call log is cleared once the child has loaded everything, just before it starts the export."""
     with tempfile.TemporaryDirectory() as scratch:
         progress = Path(scratch) / "progress"
         command = [sys.executable, __file__, "--child", name, "--port", str(sandbox.port), "--format", fmt,
-                   "--progress", str(progress)] + (["--trace"] if trace else [])
+                   "--progress", str(progress), "--read-concurrency", str(read_concurrency)] + (["--trace"] if trace else [])
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # pylint: disable=consider-using-with
         if process.stdout.readline().strip() != "ready":
             process.kill()
@@ -209,8 +233,8 @@ def run_child(sandbox, name, fmt, trace, limit):
         return json.loads(output.strip().splitlines()[-1]), time.perf_counter() - started, None
 
 
-def measure(sandbox, name, fmt, limit):
-    timed, seconds, done = run_child(sandbox, name, fmt, trace=False, limit=limit)
+def measure(sandbox, name, fmt, limit, read_concurrency=4, trace=True):
+    timed, seconds, done = run_child(sandbox, name, fmt, trace=False, limit=limit, read_concurrency=read_concurrency)
     log = sandbox.calls()
     calls = collections.Counter(call["operation"] for call in log)
     server_seconds = collections.Counter()
@@ -218,7 +242,10 @@ def measure(sandbox, name, fmt, limit):
         server_seconds[call["operation"]] += call["duration_ms"] / 1000
     if timed is None:
         return {"stopped": True, "seconds": seconds, "done": done, "calls": calls, "server_seconds": server_seconds}
-    traced, _seconds, _done = run_child(sandbox, name, fmt, trace=True, limit=limit * 3 if limit else None)
+    traced = None
+    if trace:
+        traced, _seconds, _done = run_child(sandbox, name, fmt, trace=True, limit=limit * 3 if limit else None,
+                                            read_concurrency=read_concurrency)
     return {"stopped": False, **timed, "peak_mib": traced["peak_mib"] if traced else None, "calls": calls,
             "server_seconds": server_seconds}
 
@@ -254,12 +281,61 @@ def line(count, name, budget, result):
             f"{result['peak_rss_mib']:>9.1f} {result['peak_rss_mib'] - result['rss_before_mib']:>9.1f}  {by_operation}")
 
 
+def model(args):
+    """fleet_rows() over a FakeFleet whose every call waits --latency-ms: wall time against the floor."""
+    sys.path.insert(0, str(REPO_ROOT / "tests" / "unit" / "plugins" / "module_utils" / "_compliance"))
+    import test_compliance_fleet as fake  # pylint: disable=import-outside-toplevel,import-error
+
+    latency = args.latency_ms / 1000
+
+    class SlowFleet(fake.FakeFleet):
+        """Each fleet read answered after the latency; calls from several threads wait at the same time."""
+
+    for method in ("describe_tags", "list_resource_compliance_summaries", "describe_instance_information",
+                   "describe_instance_patch_states"):
+        def slow(self, *positional, _read=getattr(fake.FakeFleet, method), **kwargs):
+            time.sleep(latency)
+            return _read(self, *positional, **kwargs)
+        setattr(SlowFleet, method, slow)
+    print(f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M}Z  model: FakeFleet, {args.latency_ms:g} ms a call, "
+          f"any number at once  cpus={os.cpu_count()}  load={os.getloadavg()[0]:.1f}")
+    for count in args.nodes:
+        floor = -(-count // 50) * latency
+        for concurrency in args.read_concurrency:
+            fleet = SlowFleet(count)
+            started = time.perf_counter()
+            with fake.fleet_rows(fleet, fleet, fake.NOW, 7, read_concurrency=concurrency) as rows:
+                nodes = sum(1 for _row in rows)
+            seconds = time.perf_counter() - started
+            calls = sum(fleet.calls.values())
+            print(f"{count:>6} read_concurrency {concurrency:>2}: {nodes} rows, wall {seconds:.2f} s = {seconds / floor:.2f} x the "
+                  f"serial floor ({floor:.2f} s); calls {calls} (budget {3 * -(-count // 50) + -(-count // 1000) + 10}): "
+                  + ", ".join(f"{operation} {number}" for operation, number in sorted(fleet.calls.items())), flush=True)
+
+
+def floor_line(count, result, latency_ms, budget):
+    """Wall time against the serial floor (the chain of DescribeInstanceInformation pages), calls against the budget."""
+    floor = -(-count // 50) * latency_ms / 1000
+    calls = sum(result["calls"].values())
+    # What the sandbox spent on the calls besides the injected wait (its call log's durations): one
+    # interpreter works them out, so above one call at a time this includes calls waiting for each other.
+    own = sum(result["server_seconds"].values()) - calls * latency_ms / 1000
+    return (f"{count:>6}   wall {result['seconds']:.2f} s = {result['seconds'] / floor:.2f} x the serial floor "
+            f"({-(-count // 50)} x {latency_ms:g} ms = {floor:.2f} s; target <= 1.3 x); calls {calls} of a budget of {budget}; "
+            f"the sandbox's own time on them {own:.1f} s")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--format", choices=["csv", "json", "html"], default="csv")
     parser.add_argument("--skip-naive", action="store_true", help="only ours")
     parser.add_argument("--naive-limit-seconds", type=float, default=900, help="stop a naive run still going after this long")
+    parser.add_argument("--read-concurrency", type=int, nargs="+", default=[4], help="ours once for each (1: one call at a time)")
+    parser.add_argument("--latency-ms", type=float, default=0, help="latency the sandbox adds to every AWS call of the exports")
+    parser.add_argument("--skip-trace", action="store_true", help="no tracemalloc run (peak py not measured)")
+    parser.add_argument("--skip-module", action="store_true", help="no run of the module through ansible-playbook")
+    parser.add_argument("--model", action="store_true", help="fleet_rows() against an in-process model of the service, no sandbox")
     parser.add_argument("--child", choices=sorted(VARIANTS), help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--progress", help=argparse.SUPPRESS)
@@ -268,7 +344,11 @@ def main():
     if args.child:
         child(args)
         return
-    print(f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M}Z  format={args.format}  cpus={os.cpu_count()}")
+    if args.model:
+        model(args)
+        return
+    print(f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M}Z  format={args.format}  cpus={os.cpu_count()}"
+          f"  latency={args.latency_ms:g} ms a call  load={os.getloadavg()[0]:.1f}")
     print("peak py: tracemalloc peak of Python allocations; peak RSS: the process's high-water mark; over base: peak RSS"
           " minus the RSS after imports, just before the export")
     print(f"{'nodes':>6} {'export':>6} {'wall s':>8} {'calls':>7} {'budget':>7} {'peak py':>9} {'peak RSS':>9} {'over base':>9}"
@@ -281,11 +361,19 @@ def main():
             print(f"{count:>6} warm-up: every compliance summary read once in {warm_up(sandbox):.1f} s "
                   "(the sandbox evaluates each node's compliance on its first read)", flush=True)
             budget = 3 * -(-count // 50) + -(-count // 1000) + 10
-            for name in ("ours", "naive")[:1 if args.skip_naive else 2]:
+            if args.latency_ms:
+                sandbox.set_faults([{"service": "*", "operation": "*", "latency_ms": args.latency_ms}])
+            runs = [("ours", concurrency) for concurrency in args.read_concurrency] + ([] if args.skip_naive else [("naive", 1)])
+            for name, concurrency in runs:
                 limit = args.naive_limit_seconds if name == "naive" else None
-                print(line(count, name, budget, measure(sandbox, name, args.format, limit)), flush=True)
-            seconds, code = module_seconds(sandbox, args.format)
-            print(f"{count:>6} module {seconds:>8.2f}  (ansible-playbook, process start-up included; exit {code})", flush=True)
+                result = measure(sandbox, name, args.format, limit, concurrency, trace=not args.skip_trace)
+                label = f"{name}/{concurrency}" if name == "ours" else name
+                print(line(count, label, budget, result), flush=True)
+                if name == "ours" and args.latency_ms and not result["stopped"]:
+                    print(floor_line(count, result, args.latency_ms, budget), flush=True)
+            if not args.skip_module:
+                seconds, code = module_seconds(sandbox, args.format)
+                print(f"{count:>6} module {seconds:>8.2f}  (ansible-playbook, process start-up included; exit {code})", flush=True)
 
 
 if __name__ == "__main__":

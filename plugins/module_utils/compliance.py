@@ -32,6 +32,8 @@ from ._compliance.export import history_names
 from ._compliance.export import s3_key
 from ._compliance.export import selection
 from ._compliance.export import validate
+from ._compliance.fleet import DEFAULT_READ_CONCURRENCY
+from ._compliance.fleet import READ_CONCURRENCY_MAX
 from ._compliance.fleet import dashboard_activity
 from ._compliance.fleet import fleet_rows
 from ._compliance.fleet import node_details
@@ -46,11 +48,13 @@ from ._compliance.report import report_writer
 
 __all__ = [
     "CONTENT_TYPES",
+    "DEFAULT_READ_CONCURRENCY",
     "DashboardCounts",
     "DigestingWriter",
     "HistoryTracker",
     "NEW_DIRECTORY_MODE",
     "NEW_FILE_MODE",
+    "READ_CONCURRENCY_MAX",
     "REPORTING_DAYS_MAX",
     "dashboard_activity",
     "dest_path",

@@ -21,7 +21,9 @@ description:
     the fleet grows. The two reads that cover the whole region in no useful order (the compliance
     summaries and the EC2 Name tags) are kept in a temporary SQLite file in the module's temporary
     directory, not in memory, and looked up a page at a time; the HTML page's node table is spooled
-    to a temporary file while the dashboard above it is counted."
+    to a temporary file while the dashboard above it is counted. With O(read_concurrency) above 1
+    (the default) those reads and the node pages overlap, so the pages of nodes read before the
+    last summary wait in the same file, with their patch states, until their rows can be made."
   - "Writes are atomic: the local file is written to a temporary C(.<report_name>.*.part) file beside
     O(dest) and moved into place (AnsibleModule's C(atomic_move)), S3 gets one PutObject with a
     SHA-256 checksum that S3 verifies; a failure half-way leaves no partial report anywhere (no
@@ -156,6 +158,20 @@ options:
       - The reporting age threshold of the dashboard's counts, in days, 1 to 3650.
     type: int
     default: 7
+  read_concurrency:
+    description:
+      - How many of the report's read calls may be in flight at a time, 1 to 10. The fleet-wide listings
+        (Name tags, compliance summaries, managed nodes) are independent chains of pages; above 1 they
+        are read at the same time, and each page of nodes has its patch states read while the next page
+        is listed. The calls are the same, each page retried on its own; only their order changes.
+        The report is the same, row for row, in the same order.
+      - C(1) makes one call at a time, as before this option. The floor is the chain of
+        DescribeInstanceInformation pages, one round trip per 50 nodes.
+      - Each call is still one request to the API, and AWS's request rate quotas apply to their sum
+        (a throttled page is retried with backoff); a lower value suits an account whose other tools
+        already use most of its SSM quota.
+    type: int
+    default: 4
   history:
     description:
       - Keep a history of the runs and show its trend. AWS keeps only each node's latest compliance
@@ -260,6 +276,12 @@ EXAMPLES = r"""
     server_side_encryption: aws:kms
     kms_key_id: alias/reports
     sns_topic_arn: arn:aws:sns:us-east-1:123456789012:patch-reports
+
+- name: The whole fleet one call at a time, in an account whose other tools use most of its SSM request quota
+  cloudpatch.ssm.ssm_compliance_export:
+    report_name: fleet-serial
+    dest: /tmp/reports/
+    read_concurrency: 1
 
 - name: One node's missing patches
   cloudpatch.ssm.ssm_compliance_export:
@@ -708,6 +730,7 @@ import tempfile
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import CONTENT_TYPES
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DEFAULT_READ_CONCURRENCY
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DashboardCounts
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DigestingWriter
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import NEW_DIRECTORY_MODE
@@ -768,7 +791,8 @@ def build_report(ssm, ec2, params, stream, meta, now, workdir=None, warn=None, h
     chosen = {"instance_ids": [params["instance_id"]]} if params["instance_id"] else selection(params)
     tracker = HistoryTracker(history["previous"][0] if history and history["previous"] else None) if history else None
     nodes, last, seen = 0, None, set()
-    with fleet_rows(ssm, ec2, now, params["reporting_days"], workdir=workdir, **chosen) as rows:
+    with fleet_rows(ssm, ec2, now, params["reporting_days"], workdir=workdir,
+                    read_concurrency=params.get("read_concurrency", DEFAULT_READ_CONCURRENCY), **chosen) as rows:
         for row in rows:
             writer.node(row)
             counts.add(row)
@@ -1171,6 +1195,7 @@ def main():
         dest=dict(type="path"),
         sns_topic_arn=dict(type="str"),
         reporting_days=dict(type="int", default=7),
+        read_concurrency=dict(type="int", default=DEFAULT_READ_CONCURRENCY),
         # No defaults here: an empty dict is refused, and the documented defaults are applied by history_settings().
         history=dict(type="dict", options=dict(enabled=dict(type="bool"), runs=dict(type="int"), prefix=dict(type="str"))),
     )

@@ -65,6 +65,20 @@ options:
       - The reporting age widget's threshold, in days, 1 to 3650.
     type: int
     default: 7
+  read_concurrency:
+    description:
+      - How many of the fleet's read calls may be in flight at a time, 1 to 10. The fleet-wide listings
+        (Name tags, compliance summaries, managed nodes) are independent chains of pages; above 1 they
+        are read at the same time, and each page of nodes has its patch states read while the next page
+        is listed. The calls are the same, each page retried on its own; only their order changes.
+        The results are the same, row for row.
+      - C(1) makes one call at a time, as before this option. The floor is the chain of
+        DescribeInstanceInformation pages, one round trip per 50 nodes.
+      - Each call is still one request to the API, and AWS's request rate quotas apply to their sum
+        (a throttled page is retried with backoff); a lower value suits an account whose other tools
+        already use most of its SSM quota.
+    type: int
+    default: 4
   operations_limit:
     description:
       - How many recent patch operations to return, newest first, 1 to 50.
@@ -496,7 +510,9 @@ import datetime
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DEFAULT_READ_CONCURRENCY
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DashboardCounts
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import READ_CONCURRENCY_MAX
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import REPORTING_DAYS_MAX
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import dashboard_activity
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import fleet_rows
@@ -515,6 +531,7 @@ def validate(params):
         error for error in (
             int_range_error("reporting_days", params["reporting_days"], 1, REPORTING_DAYS_MAX, "days"),
             int_range_error("operations_limit", params["operations_limit"], 1, OPERATIONS_LIMIT_MAX),
+            int_range_error("read_concurrency", params.get("read_concurrency"), 1, READ_CONCURRENCY_MAX),
         ) if error
     ]
     errors.extend(validate_selection(params["instance_ids"], params["patch_groups"], params["tags"]))
@@ -527,7 +544,7 @@ def gather(ssm, ec2, params, workdir=None):
     rows, seen = [], set()
     now = datetime.datetime.now(datetime.timezone.utc)
     with fleet_rows(ssm, ec2, now, params["reporting_days"], params["instance_ids"], params["patch_groups"], params["tags"],
-                    workdir=workdir) as fleet:
+                    workdir=workdir, read_concurrency=params.get("read_concurrency", DEFAULT_READ_CONCURRENCY)) as fleet:
         for row in fleet:
             counts.add(row)
             if params["instance_ids"]:
@@ -557,6 +574,7 @@ def main():
         tags=dict(type="dict"),
         instances=dict(type="bool", default=False),
         reporting_days=dict(type="int", default=7),
+        read_concurrency=dict(type="int", default=DEFAULT_READ_CONCURRENCY),
         operations_limit=dict(type="int", default=10),
     )
     module = AnsibleCloudpatchSSMModule(argument_spec=argument_spec, supports_check_mode=True)

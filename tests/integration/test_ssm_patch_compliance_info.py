@@ -86,3 +86,38 @@ def test_a_selection_matching_no_node_is_said_never_passed_silently(clean_sandbo
 
     found = run_module({"patch_groups": ["App"]})
     assert found["dashboard"]["patch_states"]["managed_nodes"] == 1 and warnings(found) == []
+
+
+def test_in_parallel_the_same_nodes_counts_and_calls_as_one_call_at_a_time(clean_sandbox, monkeypatch):
+    """Both patch group tag keys (a node tagged both ways is listed by both): read_concurrency 4 gives
+    the rows of read_concurrency 1, in the same order, with the same calls."""
+    for name, value in clean_sandbox.environment().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    clean_sandbox.seed_nodes(60, "AMAZON_LINUX_2", tags={"Patch Group": "App"})
+    clean_sandbox.seed_nodes(40, "AMAZON_LINUX_2", tags={"Patch Group": "App", "PatchGroup": "App"})
+    clean_sandbox.seed_nodes(30, "AMAZON_LINUX_2", tags={"Name": "other"})
+    clean_sandbox.set_agent(seconds_per_node=0.2)
+    ssm = clean_sandbox.client("ssm")
+    node_ids = [node["InstanceId"] for page in ssm.get_paginator("describe_instance_information").paginate()
+                for node in page["InstanceInformationList"]]
+    clean_sandbox.freeze_clock()
+    try:
+        # Run Command takes at most 50 ids a command; the frozen clock jumps past the scan's one wave.
+        for start in range(0, len(node_ids), 50):
+            ssm.send_command(DocumentName="AWS-RunPatchBaseline", InstanceIds=node_ids[start:start + 50],
+                             Parameters={"Operation": ["Scan"]}, MaxConcurrency="1000", MaxErrors="1000")
+        clean_sandbox.advance_clock(0.3)
+    finally:
+        clean_sandbox.unfreeze_clock()
+        clean_sandbox.reset_agent()
+    results, calls = [], []
+    for read_concurrency in (1, 4):
+        clean_sandbox.clear_calls()
+        results.append(run_module({"patch_groups": ["App"], "instances": True, "read_concurrency": read_concurrency}))
+        calls.append(sorted(clean_sandbox.operations()))
+    serial, parallel = results
+    assert len(serial["instances"]) == 100 and {row["status"] for row in serial["instances"]} <= {"COMPLIANT", "NON_COMPLIANT"}
+    assert parallel["instances"] == serial["instances"]
+    assert parallel["dashboard"] == serial["dashboard"]
+    assert calls[1] == calls[0] and calls[0].count("DescribeInstancePatchStates") == 2

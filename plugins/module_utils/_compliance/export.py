@@ -16,6 +16,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import is_node_id
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import validate_selection
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.dest import dest_errors
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.fleet import READ_CONCURRENCY_MAX
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.dest import file_option_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.dest import resolve_dest
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.history import dated_name
@@ -96,9 +97,10 @@ def validate_arguments(params):
         error = sns_topic_arn_error(given["sns_topic_arn"])
         if error:
             errors.append(error)
-    error = int_range_error("reporting_days", params["reporting_days"], 1, REPORTING_DAYS_MAX, "days")
-    if error:
-        errors.append(error)
+    for error in (int_range_error("reporting_days", params["reporting_days"], 1, REPORTING_DAYS_MAX, "days"),
+                  int_range_error("read_concurrency", params.get("read_concurrency"), 1, READ_CONCURRENCY_MAX)):
+        if error:
+            errors.append(error)
     without_dest = [option for option in FILE_OPTIONS if params.get(option) is not None]
     if without_dest and "dest" not in given:
         errors.append(f"{', '.join(without_dest)} apply to the local report: they need dest")

@@ -11,11 +11,23 @@ both fleet-wide and in no documented order, go page by page into an on-disk inde
 (ListComplianceItems, one id a call, as the API takes them) instead; then page by page ceil(N/50) DescribeInstanceInformation, each page's ids in one
 DescribeInstancePatchStates and one index lookup. The process holds one page at a time; no call is
 ever made per node.
+
+With read_concurrency above 1 the same calls overlap (parallel.chain_pages): the Name tags, the
+summaries and the node pages are three chains read at the same time, and each node page's
+DescribeInstancePatchStates runs while the next page of nodes is listed. A node's row needs the
+whole index (its summary may be on the last page of summaries), so each page of nodes goes into the
+index too, with its patch states; once the Name tags and the summaries are all in, the rows of the
+pages kept so far are made in the order the nodes were listed, then each page's as it comes: the
+same rows in the same order as one call at a time. The serial chain of DescribeInstanceInformation
+pages is the floor.
 """
 
 import contextlib
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.batching import chunks
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.parallel import MAX_WORKERS
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.parallel import chain_pages
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import PATCH_COUNTS
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import PATCHING_DOCUMENTS
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import association_operation
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import association_task
@@ -51,6 +63,15 @@ VALUES_PER_FILTER = 100
 # A selection of at most this many instance ids reads its names and compliance id by id (DescribeTags
 # filtered on the id; ListComplianceItems, which takes one id) rather than the whole region's.
 FEW_IDS = 5
+# The modules' read_concurrency: three chains (Name tags, summaries, nodes) and a page's patch states.
+DEFAULT_READ_CONCURRENCY = 4
+READ_CONCURRENCY_MAX = MAX_WORKERS
+# With read_concurrency above 1: the rows of at most this many kept node pages are made between two reads.
+ROW_PAGES_A_READ = 2
+# What common.node_row() reads of a node and of its patch state: all the index keeps of them.
+NODE_INFO_KEYS = ("InstanceId", "Name", "IPAddress", "ComputerName", "ResourceType", "PingStatus", "PlatformType",
+                  "PlatformName", "PlatformVersion", "AgentVersion")
+PATCH_STATE_KEYS = ("PatchGroup", "BaselineId", "Operation", "OperationEndTime") + tuple(key for key, _ours in PATCH_COUNTS)
 
 
 def _all_pages(read_page, **kwargs):
@@ -128,21 +149,137 @@ def _rows(ssm, index, now, days, filter_sets):
             yield node_row(info, states.get(node_id), summaries.get(node_id), names.get(node_id), now, days)
 
 
+def _kept(record, keys):
+    """What node_row() reads of a DescribeInstanceInformation node or a patch state: what the index keeps."""
+    return dict((key, record[key]) for key in keys if key in record) if record is not None else None
+
+
+def _read_chains(ssm, ec2, ids, filter_sets):
+    """The chains of pages the rows need, in the order one call at a time reads them:
+    [(kind, subject, read_page(next_token))], kind "names", "items" (one node's compliance items),
+    "summaries" or "nodes" (last: the filter sets one after another, as iter_node_pages lists them)."""
+    chains = []
+    if ids is not None and len(ids) <= FEW_IDS:
+        chains.extend(("names", node_id, _paged(describe_name_tags_page, client=ec2, resource_id=node_id))
+                      for node_id in ids if node_id.startswith("i-"))
+        chains.extend(("items", node_id, _paged(list_patch_compliance_items_page, client=ssm, resource_id=node_id))
+                      for node_id in ids)
+    else:
+        chains.append(("names", None, _paged(describe_name_tags_page, client=ec2)))
+        chains.append(("summaries", None, _paged(list_patch_compliance_summaries_page, client=ssm)))
+    chains.append(("nodes", None, _node_pages(ssm, filter_sets)))
+    return chains
+
+
+def _paged(read_page, **kwargs):
+    return lambda token: read_page(next_token=token, **kwargs)
+
+
+def _node_pages(ssm, filter_sets):
+    """DescribeInstanceInformation over the filter sets in turn as one chain: its token is (set, NextToken)."""
+    def read_page(token):
+        position, next_token = token or (0, None)
+        page, next_token = describe_instance_information_page(client=ssm, filters=filter_sets[position], next_token=next_token)
+        if next_token:
+            return page, (position, next_token)
+        return page, ((position + 1, None) if position + 1 < len(filter_sets) else None)
+    return read_page
+
+
+def _rows_in_parallel(ssm, ec2, index, ids, filter_sets, now, days, workers):
+    """The rows of _rows(), the same in the same order, from every chain read `workers` calls at a time.
+
+    Each page of nodes goes into the index with its patch states; once the Name tags and the
+    summaries are all in, the rows of the pages kept so far are made, then each page's as it comes.
+    """
+    chains = _read_chains(ssm, ec2, ids, filter_sets)
+    nodes = len(chains) - 1
+    index_chains = nodes  # the chains still being read that the rows need whole
+
+    def fresh(number, page):
+        # On the iterating thread, in page order, before the page's patch states are asked for: each
+        # node once when the sets may overlap, as iter_node_pages (and no call for a page of repeats).
+        if number != nodes or len(filter_sets) == 1:
+            return page
+        first = set(index.first_seen(node["InstanceId"] for node in page))
+        return [node for node in page if node["InstanceId"] in first]
+
+    def patch_states(number, page):
+        return describe_instance_patch_states(ssm, [node["InstanceId"] for node in page])
+
+    items = dict((subject, []) for kind, subject, _read in chains if kind == "items")
+    kept = made = 0
+    pages = chain_pages([read_page for _kind, _subject, read_page in chains], workers, follow=patch_states, keep=fresh, followed={nodes})
+    with contextlib.closing(pages):
+        for number, page, states, last in pages:
+            kind, subject = chains[number][0], chains[number][1]
+            if kind == "names":
+                index.add_names(page)
+            elif kind == "summaries":
+                index.add_summaries(page)
+            elif kind == "items":
+                items[subject].extend(page)
+                summary = summary_of_items(subject, items.pop(subject)) if last else None
+                if summary:
+                    index.add_summaries([summary])
+            elif page:
+                by_id = dict((state["InstanceId"], state) for state in states)
+                index.add_listed(kept, [(_kept(info, NODE_INFO_KEYS), _kept(by_id.get(info["InstanceId"]), PATCH_STATE_KEYS)) for info in page])
+                kept += 1
+            del page, states
+            if last and number != nodes:
+                index_chains -= 1
+            # A few kept pages' rows at a time: the next pages are asked for only when this loop asks
+            # chain_pages for more, so making every kept page's rows at once would hold the node listing up.
+            for _page in range(ROW_PAGES_A_READ if index_chains == 0 else 0):
+                if made == kept:
+                    break
+                for row in _listed_rows(index, made, now, days):
+                    yield row
+                made += 1
+    while made < kept:
+        for row in _listed_rows(index, made, now, days):
+            yield row
+        made += 1
+
+
+def _listed_rows(index, number, now, days):
+    page = index.listed(number)
+    node_ids = [info["InstanceId"] for info, _state in page]
+    names, summaries = index.names(node_ids), index.summaries(node_ids)
+    for info, state in page:
+        node_id = info["InstanceId"]
+        yield node_row(info, state, summaries.get(node_id), names.get(node_id), now, days)
+
+
 @contextlib.contextmanager
-def fleet_rows(ssm, ec2, now, days, instance_ids=None, patch_groups=None, tags=None, workdir=None):
+def fleet_rows(ssm, ec2, now, days, instance_ids=None, patch_groups=None, tags=None, workdir=None, read_concurrency=1):
     """Every selected node's row (common.node_row), streamed: 3 x ceil(N/50) + ceil(N/1000) calls.
 
     A context manager giving an iterator of rows; the index (a temporary file in `workdir`) is removed
-    when the block ends, however it ends.
+    when the block ends, however it ends. read_concurrency: at most this many calls at a time (1: one
+    after another, each page's rows made as it is read; more: parallel.chain_pages, the first row
+    once the Name tags and the summaries are all in).
     """
     ids = list(dict.fromkeys(instance_ids)) if instance_ids else None
     index = open_index(workdir, small=ids is not None and len(ids) <= FEW_IDS)
+    rows = None
     try:
-        index_names(ec2, index, ids)
-        index_summaries(ssm, index, ids)
-        yield _rows(ssm, index, now, days, node_filter_sets(ids, patch_groups, tags))
+        filter_sets = node_filter_sets(ids, patch_groups, tags)
+        if read_concurrency > 1:
+            rows = _rows_in_parallel(ssm, ec2, index, ids, filter_sets, now, days, read_concurrency)
+        else:
+            index_names(ec2, index, ids)
+            index_summaries(ssm, index, ids)
+            rows = _rows(ssm, index, now, days, filter_sets)
+        yield rows
     finally:
-        index.close()
+        # A block that ends before the last row: the reads still running end (no thread is left) before the index goes.
+        try:
+            if rows is not None:
+                rows.close()
+        finally:
+            index.close()
 
 
 def logs_url(ssm, row, items):

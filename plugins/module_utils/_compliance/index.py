@@ -12,10 +12,16 @@ and each page goes into a temporary SQLite file keyed by node id; each page of 5
 its 50 ids up with one query. The file holds O(N) small rows (a node id, a name, a status, a time and
 six counts); the process holds one page of them, plus SQLite's page cache, capped at CACHE_KIB.
 
+With read_concurrency above 1 the node pages are read while the summaries still are, so the index
+also keeps each page of nodes with their patch states (only what a row is made of, as JSON: about
+350 bytes a node) until the summaries and Name tags are all in and its rows can be made.
+
 Where Python was built without sqlite3, MemoryIndex keeps the same rows in dicts (memory then grows
 by about 0.5 KiB a node); `index_kind` says which is in use.
 """
 
+import datetime
+import json
 import os
 import tempfile
 
@@ -35,6 +41,17 @@ CACHE_KIB = 512
 LOOKUP_BATCH = 500
 
 _COUNT_COLUMNS = tuple(f"{level.lower()}_count" for level in SEVERITIES)
+
+
+def _json_value(value):
+    """botocore's datetimes as ISO text with their full precision (common.as_utc() reads it back)."""
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not kept in the index")
+
+
+def _listed_text(records):
+    return json.dumps(records, default=_json_value, separators=(",", ":"))
 
 
 def _stored(item):
@@ -60,6 +77,7 @@ class SqliteIndex:
             + ", ".join(f"{column} INTEGER" for column in _COUNT_COLUMNS) + ") WITHOUT ROWID"
         )
         self.db.execute("CREATE TABLE seen (id TEXT PRIMARY KEY) WITHOUT ROWID")
+        self.db.execute("CREATE TABLE listed (page INTEGER PRIMARY KEY, nodes TEXT)")
 
     def add_names(self, names):
         """names: {instance id: Name tag}, one page."""
@@ -84,6 +102,15 @@ class SqliteIndex:
         fresh = [node_id for node_id in ids if node_id not in known]
         self._insert("INSERT INTO seen VALUES (?)", ((node_id,) for node_id in fresh))
         return fresh
+
+    def add_listed(self, page, records):
+        """records: one page of nodes as [(node, patch state or None)], plain dicts; page: its number from 0."""
+        self._insert("INSERT INTO listed VALUES (?, ?)", [(page, _listed_text(records))])
+
+    def listed(self, page):
+        """That page's [(node, patch state or None)], times as ISO text."""
+        row = self.db.execute("SELECT nodes FROM listed WHERE page = ?", (page,)).fetchone()
+        return [tuple(record) for record in json.loads(row[0])]
 
     def close(self):
         try:
@@ -114,7 +141,7 @@ class MemoryIndex:
     kind = "memory"
 
     def __init__(self, directory=None):
-        self._names, self._summaries, self._seen = {}, {}, set()
+        self._names, self._summaries, self._seen, self._listed = {}, {}, set(), {}
 
     def add_names(self, names):
         self._names.update(names)
@@ -134,8 +161,15 @@ class MemoryIndex:
         self._seen.update(fresh)
         return fresh
 
+    def add_listed(self, page, records):
+        # The same text as SqliteIndex keeps, so that both give back the same values.
+        self._listed[page] = _listed_text(records)
+
+    def listed(self, page):
+        return [tuple(record) for record in json.loads(self._listed[page])]
+
     def close(self):
-        self._names, self._summaries, self._seen = {}, {}, set()
+        self._names, self._summaries, self._seen, self._listed = {}, {}, set(), {}
 
 
 def open_index(directory=None, small=False):
