@@ -32,7 +32,7 @@ With --latency-ms, every AWS call the exports make waits that long in the sandbo
 rules' latency_ms, sandbox/wire/faults.py), set after the warm-up; each line of ours then also shows
 its wall time against the serial floor, ceil(N/50) DescribeInstanceInformation round trips of that
 latency (a page of nodes needs the previous page's NextToken). The sandbox serves at most two
-requests at a time (waitress, threads=2, sandbox/cli.py) and works each one out on one Python
+requests at a time (waitress, --sandbox-threads, default 8; sandbox/cli.py's --threads) and works each one out on one Python
 interpreter, so its own time per call adds to the latency and the floor is not reachable here. --model reads
 through fleet_rows() (the rows of the export, no report written) from the unit tests' FakeFleet
 (tests/unit/plugins/module_utils/_compliance/test_compliance_fleet.py), each call answered after
@@ -332,6 +332,8 @@ def main():
     parser.add_argument("--skip-naive", action="store_true", help="only ours")
     parser.add_argument("--naive-limit-seconds", type=float, default=900, help="stop a naive run still going after this long")
     parser.add_argument("--read-concurrency", type=int, nargs="+", default=[4], help="ours once for each (1: one call at a time)")
+    parser.add_argument("--sandbox-threads", type=int, default=8,
+                        help="requests the sandbox serves at once (its --threads): AWS answers many calls at once")
     parser.add_argument("--latency-ms", type=float, default=0, help="latency the sandbox adds to every AWS call of the exports")
     parser.add_argument("--skip-trace", action="store_true", help="no tracemalloc run (peak py not measured)")
     parser.add_argument("--skip-module", action="store_true", help="no run of the module through ansible-playbook")
@@ -354,7 +356,7 @@ def main():
     print(f"{'nodes':>6} {'export':>6} {'wall s':>8} {'calls':>7} {'budget':>7} {'peak py':>9} {'peak RSS':>9} {'over base':>9}"
           "  calls by operation (MiB)")
     for count in args.nodes:
-        with start_sandbox() as sandbox:
+        with start_sandbox(extra_args=("--threads", str(args.sandbox_threads))) as sandbox:
             sandbox.seed_nodes(count, "AMAZON_LINUX_2", kind="hybrid")
             sandbox.set_agent(seconds_per_node=0.2)
             scan_all(sandbox)

@@ -32,6 +32,10 @@ def _parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=5000, help="TCP port on 127.0.0.1")
     parser.add_argument("--pid-file", help="write the server's PID here once it listens")
+    parser.add_argument(
+        "--threads", type=int, default=2,
+        help="requests served at once (default 2, one a core here; a bench that injects latency wants more, "
+        "as AWS answers many calls at once)")
     parser.add_argument("--faults", help="fault injection rules: inline JSON or a JSON file (see sandbox/wire/faults.py)")
     parser.add_argument(
         "--operations-dir",
@@ -39,7 +43,10 @@ def _parse_args(argv):
         help="record each distinct operation and caller served in a file here, across resets "
         "(default: $CLOUDPATCH_SANDBOX_OPERATIONS_DIR; tests/iam_policy reads them)",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if not 1 <= args.threads <= 64:
+        parser.error("--threads must be 1 to 64")
+    return args
 
 
 def main(argv=None):
@@ -54,7 +61,7 @@ def main(argv=None):
     # response, which costs each call a TCP connection and a thread on both sides.
     # waitress warns at every queued request; a busy sandbox is the point of a load test.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    server = waitress.create_server(app, host="127.0.0.1", port=args.port, threads=2, ident="sandbox")
+    server = waitress.create_server(app, host="127.0.0.1", port=args.port, threads=args.threads, ident="sandbox")
     if args.pid_file:
         with open(args.pid_file, "w", encoding="utf-8") as handle:
             handle.write(str(os.getpid()))
