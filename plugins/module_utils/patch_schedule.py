@@ -20,6 +20,11 @@ try:
 except ImportError:  # Python < 3.9: the module checks the time zone instead
     ZoneInfo = None
 
+from ansible.module_utils.common.validation import check_type_bool
+from ansible.module_utils.common.validation import check_type_int
+from ansible.module_utils.common.validation import check_type_list
+from ansible.module_utils.common.validation import check_type_str
+
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import validate_run
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
 
@@ -63,6 +68,38 @@ STRING_VARIABLES = (
 )
 SNS_TOPIC_ARN = re.compile(r"\Aarn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?\Z")
 IAM_ROLE_ARN = re.compile(r"\Aarn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}\Z")
+
+
+INT_VARIABLES = ("duration", "cutoff", "timeout_seconds", "next_runs")
+RING_INTS = ("schedule_offset", "duration", "cutoff")
+
+
+def normalised(config):
+    """The variables as their argument spec types them: the spec checks a role's variables but hands them
+    on as given, so `-e` or a template can pass "3" for 3, "false" for false or "App" for [App]."""
+    values = dict(config)
+    for option in INT_VARIABLES:
+        if values.get(PREFIX + option) is not None:
+            values[PREFIX + option] = check_type_int(values[PREFIX + option])
+    rings = values.get(PREFIX + "rings")
+    if rings is not None:
+        values[PREFIX + "rings"] = [_normalised_ring(ring) for ring in check_type_list(rings)]
+    notification = values.get(PREFIX + "notification")
+    if notification is not None and notification.get("events") is not None:
+        values[PREFIX + "notification"] = dict(notification, events=check_type_list(notification["events"]))
+    return values
+
+
+def _normalised_ring(ring):
+    ring = dict(ring)
+    for option in RING_INTS:
+        if ring.get(option) is not None:
+            ring[option] = check_type_int(ring[option])
+    if ring.get("enabled") is not None:
+        ring["enabled"] = check_type_bool(ring["enabled"])
+    if ring.get("patch_groups") is not None:
+        ring["patch_groups"] = [check_type_str(group) if group is not None else group for group in check_type_list(ring["patch_groups"])]
+    return ring
 
 
 def _var(config, option):
@@ -236,6 +273,7 @@ def _run_errors(config, index, ring):
 
 def schedule_errors(config):
     """Every problem in the role's variables, each naming its variable; [] when they are fine."""
+    config = normalised(config)
     errors = []
     rings = _var(config, "rings")
     if rings is not None and len(rings) == 0:
@@ -297,6 +335,7 @@ def _description(config, ring, schedule_text):
 
 def ring_windows(config):
     """The arguments of ssm_maintenance_window for each ring (state, schedule, its target and task)."""
+    config = normalised(config)
     state = _var(config, "state") or "present"
     windows = []
     for ring in _var(config, "rings") or []:
@@ -353,6 +392,7 @@ def scan_associations(config):
     Every name the role could have made is listed, so switching between one association for all
     rings and one a ring, turning the scan off, or state absent leaves none behind.
     """
+    config = normalised(config)
     state = _var(config, "state") or "present"
     mode = _var(config, "scan_association") or "none"
     rings = _var(config, "rings") or []

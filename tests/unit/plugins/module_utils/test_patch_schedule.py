@@ -199,3 +199,14 @@ def test_a_scan_a_ring():
         ("patch-schedule-test-scan", ["Test", "QA"], "cron(0 1 * * ? *)"),
         ("patch-schedule-prod-scan", ["Prod"], "cron(0 1 * * ? *)"),
     ]
+
+
+def test_values_as_extra_vars_pass_them_are_read_as_their_spec_types():
+    values = config(duration="4", cutoff="2", rings=[ring(schedule_offset="9", enabled="false", patch_groups="Dev,QA")])
+    assert schedule_errors(values) == []
+    window = ring_windows(values)[0]
+    assert (window["schedule"], window["schedule_offset"], window["duration"], window["cutoff"]) == ("cron(0 2 ? * TUE#3 *)", 2, 4, 2)
+    assert window["enabled"] is False
+    assert window["targets"][0]["patch_groups"] == ["Dev", "QA"]
+    assert schedule_errors(config(rings=[ring(schedule_offset="30")])) == [
+        "patch_schedule_rings[0].schedule_offset must be 0-20 days after Patch Tuesday (the fourth Tuesday + 6 days at most), got 30"]
