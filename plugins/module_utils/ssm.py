@@ -371,6 +371,61 @@ def recent_association_executions(client, association_id, max_results):
     return result.get("AssociationExecutions", [])
 
 
+class AssociationErrorHandler(SSMErrorHandler):
+    """DescribeAssociation, UpdateAssociation and DeleteAssociation answer AssociationDoesNotExist
+    for an id they do not know (API reference, their Errors): the association is not there."""
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code(["AssociationDoesNotExist", "DoesNotExistException"])
+
+
+@SSMErrorHandler.common_error_handler("list associations")
+def list_associations_named(client, association_name):
+    """Every association of that AssociationName (ListAssociations' AssociationName filter), all pages."""
+    return all_pages(client.list_associations, "Associations",
+                     AssociationFilterList=[{"key": "AssociationName", "value": association_name}], MaxResults=50)
+
+
+@AssociationErrorHandler.list_error_handler("describe association", None)
+@ssm_retry
+def describe_association(client, association_id):
+    """The whole definition of an association (its latest version), or None if it does not exist."""
+    return client.describe_association(AssociationId=association_id)["AssociationDescription"]
+
+
+@AssociationErrorHandler.common_error_handler("update association")
+@ssm_retry
+def update_association(client, **kwargs):
+    return client.update_association(**kwargs)["AssociationDescription"]
+
+
+@AssociationErrorHandler.deletion_error_handler("delete association")
+@ssm_retry
+def delete_association(client, association_id):
+    client.delete_association(AssociationId=association_id)
+    return True
+
+
+@AssociationErrorHandler.list_error_handler("list tags of association", {})
+@ssm_retry
+def list_association_tags(client, association_id):
+    result = client.list_tags_for_resource(ResourceType="Association", ResourceId=association_id)
+    return boto3_tag_list_to_ansible_dict(result.get("TagList", []))
+
+
+@SSMErrorHandler.common_error_handler("tag association")
+@ssm_retry
+def add_association_tags(client, association_id, tags):
+    client.add_tags_to_resource(ResourceType="Association", ResourceId=association_id, Tags=ansible_dict_to_boto3_tag_list(tags))
+
+
+@SSMErrorHandler.common_error_handler("untag association")
+@ssm_retry
+def remove_association_tags(client, association_id, tag_keys):
+    client.remove_tags_from_resource(ResourceType="Association", ResourceId=association_id, TagKeys=list(tag_keys))
+
+
 @SSMErrorHandler.common_error_handler("describe maintenance windows")
 def describe_maintenance_windows(client):
     return all_pages(client.describe_maintenance_windows, "WindowIdentities", MaxResults=50)

@@ -69,8 +69,14 @@ def document_for(hooks):
 
 
 def document_parameters(operation, snapshot_id, reboot_option, install_override_list=None, baseline_override=None, hooks=None):
-    """The document parameters of a run, as SendCommand and CreateAssociation take them."""
-    parameters = {"Operation": [operation], "SnapshotId": [snapshot_id], "RebootOption": [reboot_option]}
+    """The document parameters of a run, as SendCommand and CreateAssociation take them.
+
+    Without a snapshot id (a recurring association) there is no SnapshotId: each run then takes the
+    baseline as it is when it runs, which is what a schedule is for.
+    """
+    parameters = {"Operation": [operation], "RebootOption": [reboot_option]}
+    if snapshot_id is not None:
+        parameters["SnapshotId"] = [snapshot_id]
     if hooks and any(hooks.values()):
         names = {"pre_install": "PreInstallHookDocName", "post_install": "PostInstallHookDocName", "on_exit": "OnExitHookDocName"}
         for hook, parameter in names.items():
@@ -116,8 +122,12 @@ def _blank(value):
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def target_errors(params):
-    """Errors in the targets: nothing ("[]", "", "{}", a blank element) never means every node."""
+def target_errors(params, tags_option="tags"):
+    """Errors in the targets: nothing ("[]", "", "{}", a blank element) never means every node.
+
+    `params["tags"]` is the tag target; `tags_option` is the name the module gives it in messages
+    (ssm_patch_association's is target_tags, its tags being the association's own).
+    """
     errors = []
     instance_ids = params.get("instance_ids")
     if instance_ids is not None:
@@ -143,21 +153,21 @@ def target_errors(params):
     tags = params.get("tags")
     if tags is not None:
         if not tags:
-            errors.append("tags is empty: name at least one tag, or use all_instances=true to target every node")
+            errors.append(f"{tags_option} is empty: name at least one tag, or use all_instances=true to target every node")
         if len(tags) > 5:
-            errors.append("tags may name at most 5 tag keys (SendCommand takes 5 targets)")
+            errors.append(f"{tags_option} may name at most 5 tag keys (a command or an association takes 5 targets)")
         for key, values in tags.items():
             if _blank(key):
-                errors.append(f"tags has a blank key {key!r}")
+                errors.append(f"{tags_option} has a blank key {key!r}")
                 continue
             listed = values if isinstance(values, list) else [values]
             if not listed:
-                errors.append(f"tags.{key} has no value: give at least one")
+                errors.append(f"{tags_option}.{key} has no value: give at least one")
             for index, value in enumerate(listed):
                 if isinstance(value, (dict, list)):
-                    errors.append(f"tags.{key} must be a value or a list of values, got {value!r}")
+                    errors.append(f"{tags_option}.{key} must be a value or a list of values, got {value!r}")
                 elif _blank(value if value is None else str(value)):
-                    errors.append(f"tags.{key}" + (f"[{index}]" if isinstance(values, list) else "") + " is blank")
+                    errors.append(f"{tags_option}.{key}" + (f"[{index}]" if isinstance(values, list) else "") + " is blank")
     group = params.get("resource_group")
     if group is not None:
         if _blank(group):
@@ -165,13 +175,14 @@ def target_errors(params):
         elif not full_match(RESOURCE_GROUP_NAME, group):
             errors.append(f"resource_group must be a resource group name (1-300 of letters, digits, '_', '.' and '-'), got {group!r}")
     if params.get("all_instances") is False:
-        errors.append("all_instances must be true when given; choose targets with instance_ids, patch_groups, tags or resource_group")
+        errors.append(f"all_instances must be true when given; choose targets with instance_ids, patch_groups, {tags_option} or resource_group")
     return errors
 
 
-def validate_run(params):
-    """Errors in a run's parameters that the argument spec cannot express, naming the parameter."""
-    errors = target_errors(params)
+def validate_run(params, tags_option="tags"):
+    """Errors in a run's parameters that the argument spec cannot express, naming the parameter
+    (`tags_option`: what the module calls its tag target, see target_errors)."""
+    errors = target_errors(params, tags_option)
     errors += [f"{option} is blank: give a value, or leave the option out" for option in STRING_OPTIONS
                if option != "resource_group" and params.get(option) is not None and _blank(params[option])]
 
