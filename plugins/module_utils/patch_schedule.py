@@ -25,6 +25,7 @@ from ansible.module_utils.common.validation import check_type_int
 from ansible.module_utils.common.validation import check_type_list
 from ansible.module_utils.common.validation import check_type_str
 
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_association.schedule import schedule_error
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_run import validate_run
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
 
@@ -44,9 +45,6 @@ NAME_PART = re.compile(r"\A[a-zA-Z0-9_.-]+\Z")
 MAX_DESCRIPTION = 128
 MIN_DURATION, MAX_DURATION = 1, 24
 MIN_CUTOFF, MAX_CUTOFF = 0, 23
-# State Manager and maintenance windows both take cron(...) and rate(...); the association module
-# checks the expression itself: this only refuses what is neither.
-SCHEDULE_EXPRESSION = re.compile(r"\A(cron|rate)\([^()\s][^()]*\)\Z")
 SCAN_MODES = ("none", "all", "per_ring")
 TARGET_NAME = "patch-groups"
 TASK_NAME = "run-patch-baseline"
@@ -56,7 +54,7 @@ TASK_NAME = "run-patch-baseline"
 SHARED_OPTIONS = (
     "operation", "reboot_option", "max_concurrency", "max_errors", "pre_install_hook", "post_install_hook",
     "on_exit_hook", "install_override_list", "baseline_override", "output_s3_bucket", "output_s3_prefix",
-    "output_s3_region", "cloudwatch_log_group", "timeout_seconds", "comment",
+    "cloudwatch_log_group", "timeout_seconds", "comment",
 )
 RING_OVERRIDES = ("time", "duration", "cutoff", "timezone", "operation", "reboot_option", "max_concurrency", "max_errors")
 RING_STRINGS = ("name", "time", "timezone", "operation", "reboot_option", "max_concurrency", "max_errors", "description")
@@ -64,7 +62,7 @@ RING_STRINGS = ("name", "time", "timezone", "operation", "reboot_option", "max_c
 STRING_VARIABLES = (
     "name_prefix", "time", "timezone", "max_concurrency", "max_errors", "pre_install_hook", "post_install_hook",
     "on_exit_hook", "install_override_list", "baseline_override", "output_s3_bucket", "output_s3_prefix",
-    "output_s3_region", "cloudwatch_log_group", "comment", "service_role_arn", "scan_schedule",
+    "cloudwatch_log_group", "comment", "service_role_arn", "scan_schedule",
 )
 SNS_TOPIC_ARN = re.compile(r"\Aarn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?\Z")
 IAM_ROLE_ARN = re.compile(r"\Aarn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}\Z")
@@ -176,11 +174,12 @@ def _scalar_errors(config):
     schedule = _var(config, "scan_schedule")
     if scan in ("all", "per_ring") and schedule is None:
         errors.append(f"{PREFIX}scan_association {scan} needs {PREFIX}scan_schedule (such as rate(1 day))")
-    if isinstance(schedule, str) and not _blank(schedule) and not full_match(SCHEDULE_EXPRESSION, schedule.strip()):
-        errors.append(f"{PREFIX}scan_schedule must be a cron(...) or rate(...) expression, got {schedule!r}")
-    if _var(config, "output_s3_bucket") is None:
-        errors += [f"{PREFIX}{option} needs {PREFIX}output_s3_bucket" for option in ("output_s3_prefix", "output_s3_region")
-                   if _var(config, option) is not None]
+    # The association's own rules (User Guide, "Reference: Cron and rate expressions"), before any call.
+    error = schedule_error(f"{PREFIX}scan_schedule", schedule) if isinstance(schedule, str) and not _blank(schedule) else None
+    if error:
+        errors.append(error)
+    if _var(config, "output_s3_bucket") is None and _var(config, "output_s3_prefix") is not None:
+        errors.append(f"{PREFIX}output_s3_prefix needs {PREFIX}output_s3_bucket")
     errors += _notification_errors(config)
     next_runs = _var(config, "next_runs")
     if next_runs is not None and next_runs < 1:
@@ -210,10 +209,13 @@ def _notification_errors(config):
         errors.append(f"{path}.topic_arn must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME), got {notification.get('topic_arn')!r}")
     if notification.get("events") is not None and len(notification["events"]) == 0:
         errors.append(f"{path}.events is empty: leave it out for All, or name the events")
-    # The window task publishes with its service role (MaintenanceWindowRunCommandParameters.ServiceRoleArn:
-    # "the IAM service role ... to publish Amazon SNS notifications for maintenance window Run Command tasks").
-    if _var(config, "service_role_arn") is None:
-        errors.append(f"{path} needs {PREFIX}service_role_arn: the window task publishes to SNS with that role")
+    # SSM publishes with a role (MaintenanceWindowRunCommandParameters.ServiceRoleArn: "the IAM service role
+    # ... to publish Amazon SNS notifications for maintenance window Run Command tasks").
+    role_arn = notification.get("role_arn")
+    if role_arn is None and _var(config, "service_role_arn") is None:
+        errors.append(f"{path} needs {path}.role_arn or {PREFIX}service_role_arn: SSM publishes to SNS with that role")
+    if role_arn is not None and not full_match(IAM_ROLE_ARN, role_arn):
+        errors.append(f"{path}.role_arn must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME), got {role_arn!r}")
     return errors
 
 
@@ -361,7 +363,7 @@ def ring_windows(config):
         if operation == "install":
             task["reboot_option"] = ring_value(config, ring, "reboot_option")
         for option in ("pre_install_hook", "post_install_hook", "on_exit_hook", "install_override_list", "baseline_override",
-                       "output_s3_bucket", "output_s3_prefix", "output_s3_region", "cloudwatch_log_group", "timeout_seconds",
+                       "output_s3_bucket", "output_s3_prefix", "cloudwatch_log_group", "timeout_seconds",
                        "comment", "service_role_arn", "notification"):
             if _var(config, option) is not None:
                 task[option] = _var(config, option)
@@ -411,12 +413,11 @@ def scan_associations(config):
             "state": "present",
             "operation": "scan",
             "patch_groups": wanted[name],
-            "schedule": _var(config, "scan_schedule").strip(),
+            "schedule": _var(config, "scan_schedule"),
             "max_concurrency": _var(config, "max_concurrency"),
             "max_errors": _var(config, "max_errors"),
             "output_s3_bucket": _var(config, "output_s3_bucket"),
             "output_s3_prefix": _var(config, "output_s3_prefix"),
-            "output_s3_region": _var(config, "output_s3_region"),
             "tags": _var(config, "tags"),
         }
         associations.append({key: value for key, value in association.items() if value is not None})
