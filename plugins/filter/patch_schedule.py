@@ -12,6 +12,7 @@ plugins/module_utils/patch_schedule.py.
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_schedule import ring_windows
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_schedule import scan_associations
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_schedule import schedule_errors
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_schedule import stale_offset_errors
 
 
 class FilterModule:
@@ -20,4 +21,5 @@ class FilterModule:
             "patch_schedule_errors": schedule_errors,
             "patch_schedule_windows": ring_windows,
             "patch_schedule_associations": scan_associations,
+            "patch_schedule_stale_offsets": stale_offset_errors,
         }

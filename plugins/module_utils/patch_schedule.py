@@ -347,8 +347,9 @@ def ring_windows(config):
             continue
         time = ring_value(config, ring, "time")
         schedule, offset = patch_tuesday_schedule(ring["schedule_offset"], time)
-        timezone = ring_value(config, ring, "timezone")
-        schedule_text = f"{describe_offset(ring['schedule_offset'])}, {time} {timezone or 'UTC'}"
+        # Always sent: left out, the module would keep a time zone the ring no longer has.
+        timezone = ring_value(config, ring, "timezone") or "UTC"
+        schedule_text = f"{describe_offset(ring['schedule_offset'])}, {time} {timezone}"
         operation = ring_value(config, ring, "operation")
         task = {
             "name": TASK_NAME,
@@ -386,6 +387,30 @@ def ring_windows(config):
         }
         windows.append({key: value for key, value in window.items() if value is not None})
     return windows
+
+
+def stale_offset_errors(config, current_windows):
+    """Rings whose window must lose the ScheduleOffset it has (an offset of 0, 7 or 14 days sends none).
+
+    UpdateMaintenanceWindow clears an optional field only with Replace=true, and a ScheduleOffset below
+    1 is refused (MaintenanceWindowOffset: 1-6); ssm_maintenance_window leaves out what is not given,
+    so such a window would keep running on its old day. Said before any change instead.
+    """
+    config = normalised(config)
+    if (_var(config, "state") or "present") != "present":
+        return []
+    offsets = {}
+    for window in current_windows or []:
+        offsets.setdefault(window.get("name"), []).append(window.get("schedule_offset"))
+    errors = []
+    for index, ring in enumerate(_var(config, "rings") or []):
+        name = window_name(config, ring)
+        have = [offset for offset in offsets.get(name, []) if offset]
+        if have and ring["schedule_offset"] % 7 == 0:
+            errors.append(f"{_ring_label(index)}.schedule_offset {ring['schedule_offset']} runs window {name} without a ScheduleOffset, "
+                          f"but it has ScheduleOffset {have[0]}, which an update cannot remove: delete the window first "
+                          f"({PREFIX}state: absent with this ring), then create it again")
+    return errors
 
 
 def scan_associations(config):

@@ -11,12 +11,13 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_schedule impo
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_schedule import ring_windows
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_schedule import scan_associations
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_schedule import schedule_errors
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_schedule import stale_offset_errors
 
 DEFAULTS = {
     "patch_schedule_state": "present",
     "patch_schedule_name_prefix": "patch-schedule",
     "patch_schedule_time": "02:00",
-    "patch_schedule_timezone": None,
+    "patch_schedule_timezone": "UTC",
     "patch_schedule_duration": 3,
     "patch_schedule_cutoff": 1,
     "patch_schedule_operation": "install",
@@ -150,7 +151,7 @@ def test_each_ring_gets_a_window_on_its_offset_with_its_groups_and_task():
     assert [window["name"] for window in windows] == ["patch-schedule-dev", "patch-schedule-test", "patch-schedule-prod"]
     dev, test, prod = windows
     assert (dev["schedule"], dev["schedule_offset"], dev["duration"], dev["cutoff"]) == ("cron(0 2 ? * TUE#2 *)", 1, 3, 1)
-    assert "schedule_timezone" not in dev
+    assert dev["schedule_timezone"] == "UTC"
     assert (test["schedule"], test["schedule_offset"], test["schedule_timezone"]) == ("cron(30 22 ? * TUE#2 *)", 3, "Europe/Berlin")
     assert (prod["schedule"], prod["schedule_offset"]) == ("cron(0 2 ? * TUE#3 *)", 1)
     assert test["targets"] == [{"name": "patch-groups", "patch_groups": ["Test", "QA"]}]
@@ -170,6 +171,29 @@ def test_offset_zero_sends_no_schedule_offset_and_a_disabled_ring_stays_disabled
     assert window["schedule"] == "cron(0 2 ? * TUE#2 *)"
     assert "schedule_offset" not in window
     assert window["enabled"] is False
+
+
+def test_a_null_time_zone_is_sent_as_utc():
+    assert ring_windows(config(timezone=None))[0]["schedule_timezone"] == "UTC"
+
+
+@pytest.mark.parametrize("offset, current, failing", [
+    (7, 3, True),
+    (0, 1, True),
+    (14, 6, True),
+    (7, None, False),
+    (8, 3, False),
+    (3, None, False),
+])
+def test_a_window_that_must_lose_its_schedule_offset_is_said_before_any_change(offset, current, failing):
+    values = config(rings=[ring(schedule_offset=offset)])
+    errors = stale_offset_errors(values, [{"name": "patch-schedule-dev", "schedule_offset": current}, {"name": "other", "schedule_offset": 2}])
+    assert bool(errors) is failing
+    if failing:
+        assert errors == [f"patch_schedule_rings[0].schedule_offset {offset} runs window patch-schedule-dev without a ScheduleOffset, "
+                          f"but it has ScheduleOffset {current}, which an update cannot remove: delete the window first "
+                          "(patch_schedule_state: absent with this ring), then create it again"]
+    assert stale_offset_errors(dict(values, patch_schedule_state="absent"), [{"name": "patch-schedule-dev", "schedule_offset": 3}]) == []
 
 
 def test_absent_deletes_each_window_and_every_association_name():
