@@ -427,8 +427,10 @@ def remove_association_tags(client, association_id, tag_keys):
 
 
 @SSMErrorHandler.common_error_handler("describe maintenance windows")
-def describe_maintenance_windows(client):
-    return all_pages(client.describe_maintenance_windows, "WindowIdentities", MaxResults=50)
+def describe_maintenance_windows(client, filters=None):
+    """Every window identity (matching the filters, such as Name), all pages."""
+    kwargs = {"Filters": filters} if filters else {}
+    return all_pages(client.describe_maintenance_windows, "WindowIdentities", MaxResults=50, **kwargs)
 
 
 @SSMErrorHandler.common_error_handler("describe maintenance window tasks")
@@ -458,3 +460,134 @@ def describe_patch_properties(client, operating_system, property_name, patch_set
     if patch_set is not None:
         kwargs["PatchSet"] = patch_set
     return [entry["Name"] for entry in all_pages(client.describe_patch_properties, "Properties", **kwargs) if entry.get("Name")]
+
+
+# --------------------------------------------------------------------------------------------------
+# Maintenance windows (ssm_maintenance_window, ssm_maintenance_window_info). Listings take the API's
+# largest page: 100 for a window's targets and tasks and for executions (MaxResults 10-100).
+
+WINDOW_PAGE_SIZE = 100
+
+
+@SSMErrorHandler.common_error_handler("create maintenance window")
+@ssm_retry
+def create_maintenance_window(client, **kwargs):
+    return client.create_maintenance_window(**kwargs)["WindowId"]
+
+
+@SSMErrorHandler.list_error_handler("get maintenance window", None)
+@ssm_retry
+def get_maintenance_window(client, window_id):
+    """The window (GetMaintenanceWindow), or None if it does not exist."""
+    result = client.get_maintenance_window(WindowId=window_id)
+    result.pop("ResponseMetadata", None)
+    return result
+
+
+@SSMErrorHandler.common_error_handler("update maintenance window")
+@ssm_retry
+def update_maintenance_window(client, window_id, **kwargs):
+    return client.update_maintenance_window(WindowId=window_id, **kwargs)
+
+
+@SSMErrorHandler.deletion_error_handler("delete maintenance window")
+@ssm_retry
+def delete_maintenance_window(client, window_id):
+    client.delete_maintenance_window(WindowId=window_id)
+    return True
+
+
+@SSMErrorHandler.common_error_handler("describe maintenance window targets")
+def describe_maintenance_window_targets(client, window_id):
+    return all_pages(client.describe_maintenance_window_targets, "Targets", WindowId=window_id, MaxResults=WINDOW_PAGE_SIZE)
+
+
+@SSMErrorHandler.common_error_handler("register target with maintenance window")
+@ssm_retry
+def register_target_with_maintenance_window(client, **kwargs):
+    return client.register_target_with_maintenance_window(**kwargs)["WindowTargetId"]
+
+
+@SSMErrorHandler.common_error_handler("update maintenance window target")
+@ssm_retry
+def update_maintenance_window_target(client, **kwargs):
+    return client.update_maintenance_window_target(**kwargs)
+
+
+@SSMErrorHandler.deletion_error_handler("deregister target from maintenance window")
+@ssm_retry
+def deregister_target_from_maintenance_window(client, window_id, window_target_id):
+    client.deregister_target_from_maintenance_window(WindowId=window_id, WindowTargetId=window_target_id)
+    return True
+
+
+@SSMErrorHandler.list_error_handler("get maintenance window task", None)
+@ssm_retry
+def get_maintenance_window_task(client, window_id, window_task_id):
+    """One task with its TaskInvocationParameters (which DescribeMaintenanceWindowTasks leaves out), or None."""
+    result = client.get_maintenance_window_task(WindowId=window_id, WindowTaskId=window_task_id)
+    result.pop("ResponseMetadata", None)
+    return result
+
+
+@SSMErrorHandler.common_error_handler("register task with maintenance window")
+@ssm_retry
+def register_task_with_maintenance_window(client, **kwargs):
+    return client.register_task_with_maintenance_window(**kwargs)["WindowTaskId"]
+
+
+@SSMErrorHandler.common_error_handler("update maintenance window task")
+@ssm_retry
+def update_maintenance_window_task(client, **kwargs):
+    return client.update_maintenance_window_task(**kwargs)
+
+
+@SSMErrorHandler.deletion_error_handler("deregister task from maintenance window")
+@ssm_retry
+def deregister_task_from_maintenance_window(client, window_id, window_task_id):
+    client.deregister_task_from_maintenance_window(WindowId=window_id, WindowTaskId=window_task_id)
+    return True
+
+
+@SSMErrorHandler.list_error_handler("list tags of maintenance window", {})
+@ssm_retry
+def list_maintenance_window_tags(client, window_id):
+    result = client.list_tags_for_resource(ResourceType="MaintenanceWindow", ResourceId=window_id)
+    return boto3_tag_list_to_ansible_dict(result.get("TagList", []))
+
+
+@SSMErrorHandler.common_error_handler("tag maintenance window")
+@ssm_retry
+def add_maintenance_window_tags(client, window_id, tags):
+    client.add_tags_to_resource(ResourceType="MaintenanceWindow", ResourceId=window_id, Tags=ansible_dict_to_boto3_tag_list(tags))
+
+
+@SSMErrorHandler.common_error_handler("untag maintenance window")
+@ssm_retry
+def remove_maintenance_window_tags(client, window_id, tag_keys):
+    client.remove_tags_from_resource(ResourceType="MaintenanceWindow", ResourceId=window_id, TagKeys=list(tag_keys))
+
+
+@SSMErrorHandler.common_error_handler("describe maintenance window schedule")
+@ssm_retry
+def describe_maintenance_window_schedule(client, window_id, max_results):
+    """The window's next `max_results` runs (one page: the first runs are the next ones)."""
+    result = client.describe_maintenance_window_schedule(WindowId=window_id, MaxResults=max_results)
+    return result.get("ScheduledWindowExecutions", [])
+
+
+@SSMErrorHandler.common_error_handler("describe maintenance window executions")
+def describe_maintenance_window_executions(client, window_id):
+    return all_pages(client.describe_maintenance_window_executions, "WindowExecutions", WindowId=window_id, MaxResults=WINDOW_PAGE_SIZE)
+
+
+@SSMErrorHandler.common_error_handler("describe maintenance window execution tasks")
+def describe_maintenance_window_execution_tasks(client, window_execution_id):
+    return all_pages(client.describe_maintenance_window_execution_tasks, "WindowExecutionTaskIdentities",
+                     WindowExecutionId=window_execution_id, MaxResults=WINDOW_PAGE_SIZE)
+
+
+@SSMErrorHandler.common_error_handler("describe maintenance window execution task invocations")
+def describe_maintenance_window_execution_task_invocations(client, window_execution_id, task_id):
+    return all_pages(client.describe_maintenance_window_execution_task_invocations, "WindowExecutionTaskInvocationIdentities",
+                     WindowExecutionId=window_execution_id, TaskId=task_id, MaxResults=WINDOW_PAGE_SIZE)

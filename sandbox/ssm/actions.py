@@ -24,6 +24,7 @@ from sandbox.ssm import (
     simulated_time,
 )
 from sandbox.ssm.associations import handlers as associations
+from sandbox.ssm.maintenance_window_executions import handlers as window_executions
 from sandbox.ssm.run_command import handlers as commands
 from sandbox.wire.errors import ValidationException
 
@@ -90,6 +91,15 @@ ACTIONS = {
     "DeregisterTaskFromMaintenanceWindow": maintenance_windows.deregister_task_from_maintenance_window,
     "DescribeMaintenanceWindowSchedule": maintenance_windows.describe_maintenance_window_schedule,
     "DescribeMaintenanceWindowsForTarget": maintenance_windows.describe_maintenance_windows_for_target,
+    # Maintenance window executions (maintenance_window_executions/handlers.py)
+    "DescribeMaintenanceWindowExecutions": window_executions.describe_maintenance_window_executions,
+    "GetMaintenanceWindowExecution": window_executions.get_maintenance_window_execution,
+    "CancelMaintenanceWindowExecution": window_executions.cancel_maintenance_window_execution,
+    "DescribeMaintenanceWindowExecutionTasks": window_executions.describe_maintenance_window_execution_tasks,
+    "GetMaintenanceWindowExecutionTask": window_executions.get_maintenance_window_execution_task,
+    "DescribeMaintenanceWindowExecutionTaskInvocations":
+        window_executions.describe_maintenance_window_execution_task_invocations,
+    "GetMaintenanceWindowExecutionTaskInvocation": window_executions.get_maintenance_window_execution_task_invocation,
 }
 
 

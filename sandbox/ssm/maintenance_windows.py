@@ -19,6 +19,7 @@ moto has no NextExecutionTime, DescribeMaintenanceWindowSchedule or DescribeMain
 here they are computed on the sandbox clock from the window's schedule (maintenance_window_schedule.py).
 """
 
+import copy
 import heapq
 
 from sandbox.agent import clock
@@ -148,6 +149,12 @@ def _task_answer(task):
     return {member: value for member, value in entry.items() if value is not None}
 
 
+def task_definition(task):
+    """A registered task as GetMaintenanceWindowTask shows it, copied (a window execution runs the
+    task as it was when the window opened)."""
+    return copy.deepcopy(_task_answer(task))
+
+
 def _replace_or_update(item, params, members, required):
     """UpdateMaintenanceWindow/-Target/-Task: with Replace, "all fields that are required by the
     Create.../Register... operation are also required ... Optional fields that aren't specified are set to
@@ -242,6 +249,11 @@ def update_maintenance_window_task(backend, params):
 def _settings(backend, window_id):
     settings = backend_state(backend, "maintenance_window_settings", dict)
     return settings.setdefault(window_id, {"AllowUnassociatedTargets": False, "Enabled": True})
+
+
+def window_settings(backend, window_id):
+    """Enabled, AllowUnassociatedTargets, CreatedDate and ModifiedDate of a window (what moto does not keep)."""
+    return _settings(backend, window_id)
 
 
 _WINDOW_ATTRIBUTES = {"Name": "name", "Description": "description", "StartDate": "start_date", "EndDate": "end_date",

@@ -71,8 +71,9 @@ def document_for(hooks):
 def document_parameters(operation, snapshot_id, reboot_option, install_override_list=None, baseline_override=None, hooks=None):
     """The document parameters of a run, as SendCommand and CreateAssociation take them.
 
-    Without a snapshot id (a recurring association) there is no SnapshotId: each run then takes the
-    baseline as it is when it runs, which is what a schedule is for.
+    No `snapshot_id` (None) sends no SnapshotId: a recurring association's runs then take the baseline
+    as it is when they run, which is what a schedule is for, and a maintenance window task's execution
+    supplies one.
     """
     parameters = {"Operation": [operation], "RebootOption": [reboot_option]}
     if snapshot_id is not None:
