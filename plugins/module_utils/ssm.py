@@ -382,9 +382,14 @@ class AssociationErrorHandler(SSMErrorHandler):
 
 @SSMErrorHandler.common_error_handler("list associations")
 def list_associations_named(client, association_name):
-    """Every association of that AssociationName (ListAssociations' AssociationName filter), all pages."""
-    return all_pages(client.list_associations, "Associations",
-                     AssociationFilterList=[{"key": "AssociationName", "value": association_name}], MaxResults=50)
+    """Every association of exactly that AssociationName (ListAssociations' AssociationName filter), all pages.
+
+    The API reference does not say whether the filter matches the whole name: the listing is
+    narrowed to the whole name here, so that daily-scan never finds daily-scan-old.
+    """
+    associations = all_pages(client.list_associations, "Associations",
+                             AssociationFilterList=[{"key": "AssociationName", "value": association_name}], MaxResults=50)
+    return [association for association in associations if association.get("AssociationName") == association_name]
 
 
 @AssociationErrorHandler.list_error_handler("describe association", None)

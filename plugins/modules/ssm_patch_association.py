@@ -19,7 +19,7 @@ description:
   - Idempotent. The definition is compared with the current one (target values and tags as sets) and
     C(UpdateAssociation) is called only when something differs. C(UpdateAssociation) resets every
     field it is not given, so the whole definition is sent each time; the options left out (V(null))
-    among O(schedule_offset), O(max_concurrency), O(max_errors), O(compliance_severity),
+    among O(schedule), O(schedule_offset), O(max_concurrency), O(max_errors), O(compliance_severity),
     O(sync_compliance), O(output_s3_bucket) keep their current values. The document and its
     parameters are always what the task says (O(operation), O(reboot_option), the hooks and the
     overrides; one left out is removed).
@@ -35,6 +35,8 @@ description:
     their nodes carry). An association's targets must all match, so one association targets one
     spelling; groups whose nodes carry both fail the task.
   - Runs have no C(SnapshotId), so each takes the patch baseline as it is when it runs.
+  - O(tags) are the association's own tags (keys of 1-128 characters not beginning with C(aws:), values
+    of at most 256); the nodes it targets by tag are O(target_tags).
 author:
   - cloudpatch.ssm developers (@cloudpatch)
 options:
@@ -173,20 +175,10 @@ options:
     description:
       - The region of O(output_s3_bucket).
     type: str
-  tags:
-    description:
-      - The association's own tags (a dict). V(null) leaves them as they are.
-      - Keys are 1-128 characters, not beginning with C(aws:); values at most 256.
-    type: dict
-    aliases: [resource_tags]
-  purge_tags:
-    description:
-      - Remove the association's tags that O(tags) does not name. Only when O(tags) is given.
-    type: bool
-    default: true
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - amazon.aws.tags.modules
   - amazon.aws.boto3
   - ansible.builtin.action_common_attributes
   - cloudpatch.ssm.attributes

@@ -255,3 +255,43 @@ def test_info_without_names_lists_every_patching_association(workshop):
     assert missing["associations"] == []
     assert warnings_of(missing) == ["names: there is no association named nobody in us-east-1",
                                     "association_ids: there is no association 8d1b5c6e-1f2a-4b3c-9d8e-7f6a5b4c3d2e in us-east-1"]
+
+
+def test_a_resource_group_target_and_its_nodes_in_the_executions(workshop, frozen_clock):
+    sandbox, nodes = workshop
+    query = {"ResourceTypeFilters": ["AWS::EC2::Instance"], "TagFilters": [{"Key": "Patch Group", "Values": ["Web"]}]}
+    sandbox.client("resource-groups").create_group(
+        Name="web-servers", ResourceQuery={"Type": "TAG_FILTERS_1_0", "Query": json.dumps(query)})
+    sandbox.set_agent(seconds_per_node=1, reboot_seconds=1)
+    try:
+        created = run(ssm_patch_association, {"name": "web-scan", "operation": "scan", "resource_group": "web-servers",
+                                              "schedule": "rate(1 day)"})
+        assert created["changed"] is True and warnings_of(created) == []
+        assert created["association"]["targets"] == [{"key": "resource-groups:Name", "values": ["web-servers"]}]
+        frozen_clock.advance_clock(600)
+        [association] = run(ssm_patch_association_info, {"association_ids": [created["association"]["association_id"]]})["associations"]
+        [execution] = association["executions"]
+        assert sorted(target["resource_id"] for target in execution["targets"]) == sorted([nodes["Web1"], nodes["Web2"]])
+    finally:
+        sandbox.reset_agent()
+
+
+def test_converges_with_30_percent_throttling(workshop, monkeypatch):
+    sandbox, _nodes = workshop
+    # The retries' back-off sleeps are skipped: the test counts calls, it does not wait.
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    sandbox.set_faults([{"service": "ssm", "operation": "*", "throttle_rate": 0.3}], seed=7)
+    try:
+        created = run(ssm_patch_association, DAILY_SCAN)
+        updated = run(ssm_patch_association, dict(DAILY_SCAN, schedule="rate(1 day)", tags={"Team": "ops"}))
+        again = run(ssm_patch_association, dict(DAILY_SCAN, schedule="rate(1 day)", tags={"Team": "ops"}))
+        read = run(ssm_patch_association_info, {"names": ["daily-scan"]})
+        throttled = [call for call in sandbox.calls() if call.get("injected")]
+    finally:
+        sandbox.clear_faults()
+    assert (created["changed"], updated["changed"], again["changed"]) == (True, True, False)
+    assert read["associations"][0]["schedule_expression"] == "rate(1 day)" and read["associations"][0]["tags"] == {"Team": "ops"}
+    assert len(throttled) > 3
+    # Each mutating call was made once: a throttled request is refused before it changes anything.
+    assert sorted(call["operation"] for call in sandbox.mutating_calls(service="ssm") if not call.get("injected")) == [
+        "AddTagsToResource", "CreateAssociation", "RemoveTagsFromResource", "UpdateAssociation"]

@@ -235,8 +235,16 @@ def normalized(definition):
 
 
 def differences(desired, current):
-    """The fields of the desired definition that differ from the current one, sorted."""
+    """The fields of the desired definition that differ from the current one, sorted.
+
+    An output location the task gives without a region is not told apart from the same one with
+    the region AWS may have filled in.
+    """
     wanted, have = normalized(desired), normalized(current)
+    wanted_s3 = (wanted.get("OutputLocation") or {}).get("S3Location") or {}
+    have_s3 = (have.get("OutputLocation") or {}).get("S3Location")
+    if have_s3 and "OutputS3Region" not in wanted_s3:
+        have_s3.pop("OutputS3Region", None)
     return sorted(field for field in set(wanted) | set(have) if wanted.get(field) != have.get(field))
 
 
@@ -247,15 +255,22 @@ def update_request(association_id, desired):
     return request
 
 
-def association_result(description, tags=None):
-    """An AssociationDescription as the module returns it: snake_case, document parameters and tags as they are."""
-    described = dict(description or {})
-    described.pop("ResponseMetadata", None)
-    parameters = described.pop("Parameters", None)
-    result = camel_dict_to_snake_dict(described)
+def snake(item):
+    """An API item in snake_case, its dates as ISO 8601 strings."""
+    item = dict(item or {})
+    item.pop("ResponseMetadata", None)
+    result = camel_dict_to_snake_dict(item)
     for key, value in list(result.items()):
         if hasattr(value, "isoformat"):
             result[key] = value.isoformat()
+    return result
+
+
+def association_result(description, tags=None):
+    """An AssociationDescription as the module returns it: snake_case, document parameters and tags as they are."""
+    described = dict(description or {})
+    parameters = described.pop("Parameters", None)
+    result = snake(described)
     result["parameters"] = parameters or {}
     if tags is not None:
         result["tags"] = dict(tags)
@@ -285,6 +300,6 @@ def diff_view(result):
 
 def execution_result(execution, targets):
     """One execution of an association, with each target node's status."""
-    row = association_result(execution)
-    row["targets"] = [association_result(target) for target in targets]
+    row = snake(execution)
+    row["targets"] = [snake(target) for target in targets]
     return row

@@ -227,6 +227,9 @@ def _start_after_change(backend, association, now):
     association.schedule_next(now)
 
 
+_KEPT_ON_UPDATE = ("Name", "InstanceId", "Targets")
+
+
 def update_association(backend, params, now=None):
     now = clock.now() if now is None else now
     store = association_store(backend)
@@ -241,11 +244,15 @@ def update_association(backend, params, now=None):
                 f"An association can have at most {MAX_ASSOCIATION_VERSIONS:,} versions.")
         if association.instance_id and params.get("Targets"):
             raise InvalidUpdate("An association of a single node (InstanceId) cannot be given Targets.")
-        changes = config_from(params)
-        for key in ("SyncCompliance", "ApplyOnlyAtCronInterval"):
-            if params.get(key) is None:
-                changes.pop(key)
-        config = {**copy.deepcopy(association.config), **changes}
+        # API reference, UpdateAssociation: "the system removes all optional parameters from the
+        # request and overwrites the association with null values for those parameters. This is by
+        # design. You must specify all optional parameters in the call, even if you are not changing
+        # the parameters." What the association runs and where stays: update-association.rst's two
+        # examples give neither Name nor Targets and answer both as they were (and the second its
+        # DocumentVersion back at $DEFAULT, the first no ScheduleExpression or Parameters).
+        kept = {key: copy.deepcopy(association.config[key]) for key in _KEPT_ON_UPDATE
+                if association.config.get(key) is not None}
+        config = {**kept, **config_from(params)}
         schedule = validate_config(backend, config, now)
         association.config = config
         association.schedule = schedule

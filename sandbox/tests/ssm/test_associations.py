@@ -381,6 +381,32 @@ def test_legacy_instance_association_lifecycle(sandbox, ssm, account):  # noqa: 
     assert code(excinfo) == "AssociationDoesNotExist"
 
 
+def test_update_resets_every_optional_field_it_is_not_given(sandbox, ssm, account):  # noqa: F811
+    # API reference, UpdateAssociation: "the system removes all optional parameters from the request
+    # and overwrites the association with null values for those parameters"; the document and the
+    # targets stay (update-association.rst gives neither and answers both).
+    [node] = hybrid(sandbox, account, 1)
+    targets = [{"Key": "InstanceIds", "Values": [node]}]
+    association_id = ssm.create_association(
+        Name="AWS-RunPatchBaseline", Parameters=SCAN, AssociationName="nightly", Targets=targets,
+        ScheduleExpression="cron(0 2 ? * * *)", MaxConcurrency="10%", MaxErrors="1", ComplianceSeverity="HIGH",
+        SyncCompliance="MANUAL", ApplyOnlyAtCronInterval=True, ScheduleOffset=2,
+        OutputLocation={"S3Location": {"OutputS3BucketName": "logs-bucket"}},
+    )["AssociationDescription"]["AssociationId"]
+    updated = ssm.update_association(AssociationId=association_id, Parameters=SCAN)["AssociationDescription"]
+    for field in ("AssociationName", "ScheduleExpression", "MaxConcurrency", "MaxErrors", "ComplianceSeverity",
+                  "ScheduleOffset", "OutputLocation"):
+        assert field not in updated, field
+    assert (updated["SyncCompliance"], updated["ApplyOnlyAtCronInterval"]) == ("AUTO", False)
+    assert (updated["Name"], updated["Targets"], updated["Parameters"]) == ("AWS-RunPatchBaseline", targets, SCAN)
+    described = ssm.describe_association(AssociationId=association_id)["AssociationDescription"]
+    assert "ScheduleExpression" not in described and described["AssociationVersion"] == "2"
+    # The whole definition sent again keeps it.
+    again = ssm.update_association(AssociationId=association_id, Parameters=SCAN, AssociationName="nightly",
+                                   ScheduleExpression="rate(1 day)", MaxErrors="1")["AssociationDescription"]
+    assert (again["AssociationName"], again["ScheduleExpression"], again["MaxErrors"]) == ("nightly", "rate(1 day)", "1")
+
+
 def test_update_makes_versions_and_runs_again(sandbox, ssm, account):  # noqa: F811
     [node] = hybrid(sandbox, account, 1)
     association_id = ssm.create_association(
@@ -389,7 +415,7 @@ def test_update_makes_versions_and_runs_again(sandbox, ssm, account):  # noqa: F
     )["AssociationDescription"]["AssociationId"]
     done_after(sandbox, ssm, association_id)
     updated = ssm.update_association(AssociationId=association_id, Parameters={"commands": ["echo two"]},
-                                     AssociationVersion="1")["AssociationDescription"]
+                                     AssociationName="versioned", AssociationVersion="1")["AssociationDescription"]
     assert updated["AssociationVersion"] == "2" and updated["AssociationName"] == "versioned"
     rows = done_after(sandbox, ssm, association_id, count=2)
     assert [row["AssociationVersion"] for row in rows] == ["2", "1"]
@@ -540,7 +566,7 @@ def test_errors(sandbox, ssm, account):  # noqa: F811
         ssm.list_associations(NextToken="garbage")
     assert code(excinfo) == "InvalidNextToken"
     with pytest.raises(ClientError) as excinfo:
-        ssm.update_association(AssociationId=association_id, ScheduleExpression="rate(1 minute)")
+        ssm.update_association(AssociationId=association_id, Parameters=SCAN, ScheduleExpression="rate(1 minute)")
     assert code(excinfo) == "InvalidSchedule"
     with pytest.raises(ClientError) as excinfo:
         ssm.list_tags_for_resource(ResourceType="Association", ResourceId=missing)
