@@ -43,6 +43,7 @@ from ._maintenance_window.window import changed_window_fields
 from ._maintenance_window.window import create_missing
 from ._maintenance_window.window import create_request
 from ._maintenance_window.window import predicted_window
+from ._maintenance_window.window import tag_errors
 from ._maintenance_window.window import window_request
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "predicted_window",
     "read_window",
     "shared_names",
+    "tag_errors",
     "target_errors",
     "task_errors",
     "task_execution_to_ansible",

@@ -26,6 +26,9 @@ description:
     expressions, the dates, the time zone, the hooks' documents in the region, the tasks' targets),
     and a failure names the option path, such as C(tasks[1].targets[0]).
   - O(state=absent) deletes the window; AWS deletes its targets and tasks with it.
+  - The writes go in an order that never leaves a task without its targets (the window, new and changed
+    targets, new and changed tasks, then what is deregistered). A failure after a write says
+    C(changed=true) and returns RV(window_id); running the task again finishes it.
 author:
   - cloudpatch.ssm developers (@cloudpatch)
 options:
@@ -100,6 +103,8 @@ options:
   tags:
     description:
       - Tags of the window (key to value). Left as they are when left out.
+      - Keys 1 to 128 and values up to 256 letters, numbers, spaces and V(_.:/=+-@), no key beginning
+        with V(aws:), at most 50 tags, as SSM tags every resource.
     type: dict
     aliases: [resource_tags]
   purge_tags:
@@ -709,6 +714,11 @@ window:
           returned: for a patching task
           type: str
           sample: null
+window_id:
+  description: The window's id, when the task failed after it had written something (a second run finishes it).
+  returned: on a failure after a write
+  type: str
+  sample: mw-0123456789abcdef0
 changes:
   description: What the task did, or in check mode would do.
   returned: always
@@ -759,6 +769,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import predicted_window
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import read_window
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import shared_names
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import tag_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import target_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import task_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import task_request
@@ -804,6 +815,7 @@ def parameter_errors(params):
     """Errors in the options that need no read of AWS, each naming its option path."""
     errors = identity_errors(params)
     errors += window_errors(params)
+    errors += tag_errors(params.get("tags"))
     for option in ("targets", "tasks"):
         if params.get(option) is not None and not params[option]:
             errors.append(f"{option} is empty: declare at least one, or leave the option out to keep the window's {option}")
@@ -869,6 +881,8 @@ class WindowChange:
         self.client = client
         self.window_id = window_id
         self.check_mode = check_mode
+        # How many writes were made: a failure after one says the window was changed in part.
+        self.written = 0
 
     def targets(self, planned):
         """Apply a target plan; returns {name: WindowTargetId} of the targets after it (None: not registered yet)."""
@@ -878,11 +892,13 @@ class WindowChange:
             if not self.check_mode:
                 update_maintenance_window_target(self.client, WindowId=self.window_id, WindowTargetId=have["WindowTargetId"], Replace=True,
                                                  **dict((member, entry[member]) for member in TARGET_MEMBERS if entry.get(member) is not None))
+                self.written += 1
         for entry in planned["register"] + [entry for entry, _have in planned["replace"]]:
             ids[entry["Name"]] = None
             if not self.check_mode:
                 request = dict((member, value) for member, value in entry.items() if value is not None)
                 ids[entry["Name"]] = register_target_with_maintenance_window(self.client, WindowId=self.window_id, ClientToken=client_token(), **request)
+                self.written += 1
         return ids
 
     def tasks(self, planned):
@@ -891,17 +907,21 @@ class WindowChange:
                 request = task_request(entry)
                 request.pop("TaskType")
                 update_maintenance_window_task(self.client, WindowId=self.window_id, WindowTaskId=have["WindowTaskId"], Replace=True, **request)
+                self.written += 1
         for entry in planned["register"] + [entry for entry, _have in planned["replace"]]:
             if not self.check_mode:
                 register_task_with_maintenance_window(self.client, WindowId=self.window_id, ClientToken=client_token(), **task_request(entry))
+                self.written += 1
 
     def deregister(self, task_plan, target_plan):
         if self.check_mode:
             return
         for entry in task_plan["deregister"] + [have for _entry, have in task_plan["replace"]]:
             deregister_task_from_maintenance_window(self.client, self.window_id, entry["WindowTaskId"])
+            self.written += 1
         for entry in target_plan["deregister"] + [have for _entry, have in target_plan["replace"]]:
             deregister_target_from_maintenance_window(self.client, self.window_id, entry["WindowTargetId"])
+            self.written += 1
 
 
 def set_tags(client, window_id, current_tags, tags, purge_tags, check_mode):
@@ -937,7 +957,8 @@ def kept(current, planned, id_member):
 
 
 def ensure_window(client, definition, params, check_mode):
-    """Create the window or update what differs; returns (changed, window id or None in check mode, definition after)."""
+    """Create the window or update what differs; returns (changed, window id (None for a create in check mode),
+    the UpdateMaintenanceWindow members sent or that would be)."""
     if definition is None:
         if check_mode:
             return True, None, None
@@ -974,23 +995,30 @@ def ensure_present(client, definition, params, check_mode, region):
     target_plan = EMPTY_PLAN if declared_targets is None else plan_targets(declared_targets, current_targets, params["purge_targets"])
 
     window_changed, window_id, window_update = ensure_window(client, definition, params, check_mode)
-    tags_before = (before or {}).get("tags", {})
-    tags_after = set_tags(client, window_id if definition is not None else None, tags_before,
-                          params.get("tags"), params["purge_tags"], check_mode) if definition is not None else dict(params.get("tags") or {})
-    tags_changed = definition is not None and tags_after != tags_before
-    window_changed |= tags_changed
-
     writer = WindowChange(client, window_id, check_mode)
-    target_ids = writer.targets(target_plan)
-    for entry in current_targets:
-        target_ids.setdefault(entry.get("Name"), entry["WindowTargetId"])
-    if params.get("tasks") is not None:
-        declared_tasks = [desired_task(task, target_ids) for task in params["tasks"]]
-        task_plan = plan_tasks(declared_tasks, current_tasks, params["purge_tasks"])
-    else:
-        task_plan = EMPTY_PLAN
-    writer.tasks(task_plan)
-    writer.deregister(task_plan, target_plan)
+    try:
+        tags_before = (before or {}).get("tags", {})
+        tags_after = set_tags(client, window_id, tags_before, params.get("tags"), params["purge_tags"],
+                              check_mode) if definition is not None else dict(params.get("tags") or {})
+        tags_changed = definition is not None and tags_after != tags_before
+        window_changed |= tags_changed
+
+        target_ids = writer.targets(target_plan)
+        for entry in current_targets:
+            target_ids.setdefault(entry.get("Name"), entry["WindowTargetId"])
+        if params.get("tasks") is not None:
+            declared_tasks = [desired_task(task, target_ids) for task in params["tasks"]]
+            task_plan = plan_tasks(declared_tasks, current_tasks, params["purge_tasks"])
+        else:
+            task_plan = EMPTY_PLAN
+        writer.tasks(task_plan)
+        writer.deregister(task_plan, target_plan)
+    except AnsibleAWSError as e:
+        if check_mode or not (window_changed or writer.written):
+            raise
+        # Part of the task is done: say which window, so that a second run finishes it.
+        raise AnsibleAWSError(message=f"{e.message} (maintenance window {window_id} in {region} was changed in part; run the task again)",
+                              exception=e.exception, changed=True, window_id=window_id) from e
     changed = window_changed or has_changes(target_plan) or has_changes(task_plan)
     changes = {"window": sorted(list(window_update or {}) + (["Tags"] if tags_changed else [])) if definition is not None else ["created"],
                "targets": change_summary(target_plan), "tasks": change_summary(task_plan)}
@@ -1004,9 +1032,9 @@ def ensure_present(client, definition, params, check_mode, region):
 
 
 def predict(definition, params, window_update, tags, current_targets, target_plan, current_tasks, task_plan, target_ids):
-    """The window check mode (or a task that changes nothing) says the task leaves."""
+    """The window check mode says the task leaves: the registered entries it keeps and the declared ones."""
     if definition is None:
-        window = dict((member, value) for member, value in create_request(params).items())
+        window = create_request(params)
         window["Enabled"] = params.get("enabled") is not False
     else:
         window = dict(definition)

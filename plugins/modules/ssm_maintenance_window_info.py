@@ -98,7 +98,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 windows:
-  description: The windows, in the shape of M(cloudpatch.ssm.ssm_maintenance_window)'s RV(cloudpatch.ssm.ssm_maintenance_window#module:window).
+  description: The windows, in the shape of the C(window) that M(cloudpatch.ssm.ssm_maintenance_window) returns.
   returned: always
   type: list
   elements: dict

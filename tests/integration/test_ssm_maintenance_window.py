@@ -402,3 +402,55 @@ def test_a_target_whose_kind_changes_is_replaced_after_its_tasks_move(in_process
     assert result["window"]["tasks"][0]["window_target_ids"] == [target["window_target_id"]]
     assert result["changes"]["targets"] == {"registered": ["app-nodes"], "updated": [], "deregistered": ["app-nodes"]}
     assert not run(sandbox, **args)["changed"]
+
+
+def test_a_denied_write_after_the_create_names_the_window_and_the_change(in_process, app_nodes):
+    sandbox = in_process
+    sandbox.set_fault("ssm", "RegisterTaskWithMaintenanceWindow", access_denied_rate=1.0)
+    try:
+        failed = run(sandbox, **window_args())
+    finally:
+        sandbox.clear_faults()
+    assert failed["failed"] and failed["changed"] and failed["window_id"].startswith("mw-"), failed
+    assert f"maintenance window {failed['window_id']} in us-east-1 was changed in part" in failed["msg"]
+    # The second run finds the window by name and finishes it.
+    finished = run(sandbox, **window_args())
+    assert finished["changed"] and mutating(sandbox) == ["RegisterTaskWithMaintenanceWindow"]
+    assert finished["window"]["window_id"] == failed["window_id"]
+
+
+def test_a_denied_first_write_fails_without_claiming_a_change(in_process, app_nodes):
+    sandbox = in_process
+    run(sandbox, **window_args())
+    sandbox.set_fault("ssm", "UpdateMaintenanceWindowTask", access_denied_rate=1.0)
+    try:
+        args = window_args()
+        args["tasks"][0]["reboot_option"] = "NoReboot"
+        failed = run(sandbox, **args)
+    finally:
+        sandbox.clear_faults()
+    assert failed["failed"] and not failed.get("changed") and "window_id" not in failed, failed
+
+
+def test_a_cancel_task_window_task_is_cancelled_at_the_cutoff_and_the_info_says_which_node(frozen):
+    sandbox = frozen
+    nodes = sandbox.seed_nodes(2, "AMAZON_LINUX_2", tags={"Patch Group": "App"})
+    # Each node takes 40 simulated minutes: one at a time, the second is still running at the one-hour cutoff.
+    sandbox.set_agent(seconds_per_node=2400)
+    try:
+        now = datetime.datetime.fromtimestamp(sandbox.clock()["now"], datetime.timezone.utc)
+        at = (now + datetime.timedelta(hours=1)).replace(second=0, microsecond=0)
+        created = run(sandbox, name="install-app", schedule=f"cron({at.minute} {at.hour} ? * * *)", duration=2, cutoff=1,
+                      targets=[{"name": "app-nodes", "patch_groups": ["App"]}],
+                      tasks=[{"name": "install-app", "targets": ["app-nodes"], "operation": "install", "max_concurrency": "1",
+                              "max_errors": "1", "cutoff_behavior": "CANCEL_TASK"}])
+        assert not created.get("failed"), created
+        sandbox.advance_clock(4 * 3600)
+        result = info(sandbox, names=["install-app"], next_runs=0, executions=1)
+    finally:
+        sandbox.reset_agent()
+    [execution] = result["windows"][0]["executions"]
+    [task] = execution["tasks"]
+    assert (execution["status"], task["status"]) == ("TIMED_OUT", "TIMED_OUT"), execution
+    assert sorted(invocation["status"] for invocation in task["invocations"]) == ["CANCELLED", "SUCCESS"]
+    assert sorted(invocation["instance_id"] for invocation in task["invocations"]) == sorted(nodes)

@@ -218,11 +218,16 @@ def desired_task(task, target_ids):
     }
 
 
+def _unset(value):
+    # `is False`, not ==: a priority of 0 is a value.
+    return value is None or value is False or (isinstance(value, (str, list, dict)) and not value)
+
+
 def _pruned(value):
     """`value` without what AWS treats as unset (None, "", empty lists and dicts, false flags)."""
     if isinstance(value, dict):
         pruned = dict((key, _pruned(item)) for key, item in value.items())
-        return dict((key, item) for key, item in pruned.items() if item not in (None, "", [], {}, False))
+        return dict((key, item) for key, item in pruned.items() if not _unset(item))
     if isinstance(value, list):
         return [_pruned(item) for item in value]
     return value

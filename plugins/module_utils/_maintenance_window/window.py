@@ -8,6 +8,7 @@ GetMaintenanceWindow's answer to the module's shape, and what differs. Nothing h
 
 import datetime
 
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import validate_tags
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._maintenance_window.schedule import same_moment
 
 # Option -> the API's member, for every option UpdateMaintenanceWindow can change.
@@ -86,3 +87,8 @@ def predicted_window(params):
     predicted["allow_unassociated_targets"] = bool(params.get("allow_unassociated_targets"))
     predicted["enabled"] = True if params.get("enabled") is None else params["enabled"]
     return predicted
+
+
+def tag_errors(tags):
+    """Errors in the window's tags, by the rules SSM's tags follow on every resource (as for baselines)."""
+    return validate_tags(tags)

@@ -169,9 +169,9 @@ def _advance_execution(backend, store, execution, until):
 
 
 def _not_started(tasks, details, when):
+    """Tasks that never started end CANCELLED at `when` (they have no StartTime)."""
     for task in tasks:
-        task.status, task.status_details = CANCELLED, details
-        task.start = task.end = when
+        task.status, task.status_details, task.end = CANCELLED, details, when
 
 
 def _finish_execution(store, execution):
@@ -193,14 +193,14 @@ def _finish_execution(store, execution):
 # -- a task execution -------------------------------------------------------------------------
 
 def _resolve(backend, window, task):
-    """(node id, window target id, owner information) for each node the task's targets name: a
-    window target's nodes (WindowTargetIds), or the task's own targets (InstanceIds, tags), each once."""
+    """(node id, window target id, owner information, target type) for each node the task's targets
+    name: a window target's nodes (WindowTargetIds), or the task's own targets (InstanceIds, tags), each once."""
     found, seen = [], set()
 
-    def add(node_id, target_id, owner):
+    def add(node_id, target_id, owner, target_type="INSTANCE"):
         if node_id not in seen:
             seen.add(node_id)
-            found.append((node_id, target_id, owner))
+            found.append((node_id, target_id, owner, target_type))
 
     for target in task.get("Targets") or []:
         if target.get("Key") == "WindowTargetIds":
@@ -209,7 +209,7 @@ def _resolve(backend, window, task):
                 if registered is None:
                     continue
                 for node_id in run_command.resolve_targets(backend, registered.targets):
-                    add(node_id, target_id, registered.owner_information)
+                    add(node_id, target_id, registered.owner_information, registered.resource_type or "INSTANCE")
         else:
             for node_id in run_command.resolve_targets(backend, [target]):
                 add(node_id, None, None)
@@ -228,7 +228,7 @@ def _start_task(backend, task, when):
     except SSMException as exc:
         task.status, task.status_details, task.end = FAILED, exc.message, when
         return
-    task.node_ids = [node_id for node_id, _target, _owner in targets]
+    task.node_ids = [target[0] for target in targets]
     task.queue = collections.deque(targets)
     if not targets:
         task.status, task.status_details, task.end = FAILED, NO_TARGETS, when
@@ -277,9 +277,11 @@ def _count(task, invocation):
 
 
 def _fill(backend, task, when):
+    if task.task.get("CutoffBehavior") == "CANCEL_TASK" and when >= task.window_execution.cutoff_time:
+        return   # CANCEL_TASK: "no new task invocations are started" once the cutoff time is reached
     while task.queue and len(task.in_flight) < task.concurrency and not task.stopped:
-        node_id, target_id, owner = task.queue.popleft()
-        invocation = _start_invocation(backend, task, node_id, target_id, owner, when)
+        node_id, target_id, owner, target_type = task.queue.popleft()
+        invocation = _start_invocation(backend, task, node_id, target_id, owner, target_type, when)
         if invocation.finished:
             _count(task, invocation)
         else:
@@ -313,13 +315,13 @@ def _finish_task(task):
 
 # -- one invocation: one command on one node --------------------------------------------------
 
-def _substitute(value, values):
+def substitute_pseudo_parameters(value, values):
     if isinstance(value, str):
         return _PSEUDO.sub(lambda match: values[match.group(1)], value)
     if isinstance(value, list):
-        return [_substitute(item, values) for item in value]
+        return [substitute_pseudo_parameters(item, values) for item in value]
     if isinstance(value, dict):
-        return {key: _substitute(item, values) for key, item in value.items()}
+        return {key: substitute_pseudo_parameters(item, values) for key, item in value.items()}
     return value
 
 
@@ -337,7 +339,7 @@ def _run_command_parameters(definition):
     return run
 
 
-def _snapshot_id(document_name, parameters, window_execution_id):
+def window_snapshot_id(document_name, parameters, window_execution_id):
     """User Guide, AWS-RunPatchBaseline, Snapshot ID: run by a maintenance window, "you shouldn't provide
     your own generated Snapshot ID. In this scenario, Systems Manager provides a GUID value based on the
     maintenance window execution ID. This ensures that a correct ID is used for all the invocations of
@@ -372,16 +374,17 @@ def _parameters_text(definition, run, node_id, parameters):
     return json.dumps(sent, separators=(",", ":"))
 
 
-def _start_invocation(backend, task, node_id, target_id, owner, when):
+def _start_invocation(backend, task, node_id, target_id, owner, target_type, when):
     definition = task.task
     execution = task.window_execution
     invocation_id = str(uuid.uuid4())
     values = {"WINDOW_ID": execution.window_id, "WINDOW_TASK_ID": task.window_task_id,
               "WINDOW_TARGET_ID": target_id or "", "WINDOW_EXECUTION_ID": execution.execution_id,
               "TASK_EXECUTION_ID": task.task_execution_id, "INVOCATION_ID": invocation_id,
-              "TARGET_TYPE": "INSTANCE"}
-    run = _substitute(_run_command_parameters(definition), values)
-    parameters = _snapshot_id(definition["TaskArn"], run.get("Parameters") or {}, execution.execution_id)
+              # "The type of target. Supported types include RESOURCE_GROUP and INSTANCE": the window target's.
+              "TARGET_TYPE": target_type}
+    run = substitute_pseudo_parameters(_run_command_parameters(definition), values)
+    parameters = window_snapshot_id(definition["TaskArn"], run.get("Parameters") or {}, execution.execution_id)
     invocation = TaskInvocation(invocation_id, node_id, target_id, owner,
                                 _parameters_text(definition, run, node_id, parameters))
     task.invocations.append(invocation)

@@ -113,7 +113,7 @@ class TaskExecution:
         self.end = None
         self.invocations = []          # in the order they were started
         self.node_ids = []             # every node the task's targets resolved to
-        self.queue = []                # (node id, window target id, owner information) not started yet
+        self.queue = []                # (node id, window target id, owner information, target type) not started yet
         self.in_flight = []            # invocations whose command has not finished
         self.errors = 0
         self.concurrency = 1
@@ -137,6 +137,7 @@ class WindowExecution:
     def __init__(self, execution_id, window_id, start, duration_hours, cutoff_hours):
         self.execution_id = execution_id
         self.window_id = window_id
+        self.window = None             # moto's window (None for a SKIPPED_OVERLAPPING execution)
         self.start = start
         # CreateMaintenanceWindow: Duration is "the duration of the maintenance window in hours";
         # Cutoff "the number of hours before the end of the maintenance window that Systems Manager

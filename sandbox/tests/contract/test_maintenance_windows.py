@@ -449,10 +449,10 @@ def test_get_maintenance_window_execution_task_invocation_example(world):
     entry = example("get-maintenance-window-execution-task-invocation#1")
     documented = json.loads(entry["output"]["Parameters"])
     assert json.loads(invocation["Parameters"]) == dict(documented, instanceIds=[node])
-    call(ssm, "get-maintenance-window-execution-task-invocation#1",
-         {"bc494bfa-e63b-49f6-8ad1-aa9f2EXAMPLE": execution_id, "96f2ad59-97e3-461d-a63d-40c8aEXAMPLE": task_execution_id,
-          "a5273e2c-d2c6-4880-b3e1-5e550EXAMPLE": invocation["InvocationId"]},
-         by_type=("Parameters",))
+    # The example shows no WindowTargetId, a member of the output shape (the invocation ran on a window target).
+    answered = ssm.get_maintenance_window_execution_task_invocation(
+        WindowExecutionId=execution_id, TaskId=task_execution_id, InvocationId=invocation["InvocationId"])
+    assert_documented(dict(entry, operation="GetMaintenanceWindowExecutionTaskInvocation"), answered, by_type=("Parameters",))
 
 
 # awscli/examples/ssm/cancel-maintenance-window-execution.rst: an execution still running (the clock at

@@ -8,6 +8,7 @@ import zoneinfo
 import pytest
 from botocore.exceptions import ClientError
 
+from sandbox.ssm.maintenance_window_executions import engine
 from sandbox.tests.patch_isolation import account_client, new_account_id
 
 UTC = datetime.timezone.utc
@@ -462,3 +463,102 @@ def test_time_zone_and_start_date_open_at_local_time(clean_sandbox, frozen_clock
     [execution] = executions(ssm, window_id)
     assert execution["StartTime"] == first.astimezone(UTC)
     assert execution["StartTime"].astimezone(pacific).strftime("%A %H:%M") == "Wednesday 09:00"
+
+
+def other_client(sandbox, account, service):
+    client = sandbox.client(service)
+    client.meta.events.register(f"before-send.{service}",
+                                lambda request, **_kwargs: request.headers.__setitem__("x-moto-account-id", account))
+    return client
+
+
+def test_window_targets_of_every_documented_kind_resolve_to_their_nodes(world):
+    # API reference, RegisterTargetWithMaintenanceWindow Targets: instance ids, tag:, tag-key, resource-groups:Name.
+    sandbox, account, ssm = world
+    [by_id_node] = sandbox.seed_nodes(1, "AMAZON_LINUX_2", account_id=account)
+    [tagged] = sandbox.seed_nodes(1, "AMAZON_LINUX_2", tags={"Env": "prod"}, account_id=account)
+    [keyed] = sandbox.seed_nodes(1, "AMAZON_LINUX_2", tags={"Backup": "x"}, account_id=account)
+    [grouped] = sandbox.seed_nodes(1, "AMAZON_LINUX_2", tags={"Team": "web"}, account_id=account)
+    sandbox.seed_nodes(1, "AMAZON_LINUX_2", tags={"Env": "dev"}, account_id=account)      # in no target
+    other_client(sandbox, account, "resource-groups").create_group(Name="WebServers", ResourceQuery={
+        "Type": "TAG_FILTERS_1_0",
+        "Query": json.dumps({"ResourceTypeFilters": ["AWS::EC2::Instance"], "TagFilters": [{"Key": "Team", "Values": ["web"]}]})})
+    at = next_minute(sandbox)
+    window_id = daily_window(ssm, at)
+    target_ids = {
+        window_target(ssm, window_id, [{"Key": "InstanceIds", "Values": [by_id_node]}]): by_id_node,
+        window_target(ssm, window_id, [{"Key": "tag:Env", "Values": ["prod"]}]): tagged,
+        window_target(ssm, window_id, [{"Key": "tag-key", "Values": ["Backup"]}]): keyed,
+        ssm.register_target_with_maintenance_window(
+            WindowId=window_id, ResourceType="RESOURCE_GROUP",
+            Targets=[{"Key": "resource-groups:Name", "Values": ["WebServers"]},
+                     {"Key": "resource-groups:ResourceTypeFilters", "Values": ["AWS::EC2::Instance"]}])["WindowTargetId"]: grouped,
+    }
+    shell_task(ssm, window_id, [{"Key": "WindowTargetIds", "Values": list(target_ids)}], concurrency="10",
+               commands=["echo {{TARGET_TYPE}}"])
+    sandbox.advance_clock(2 * HOUR)
+    [execution] = executions(ssm, window_id)
+    [task] = tasks_of(ssm, execution["WindowExecutionId"])
+    invocations = invocations_of(ssm, execution["WindowExecutionId"], task["TaskExecutionId"])
+    ran = {invocation["WindowTargetId"]: json.loads(invocation["Parameters"]) for invocation in invocations}
+    assert {target_id: sent["instanceIds"][0] for target_id, sent in ran.items()} == target_ids
+    types = {target_ids[target_id]: sent["parameters"]["commands"][0] for target_id, sent in ran.items()}
+    assert types[grouped] == "echo RESOURCE_GROUP" and types[tagged] == "echo INSTANCE"
+    assert {invocation["Status"] for invocation in invocations} == {"SUCCESS"}
+
+
+def test_run_command_parameters_are_the_commands(world):
+    sandbox, account, ssm = world
+    [node] = sandbox.seed_nodes(1, "AMAZON_LINUX_2", account_id=account)
+    bucket = f"window-logs-{account}"
+    other_client(sandbox, account, "s3").create_bucket(Bucket=bucket)
+    at = next_minute(sandbox)
+    window_id = daily_window(ssm, at)
+    role = f"arn:aws:iam::{account}:role/MaintenanceWindowRole"
+    topic = f"arn:aws:sns:us-east-1:{account}:patching"
+    ssm.register_task_with_maintenance_window(
+        WindowId=window_id, TaskType="RUN_COMMAND", TaskArn="AWS-RunShellScript", Priority=1, MaxConcurrency="5",
+        MaxErrors="2", Targets=[{"Key": "InstanceIds", "Values": [node]}],
+        TaskInvocationParameters={"RunCommand": {
+            "Parameters": {"commands": ["echo logged"]}, "Comment": "window {{WINDOW_ID}}", "DocumentVersion": "1",
+            "OutputS3BucketName": bucket, "OutputS3KeyPrefix": "runs/{{WINDOW_EXECUTION_ID}}", "TimeoutSeconds": 900,
+            "ServiceRoleArn": role, "NotificationConfig": {"NotificationArn": topic, "NotificationEvents": ["Failed"],
+                                                           "NotificationType": "Command"},
+            "CloudWatchOutputConfig": {"CloudWatchLogGroupName": "window-logs", "CloudWatchOutputEnabled": True}}})
+    sandbox.advance_clock(2 * HOUR)
+    [execution] = executions(ssm, window_id)
+    execution_id = execution["WindowExecutionId"]
+    [task] = tasks_of(ssm, execution_id)
+    [invocation] = invocations_of(ssm, execution_id, task["TaskExecutionId"])
+    [command] = ssm.list_commands(CommandId=invocation["ExecutionId"])["Commands"]
+    assert (command["Comment"], command["DocumentVersion"], command["TimeoutSeconds"]) == (f"window {window_id}", "1", 900)
+    assert (command["MaxConcurrency"], command["MaxErrors"], command["InstanceIds"]) == ("5", "2", [node])
+    assert (command["OutputS3BucketName"], command["OutputS3KeyPrefix"]) == (bucket, f"runs/{execution_id}")
+    assert command["ServiceRole"] == role and command["NotificationConfig"]["NotificationArn"] == topic
+    assert command["CloudWatchOutputConfig"] == {"CloudWatchLogGroupName": "window-logs", "CloudWatchOutputEnabled": True}
+    keys = [item["Key"] for item in other_client(sandbox, account, "s3").list_objects_v2(Bucket=bucket)["Contents"]]
+    assert f"runs/{execution_id}/{command['CommandId']}/{node}/awsrunShellScript/0.awsrunShellScript/stdout" in keys
+
+
+def test_the_snapshot_id_rule_applies_to_the_patching_documents_only():
+
+    execution_id = "0f3c5a9e-1b2d-4e6f-8a7b-9c0d1e2f3a4b"
+    mine = "11111111-2222-3333-4444-555555555555"
+    assert engine.window_snapshot_id("AWS-RunPatchBaseline", {"Operation": ["Scan"]}, execution_id)["SnapshotId"] == [execution_id]
+    assert engine.window_snapshot_id("AWS-RunPatchBaselineWithHooks", {"SnapshotId": [""]}, execution_id)["SnapshotId"] == [execution_id]
+    assert engine.window_snapshot_id("AWS-RunPatchBaseline", {"SnapshotId": ["{{ aws:ORCHESTRATION_ID }}"]},
+                               execution_id)["SnapshotId"] == [execution_id]
+    # A caller's own GUID is kept (the User Guide advises against it, but it is the caller's).
+    assert engine.window_snapshot_id("AWS-RunPatchBaseline", {"SnapshotId": [mine]}, execution_id)["SnapshotId"] == [mine]
+    assert engine.window_snapshot_id("AWS-RunShellScript", {"commands": ["df"]}, execution_id) == {"commands": ["df"]}
+
+
+def test_pseudo_parameter_substitution_is_whole_placeholder_only():
+
+    values = {"WINDOW_ID": "mw-0123456789abcdef0", "WINDOW_TASK_ID": "t", "WINDOW_TARGET_ID": "", "WINDOW_EXECUTION_ID": "e",
+              "TASK_EXECUTION_ID": "x", "INVOCATION_ID": "i", "TARGET_TYPE": "INSTANCE"}
+    given = {"a": ["{{WINDOW_ID}}/{{ WINDOW_EXECUTION_ID }}", "{{RESOURCE_ID}} {{TARGET_ID}} {WINDOW_ID} {{window_id}}"],
+             "Comment": "{{TARGET_TYPE}}", "TimeoutSeconds": 600}
+    assert engine.substitute_pseudo_parameters(given, values) == {
+        "a": ["mw-0123456789abcdef0/e", "{{RESOURCE_ID}} {{TARGET_ID}} {WINDOW_ID} {{window_id}}"],
+        "Comment": "INSTANCE", "TimeoutSeconds": 600}

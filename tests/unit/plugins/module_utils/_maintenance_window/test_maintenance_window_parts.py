@@ -114,6 +114,8 @@ def test_a_task_compares_equal_to_what_aws_answers_for_it():
     assert not tasks.task_differs(desired, answered)
     assert tasks.task_differs(desired, dict(answered, MaxErrors="2"))
     assert tasks.task_differs(desired, dict(answered, Priority=0))
+    assert not tasks.task_differs(dict(desired, Priority=0), dict(answered, Priority=0))
+    assert tasks.normalized_task(dict(desired, Priority=0))["Priority"] == 0
     # Registered without a role, AWS answers with its service-linked role: no difference.
     linked = "arn:aws:iam::111222333444:role/aws-service-role/ssm.amazonaws.com/AWSServiceRoleForAmazonSSM"
     assert not tasks.task_differs(desired, dict(answered, ServiceRoleArn=linked))
