@@ -9,6 +9,7 @@ Each takes the role's variables as one dict keyed by their names; the logic is i
 plugins/module_utils/patch_schedule.py.
 """
 
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_schedule import module_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_schedule import ring_windows
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_schedule import scan_associations
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_schedule import schedule_errors
@@ -22,4 +23,5 @@ class FilterModule:
             "patch_schedule_windows": ring_windows,
             "patch_schedule_associations": scan_associations,
             "patch_schedule_stale_offsets": stale_offset_errors,
+            "patch_schedule_module_errors": module_errors,
         }

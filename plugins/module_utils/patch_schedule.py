@@ -130,7 +130,7 @@ def describe_offset(offset_days):
 
 def _rename(message, names):
     """The module's option names in `message` replaced by the role's variables (or ring paths)."""
-    pattern = re.compile(r"(?<![\w.\[])(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")\b")
+    pattern = re.compile(r"(?<![\w.\[])(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")(?!\w)")
     return pattern.sub(lambda match: names[match.group(1)], message)
 
 
@@ -411,6 +411,52 @@ def stale_offset_errors(config, current_windows):
                           f"but it has ScheduleOffset {have[0]}, which an update cannot remove: delete the window first "
                           f"({PREFIX}state: absent with this ring), then create it again")
     return errors
+
+
+WINDOW_TASK_OPTIONS = SHARED_OPTIONS + ("service_role_arn", "notification", "cutoff_behavior")
+
+
+def _window_names(config, index, ring):
+    """ssm_maintenance_window's option paths, as the role builds them for this ring, to the role's variables."""
+    names = {f"tasks[0].{option}": (f"{_ring_label(index)}.{option}" if option in RING_OVERRIDES and ring.get(option) is not None
+                                    else PREFIX + option) for option in WINDOW_TASK_OPTIONS}
+    names.update({"targets[0].patch_groups": f"{_ring_label(index)}.patch_groups", "targets[0]": f"{_ring_label(index)}.patch_groups",
+                  "schedule_timezone": (f"{_ring_label(index)}.timezone" if ring.get("timezone") is not None else PREFIX + "timezone"),
+                  "tags": PREFIX + "tags", "description": f"{_ring_label(index)}.description"})
+    for option in ("duration", "cutoff"):
+        names[option] = f"{_ring_label(index)}.{option}" if ring.get(option) is not None else PREFIX + option
+    return names
+
+
+def _association_names(config, name):
+    rings = _var(config, "rings") or []
+    groups = f"{PREFIX}rings[].patch_groups"
+    for index, ring in enumerate(rings):
+        if scan_name(config, ring) == name:
+            groups = f"{_ring_label(index)}.patch_groups"
+    names = {option: PREFIX + option for option in ("max_concurrency", "max_errors", "output_s3_bucket", "output_s3_prefix", "tags")}
+    names.update({"patch_groups": groups, "schedule": PREFIX + "scan_schedule"})
+    return names
+
+
+def module_errors(results, config):
+    """The failures of the role's module loops (their per-item results), each named after the window or
+    association and with the module's option paths turned into the role's variables."""
+    config = normalised(config)
+    rings = _var(config, "rings") or []
+    windows = dict((window_name(config, ring), (index, ring)) for index, ring in enumerate(rings))
+    messages = []
+    for result in results or []:
+        if not result.get("failed"):
+            continue
+        name = (result.get("item") or {}).get("name")
+        message = str(result.get("msg") or "failed without a message")
+        if name in windows:
+            message = _rename(message, _window_names(config, *windows[name]))
+        elif name is not None:
+            message = _rename(message, _association_names(config, name))
+        messages.append(f"{name}: {message}" if name else message)
+    return messages
 
 
 def scan_associations(config):

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_schedule import MAX_OFFSET
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_schedule import module_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_schedule import patch_tuesday_schedule
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_schedule import ring_windows
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_schedule import scan_associations
@@ -236,3 +237,26 @@ def test_values_as_extra_vars_pass_them_are_read_as_their_spec_types():
     assert window["targets"][0]["patch_groups"] == ["Dev", "QA"]
     assert schedule_errors(config(rings=[ring(schedule_offset="30")])) == [
         "patch_schedule_rings[0].schedule_offset must be 0-20 days after Patch Tuesday (the fourth Tuesday + 6 days at most), got 30"]
+
+
+def test_a_module_failure_names_the_window_and_the_role_variable():
+    values = config(pre_install_hook="Drain", scan_association="per_ring")
+    results = [
+        {"failed": False, "item": {"name": "patch-schedule-dev"}},
+        {"failed": True, "item": {"name": "patch-schedule-test"},
+         "msg": "tasks[0].pre_install_hook: no SSM document Drain in us-east-1; tasks[0].max_errors is too big; cutoff must be less"},
+        {"failed": True, "item": {"name": "patch-schedule-prod"}, "msg": "targets[0].patch_groups: nodes of Prod carry both tag keys"},
+        {"failed": True, "item": {"name": "patch-schedule-test-scan"}, "msg": "patch_groups ['QA'] carry both; schedule is wrong"},
+        {"failed": True, "item": {"name": "patch-schedule-scan"}, "msg": "patch_groups clash"},
+        {"failed": True, "msg": "no item"},
+    ]
+    assert module_errors(results, values) == [
+        "patch-schedule-test: patch_schedule_pre_install_hook: no SSM document Drain in us-east-1; "
+        "patch_schedule_max_errors is too big; patch_schedule_cutoff must be less",
+        "patch-schedule-prod: patch_schedule_rings[2].patch_groups: nodes of Prod carry both tag keys",
+        "patch-schedule-test-scan: patch_schedule_rings[1].patch_groups ['QA'] carry both; patch_schedule_scan_schedule is wrong",
+        "patch-schedule-scan: patch_schedule_rings[].patch_groups clash",
+        "no item",
+    ]
+    ring_level = module_errors([{"failed": True, "item": {"name": "patch-schedule-prod"}, "msg": "tasks[0].max_errors: bad"}], values)
+    assert ring_level == ["patch-schedule-prod: patch_schedule_rings[2].max_errors: bad"]
