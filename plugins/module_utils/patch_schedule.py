@@ -21,6 +21,7 @@ except ImportError:  # Python < 3.9: the module checks the time zone instead
     ZoneInfo = None
 
 from ansible.module_utils.common.validation import check_type_bool
+from ansible.module_utils.common.validation import check_type_dict
 from ansible.module_utils.common.validation import check_type_int
 from ansible.module_utils.common.validation import check_type_list
 from ansible.module_utils.common.validation import check_type_str
@@ -76,6 +77,9 @@ def normalised(config):
     """The variables as their argument spec types them: the spec checks a role's variables but hands them
     on as given, so `-e` or a template can pass "3" for 3, "false" for false or "App" for [App]."""
     values = dict(config)
+    for option in STRING_VARIABLES:
+        if values.get(PREFIX + option) is not None:
+            values[PREFIX + option] = check_type_str(values[PREFIX + option])
     for option in INT_VARIABLES:
         if values.get(PREFIX + option) is not None:
             values[PREFIX + option] = check_type_int(values[PREFIX + option])
@@ -83,13 +87,18 @@ def normalised(config):
     if rings is not None:
         values[PREFIX + "rings"] = [_normalised_ring(ring) for ring in check_type_list(rings)]
     notification = values.get(PREFIX + "notification")
+    if notification is not None:
+        notification = values[PREFIX + "notification"] = dict(check_type_dict(notification))
     if notification is not None and notification.get("events") is not None:
         values[PREFIX + "notification"] = dict(notification, events=check_type_list(notification["events"]))
     return values
 
 
 def _normalised_ring(ring):
-    ring = dict(ring)
+    ring = dict(check_type_dict(ring))
+    for option in RING_STRINGS:
+        if ring.get(option) is not None:
+            ring[option] = check_type_str(ring[option])
     for option in RING_INTS:
         if ring.get(option) is not None:
             ring[option] = check_type_int(ring[option])

@@ -235,6 +235,10 @@ def test_values_as_extra_vars_pass_them_are_read_as_their_spec_types():
     assert (window["schedule"], window["schedule_offset"], window["duration"], window["cutoff"]) == ("cron(0 2 ? * TUE#3 *)", 2, 4, 2)
     assert window["enabled"] is False
     assert window["targets"][0]["patch_groups"] == ["Dev", "QA"]
+    assert ring_windows(config(rings=["name=dev, patch_groups=Dev, schedule_offset=2"]))[0]["schedule_offset"] == 2
+    # YAML reads max_errors: 0 as a number and time: 02:00 (unquoted) as 120, sexagesimal minutes.
+    assert ring_windows(config(rings=[ring(max_errors=0)]))[0]["tasks"][0]["max_errors"] == "0"
+    assert schedule_errors(config(rings=[ring(time=120)])) == ["patch_schedule_rings[0].time must be HH:MM (00:00 to 23:59), got '120'"]
     assert schedule_errors(config(rings=[ring(schedule_offset="30")])) == [
         "patch_schedule_rings[0].schedule_offset must be 0-20 days after Patch Tuesday (the fourth Tuesday + 6 days at most), got 30"]
 
