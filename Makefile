@@ -44,13 +44,14 @@ SANITY_EXCLUDES := sandbox|bench|tools|\.ci|conftest\.py|pytest\.ini|Makefile|re
 	iam-policy sanity lint bench clean aws-lane test-aws test-aws-cleanup docs docs-lint changelog release awx ee-context
 
 # The workshop end to end on a sandbox started for it (stopped by PID afterwards): workshop.yml writes
-# reports/ssm-workshop.csv and reports/dashboard.html, then teardown.yml removes what it created.
+# reports/ssm-workshop.csv and reports/dashboard.html and (workshop_schedule) schedules patching in
+# maintenance windows, then teardown.yml removes what it created.
 DEMO_PLAYBOOK := $(BIN)/ansible-playbook -i playbooks/inventory.yml
 demo: layout
 	@mkdir -p reports
 	@ANSIBLE_CALLBACK_RESULT_FORMAT=yaml $(BIN)/python tools/run_with_sandbox.py -- sh -c '\
-	  echo "== 1/2 playbooks/workshop.yml: prerequisites, baseline, groups, dashboard, scan, dashboard, export, install, dashboard"; \
-	  $(DEMO_PLAYBOOK) playbooks/workshop.yml || exit $$?; \
+	  echo "== 1/2 playbooks/workshop.yml: prerequisites, baseline, groups, dashboard, scan, dashboard, export, install, dashboard, schedule"; \
+	  $(DEMO_PLAYBOOK) playbooks/workshop.yml -e workshop_schedule=true || exit $$?; \
 	  echo "== reports written:"; ls -l reports/ssm-workshop.csv reports/dashboard.html || exit 1; \
 	  echo "== 2/2 playbooks/teardown.yml: patch groups deregistered, baseline deleted, log bucket emptied, stack deleted"; \
 	  $(DEMO_PLAYBOOK) playbooks/teardown.yml'
