@@ -15,6 +15,16 @@
   (MaxResults: 1-20, botocore's model); a page here holds at most 20. moto's ListChildren does not page at
   all; here it pages like the others (MaxResults 1-20, NextToken). A token that is not one the sandbox
   issued is `InvalidInputException` with Reason `INVALID_NEXT_TOKEN` (InvalidInputException's reasons).
+- CloseAccount: moto makes the account SUSPENDED at once. The API reference: "While the close account request is
+  in progress, Account status will indicate PENDING_CLOSURE. When the close account request completes, the
+  status will change to SUSPENDED", after "a few minutes"; the State field's launch note (AWS What's New, "AWS
+  Organizations now provides account state information for member accounts") gives PENDING_CLOSURE "for
+  in-process closure requests" and CLOSED "for accounts in their 90-day reinstatement window". Here the account
+  is PENDING_CLOSURE (Status and State) until CLOSURE_SECONDS of the sandbox clock have passed, then Status
+  SUSPENDED and State CLOSED. No AWS source gives the minutes: CLOSURE_SECONDS is the sandbox's choice.
+- A moto reset leaves `organizations_backends.master_accounts` (member -> management account) in place, so after a
+  reset a former member is still taken for a member and cannot create an organization of its own
+  (AlreadyInOrganizationException): here a management account's reset drops its members' entries.
 - moto answers `"NextToken": null` on the last page; AWS leaves out a member it has no value for (the
   response check, sandbox/testing/response_shapes.py, refuses nulls): top-level nulls are dropped.
 """
@@ -27,10 +37,12 @@ from moto.organizations.exceptions import OrganizationsClientError
 from moto.organizations.responses import OrganizationsResponse
 from moto.organizations.utils import PAGINATION_MODEL
 
+from sandbox.agent import clock
 from sandbox.wire import paging
 from sandbox.wire.errors import InvalidNextToken
 
 MAX_PAGE = 20
+CLOSURE_SECONDS = 300
 
 MANAGEMENT_OR_DELEGATED = frozenset({
     "list_accounts", "list_accounts_for_parent", "list_children", "list_organizational_units_for_parent",
@@ -133,7 +145,39 @@ def _list_children(self):
     return json.dumps(answer)
 
 
+def _close(self):
+    if self.status == "SUSPENDED":
+        raise org_models.AccountAlreadyClosedException
+    if self.status != "PENDING_CLOSURE":
+        self.status = self.state = "PENDING_CLOSURE"
+        self.closes_at = clock.now() + CLOSURE_SECONDS
+
+
+_moto_reset = org_models.OrganizationsBackend.reset
+
+
+def _reset(self):
+    members = org_models.organizations_backends.master_accounts
+    for member, owner in list(members.items()):
+        if owner[0] == self.account_id:
+            members.pop(member, None)
+    _moto_reset(self)
+
+
+_moto_describe_account = org_models.FakeAccount.describe
+
+
+def _describe_account(self):
+    closes_at = getattr(self, "closes_at", None)
+    if closes_at is not None and self.status == "PENDING_CLOSURE" and clock.now() >= closes_at:
+        self.status, self.state = "SUSPENDED", "CLOSED"
+    return _moto_describe_account(self)
+
+
 def install():
+    org_models.OrganizationsBackend.reset = _reset
+    org_models.FakeAccount.close = _close
+    org_models.FakeAccount.describe = _describe_account
     PAGINATION_MODEL["list_accounts"]["unique_attribute"] = "Id"
     for name in ("list_accounts", "list_accounts_for_parent", "list_organizational_units_for_parent"):
         PAGINATION_MODEL[name]["limit_default"] = min(PAGINATION_MODEL[name].get("limit_default") or MAX_PAGE, MAX_PAGE)

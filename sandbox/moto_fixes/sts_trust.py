@@ -183,7 +183,11 @@ def trust_allows(document, caller, external_id=None):
         try:
             document = json.loads(document)
         except ValueError:
-            document = json.loads(unquote(document))
+            try:
+                document = json.loads(unquote(document))
+            except ValueError:
+                # IAM refuses to store a trust policy that is not JSON; moto does not. It trusts no one.
+                return False
     statements = _as_list(document.get("Statement")) if isinstance(document, dict) else []
     if any(_statement_applies(statement, caller, external_id, "Deny") for statement in statements):
         return False

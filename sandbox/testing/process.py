@@ -12,6 +12,7 @@ drives the control API:
     sandbox.seed_organization([member_account("web", ou="Prod", regions=["us-east-1"], nodes=3)],
                               ous={"Prod": {}})   organization, OUs, accounts, roles, nodes in one call
     sandbox.put_role(account_id, role_name, trusted_principal=... | trust_policy=...) -> role ARN
+    sandbox.environment(region, credentials=None)  AWS_* variables for a module process (an assumed role's)
     sandbox.calls(service="ssm", operation=None, account_id=None)  the call log (list of dicts), oldest first
     sandbox.mutating_calls(service=None)          calls whose operation is not a read
     sandbox.clear_calls()
@@ -122,15 +123,21 @@ class Sandbox:
         """A client with the credentials of an assumed role: its requests are served in the role's account."""
         return self.client(service, region=region, credentials=self.assume_role(role_arn, **assume))
 
-    def environment(self, region=REGION):
-        """Environment variables that point boto3 (and so AnsibleAWSModule) at this sandbox."""
-        return {
+    def environment(self, region=REGION, credentials=None):
+        """Environment variables that point boto3 (and so AnsibleAWSModule) at this sandbox; with `credentials`
+        (an AssumeRole answer's) they act in the role's account."""
+        environment = {
             "AWS_ENDPOINT_URL": self.endpoint,
             "AWS_ACCESS_KEY_ID": CREDENTIALS["aws_access_key_id"],
             "AWS_SECRET_ACCESS_KEY": CREDENTIALS["aws_secret_access_key"],
             "AWS_DEFAULT_REGION": region,
             "AWS_REGION": region,
         }
+        if credentials is not None:
+            environment.update({"AWS_ACCESS_KEY_ID": credentials["AccessKeyId"],
+                                "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
+                                "AWS_SESSION_TOKEN": credentials["SessionToken"]})
+        return environment
 
     def request(self, method, path, body=None):
         data = None if body is None else json.dumps(body).encode()

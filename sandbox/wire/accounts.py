@@ -15,14 +15,15 @@ Body of POST /_sandbox/organization:
      "accounts": [{"id": "111111111111",                   (optional; else moto picks one)
                    "name": "web-prod", "email": ...,       (email defaults to <name>@example.com)
                    "ou": "Prod/Web",                       (default "": the root)
-                   "status": "ACTIVE",                     (ACTIVE | SUSPENDED | PENDING_CLOSURE; State follows)
+                   "status": "ACTIVE",                     (ACTIVE | SUSPENDED | PENDING_CLOSURE)
+                   "state": "CLOSED",                      (optional; the same as status, or CLOSED for SUSPENDED)
                    "role_name": "CloudPatchMember",        (default OrganizationAccountAccessRole, as CreateAccount)
                    "trusted_principal": "arn:aws:iam::123456789012:root",   (or a list; default the management root)
                    "regions": {"us-east-1": {"nodes": 3, "os": "AMAZON_LINUX_2", "kind": "hybrid", "tags": {...}}}}],
      "management_regions": {"us-east-1": {"nodes": 1}}}    (nodes in the management account itself)
 
 Answer: {"organization_id", "root_id", "management_account_id", "ous": {"Prod": "ou-...", "Prod/Web": ...},
-"accounts": [{"id", "name", "ou", "ou_id", "status", "role_arn", "nodes": {"us-east-1": [ids]}}]}.
+"accounts": [{"id", "name", "ou", "ou_id", "status", "state", "role_arn", "nodes": {"us-east-1": [ids]}}]}.
 An organization the management account already has is reused (new OUs and accounts are added to it).
 """
 
@@ -41,14 +42,17 @@ from sandbox.agent import managed_nodes
 
 DEFAULT_ROLE = "OrganizationAccountAccessRole"
 # Organizations API reference, Account: Status "ACTIVE | SUSPENDED | PENDING_CLOSURE"; State has the same three
-# among its values (PENDING_ACTIVATION and CLOSED have no Status of their own).
+# among its values, and CLOSED, an account closed and "in their 90-day reinstatement window" (AWS What's New on
+# the State field), whose Status is SUSPENDED (CloseAccount: "the status will change to SUSPENDED"). No AWS
+# source pairs PENDING_ACTIVATION with a Status, so it cannot be seeded.
 STATUSES = ("ACTIVE", "SUSPENDED", "PENDING_CLOSURE")
+STATES = {"ACTIVE": ("ACTIVE",), "SUSPENDED": ("SUSPENDED", "CLOSED"), "PENDING_CLOSURE": ("PENDING_CLOSURE",)}
 _ACCOUNT_ID = re.compile(r"\A\d{12}\Z")
 # IAM API reference, CreateRole RoleName: [\w+=,.@-]+, 1-64 characters.
 _ROLE_NAME = re.compile(r"\A[\w+=,.@-]{1,64}\Z")
 _PRINCIPAL = re.compile(r"\A(\*|\d{12}|arn:aws:(iam::\d{12}:(root|user/.+|role/.+)|sts::\d{12}:assumed-role/.+))\Z")
 _NODE_OPTIONS = ("nodes", "os", "kind", "tags", "name_prefix", "ping_status")
-_ACCOUNT_KEYS = ("id", "name", "email", "ou", "status", "role_name", "trusted_principal", "regions")
+_ACCOUNT_KEYS = ("id", "name", "email", "ou", "status", "state", "role_name", "trusted_principal", "regions")
 
 _REGIONS = frozenset(botocore.session.get_session().get_available_regions("ssm"))
 
@@ -192,10 +196,13 @@ def _check_accounts(accounts, management, ou_paths, existing_ids):
         status = account.get("status", "ACTIVE")
         if status not in STATUSES:
             raise SeedError(f"{where}.status must be one of {', '.join(STATUSES)}, got {status!r}")
+        state = account.get("state", status)
+        if state not in STATES[status]:
+            raise SeedError(f"{where}.state with status {status} must be one of {', '.join(STATES[status])}, got {state!r}")
         role_name = _check_role_name(account.get("role_name", DEFAULT_ROLE), f"{where}.role_name")
         principals = _principals(account.get("trusted_principal", f"arn:aws:iam::{management}:root"),
                                  f"{where}.trusted_principal")
-        checked.append({"id": account_id, "name": name, "email": email, "ou": ou, "status": status,
+        checked.append({"id": account_id, "name": name, "email": email, "ou": ou, "status": status, "state": state,
                         "role_name": role_name, "principals": principals,
                         "regions": _regions(account.get("regions"), f"{where}.regions")})
     return checked
@@ -246,10 +253,10 @@ def seed_organization(body):
         if parent != root_id:
             backend.move_account(AccountId=account_id, SourceParentId=root_id, DestinationParentId=parent)
         account = backend.get_account_by_id(account_id)
-        account.status = account.state = spec["status"]
+        account.status, account.state = spec["status"], spec["state"]
         role_arn = put_role(account_id, spec["role_name"], spec["principals"])
         answered.append({"id": account_id, "name": spec["name"], "ou": spec["ou"], "ou_id": parent,
-                         "status": spec["status"], "role_arn": role_arn,
+                         "status": spec["status"], "state": spec["state"], "role_arn": role_arn,
                          "nodes": _seed_regions(account_id, spec["regions"])})
     return {"organization_id": backend.org.id, "root_id": root_id, "management_account_id": management,
             "ous": {path: ou_ids[path] for path in ou_paths}, "accounts": answered,

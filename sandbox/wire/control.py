@@ -61,7 +61,8 @@
     POST   /_sandbox/organization                body: {"management_account_id", "ous": {"Prod":
                                                    {"Web": {}}}, "accounts": [{"id", "name", "ou":
                                                    "Prod/Web", "status": "ACTIVE"|"SUSPENDED"|
-                                                   "PENDING_CLOSURE", "role_name", "trusted_principal",
+                                                   "PENDING_CLOSURE", "state" (CLOSED for a closed
+                                                   SUSPENDED one), "role_name", "trusted_principal",
                                                    "regions": {"us-east-1": {"nodes": N, "os", "kind",
                                                    "tags"}}}], "management_regions": {...}}: an
                                                    organization with its OUs, accounts (each with a

@@ -120,15 +120,16 @@ def _family(service, protocol):
     return "query"
 
 
-def error_response(service, protocol, fault):
-    """(status, headers, body) of an injected error in the service's own wire format."""
+def error_response(service, protocol, fault, account_id="123456789012"):
+    """(status, headers, body) of an injected error in the service's own wire format; an access denied names a
+    principal of `account_id`, the account the request is served in."""
     family = _family(service, protocol)
     if fault == "throttle":
         default = _JSON_THROTTLE if family == "json" else _QUERY_THROTTLE
         code, status, message = _THROTTLE.get(service, default)
     elif fault == "denied":
         code, status = _ACCESS_DENIED[family]
-        message = "User: arn:aws:iam::123456789012:user/sandbox is not authorized to perform this operation"
+        message = f"User: arn:aws:iam::{account_id}:user/sandbox is not authorized to perform this operation"
     else:
         status = fault
         code = _SERVER_ERRORS[(family, status)]

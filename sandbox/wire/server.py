@@ -129,7 +129,7 @@ class SandboxApp:
         if latency:
             time.sleep(latency)
         if fault is not None:
-            status, headers, payload, code = error_response(info.service, info.protocol, fault)
+            status, headers, payload, code = error_response(info.service, info.protocol, fault, info.account_id)
             return self._answer(start_response, info, started, status, headers, payload, code, injected=True)
         rejection = self._validate(info)
         if rejection is not None:

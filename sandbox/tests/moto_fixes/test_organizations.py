@@ -9,6 +9,7 @@ different tests never meet in the session's sandbox.
 import pytest
 from botocore.exceptions import ClientError
 
+from sandbox.moto_fixes.organizations import CLOSURE_SECONDS
 from sandbox.testing.process import member_account
 from sandbox.tests.patch_isolation import new_account_id
 
@@ -135,3 +136,35 @@ def test_create_and_move_through_the_api(sandbox, management, org):
     # CreateAccount's role trusts the management account (Organizations User Guide, "Accessing member accounts").
     credentials = sandbox.assume_role(f"arn:aws:iam::{account_id}:role/CloudPatchMember", account_id=management)
     assert sandbox.client("sts", credentials=credentials).get_caller_identity()["Account"] == account_id
+
+
+def test_close_account_is_pending_for_a_few_minutes_of_sandbox_time_then_closed(frozen_clock, management, org):
+    seeded = frozen_clock.seed_organization([member_account("gone"), member_account("kept")],
+                                            management_account_id=management)
+    gone, kept = (account["id"] for account in seeded["accounts"])
+    org.close_account(AccountId=gone)
+    described = org.describe_account(AccountId=gone)["Account"]
+    assert (described["Status"], described["State"]) == ("PENDING_CLOSURE", "PENDING_CLOSURE")
+    frozen_clock.advance_clock(CLOSURE_SECONDS - 1)
+    assert org.describe_account(AccountId=gone)["Account"]["Status"] == "PENDING_CLOSURE"
+    frozen_clock.advance_clock(1)
+    listed = {account["Id"]: (account["Status"], account["State"]) for account in org.list_accounts()["Accounts"]}
+    assert listed[gone] == ("SUSPENDED", "CLOSED")
+    assert listed[kept] == ("ACTIVE", "ACTIVE")
+    assert _error(org.close_account, AccountId=gone)[0] == "AccountAlreadyClosedException"
+
+
+def test_a_seeded_closed_account_is_suspended_with_state_closed(sandbox, management, org):
+    seeded = sandbox.seed_organization([member_account("gone", status="SUSPENDED", state="CLOSED")],
+                                       management_account_id=management)
+    described = org.describe_account(AccountId=seeded["accounts"][0]["id"])["Account"]
+    assert (described["Status"], described["State"]) == ("SUSPENDED", "CLOSED")
+
+
+def test_after_a_reset_a_former_member_is_in_no_organization(sandbox, management):
+    seeded = sandbox.seed_organization([member_account("web")], management_account_id=management)
+    member = seeded["accounts"][0]["id"]
+    sandbox.reset()
+    former = sandbox.client("organizations", account_id=member)
+    assert _error(former.list_accounts)[0] == "AWSOrganizationsNotInUseException"
+    assert former.create_organization(FeatureSet="ALL")["Organization"]["MasterAccountId"] == member

@@ -58,6 +58,8 @@ def test_each_principal_form_designates_exactly_its_callers(value, callers):
     (policy(allow({"AWS": A}, Condition={"StringLike": {"sts:ExternalId": "fleet-*"}})), ROOT_A, None, False),
     (policy(allow({"AWS": A}, Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}})), ROOT_A, None, False),
     (policy(), ROOT_A, None, False),                                               # no statement: nobody
+    ("{not json", ROOT_A, None, False),
+    ('{"Statement": "everyone"}', ROOT_A, None, False),
 ])
 def test_trust_policy_evaluation(document, caller, external_id, allowed):
     assert trust_allows(document, caller, external_id) is allowed

@@ -5,9 +5,11 @@ that a bad body is refused with the path of what is wrong and makes nothing."""
 import json
 import urllib.error
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from sandbox.testing import response_shapes
 from sandbox.testing.process import member_account
 from sandbox.tests.patch_isolation import new_account_id
 
@@ -77,6 +79,10 @@ def test_a_second_call_adds_to_the_same_organization(sandbox):
 @pytest.mark.parametrize("body, message", [
     ({"accounts": [{"name": "x", "ou": "Nope"}]}, "accounts[0].ou 'Nope' is not one of the OUs"),
     ({"accounts": [{"name": "x", "status": "CLOSED"}]}, "accounts[0].status must be one of ACTIVE, SUSPENDED, PENDING_CLOSURE"),
+    ({"accounts": [{"name": "x", "status": "ACTIVE", "state": "CLOSED"}]},
+     "accounts[0].state with status ACTIVE must be one of ACTIVE"),
+    ({"accounts": [{"name": "x", "status": "SUSPENDED", "state": "PENDING_ACTIVATION"}]},
+     "accounts[0].state with status SUSPENDED must be one of SUSPENDED, CLOSED"),
     ({"accounts": [{"name": ""}]}, "accounts[0].name must be 1-50 characters"),
     ({"accounts": [{"name": "x", "id": "12345"}]}, "accounts[0].id must be 12 digits"),
     ({"accounts": [{"name": "x", "colour": "red"}]}, "accounts[0]: unknown keys ['colour']"),
@@ -125,3 +131,17 @@ def test_roles_route(sandbox):
         400, "account id must be 12 digits, got '123'")
     assert _refused(sandbox, f"/_sandbox/accounts/{member}/roles", {"role_name": "x"}) == (
         400, "give one of trusted_principal or trust_policy")
+
+
+def test_an_environment_with_assumed_credentials_acts_in_the_roles_account(sandbox):
+    management = new_account_id()
+    seeded = sandbox.seed_organization([member_account("web", regions=["eu-west-1"], nodes=1)],
+                                       management_account_id=management)
+    member = seeded["accounts"][0]
+    environment = sandbox.environment("eu-west-1", credentials=sandbox.assume_role(member["role_arn"], account_id=management))
+    session = boto3.session.Session(aws_access_key_id=environment["AWS_ACCESS_KEY_ID"],
+                                    aws_secret_access_key=environment["AWS_SECRET_ACCESS_KEY"],
+                                    aws_session_token=environment["AWS_SESSION_TOKEN"], region_name=environment["AWS_REGION"])
+    ssm = response_shapes.watch(session.client("ssm", endpoint_url=environment["AWS_ENDPOINT_URL"]))
+    assert [node["InstanceId"] for node in ssm.describe_instance_information()["InstanceInformationList"]] == \
+        member["nodes"]["eu-west-1"]

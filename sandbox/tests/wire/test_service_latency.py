@@ -64,3 +64,11 @@ def test_throttling_in_each_services_own_code(organization, service, call, code)
         call(sandbox, management)
     assert excinfo.value.response["Error"]["Code"] == code
     assert sandbox.calls(service=service)[-1]["injected"] is True
+
+
+def test_an_injected_access_denied_names_the_callers_account(organization):
+    sandbox, management, member = organization
+    sandbox.set_fault("ssm", access_denied_rate=1.0)
+    with pytest.raises(ClientError) as excinfo:
+        sandbox.role_client("ssm", member["role_arn"], account_id=management).describe_instance_information()
+    assert f"arn:aws:iam::{member['id']}:" in excinfo.value.response["Error"]["Message"]
