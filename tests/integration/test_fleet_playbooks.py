@@ -1,0 +1,125 @@
+"""The fleet playbooks (playbooks/fleet/) over 3 accounts x 2 regions of the sandbox's organization.
+
+The inventory is the patch_fleet plugin's, from a list of the seeded accounts (no call to build it). The
+runner signs with RUNNER_ACCESS_KEY (tests/iam_policy keeps its calls apart: docs/iam-policy-runner.json),
+which the sandbox serves as the management account's root: every member role trusts it. Each host then
+works with its assumed role's credentials, which the sandbox serves in the role's account.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sandbox.testing.process import member_account
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+COLLECTIONS_PATH = REPO_ROOT / ".build" / "collections"
+PLAYBOOKS = REPO_ROOT / "playbooks" / "fleet"
+# tests/iam_policy/test_iam_policy.py reads the calls signed with this key as the fleet runner's.
+RUNNER_ACCESS_KEY = "patch-fleet-runner"
+ACCOUNTS = ("111111111111", "222222222222", "333333333333")
+REGIONS = ("us-east-1", "eu-west-1")
+NODES = 2
+HOSTS = [f"{account}-{region}" for account in ACCOUNTS for region in REGIONS]
+
+
+@pytest.fixture
+def fleet(clean_sandbox):
+    """Three member accounts, each with NODES Amazon Linux 2 nodes in each of REGIONS; quick simulated runs."""
+    clean_sandbox.seed_organization([member_account(f"acct{index}", regions=REGIONS, nodes=NODES, id=account)
+                                     for index, account in enumerate(ACCOUNTS)])
+    clean_sandbox.set_agent(seconds_per_node=0.2, reboot_seconds=0.5, delivery_timeout_scale=0.05)
+    clean_sandbox.clear_calls()
+    yield clean_sandbox
+    clean_sandbox.reset_agent()
+
+
+def write_inventory(tmp_path, accounts=ACCOUNTS, role_name="OrganizationAccountAccessRole"):
+    inventory = tmp_path / "fleet.yml"
+    listed = "".join(f"  - '{account}'\n" for account in accounts)
+    inventory.write_text(f"plugin: cloudpatch.ssm.patch_fleet\naccounts:\n{listed}regions: [{', '.join(REGIONS)}]\n"
+                         f"role_name: {role_name}\n", encoding="utf-8")
+    return inventory
+
+
+KEEP_CREDENTIALS = """
+- name: Run the fleet playbook
+  ansible.builtin.import_playbook: {playbook}
+
+# The test's own step: each host's connection as the fleet playbook left it, so that the test can
+# look for its keys in the output and use them.
+- name: Keep each host's connection for the test
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: Write the connection
+      ansible.builtin.copy:
+        content: "{{{{ cloudpatch_ssm_aws | to_json }}}}"
+        dest: "{keep_dir}/{{{{ inventory_hostname }}}}.json"
+        mode: "0600"
+      check_mode: false
+      no_log: true
+      when: cloudpatch_ssm_aws.session_token is defined
+"""
+
+
+def run_playbook(sandbox, tmp_path, inventory, playbook, extra_vars=None, check=False, expect_failure=False, forks=6):
+    """ansible-playbook -v on a fleet playbook, then a play that keeps each host's connection; (output, connections)."""
+    keep_dir = tmp_path / "connections"
+    keep_dir.mkdir(exist_ok=True)
+    wrapper = tmp_path / f"run-{playbook}"
+    wrapper.write_text(KEEP_CREDENTIALS.format(playbook=PLAYBOOKS / playbook, keep_dir=keep_dir), encoding="utf-8")
+    command = [str(Path(sys.executable).parent / "ansible-playbook"), "-v", "-i", str(inventory), str(wrapper),
+               "--forks", str(forks), "-e", json.dumps({"ansible_python_interpreter": sys.executable, **(extra_vars or {})})]
+    if check:
+        command.append("--check")
+    environment = {
+        **os.environ,
+        **sandbox.environment(),
+        "AWS_ACCESS_KEY_ID": RUNNER_ACCESS_KEY,
+        "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS_PATH),
+        "ANSIBLE_INVENTORY_ENABLED": "cloudpatch.ssm.patch_fleet",
+        "ANSIBLE_NOCOLOR": "1",
+    }
+    result = subprocess.run(command, env=environment, cwd=tmp_path, capture_output=True, text=True, check=False, timeout=900)
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output
+    if (result.returncode != 0) != expect_failure:
+        pytest.fail(f"ansible-playbook exited {result.returncode}\n{output}")
+    connections = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(keep_dir.glob("*.json"))}
+    for connection in connections.values():
+        for key in ("secret_key", "session_token"):
+            assert len(connection[key]) >= 16
+            assert connection[key] not in output, f"the {key} of a host was printed"
+    return output, connections
+
+
+def recap(output):
+    """PLAY RECAP: host -> {ok, changed, failed, ...} (the last recap of the run)."""
+    hosts = {}
+    for line in output.split("PLAY RECAP")[-1].splitlines():
+        match = re.fullmatch(r"(\S+)\s+:\s+(.*?)\s*", line)
+        if match:
+            hosts[match.group(1)] = {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", match.group(2))}
+    return hosts
+
+
+def test_scan_runs_in_every_account_region_with_its_own_credentials(fleet, tmp_path):
+    output, connections = run_playbook(fleet, tmp_path, write_inventory(tmp_path), "scan.yml")
+    assert sorted(connections) == sorted(HOSTS)
+    assert all(counts["failed"] == 0 for counts in recap(output).values())
+    for host, connection in connections.items():
+        account, region = host.split("-", 1)
+        assert connection["region"] == region
+        assert connection["endpoint_url"] if "endpoint_url" in connection else True
+        identity = fleet.client("sts", credentials={"AccessKeyId": connection["access_key"], "SecretAccessKey": connection["secret_key"],
+                                                    "SessionToken": connection["session_token"]}).get_caller_identity()
+        assert identity["Account"] == account
+        assert re.fullmatch(rf"arn:aws:sts::{account}:assumed-role/OrganizationAccountAccessRole/cloudpatch-[\w+=,.@-]+-{host}",
+                            identity["Arn"]), identity["Arn"]
+    print(output)
