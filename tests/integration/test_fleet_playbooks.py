@@ -122,4 +122,69 @@ def test_scan_runs_in_every_account_region_with_its_own_credentials(fleet, tmp_p
         assert identity["Account"] == account
         assert re.fullmatch(rf"arn:aws:sts::{account}:assumed-role/OrganizationAccountAccessRole/cloudpatch-[\w+=,.@-]+-{host}",
                             identity["Arn"]), identity["Arn"]
-    print(output)
+    # Once per host, signed by the runner (served in the management account), named after who ran it and the host.
+    assumed = fleet.calls(service="sts", operation="AssumeRole")
+    assert sorted(call["parameters"]["RoleArn"] for call in assumed) == sorted(
+        f"arn:aws:iam::{host[:12]}:role/OrganizationAccountAccessRole" for host in HOSTS)
+    assert {call["account_id"] for call in assumed} == {"123456789012"}
+    assert all(call["status"] == 200 and call["parameters"]["DurationSeconds"] == "3600" for call in assumed)
+    for call in assumed:
+        name = call["parameters"]["RoleSessionName"]
+        assert len(name) <= 64 and re.fullmatch(r"cloudpatch-[\w+=,.@-]+-\d{12}-[a-z]{2}-[a-z]+-\d", name), name
+    # Each account-region scanned its own nodes with its own credentials: one command each, in that account and region.
+    sent = fleet.calls(service="ssm", operation="SendCommand")
+    assert sorted((call["account_id"], call["region"]) for call in sent) == sorted(tuple(host.split("-", 1)) for host in HOSTS)
+    for host in HOSTS:
+        account, region = host.split("-", 1)
+        nodes = [node["instance_id"] for node in fleet.nodes(region=region, account_id=account)]
+        call = next(call for call in sent if (call["account_id"], call["region"]) == (account, region))
+        assert sorted(call["parameters"]["InstanceIds"]) == sorted(nodes) and len(nodes) == NODES
+
+
+def test_an_account_whose_role_cannot_be_assumed_fails_alone_in_a_scan(fleet, tmp_path):
+    fleet.put_role("333333333333", "OrganizationAccountAccessRole", trusted_principal="111122223333")
+    output, connections = run_playbook(fleet, tmp_path, write_inventory(tmp_path), "scan.yml", expect_failure=True)
+    counts = recap(output)
+    assert sorted(host for host, count in counts.items() if count["failed"]) == ["333333333333-eu-west-1", "333333333333-us-east-1"]
+    assert sorted(connections) == sorted(host for host in HOSTS if not host.startswith("333333333333"))
+    for region in REGIONS:
+        assert (f"fleet_credentials_role_arn arn:aws:iam::333333333333:role/OrganizationAccountAccessRole could not be "
+                f"assumed in {region}") in " ".join(output.split())
+    assert "AccessDenied" in output
+    sent = fleet.calls(service="ssm", operation="SendCommand")
+    assert sorted(call["account_id"] for call in sent) == ["111111111111"] * 2 + ["222222222222"] * 2
+
+
+def test_install_rings_stop_when_a_ring_fails_more_than_max_fail_percentage(fleet, tmp_path):
+    """Hosts in inventory order: 111111111111's two regions, then 222222222222's, then 333333333333's."""
+    fleet.put_role("111111111111", "OrganizationAccountAccessRole", trusted_principal="111122223333")
+    inventory = write_inventory(tmp_path)
+
+    def install(batch, percentage):
+        fleet.clear_calls()
+        output, connections = run_playbook(fleet, tmp_path, inventory, "install.yml",
+                                           {"fleet_batch": batch, "fleet_max_fail_percentage": percentage}, expect_failure=True)
+        sent = fleet.calls(service="ssm", operation="SendCommand")
+        assert all(call["parameters"]["Parameters"]["Operation"] == ["Install"] for call in sent)
+        return output, sorted(call["account_id"] for call in sent)
+
+    # Rings of 3: the first loses 2 of 3 hosts (67 %). Over 50 %: the ring's third host is stopped too, and no ring follows.
+    output, sent = install(3, 50)
+    assert sent == []
+    assert sorted(recap(output)) == ["111111111111-eu-west-1", "111111111111-us-east-1", "222222222222-us-east-1"]
+    assert "NO MORE HOSTS LEFT" in output
+    # Within 70 %: the first ring's third host installs, and so does the next ring.
+    output, sent = install(3, 70)
+    assert sent == ["222222222222"] * 2 + ["333333333333"] * 2
+    assert sorted(host for host, count in recap(output).items() if count["failed"]) == ["111111111111-eu-west-1", "111111111111-us-east-1"]
+    # A ring whose every host failed ends the play whatever the percentage (ansible-core's playbook executor).
+    output, sent = install(2, 100)
+    assert sent == []
+    assert sorted(recap(output)) == ["111111111111-eu-west-1", "111111111111-us-east-1"]
+
+
+def test_scan_in_check_mode_assumes_the_roles_and_writes_nothing(fleet, tmp_path):
+    output, connections = run_playbook(fleet, tmp_path, write_inventory(tmp_path), "scan.yml", check=True)
+    assert sorted(connections) == sorted(HOSTS)
+    assert [(call["service"], call["operation"]) for call in fleet.mutating_calls()] == [("sts", "AssumeRole")] * len(HOSTS)
+    assert "Traceback" not in output
