@@ -40,7 +40,7 @@ description:
   - "An all-node export of N nodes makes ceil(N/50) DescribeInstanceInformation, ceil(N/50)
     DescribeInstancePatchStates, ceil(N/50) ListResourceComplianceSummaries and ceil(N/1000) EC2
     DescribeTags calls, plus PutObject and Publish: at most 3 x ceil(N/50) + ceil(N/1000) + 10.
-    O(format=html) adds the dashboard's operations and tasks, calls that do not grow with the fleet
+    O(format=html) and O(format=jsonl) add the dashboard's operations and tasks, calls that do not grow with the fleet
     (two ListCommands, two ListAssociations, DescribeMaintenanceWindows, one DescribeAssociationExecutions
     per patching association that has run, one DescribeMaintenanceWindowTasks per maintenance window,
     and for each of the 10 newest association runs shown one DescribeAssociationExecutionTargets and
@@ -88,8 +88,15 @@ options:
   format:
     description:
       - The report's format.
+      - "C(jsonl) writes this account-region's part of an organization report, read by
+        M(cloudpatch.ssm.ssm_compliance_merge): JSON Lines, a header line (the account id, which one
+        STS GetCallerIdentity call finds, the region, the time, the selection, O(reporting_days)), one
+        line per node (the rows of RV(report) as O(format=json) writes them) and an end line with the
+        node count and the dashboard's counts, recent operations and recurring tasks (the calls of
+        O(format=html)). The counts come last because a part is streamed like every other format;
+        the end line is also how the merge knows that a part is whole. Not with O(instance_id)."
     type: str
-    choices: [csv, json, html]
+    choices: [csv, json, html, jsonl]
     default: csv
   csv_escape_formulas:
     description:
@@ -307,6 +314,11 @@ report:
       returned: always
       type: str
       sample: csv
+    account_id:
+      description: The account the part is of (STS GetCallerIdentity), with O(format=jsonl).
+      returned: when O(format=jsonl)
+      type: str
+      sample: "111122223333"
     scope:
       description: C(all nodes), the node's id for a single-node report, or the filters that selected the nodes.
       returned: always
@@ -506,7 +518,7 @@ dashboard:
           type: int
           sample: 0
     recent_operations:
-      description: With O(format=html), the 10 most recent commands and association executions that ran a patching document, newest first; empty otherwise.
+      description: With O(format=html) or O(format=jsonl), the 10 most recent commands and association executions that ran a patching document, newest first; empty otherwise.
       returned: always
       type: list
       elements: dict
@@ -627,7 +639,7 @@ dashboard:
               type: str
               sample: Web
     recurring_tasks:
-      description: With O(format=html), the associations and maintenance window tasks that run a patching document; empty otherwise.
+      description: With O(format=html) or O(format=jsonl), the associations and maintenance window tasks that run a patching document; empty otherwise.
       returned: always
       type: list
       elements: dict
@@ -719,6 +731,8 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import t
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import unmatched_ids
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import validate
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import ParameterError
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import JsonlPart
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import get_caller_account
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.s3_calls import get_history_record
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.s3_calls import list_history_keys
@@ -742,7 +756,10 @@ def build_report(ssm, ec2, params, stream, meta, now, workdir=None, warn=None, h
     selection (or the single node is not a managed node): a report of nothing is not a success.
     """
     region = meta.get("region")
-    writer = report_writer(params["format"], stream, meta, workdir, csv_escape_formulas=params.get("csv_escape_formulas", True))
+    if params["format"] == "jsonl":
+        writer = JsonlPart(stream, meta)
+    else:
+        writer = report_writer(params["format"], stream, meta, workdir, csv_escape_formulas=params.get("csv_escape_formulas", True))
     counts = DashboardCounts(params["reporting_days"])
     chosen = {"instance_ids": [params["instance_id"]]} if params["instance_id"] else selection(params)
     tracker = HistoryTracker(history["previous"][0] if history and history["previous"] else None) if history else None
@@ -775,7 +792,7 @@ def build_report(ssm, ec2, params, stream, meta, now, workdir=None, warn=None, h
     elif warn and params.get("instance_ids") and not params.get("patch_groups") and not params.get("tags"):
         for message in unmatched_ids(params["instance_ids"], seen, region):
             warn(message)
-    activity = dashboard_activity(ssm, OPERATIONS_ON_PAGE) if params["format"] == "html" else ((), ())
+    activity = dashboard_activity(ssm, OPERATIONS_ON_PAGE) if params["format"] in ("html", "jsonl") else ((), ())
     dashboard = counts.as_dict(*activity)
     if tracker:
         dashboard["trend"] = trend(history["previous"], tracker, meta, history["names"]["runs"])
@@ -965,6 +982,9 @@ def _export(clients, params, check_mode, region, files, workdir, warn):
     now = datetime.datetime.now(datetime.timezone.utc)
     report = describe(params, now)
     meta = {"report_name": params["report_name"], "generated_at": report["generated_at"], "scope": report["scope"], "region": region}
+    if params["format"] == "jsonl":
+        report["account_id"] = get_caller_account(clients["sts"])
+        meta.update(account_id=report["account_id"], selection=run_selection(params), reporting_days=params["reporting_days"])
     names = history_names(params, now)
     history = None
     if names:
@@ -1137,7 +1157,7 @@ def main():
         instance_ids=dict(type="list", elements="str"),
         patch_groups=dict(type="list", elements="str"),
         tags=dict(type="dict"),
-        format=dict(type="str", choices=["csv", "json", "html"], default="csv"),
+        format=dict(type="str", choices=["csv", "json", "html", "jsonl"], default="csv"),
         csv_escape_formulas=dict(type="bool", default=True),
         s3_bucket=dict(type="str"),
         s3_prefix=dict(type="str"),
@@ -1163,6 +1183,8 @@ def main():
     if errors:
         module.fail_json(msg="; ".join(errors))
     clients = {"ssm": module.client("ssm"), "ec2": module.client("ec2")}
+    if params["format"] == "jsonl":
+        clients["sts"] = module.client("sts")
     if params["s3_bucket"]:
         clients["s3"] = module.client("s3")
     if params["sns_topic_arn"]:

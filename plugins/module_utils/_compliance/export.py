@@ -69,6 +69,8 @@ def validate_arguments(params):
         errors.append(error)
     if "instance_id" in given and not is_node_id(given["instance_id"]):
         errors.append(f"instance_id must be an i- or mi- node id, got {given['instance_id']!r}")
+    if "instance_id" in given and params.get("format") == "jsonl":
+        errors.append("format=jsonl writes an account-region's part of an organization report (all nodes): it takes no instance_id")
     errors.extend(validate_selection(given.get("instance_ids"), given.get("patch_groups"), given.get("tags")))
     error = bucket_name_error("s3_bucket", given.get("s3_bucket"))
     if error:

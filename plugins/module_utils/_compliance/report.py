@@ -21,8 +21,9 @@ import tempfile
 
 # Whole-string: with ``$`` a trailing newline passed, and the report was written as "report\n.csv".
 REPORT_NAME = re.compile(r"\A[a-zA-Z0-9._-]{1,50}\Z")
-EXTENSIONS = {"csv": "csv", "json": "json", "html": "html"}
-CONTENT_TYPES = {"csv": "text/csv", "json": "application/json", "html": "text/html; charset=utf-8"}
+EXTENSIONS = {"csv": "csv", "json": "json", "html": "html", "jsonl": "jsonl"}
+# jsonl: an organization report's part (_compliance_merge.part), JSON Lines.
+CONTENT_TYPES = {"csv": "text/csv", "json": "application/json", "html": "text/html; charset=utf-8", "jsonl": "application/x-ndjson"}
 
 # patch-manager-facts.md section 6: the all-nodes report, then the single-node detail rows.
 SUMMARY_COLUMNS = (
@@ -273,7 +274,8 @@ def _table(table_id, columns, rows, empty):
     return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
-def dashboard_html(dashboard):
+def widgets_html(dashboard):
+    """The three counting widgets (compliance summary, patch states, reporting age), side by side."""
     summary, states, age = dashboard["compliance_summary"], dashboard["patch_states"], dashboard["reporting_age"]
     compliance_parts = [(key, summary[key]) for key in ("compliant", "critical_non_compliant", "high_non_compliant", "other_non_compliant")]
     compliance_labels = {"compliant": "Compliant", "critical_non_compliant": "Critical non compliant",
@@ -299,6 +301,11 @@ def dashboard_html(dashboard):
                  "widget-age")
         + "</div>"
     )
+    return widgets
+
+
+def dashboard_html(dashboard):
+    widgets = widgets_html(dashboard)
     operations = [
         f'<tr><td>{_e(op["operation"])}</td><td>{_e(op["mechanism"])}</td><td>{_e(op["document"])}</td>'
         f'<td>{_e(op["end_time"] or op["start_time"])}</td><td class="s-{_e(op["status"])}">{_e(op["status"])}</td><td>{_e(op["targets"])}</td></tr>'

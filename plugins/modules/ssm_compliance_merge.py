@@ -1,0 +1,669 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the cloudpatch.ssm project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: ssm_compliance_merge
+version_added: 0.2.0
+short_description: Merge every account-region's compliance part into one report for the organization (CSV, JSON, HTML)
+description:
+  - Patch Manager's console and its CSV export work on one account and region at a time. Run
+    M(cloudpatch.ssm.ssm_compliance_export) with O(cloudpatch.ssm.ssm_compliance_export#module:format=jsonl)
+    on every account-region host (for instance the hosts of the C(cloudpatch.ssm.patch_fleet) inventory),
+    each writing its part to one shared place (a local directory, or an S3 prefix); then this module, run
+    once, reads every part and writes the organization's report.
+  - "O(formats): the CSV (AWS's columns in AWS's order, with C(Account ID) and C(Region) after C(Index),
+    one row per node of every account-region), the JSON (the rows with C(account_id) and C(region), the
+    dashboard, the parts, the missing data), and the HTML dashboard (the console's five widgets for the
+    whole organization, a per-account and a per-region breakdown worst first, the missing data, and
+    the per-node table); a self-contained page, inline CSS and SVG, no script."
+  - "Worst first: the largest share of non-compliant nodes first, ties by the most non-compliant nodes,
+    then by name."
+  - "Every account-region of O(expected) that has no part, whose part is older than O(max_part_age_hours)
+    (a failed export leaves the previous run's part behind), or whose part cannot be read or is not whole
+    (no end line, a count that does not agree with its rows) is listed as missing data (RV(report.missing),
+    the JSON's C(missing), the HTML's Missing data table), never silently absent; a part of an
+    account-region that O(expected) does not name is left out with a warning (RV(report.ignored))."
+  - "The merge fails, and writes nothing, when more than O(max_missing_percent) of O(expected) is missing,
+    when no part counts at all, when two parts are of the same account-region, or when the parts were
+    exported with different O(cloudpatch.ssm.ssm_compliance_export#module:reporting_days). Failing without
+    writing is the safer side: an organization's report that silently shows a part of the organization
+    is worse than none, and the previous report stays in place."
+  - "Streaming: each part is read twice, a line at a time (first checked whole, then its rows written
+    to every format at once), so memory holds one row and the counts whatever the number of nodes; the
+    HTML node table is spooled to a temporary file while the dashboard above it is counted. Parts in
+    S3 are listed (ListObjectsV2, a page of 1,000 keys a call, only the keys directly under
+    O(parts_s3_prefix)) and each is streamed (GetObject) to a temporary file in the module's temporary
+    directory, never held in memory."
+  - "Writes are atomic, as the export's: each report is written to a temporary C(.<report_name>.*.part) file
+    in O(dest) and moved into place; a new report is C(0600) unless O(mode) says otherwise; O(owner),
+    O(group) and the other file options apply. CSV cells from node data that a spreadsheet would run as
+    a formula are prefixed with C('), and the HTML page escapes every value, as the export does."
+  - "Writing the reports is a change (C(changed=true)). In check mode the parts are read and the
+    reports are built and measured (bytes, SHA-256), but nothing is written: RV(report) says what
+    would have been written where."
+author:
+  - cloudpatch.ssm developers (@cloudpatch)
+options:
+  report_name:
+    description:
+      - The organization report's name, 1 to 50 characters of C(a-z A-Z 0-9 . _ -); the files are
+        C(<report_name>.csv), C(<report_name>.json) and C(<report_name>.html) in O(dest).
+    type: str
+    required: true
+  expected:
+    description:
+      - The account-regions that should have a part, each C(ACCOUNT_ID-REGION) (the C(cloudpatch.ssm.patch_fleet)
+        inventory's default host name, C(111122223333-eu-west-1)) or a dict with C(account_id) and C(region)
+        (other keys are ignored, so a host's variables may be given as they are).
+      - Every one is in the report, with its data or as missing data. An empty list is refused; a repeated
+        account-region is refused.
+    type: list
+    elements: raw
+    required: true
+  max_missing_percent:
+    description:
+      - The largest share of O(expected), in percent (0 to 100), that may be missing; with more missing
+        the merge fails and writes nothing. C(0) (the default) fails on any missing account-region.
+    type: float
+    default: 0
+  max_part_age_hours:
+    description:
+      - A part generated more than this many hours before the merge (1 to 8784) counts as missing (stale).
+    type: int
+    default: 24
+  parts_dir:
+    description:
+      - The local directory the parts were written to (the export's O(cloudpatch.ssm.ssm_compliance_export#module:dest)).
+        Every C(*.jsonl) file directly in it is read as a part; subdirectories (the export's history) are not.
+      - Mutually exclusive with O(parts_s3_bucket); one of the two is required.
+    type: path
+  parts_s3_bucket:
+    description:
+      - The S3 bucket the parts were put in (the export's O(cloudpatch.ssm.ssm_compliance_export#module:s3_bucket)).
+        Every C(.jsonl) object directly under O(parts_s3_prefix) is read as a part.
+    type: str
+  parts_s3_prefix:
+    description:
+      - The prefix of the parts in O(parts_s3_bucket) (the bucket's root when left out); a C(/) is added
+        at its end if missing.
+    type: str
+  expected_bucket_owner:
+    description:
+      - The account id that must own O(parts_s3_bucket); the reads fail otherwise.
+    type: str
+  dest:
+    description:
+      - The local directory the organization's reports are written to; created (with its missing parents,
+        C(0700), or with O(mode) plus the search bit wherever O(mode) lets read) if it does not exist.
+    type: path
+    required: true
+  formats:
+    description:
+      - The reports to write. An empty list is refused.
+    type: list
+    elements: str
+    choices: [csv, json, html]
+    default: [csv, json, html]
+  history:
+    description:
+      - Keep a history of the merges and show the organization's trend, as
+        O(cloudpatch.ssm.ssm_compliance_export#module:history) does for one account-region. Each run keeps
+        its reports at C(<dest>/<prefix>/YYYY/MM/DD/<report_name>-<HHMMSS>.<format>) and a summary record
+        at C(<dest>/<prefix>/summaries/<report_name>/<inverted>-<YYYYMMDDTHHMMSSZ>.json) (the export's
+        record format; a node is named C(ACCOUNT_ID/REGION/NODE_ID) there, as node ids are unique only within
+        an account-region).
+      - The trend (this run and the previous ones, and the nodes that got worse) is in RV(dashboard.trend),
+        the JSON's dashboard and on the HTML page. Reading the history reads these records only.
+      - An empty dict is refused.
+    type: dict
+    suboptions:
+      enabled:
+        description:
+          - Keep and show the history (C(true) when left out); C(false) as if O(history) were not given.
+        type: bool
+      runs:
+        description:
+          - How many runs the trend shows, this run included, 2 to 100 (10 when left out).
+        type: int
+      prefix:
+        description:
+          - Where the history is kept under O(dest) (C(history) when left out); the export's rules.
+        type: str
+  mode:
+    description:
+      - The reports' mode (see M(ansible.builtin.file)). A new report is C(0600) without it; an existing
+        report keeps its mode.
+    type: raw
+extends_documentation_fragment:
+  - ansible.builtin.files
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+  - ansible.builtin.action_common_attributes
+  - cloudpatch.ssm.attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Reads the parts and builds and measures the reports, writes nothing; C(changed) is predicted as true.
+  diff_mode:
+    support: none
+    details:
+      - The reports are written whole each time; their sizes and SHA-256 are in RV(report.files).
+notes:
+  - With O(parts_dir) the module makes no AWS call at all; with O(parts_s3_bucket) it needs
+    C(s3:ListBucket) on the bucket and C(s3:GetObject) on the parts.
+seealso:
+  - module: cloudpatch.ssm.ssm_compliance_export
+    description: Writes each account-region's part (O(cloudpatch.ssm.ssm_compliance_export#module:format=jsonl)).
+  - name: Generating .csv patch compliance reports
+    link: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-store-compliance-results-in-s3.html
+    description: The console's single account-region export, whose CSV columns the organization's CSV keeps.
+"""
+
+EXAMPLES = r"""
+- name: Each account-region writes its part (one host per account-region, patch_fleet inventory)
+  cloudpatch.ssm.ssm_compliance_export:
+    report_name: "part-{{ account_id }}-{{ region }}"
+    format: jsonl
+    dest: /srv/reports/parts/
+  delegate_to: localhost
+
+- name: One report for the organization, at most 10 % of the account-regions missing
+  cloudpatch.ssm.ssm_compliance_merge:
+    report_name: organization
+    expected: "{{ groups['all'] }}"
+    max_missing_percent: 10
+    parts_dir: /srv/reports/parts
+    dest: /srv/reports/org/
+    mode: "0640"
+  run_once: true
+  delegate_to: localhost
+  register: org_report
+
+- name: From parts in S3, with the organization's trend over the last 14 merges
+  cloudpatch.ssm.ssm_compliance_merge:
+    report_name: organization
+    expected:
+      - 111122223333-us-east-1
+      - account_id: "444455556666"
+        region: eu-west-1
+    parts_s3_bucket: org-compliance-parts
+    parts_s3_prefix: nightly/
+    dest: /var/www/reports/
+    formats: [html, csv]
+    history:
+      runs: 14
+"""
+
+RETURN = r"""
+report:
+  description: What was written (in check mode, would have been) and from which parts.
+  returned: always
+  type: dict
+  contains:
+    name:
+      description: O(report_name).
+      returned: always
+      type: str
+      sample: organization
+    generated_at:
+      description: When the merge ran (UTC).
+      returned: always
+      type: str
+      sample: "2026-12-01T16:00:00Z"
+    dest:
+      description: The directory of the reports.
+      returned: always
+      type: str
+      sample: /srv/reports/org
+    files:
+      description: Each report written, by format, with its path, size and SHA-256.
+      returned: always
+      type: dict
+      sample: {"csv": {"path": "/srv/reports/org/organization.csv", "bytes": 5120, "sha256": "9f86d08..."}}
+    nodes:
+      description: The node rows of the report, of every part counted.
+      returned: always
+      type: int
+      sample: 10000
+    expected:
+      description: The number of account-regions O(expected) names.
+      returned: always
+      type: int
+      sample: 20
+    missing_percent:
+      description: The share of O(expected) missing, in percent.
+      returned: always
+      type: float
+      sample: 5.0
+    parts:
+      description: The parts counted, sorted by account and region.
+      returned: always
+      type: list
+      elements: dict
+      sample: [{"account_id": "111122223333", "region": "us-east-1", "nodes": 500, "generated_at": "2026-12-01T15:40:00Z",
+                "scope": "all nodes", "source": "/srv/reports/parts/part-111122223333-us-east-1.jsonl"}]
+    missing:
+      description: >-
+        The account-regions of O(expected) that have no data in the report: C(account_id), C(region),
+        C(reason) (C(no part) or C(stale)), C(detail), and C(source) for a stale part.
+      returned: always
+      type: list
+      elements: dict
+      sample: [{"account_id": "444455556666", "region": "eu-west-1", "reason": "no part", "detail": "no readable part of this account-region was found"}]
+    unreadable:
+      description: The parts that could not be read or are not whole, C(source) and C(error).
+      returned: always
+      type: list
+      elements: dict
+      sample: []
+    ignored:
+      description: Parts of account-regions O(expected) does not name, left out (C(source), C(account_id), C(region)).
+      returned: always
+      type: list
+      elements: dict
+      sample: []
+    history:
+      description: Where this run's history was kept (C(runs), C(prefix), C(report_files) by format, C(record_file)).
+      returned: when O(history) is set and not disabled
+      type: dict
+      sample: {"runs": 10, "prefix": "history", "record_file": "/srv/reports/org/history/summaries/organization/8235434399-20261130T024000Z.json"}
+dashboard:
+  description: The organization's dashboard.
+  returned: always
+  type: dict
+  contains:
+    compliance_summary:
+      description: Nodes by compliance (C(compliant), C(critical_non_compliant), C(high_non_compliant), C(other_non_compliant)), summed.
+      returned: always
+      type: dict
+      sample: {"compliant": 9000, "critical_non_compliant": 200, "high_non_compliant": 300, "other_non_compliant": 100}
+    patch_states:
+      description: C(managed_nodes), C(with_missing_patches), C(with_failed_patches), C(pending_reboot), summed.
+      returned: always
+      type: dict
+      sample: {"managed_nodes": 10000, "with_missing_patches": 600, "with_failed_patches": 10, "pending_reboot": 40}
+    reporting_age:
+      description: C(within_days), C(older), C(never_reported), summed, and C(days).
+      returned: always
+      type: dict
+      sample: {"within_days": 9500, "older": 100, "never_reported": 400, "days": 7}
+    recent_operations:
+      description: The 10 most recent patch operations of all the parts, newest first, each with C(account_id) and C(region).
+      returned: always
+      type: list
+      elements: dict
+      sample: []
+    recurring_tasks:
+      description: Every part's recurring patching tasks, each with C(account_id) and C(region).
+      returned: always
+      type: list
+      elements: dict
+      sample: []
+    by_account:
+      description: >-
+        Per account, worst first: C(name) and C(account_id), C(compliant), C(non_compliant), C(never_reported),
+        C(total), C(non_compliant_percent), C(parts) counted and C(missing) account-regions.
+      returned: always
+      type: list
+      elements: dict
+      sample: [{"name": "111122223333", "account_id": "111122223333", "compliant": 450, "non_compliant": 50, "never_reported": 0,
+                "total": 500, "non_compliant_percent": 10.0, "parts": 1, "missing": 1}]
+    by_region:
+      description: Per region, worst first, as RV(dashboard.by_account) with C(region).
+      returned: always
+      type: list
+      elements: dict
+      sample: []
+    trend:
+      description: The organization's trend when O(history) is set (the export's RV(cloudpatch.ssm.ssm_compliance_export#module:dashboard.trend)).
+      returned: when O(history) is set and not disabled
+      type: dict
+      sample: {"runs_asked": 10, "runs": [], "previous_run": null, "got_worse": []}
+missing:
+  description: On a failure for too much missing data, the account-regions missing (as RV(report.missing)).
+  returned: failure
+  type: list
+  elements: dict
+  sample: []
+"""
+
+import datetime
+import json
+import os
+import tempfile
+
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DigestingWriter
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import HistoryTracker
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import NEW_DIRECTORY_MODE
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import NEW_FILE_MODE
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import directory_mode
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import iso
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import missing_directories
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import read_local_records
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import selection_changed_warning
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import trend
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import EXTENSIONS
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import FORMATS
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import PART_EXTENSION
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import PartError
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import check_enough
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import dest_directory
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import download_part
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import expected_pairs
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import list_part_keys
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import missing_percent
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import name_of
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import organization_dashboard
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import part_list
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import s3_base
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import scan_parts
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import validate
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import write_reports
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.history import dated_name
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.history import history_settings
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.history import record_name
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.history import summaries_prefix
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import ParameterError
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
+
+
+class MergeFiles:
+    """The local file operations of AnsibleModule the merge needs (atomic_move, the file attributes), as the export's."""
+
+    def __init__(self, module):
+        self._module = module
+
+    def new_directory(self, directory, params, mode):
+        os.mkdir(directory, NEW_DIRECTORY_MODE)
+        if params.get("mode") is not None:
+            # The reports' mode, applied to the directory, then searchable where readable: 0644 -> 0755.
+            self._module.set_mode_if_different(directory, params["mode"], False)
+            mode = directory_mode(os.stat(directory).st_mode & 0o7777)
+        os.chmod(directory, mode)
+        self._module.set_owner_if_different(directory, params.get("owner"), False)
+        self._module.set_group_if_different(directory, params.get("group"), False)
+        return mode
+
+    def try_attributes(self, path, params):
+        """Give `path` the reports' owner, group and mode first: a refusal stops the merge before anything is placed."""
+        self._module.set_fs_attributes_if_different(dict(self._module.load_file_common_arguments(params, path=path), attributes=None), True)
+
+    def place(self, temporary, dest, params):
+        # A new file is 0600 from the moment it appears (atomic_move gives a new file 0666 less the umask).
+        umask = os.umask(0o777 & ~NEW_FILE_MODE)
+        try:
+            self._module.atomic_move(temporary, dest, unsafe_writes=params.get("unsafe_writes", False))
+        finally:
+            os.umask(umask)
+        self._module.set_fs_attributes_if_different(self._module.load_file_common_arguments(params, path=dest), True)
+
+
+def make_directories(files, params, directories):
+    mode = NEW_DIRECTORY_MODE
+    created = []
+    for directory in directories:
+        mode = files.new_directory(directory, params, mode)
+        created.append(directory)
+    return created
+
+
+def remove_directories(created):
+    for directory in reversed(created):
+        try:
+            os.rmdir(directory)
+        except OSError:
+            pass
+
+
+def local_sources(parts_dir):
+    """(label, path) of every *.jsonl regular file directly in parts_dir, by name."""
+    names = sorted(name for name in os.listdir(parts_dir) if name.endswith("." + PART_EXTENSION) and not name.startswith("."))
+    paths = [(os.path.join(parts_dir, name),) * 2 for name in names]
+    return [(label, path) for label, path in paths if os.path.isfile(path)]
+
+
+def s3_sources(s3, params, workdir, region):
+    """Every part under the prefix, each streamed to a local file in workdir: ((label, path) list, unreadable list)."""
+    bucket, prefix, owner = params["parts_s3_bucket"], s3_base(params["parts_s3_prefix"]), params["expected_bucket_owner"]
+    try:
+        keys = [key for key in list_part_keys(s3, bucket, prefix, owner) if key.endswith("." + PART_EXTENSION)]
+    except AnsibleAWSError as e:
+        e.message = f"listing the parts in parts_s3_bucket {bucket} (parts_s3_prefix {prefix!r}, {region}) failed: {e.message}"
+        raise
+    sources, unreadable = [], []
+    for number, key in enumerate(keys):
+        label = f"s3://{bucket}/{key}"
+        path = os.path.join(workdir, f"part-{number}.{PART_EXTENSION}")
+        try:
+            with open(path, "wb") as binary:
+                download_part(s3, bucket, key, binary, owner)
+        except AnsibleAWSError as e:
+            unreadable.append({"source": label, "error": f"{label}: GetObject failed ({region}): {e.message}"})
+            continue
+        sources.append((label, path))
+    return sources, unreadable
+
+
+def history_plan(params, now):
+    settings = history_settings(params)
+    if settings is None:
+        return None
+    base, prefix, name = dest_directory(params), settings["prefix"], params["report_name"]
+    return {
+        "runs": settings["runs"],
+        "prefix": prefix,
+        "report_files": dict((fmt, os.path.join(base, *dated_name(prefix, name, EXTENSIONS[fmt], now).split("/"))) for fmt in params["formats"]),
+        "record_file": os.path.join(base, *record_name(prefix, name, now).split("/")),
+        "records_directory": os.path.join(base, *summaries_prefix(prefix, name).rstrip("/").split("/")),
+    }
+
+
+def describe(params, now, expected, scanned):
+    directory = dest_directory(params)
+    return {
+        "name": params["report_name"],
+        "generated_at": iso(now),
+        "dest": directory,
+        "files": dict((fmt, {"path": os.path.join(directory, f"{params['report_name']}.{EXTENSIONS[fmt]}")}) for fmt in params["formats"]),
+        "expected": len(expected),
+        "missing_percent": missing_percent(scanned["missing"], expected),
+        "parts": part_list(scanned),
+        "missing": scanned["missing"],
+        "unreadable": scanned["unreadable"],
+        "ignored": scanned["ignored"],
+    }
+
+
+def ensure_merged(s3, params, check_mode, region, files, workdir, warn=None):
+    """Read and check every part, then write (or in check mode build and measure) the organization's reports.
+
+    Returns (changed, {report, dashboard}). Raises ParameterError, before anything is written, when the
+    parts do not make a report (too many missing, none, two of one account-region).
+    """
+    try:
+        return _merge(s3, params, check_mode, region, files, workdir, warn)
+    except PartError as e:
+        raise ParameterError(f"{e}: the organization's report was not written") from e
+    except OSError as e:
+        raise ParameterError(f"the organization's report could not be written (dest {params['dest']}): {e}") from e
+
+
+def _merge(s3, params, check_mode, region, files, workdir, warn):
+    now = datetime.datetime.now(datetime.timezone.utc)
+    expected = expected_pairs(params["expected"])[0]
+    if params["parts_dir"]:
+        sources, unreadable, where = local_sources(params["parts_dir"]), [], f"parts_dir {params['parts_dir']}"
+    else:
+        sources, unreadable = s3_sources(s3, params, workdir, region)
+        where = f"parts_s3_bucket {params['parts_s3_bucket']} (parts_s3_prefix {s3_base(params['parts_s3_prefix'])!r}, {region})"
+    scanned = scan_parts(sources, expected, now, params["max_part_age_hours"], warn, unreadable)
+    check_enough(scanned, expected, params["max_missing_percent"], where)
+    for entry in scanned["missing"]:
+        if warn:
+            warn(f"{entry['account_id']}-{entry['region']} is missing from the organization's report: {entry['detail']}")
+    report = describe(params, now, expected, scanned)
+    selection = {"expected": [name_of(pair) for pair in expected]}
+    meta = {"report_name": params["report_name"], "generated_at": report["generated_at"], "region": None,
+            "scope": f"organization: {len(expected)} expected account-region(s)", "expected": len(expected),
+            "missing_percent": report["missing_percent"], "parts": len(scanned["parts"])}
+    plan = history_plan(params, now)
+    previous = []
+    if plan:
+        previous = read_local_records(plan["records_directory"], plan["runs"] - 1, warn)
+        message = selection_changed_warning(previous[0] if previous else None, selection, meta["scope"])
+        if message and warn:
+            warn(message)
+        report["history"] = dict((key, plan[key]) for key in ("runs", "prefix", "report_files", "record_file"))
+    tracker = HistoryTracker(previous[0] if previous else None) if plan else None
+    base = organization_dashboard(scanned)
+
+    def dashboard_of(tracker):
+        if tracker is None:
+            return base
+        return dict(base, trend=trend(previous, tracker, meta, plan["runs"]))
+
+    if check_mode:
+        sinks = dict((fmt, DigestingWriter()) for fmt in params["formats"])
+        report["nodes"], dashboard = write_reports(scanned, sinks, meta, dashboard_of, workdir, tracker)
+        _measure(report, sinks)
+        return True, {"report": report, "dashboard": dashboard}
+    created = make_directories(files, params, missing_directories(report["dest"]))
+    try:
+        dashboard = _write_and_place(params, report, meta, scanned, dashboard_of, files, workdir, tracker)
+    except BaseException:
+        remove_directories(created)
+        raise
+    if plan:
+        _keep_history(params, report, files, workdir, plan, tracker.record(meta, selection))
+    return True, {"report": report, "dashboard": dashboard}
+
+
+def _measure(report, sinks):
+    for fmt, sink in sinks.items():
+        report["files"][fmt].update(bytes=sink.size, sha256=sink.sha256.hexdigest())
+
+
+def _write_and_place(params, report, meta, scanned, dashboard_of, files, workdir, tracker):
+    """Every format to a temporary file in dest at once, each checked for the file options, then each moved into place."""
+    temporaries, handles, sinks = {}, {}, {}
+    try:
+        for fmt in params["formats"]:
+            handle, temporaries[fmt] = tempfile.mkstemp(prefix=f".{params['report_name']}.", suffix=".part", dir=report["dest"])
+            handles[fmt] = os.fdopen(handle, "wb")
+            sinks[fmt] = DigestingWriter(handles[fmt])
+        report["nodes"], dashboard = write_reports(scanned, sinks, meta, dashboard_of, workdir, tracker)
+        for fmt, binary in handles.items():
+            binary.flush()
+            os.fsync(binary.fileno())
+            binary.close()
+        _measure(report, sinks)
+        for fmt, temporary in temporaries.items():
+            files.try_attributes(temporary, params)
+        placed = []
+        for fmt, temporary in temporaries.items():
+            try:
+                files.place(temporary, report["files"][fmt]["path"], params)
+            except Exception as e:  # pylint: disable=broad-except
+                # atomic_move raises plain Exceptions (a directory not writable, a failed rename).
+                if not placed:
+                    raise OSError(f"writing {report['files'][fmt]['path']} failed: {e}") from e
+                raise ParameterError(f"the {', '.join(placed)} report(s) are in place in {report['dest']}, but writing "
+                                     f"{report['files'][fmt]['path']} failed: {e}", changed=True, report=report, dashboard=dashboard) from e
+            placed.append(fmt)
+        return dashboard
+    finally:
+        for binary in handles.values():
+            if not binary.closed:
+                binary.close()
+        for temporary in temporaries.values():
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+
+
+def _keep_history(params, report, files, workdir, plan, record):
+    """The dated copies of the reports and this run's summary record, after the reports are in place."""
+    try:
+        for fmt, path in plan["report_files"].items():
+            _place_copy(files, params, report["files"][fmt]["path"], path)
+        _history_directories(files, params, plan["record_file"])
+        handle, temporary = tempfile.mkstemp(prefix=".history-record.", suffix=".part", dir=os.path.dirname(plan["record_file"]))
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(record, stream, sort_keys=True)
+            files.place(temporary, plan["record_file"], params)
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+    except Exception as e:  # pylint: disable=broad-except
+        raise ParameterError(f"the organization's reports are in place in {report['dest']}, but keeping their history failed: {e}",
+                             changed=True, report=report) from e
+
+
+def _history_directories(files, params, path):
+    make_directories(files, params, missing_directories(os.path.dirname(path)))
+
+
+def _place_copy(files, params, source, path):
+    _history_directories(files, params, path)
+    handle, temporary = tempfile.mkstemp(prefix=".history.", suffix=".part", dir=os.path.dirname(path))
+    try:
+        with os.fdopen(handle, "wb") as target, open(source, "rb") as origin:
+            while True:
+                chunk = origin.read(64 * 1024)
+                if not chunk:
+                    break
+                target.write(chunk)
+        files.place(temporary, path, params)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def main():
+    argument_spec = dict(
+        report_name=dict(type="str", required=True),
+        expected=dict(type="list", elements="raw", required=True),
+        max_missing_percent=dict(type="float", default=0),
+        max_part_age_hours=dict(type="int", default=24),
+        parts_dir=dict(type="path"),
+        parts_s3_bucket=dict(type="str"),
+        parts_s3_prefix=dict(type="str"),
+        expected_bucket_owner=dict(type="str"),
+        dest=dict(type="path", required=True),
+        formats=dict(type="list", elements="str", choices=list(FORMATS), default=list(FORMATS)),
+        # No defaults here: an empty dict is refused, and the documented defaults are applied by history_settings().
+        history=dict(type="dict", options=dict(enabled=dict(type="bool"), runs=dict(type="int"), prefix=dict(type="str"))),
+    )
+    module = AnsibleCloudpatchSSMModule(
+        argument_spec=argument_spec,
+        required_one_of=[("parts_dir", "parts_s3_bucket")],
+        mutually_exclusive=[("parts_dir", "parts_s3_bucket")],
+        required_by={"parts_s3_prefix": "parts_s3_bucket", "expected_bucket_owner": "parts_s3_bucket"},
+        add_file_common_args=True,
+        supports_check_mode=True,
+    )
+    params = module.params
+    errors = validate(params)
+    if errors:
+        module.fail_json(msg="; ".join(errors))
+    s3 = module.client("s3") if params["parts_s3_bucket"] else None
+    try:
+        # Downloaded parts and the HTML spool go to the module's own temporary directory, which Ansible removes whatever happens.
+        changed, result = ensure_merged(s3, params, module.check_mode, module.region, MergeFiles(module), module.tmpdir, module.warn)
+    except ParameterError as e:
+        module.fail_parameter_error(e)
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
+    module.exit_json(changed=changed, **result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,344 @@
+"""ssm_compliance_export format=jsonl in 3 accounts x 2 regions of the sandbox, then ssm_compliance_merge:
+the organization's CSV cell by cell, its JSON, its HTML (breakdown order, missing data), missing and
+stale parts, too many missing, S3 parts, history, and the merge's memory at two sizes."""
+
+import contextlib
+import csv
+import importlib
+import io
+import json
+import os
+import shutil
+import tracemalloc
+
+import pytest
+from ansible.module_utils.testing import patch_module_args
+
+from tests.integration.test_ssm_compliance_export import SUMMARY_HEADER
+from tests.integration.test_ssm_compliance_export import page_tables
+
+ACCOUNTS = ("111111111111", "222222222222", "333333333333")
+REGIONS = ("us-east-1", "eu-west-1")
+# Nodes per account-region, and whether they are scanned (a node never scanned has never reported).
+FLEET = {
+    ("111111111111", "us-east-1"): (3, True),
+    ("111111111111", "eu-west-1"): (2, False),
+    ("222222222222", "us-east-1"): (4, True),
+    ("222222222222", "eu-west-1"): (1, True),
+    ("333333333333", "us-east-1"): (2, False),
+    ("333333333333", "eu-west-1"): (5, True),
+}
+EXPECTED = [f"{account}-{region}" for account in ACCOUNTS for region in REGIONS]
+ORG_HEADER = SUMMARY_HEADER[:1] + ["Account ID", "Region"] + SUMMARY_HEADER[1:]
+
+
+def run_module(name, args, check_mode=False):
+    """The module's result as Ansible reads it; a traceback that escapes fails the test."""
+    module = importlib.import_module(f"ansible_collections.cloudpatch.ssm.plugins.modules.{name}")
+    output = io.StringIO()
+    with patch_module_args(dict(args, _ansible_check_mode=check_mode)), contextlib.redirect_stdout(output):
+        with pytest.raises(SystemExit):
+            module.main()
+    return json.loads(output.getvalue())
+
+
+RUNNER = "123456789012"
+ROLE = "ComplianceReporter"
+
+
+def aws_args(sandbox, account, region):
+    """The module's credentials in `account`: its role's, assumed from the runner's account (the sandbox serves
+    an assumed role's requests in the role's account, as AWS does)."""
+    role_arn = sandbox.put_role(account, ROLE, trusted_principal=RUNNER)
+    credentials = sandbox.assume_role(role_arn, account_id=RUNNER)
+    return {"endpoint_url": sandbox.endpoint, "access_key": credentials["AccessKeyId"], "secret_key": credentials["SecretAccessKey"],
+            "session_token": credentials["SessionToken"], "region": region}
+
+
+def scan(sandbox, account, region):
+    ssm = sandbox.client("ssm", region=region, account_id=account)
+    node_ids = [node["InstanceId"] for node in ssm.describe_instance_information()["InstanceInformationList"]]
+    sandbox.freeze_clock()
+    try:
+        command_id = ssm.send_command(DocumentName="AWS-RunPatchBaseline", InstanceIds=node_ids, Parameters={"Operation": ["Scan"]},
+                                      MaxConcurrency="100", MaxErrors="100")["Command"]["CommandId"]
+        sandbox.advance_clock(1)
+        assert ssm.list_commands(CommandId=command_id)["Commands"][0]["Status"] == "Success"
+    finally:
+        sandbox.unfreeze_clock()
+
+
+@pytest.fixture
+def fleet(clean_sandbox):
+    clean_sandbox.set_agent(seconds_per_node=0.05, reboot_seconds=0.1, delivery_timeout_scale=0.05)
+    nodes = {}
+    for (account, region), (count, scanned) in FLEET.items():
+        nodes[(account, region)] = clean_sandbox.seed_nodes(count, "AMAZON_LINUX_2", region=region, account_id=account,
+                                                            tags={"Name": f"n-{account[:1]}-{region}"})
+        if scanned:
+            scan(clean_sandbox, account, region)
+    yield clean_sandbox, nodes
+    clean_sandbox.reset_agent()
+
+
+def export_part(sandbox, account, region, parts_dir, **extra):
+    result = run_module("ssm_compliance_export", dict(aws_args(sandbox, account, region), report_name=f"part-{account}-{region}",
+                                                      format="jsonl", dest=str(parts_dir) + "/", **extra))
+    assert not result.get("failed"), result
+    return result
+
+
+def export_all(sandbox, parts_dir, skip=()):
+    results = {}
+    for pair in FLEET:
+        if pair not in skip:
+            results[pair] = export_part(sandbox, pair[0], pair[1], parts_dir)
+    return results
+
+
+def merge(parts_dir, dest, check_mode=False, **extra):
+    args = dict(report_name="org", expected=EXPECTED, parts_dir=str(parts_dir), dest=str(dest), **extra)
+    return run_module("ssm_compliance_merge", args, check_mode)
+
+
+def read_csv(path):
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
+def test_parts_of_three_accounts_and_two_regions_merge_into_one_report(fleet, tmp_path):
+    sandbox, nodes = fleet
+    parts, dest = tmp_path / "parts", tmp_path / "org"
+    exports = export_all(sandbox, parts)
+    for (account, region), result in exports.items():
+        assert result["report"]["account_id"] == account
+        assert result["report"]["nodes"] == FLEET[(account, region)][0]
+    result = merge(parts, dest)
+    assert result["changed"] and not result.get("failed"), result
+    report = result["report"]
+    assert report["nodes"] == sum(count for count, _scanned in FLEET.values())
+    assert report["missing"] == [] and report["missing_percent"] == 0
+    assert [(part["account_id"], part["region"]) for part in report["parts"]] == sorted(FLEET)
+
+    # The CSV, cell by cell against each part's own JSON rows.
+    rows = read_csv(dest / "org.csv")
+    assert rows[0] == ORG_HEADER
+    expected_rows = []
+    for pair in sorted(FLEET):
+        with open(parts / f"part-{pair[0]}-{pair[1]}.jsonl", encoding="utf-8") as handle:
+            for line in handle:
+                item = json.loads(line)
+                if "node" in item:
+                    expected_rows.append((pair, item["node"]))
+    assert len(rows) == 1 + len(expected_rows)
+    for index, (cells, (pair, row)) in enumerate(zip(rows[1:], expected_rows), start=1):
+        counts = row["non_compliant_counts"]
+        assert cells == [str(index), pair[0], pair[1], row["instance_id"], row["name"] or "", row["ip_address"] or "",
+                         row["platform_name"] or "", row["platform_version"] or "", row["agent_version"] or "",
+                         row["baseline_id"] or "", row["patch_group"] or "", row["status"], row["severity"] or ""] + [
+            "" if counts is None else str(counts[key]) for key in ("critical", "high", "medium", "low", "informational", "unspecified")]
+    by_pair = {}
+    for cells in rows[1:]:
+        by_pair.setdefault((cells[1], cells[2]), set()).add(cells[3])
+    assert by_pair == dict((pair, set(ids)) for pair, ids in nodes.items())
+
+    # The JSON: the same rows with their account and region, the dashboard summed over the parts.
+    document = json.loads((dest / "org.json").read_text(encoding="utf-8"))
+    assert [(node["account_id"], node["region"], node["instance_id"]) for node in document["nodes"]] == [
+        (pair[0], pair[1], row["instance_id"]) for pair, row in expected_rows]
+    summed = {}
+    for result_part in exports.values():
+        for key, value in result_part["dashboard"]["patch_states"].items():
+            summed[key] = summed.get(key, 0) + value
+    assert document["dashboard"]["patch_states"] == summed == result["dashboard"]["patch_states"]
+    never = sum(count for count, scanned in FLEET.values() if not scanned)
+    assert document["dashboard"]["reporting_age"]["never_reported"] == never
+
+    # The HTML: widgets, breakdowns worst first, the node table with account and region.
+    tables = page_tables((dest / "org.html").read_text(encoding="utf-8"))
+    by_account = result["dashboard"]["by_account"]
+    shares = [(entry["non_compliant"] / entry["total"], entry["non_compliant"]) for entry in by_account]
+    assert shares == sorted(shares, reverse=True)
+    assert [row[0] for row in tables["by-account"]] == [entry["account_id"] for entry in by_account]
+    assert [row[0] for row in tables["by-region"]] == [entry["region"] for entry in result["dashboard"]["by_region"]]
+    assert len(tables["node-table"]) == report["nodes"]
+    assert [row[:3] for row in tables["node-table"]] == [[pair[0], pair[1], row["instance_id"]] for pair, row in expected_rows]
+    assert tables["missing"] == [["Every expected account-region is in the report"]]
+    for path in dest.iterdir():
+        assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_missing_part_is_listed_and_too_many_missing_fail_without_writing(fleet, tmp_path):
+    sandbox, _nodes = fleet
+    parts, dest = tmp_path / "parts", tmp_path / "org"
+    export_all(sandbox, parts, skip={("222222222222", "eu-west-1")})
+    failed = merge(parts, dest)
+    assert failed["failed"] and "1 of 6 expected account-regions (16.67%) have no data" in failed["msg"]
+    assert "222222222222-eu-west-1 (no part)" in failed["msg"]
+    assert not dest.exists()
+
+    result = merge(parts, dest, max_missing_percent=20)
+    assert not result.get("failed"), result
+    assert result["report"]["missing"] == [{"account_id": "222222222222", "region": "eu-west-1", "reason": "no part",
+                                            "detail": "no readable part of this account-region was found"}]
+    assert any("222222222222-eu-west-1 is missing" in warning for warning in result.get("warnings", []))
+    tables = page_tables((dest / "org.html").read_text(encoding="utf-8"))
+    assert tables["missing"] == [["222222222222", "eu-west-1", "no part", "no readable part of this account-region was found"]]
+    account = [row for row in tables["by-account"] if row[0] == "222222222222"][0]
+    assert account[-2:] == ["1", "1"]  # one part counted, one missing
+    document = json.loads((dest / "org.json").read_text(encoding="utf-8"))
+    assert document["missing"][0]["account_id"] == "222222222222"
+
+    # Three of six missing: more than 20 %, nothing is replaced.
+    before = dict((path.name, path.read_bytes()) for path in dest.iterdir())
+    for name in ("part-111111111111-eu-west-1.jsonl", "part-333333333333-us-east-1.jsonl"):
+        (parts / name).unlink()
+    failed = merge(parts, dest, max_missing_percent=20)
+    assert failed["failed"] and "3 of 6" in failed["msg"] and len(failed["missing"]) == 3
+    assert dict((path.name, path.read_bytes()) for path in dest.iterdir()) == before
+
+
+def test_a_part_cut_short_and_a_stale_part_count_as_missing(fleet, tmp_path):
+    sandbox, _nodes = fleet
+    parts, dest = tmp_path / "parts", tmp_path / "org"
+    export_all(sandbox, parts)
+    cut = parts / "part-333333333333-eu-west-1.jsonl"
+    cut.write_text("".join(cut.read_text(encoding="utf-8").splitlines(keepends=True)[:-1]), encoding="utf-8")
+    stale = parts / "part-111111111111-us-east-1.jsonl"
+    lines = stale.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = json.loads(lines[0])
+    header["generated_at"] = "2020-01-01T00:00:00Z"
+    stale.write_text(json.dumps(header) + "\n" + "".join(lines[1:]), encoding="utf-8")
+    result = merge(parts, dest, max_missing_percent=50)
+    assert not result.get("failed"), result
+    reasons = dict(((entry["account_id"], entry["region"]), entry["reason"]) for entry in result["report"]["missing"])
+    assert reasons == {("111111111111", "us-east-1"): "stale", ("333333333333", "eu-west-1"): "no part"}
+    assert "no end line" in result["report"]["unreadable"][0]["error"]
+    assert result["report"]["nodes"] == sum(count for count, _scanned in FLEET.values()) - 3 - 5
+
+
+def test_two_parts_of_one_account_region_and_no_part_at_all_are_errors(fleet, tmp_path):
+    sandbox, _nodes = fleet
+    parts, dest = tmp_path / "parts", tmp_path / "org"
+    parts.mkdir()
+    failed = merge(parts, dest)
+    assert failed["failed"] and "no part of the 6 expected account-region(s) was found in parts_dir" in failed["msg"]
+    export_all(sandbox, parts)
+    shutil.copy(parts / "part-111111111111-us-east-1.jsonl", parts / "again.jsonl")
+    failed = merge(parts, dest)
+    assert failed["failed"] and "are both of 111111111111-us-east-1" in failed["msg"]
+    assert not dest.exists()
+
+
+def test_check_mode_measures_and_writes_nothing(fleet, tmp_path):
+    sandbox, _nodes = fleet
+    parts, dest = tmp_path / "parts", tmp_path / "org"
+    export_all(sandbox, parts)
+    predicted = merge(parts, dest, check_mode=True)
+    assert predicted["changed"] and not dest.exists()
+    written = merge(parts, dest)
+    for fmt in ("csv", "json"):
+        assert predicted["report"]["files"][fmt]["bytes"] == written["report"]["files"][fmt]["bytes"]
+
+
+def test_parts_in_s3_merge_like_local_ones(fleet, tmp_path):
+    sandbox, _nodes = fleet
+    owner = "999999999999"
+    sandbox.client("s3", account_id=owner).create_bucket(Bucket="org-parts")
+    local = tmp_path / "parts"
+    export_all(sandbox, local)
+    s3 = sandbox.client("s3", account_id=owner)
+    for path in local.glob("*.jsonl"):
+        s3.put_object(Bucket="org-parts", Key=f"nightly/{path.name}", Body=path.read_bytes())
+    s3.put_object(Bucket="org-parts", Key="nightly/history/2026/11/30/part-x.jsonl", Body=b"not a part")
+    from_s3 = run_module("ssm_compliance_merge", dict(aws_args(sandbox, owner, "us-east-1"), report_name="org", expected=EXPECTED,
+                                                       parts_s3_bucket="org-parts", parts_s3_prefix="nightly", dest=str(tmp_path / "s3org")))
+    assert not from_s3.get("failed"), from_s3
+    from_dir = merge(local, tmp_path / "localorg")
+    assert (tmp_path / "s3org" / "org.csv").read_bytes() == (tmp_path / "localorg" / "org.csv").read_bytes()
+    assert from_s3["report"]["unreadable"] == []
+    assert from_s3["dashboard"] == from_dir["dashboard"]
+
+
+def test_history_keeps_the_organization_trend(fleet, tmp_path):
+    sandbox, _nodes = fleet
+    parts, dest = tmp_path / "parts", tmp_path / "org"
+    export_all(sandbox, parts)
+    first = merge(parts, dest, history={"runs": 5})
+    assert first["dashboard"]["trend"]["previous_run"] is None
+    records = list((dest / "history" / "summaries" / "org").iterdir())
+    assert len(records) == 1
+    record = json.loads(records[0].read_text(encoding="utf-8"))
+    assert record["counts"]["total"] == first["report"]["nodes"]
+    assert all(node.count("/") == 2 for node in record["never_reported_ids"])
+    os.utime(records[0])
+    # The second run: its record is named by the second it runs in; rename the first one back a minute.
+    older = records[0].with_name(f"{int(records[0].name[:10]) + 60:010d}-20200101T000000Z.json")
+    records[0].rename(older)
+    second = merge(parts, dest, history={"runs": 5})
+    trend = second["dashboard"]["trend"]
+    assert len(trend["runs"]) == 2 and trend["previous_run"] == first["report"]["generated_at"]
+    assert "Compliance Trend" in (dest / "org.html").read_text(encoding="utf-8")
+
+
+def write_synthetic_parts(directory, parts, nodes_each):
+    """Parts as the export writes them (its writer), of `nodes_each` rows each: the memory test's input."""
+    from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DashboardCounts
+    from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import JsonlPart
+    directory.mkdir()
+    expected = []
+    for number in range(parts):
+        account = f"{100000000000 + number}"
+        expected.append(f"{account}-us-east-1")
+        counts = DashboardCounts(7)
+        with open(directory / f"p{number}.jsonl", "w", encoding="utf-8") as stream:
+            writer = JsonlPart(stream, {"account_id": account, "region": "us-east-1", "generated_at": "2099-01-01T00:00:00Z",
+                                        "report_name": f"p{number}", "scope": "all nodes", "selection": {}, "reporting_days": 7})
+            for index in range(nodes_each):
+                row = {"instance_id": f"i-{number:08x}{index:09x}", "name": f"node-{index}", "ip_address": "10.0.0.1",
+                       "computer_name": None, "resource_type": "EC2Instance", "ping_status": "Online", "platform_type": "Linux",
+                       "platform_name": "Amazon Linux", "platform_version": "2", "agent_version": "3.3.0", "patch_group": "App",
+                       "baseline_id": "pb-0123456789abcdef0", "status": "NON_COMPLIANT" if index % 3 else "COMPLIANT",
+                       "severity": "HIGH" if index % 3 else None, "last_operation": "Scan", "last_report_time": "2098-12-31T00:00:00Z",
+                       "non_compliant_counts": dict((key, index % 2) for key in ("critical", "high", "medium", "low", "informational", "unspecified")),
+                       "patch_counts": dict((key, 1) for key in ("installed", "installed_other", "installed_pending_reboot", "installed_rejected",
+                                                                 "missing", "failed", "not_applicable")),
+                       "reporting_age": "within"}
+                writer.node(row)
+                counts.add(row)
+            writer.close(counts.as_dict())
+    return expected
+
+
+def peak_of_merge(tmp_path, parts, nodes_each):
+    from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import check_enough
+    from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import expected_pairs
+    from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import organization_dashboard
+    from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import scan_parts
+    from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import write_reports
+    import datetime
+    base = tmp_path / f"{parts}x{nodes_each}"
+    base.mkdir()
+    expected = expected_pairs(write_synthetic_parts(base / "parts", parts, nodes_each))[0]
+    sources = [(str(path), str(path)) for path in sorted((base / "parts").iterdir())]
+    now = datetime.datetime(2099, 1, 1, 1, tzinfo=datetime.timezone.utc)
+    meta = {"report_name": "org", "generated_at": "2099-01-01T01:00:00Z", "expected": parts, "missing_percent": 0.0}
+    tracemalloc.start()
+    try:
+        scanned = scan_parts(sources, expected, now, 24)
+        check_enough(scanned, expected, 0, "parts")
+        dashboard = organization_dashboard(scanned)
+        with open(base / "org.csv", "w", encoding="utf-8", newline="") as c, open(base / "org.json", "w", encoding="utf-8") as j, \
+                open(base / "org.html", "w", encoding="utf-8") as h:
+            nodes, _dashboard = write_reports(scanned, {"csv": c, "json": j, "html": h}, meta, lambda tracker: dashboard, str(base))
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert nodes == parts * nodes_each
+    return peak
+
+
+def test_the_merge_memory_does_not_grow_with_the_number_of_nodes(tmp_path):
+    small = peak_of_merge(tmp_path, 2, 200)
+    large = peak_of_merge(tmp_path, 2, 4000)
+    # 20 times the nodes: the peak stays within 20 % (plus 64 KB for buffers) of the small merge's.
+    assert large <= small * 1.2 + 64 * 1024, (small, large)
