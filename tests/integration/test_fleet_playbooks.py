@@ -6,6 +6,7 @@ which the sandbox serves as the management account's root: every member role tru
 works with its assumed role's credentials, which the sandbox serves in the role's account.
 """
 
+import csv
 import json
 import os
 import re
@@ -188,3 +189,78 @@ def test_scan_in_check_mode_assumes_the_roles_and_writes_nothing(fleet, tmp_path
     assert sorted(connections) == sorted(HOSTS)
     assert [(call["service"], call["operation"]) for call in fleet.mutating_calls()] == [("sts", "AssumeRole")] * len(HOSTS)
     assert "Traceback" not in output
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def part_rows(parts_dir):
+    """(account, region) -> the node rows of that account-region's part, as the export wrote them."""
+    rows = {}
+    for path in sorted(parts_dir.glob("*.jsonl")):
+        lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        header = lines[0]["header"] if "header" in lines[0] else lines[0]
+        rows[(header["account_id"], header["region"])] = [line["node"] for line in lines if "node" in line]
+    return rows
+
+
+def test_scan_then_report_gives_one_report_of_every_account_region(fleet, tmp_path):
+    inventory = write_inventory(tmp_path)
+    run_playbook(fleet, tmp_path, inventory, "scan.yml")
+    reports = tmp_path / "reports"
+    output, connections = run_playbook(fleet, tmp_path, inventory, "report.yml", {"fleet_reports_dir": str(reports)})
+    assert sorted(connections) == sorted(HOSTS)
+    parts = part_rows(reports / "parts")
+    assert sorted(parts) == sorted(tuple(host.split("-", 1)) for host in HOSTS)
+    rows = read_csv(reports / "organization.csv")
+    assert rows[0][:4] == ["Index", "Account ID", "Region", "Instance ID"]
+    by_pair = {}
+    for cells in rows[1:]:
+        by_pair.setdefault((cells[1], cells[2]), []).append(cells)
+    for (account, region), nodes in parts.items():
+        sandbox_nodes = sorted(node["instance_id"] for node in fleet.nodes(region=region, account_id=account))
+        assert sorted(node["instance_id"] for node in nodes) == sandbox_nodes
+        assert [cells[3] for cells in by_pair[(account, region)]] == [node["instance_id"] for node in nodes]
+        # Every node was scanned: each has patch data in its own account-region's part.
+        assert all(node["last_operation"] == "Scan" and node["status"] in ("COMPLIANT", "NON_COMPLIANT") for node in nodes)
+    assert len(rows) == 1 + len(HOSTS) * NODES
+    document = json.loads((reports / "organization.json").read_text(encoding="utf-8"))
+    assert document["missing"] == []
+    assert sum(document["dashboard"]["compliance_summary"].values()) == len(HOSTS) * NODES
+    assert "Every expected account-region is in the report" in (reports / "organization.html").read_text(encoding="utf-8")
+    assert "12 node(s) of 6 of 6 account-region(s)" in output and "missing: none" in output
+
+
+def test_an_account_whose_role_cannot_be_assumed_is_missing_from_the_report(fleet, tmp_path):
+    inventory = write_inventory(tmp_path)
+    run_playbook(fleet, tmp_path, inventory, "scan.yml")
+    fleet.put_role("333333333333", "OrganizationAccountAccessRole", trusted_principal="111122223333")
+    reports = tmp_path / "reports"
+    # A part of an earlier run that would otherwise pass for this run's.
+    (reports / "parts").mkdir(parents=True)
+    (reports / "parts" / "part-333333333333-us-east-1.jsonl").write_text("left over\n", encoding="utf-8")
+
+    # By default (fleet_max_missing_percent 0) the merge fails on 2 missing of 6 and writes nothing.
+    output, _connections = run_playbook(fleet, tmp_path, inventory, "report.yml", {"fleet_reports_dir": str(reports)},
+                                        expect_failure=True)
+    assert sorted(path.name for path in reports.iterdir()) == ["parts"]
+    assert sorted(path.name for path in (reports / "parts").iterdir()) == sorted(
+        f"part-{host}.jsonl" for host in HOSTS if not host.startswith("333333333333"))
+    assert "333333333333" in " ".join(output.split("Merge the parts")[-1].split())
+
+    # Up to half may be missing: the report is written, the two account-regions listed as missing data.
+    output, _connections = run_playbook(fleet, tmp_path, inventory, "report.yml",
+                                        {"fleet_reports_dir": str(reports), "fleet_max_missing_percent": 50}, expect_failure=True)
+    assert sorted(host for host, count in recap(output).items() if count["failed"]) == ["333333333333-eu-west-1", "333333333333-us-east-1"]
+    document = json.loads((reports / "organization.json").read_text(encoding="utf-8"))
+    assert sorted((entry["account_id"], entry["region"], entry["reason"]) for entry in document["missing"]) == [
+        ("333333333333", "eu-west-1", "no part"), ("333333333333", "us-east-1", "no part")]
+    rows = read_csv(reports / "organization.csv")
+    assert sorted({(cells[1], cells[2]) for cells in rows[1:]}) == sorted(
+        tuple(host.split("-", 1)) for host in HOSTS if not host.startswith("333333333333"))
+    page = (reports / "organization.html").read_text(encoding="utf-8")
+    assert "333333333333" in page and "no part" in page
+    assert "8 node(s) of 4 of 6 account-region(s)" in output
+    assert "missing: 333333333333-eu-west-1, 333333333333-us-east-1" in output or "missing: 333333333333-us-east-1, 333333333333-eu-west-1" in output
