@@ -191,6 +191,16 @@ def test_scan_in_check_mode_assumes_the_roles_and_writes_nothing(fleet, tmp_path
     assert "Traceback" not in output
 
 
+def test_report_in_check_mode_writes_no_part_and_skips_the_merge(fleet, tmp_path):
+    reports = tmp_path / "reports"
+    output, connections = run_playbook(fleet, tmp_path, write_inventory(tmp_path), "report.yml", {"fleet_reports_dir": str(reports)},
+                                       check=True)
+    assert sorted(connections) == sorted(HOSTS)
+    assert [(call["service"], call["operation"]) for call in fleet.mutating_calls()] == [("sts", "AssumeRole")] * len(HOSTS)
+    assert not reports.exists()
+    assert "Check mode: no part was written, so the merge of 6 account-region(s)" in " ".join(output.split())
+
+
 def read_csv(path):
     with open(path, encoding="utf-8", newline="") as handle:
         return list(csv.reader(handle))
