@@ -111,27 +111,29 @@ def recap(output):
 
 
 def test_scan_runs_in_every_account_region_with_its_own_credentials(fleet, tmp_path):
-    output, connections = run_playbook(fleet, tmp_path, write_inventory(tmp_path), "scan.yml")
+    # The runner's connection given whole (as a job template would): its keys sign AssumeRole only, its
+    # endpoint stays, its region gives way to each host's. AWX names the user who launched the job.
+    runner = {"endpoint_url": fleet.endpoint, "access_key": RUNNER_ACCESS_KEY, "secret_key": "testing", "region": "ap-south-1"}
+    output, connections = run_playbook(fleet, tmp_path, write_inventory(tmp_path), "scan.yml",
+                                       {"fleet_aws": runner, "awx_user_name": "Jane Doe (ops)"})
     assert sorted(connections) == sorted(HOSTS)
     assert all(counts["failed"] == 0 for counts in recap(output).values())
     for host, connection in connections.items():
         account, region = host.split("-", 1)
-        assert connection["region"] == region
-        assert connection["endpoint_url"] if "endpoint_url" in connection else True
+        assert sorted(connection) == ["access_key", "endpoint_url", "region", "secret_key", "session_token"]
+        assert (connection["region"], connection["endpoint_url"]) == (region, fleet.endpoint)
+        assert connection["access_key"] != RUNNER_ACCESS_KEY
         identity = fleet.client("sts", credentials={"AccessKeyId": connection["access_key"], "SecretAccessKey": connection["secret_key"],
                                                     "SessionToken": connection["session_token"]}).get_caller_identity()
         assert identity["Account"] == account
-        assert re.fullmatch(rf"arn:aws:sts::{account}:assumed-role/OrganizationAccountAccessRole/cloudpatch-[\w+=,.@-]+-{host}",
-                            identity["Arn"]), identity["Arn"]
-    # Once per host, signed by the runner (served in the management account), named after who ran it and the host.
+        assert identity["Arn"] == f"arn:aws:sts::{account}:assumed-role/OrganizationAccountAccessRole/cloudpatch-Jane-Doe--ops--{host}"
+    # Once per host, in its region, signed by the runner (served in the management account), named after who ran it and the host.
     assumed = fleet.calls(service="sts", operation="AssumeRole")
-    assert sorted(call["parameters"]["RoleArn"] for call in assumed) == sorted(
-        f"arn:aws:iam::{host[:12]}:role/OrganizationAccountAccessRole" for host in HOSTS)
+    assert sorted((call["parameters"]["RoleArn"], call["region"]) for call in assumed) == sorted(
+        (f"arn:aws:iam::{host[:12]}:role/OrganizationAccountAccessRole", host[13:]) for host in HOSTS)
     assert {call["account_id"] for call in assumed} == {"123456789012"}
     assert all(call["status"] == 200 and call["parameters"]["DurationSeconds"] == "3600" for call in assumed)
-    for call in assumed:
-        name = call["parameters"]["RoleSessionName"]
-        assert len(name) <= 64 and re.fullmatch(r"cloudpatch-[\w+=,.@-]+-\d{12}-[a-z]{2}-[a-z]+-\d", name), name
+    assert sorted(call["parameters"]["RoleSessionName"] for call in assumed) == sorted(f"cloudpatch-Jane-Doe--ops--{host}" for host in HOSTS)
     # Each account-region scanned its own nodes with its own credentials: one command each, in that account and region.
     sent = fleet.calls(service="ssm", operation="SendCommand")
     assert sorted((call["account_id"], call["region"]) for call in sent) == sorted(tuple(host.split("-", 1)) for host in HOSTS)
@@ -139,7 +141,18 @@ def test_scan_runs_in_every_account_region_with_its_own_credentials(fleet, tmp_p
         account, region = host.split("-", 1)
         nodes = [node["instance_id"] for node in fleet.nodes(region=region, account_id=account)]
         call = next(call for call in sent if (call["account_id"], call["region"]) == (account, region))
-        assert sorted(call["parameters"]["InstanceIds"]) == sorted(nodes) and len(nodes) == NODES
+        assert call["parameters"]["Targets"] == [{"Key": "InstanceIds", "Values": call["parameters"]["Targets"][0]["Values"]}]
+        assert sorted(call["parameters"]["Targets"][0]["Values"]) == sorted(nodes) and len(nodes) == NODES
+
+
+def test_the_default_session_name_keeps_the_host_and_is_cut_to_64_characters(fleet, tmp_path):
+    """A long user name: cut so that cloudpatch-<who>-<host> fits in 64 characters with the whole host name."""
+    inventory = write_inventory(tmp_path, accounts=ACCOUNTS[:1])
+    run_playbook(fleet, tmp_path, inventory, "scan.yml", {"awx_user_name": "a.very.long.name@example.com/" + "x" * 40})
+    names = sorted(call["parameters"]["RoleSessionName"] for call in fleet.calls(service="sts", operation="AssumeRole"))
+    who = ("cloudpatch-a.very.long.name@example.com-" + "x" * 40)[:63 - len("111111111111-us-east-1")]
+    assert names == sorted(f"{who}-111111111111-{region}" for region in REGIONS)
+    assert all(len(name) <= 64 for name in names) and len(names[1]) == 64
 
 
 def test_an_account_whose_role_cannot_be_assumed_fails_alone_in_a_scan(fleet, tmp_path):
