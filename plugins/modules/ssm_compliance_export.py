@@ -44,7 +44,7 @@ description:
     (two ListCommands, two ListAssociations, DescribeMaintenanceWindows, one DescribeAssociationExecutions
     per patching association that has run, one DescribeMaintenanceWindowTasks per maintenance window,
     and for each of the 10 newest association runs shown one DescribeAssociationExecutionTargets and
-    at most one ListCommands)."
+    at most one ListCommands); O(format=jsonl) also makes one STS GetCallerIdentity (the part's account id)."
   - "O(history) reads the previous runs' summary records only: with O(s3_bucket) one ListObjectsV2 and at most
     O(history.runs) - 1 GetObject, and puts two more objects (the dated copy and the record); never a call per node."
   - "Writing a report is a change (C(changed=true)). In check mode the report is built and measured
@@ -518,7 +518,9 @@ dashboard:
           type: int
           sample: 0
     recent_operations:
-      description: With O(format=html) or O(format=jsonl), the 10 most recent commands and association executions that ran a patching document, newest first; empty otherwise.
+      description: >-
+        With O(format=html) or O(format=jsonl), the 10 most recent commands and association executions
+        that ran a patching document, newest first; empty otherwise.
       returned: always
       type: list
       elements: dict
@@ -639,7 +641,9 @@ dashboard:
               type: str
               sample: Web
     recurring_tasks:
-      description: With O(format=html) or O(format=jsonl), the associations and maintenance window tasks that run a patching document; empty otherwise.
+      description: >-
+        With O(format=html) or O(format=jsonl), the associations and maintenance window tasks that run
+        a patching document; empty otherwise.
       returned: always
       type: list
       elements: dict

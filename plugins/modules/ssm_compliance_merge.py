@@ -166,32 +166,34 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Each account-region writes its part (one host per account-region, patch_fleet inventory)
+- name: Each account-region puts its part in one bucket (one host per account-region, patch_fleet inventory)
   cloudpatch.ssm.ssm_compliance_export:
     report_name: "part-{{ account_id }}-{{ region }}"
     format: jsonl
-    dest: /srv/reports/parts/
-  delegate_to: localhost
+    s3_bucket: org-compliance-parts
+    s3_prefix: nightly/
 
 - name: One report for the organization, at most 10 % of the account-regions missing
   cloudpatch.ssm.ssm_compliance_merge:
     report_name: organization
-    expected: "{{ groups['all'] }}"
-    max_missing_percent: 10
-    parts_dir: /srv/reports/parts
-    dest: /srv/reports/org/
-    mode: "0640"
-  run_once: true
-  delegate_to: localhost
-  register: org_report
-
-- name: From parts in S3, with the organization's trend over the last 14 merges
-  cloudpatch.ssm.ssm_compliance_merge:
-    report_name: organization
+    # With the patch_fleet inventory's default host names, "{{ groups['all'] }}" names every host.
     expected:
       - 111122223333-us-east-1
+      - 111122223333-eu-west-1
       - account_id: "444455556666"
         region: eu-west-1
+    max_missing_percent: 10
+    parts_s3_bucket: org-compliance-parts
+    parts_s3_prefix: nightly/
+    dest: /var/www/reports/
+    mode: "0640"
+  run_once: true
+  register: org_report
+
+- name: The HTML and the CSV only, with the organization's trend over the last 14 merges
+  cloudpatch.ssm.ssm_compliance_merge:
+    report_name: organization
+    expected: [111122223333-us-east-1, 444455556666-us-east-1]
     parts_s3_bucket: org-compliance-parts
     parts_s3_prefix: nightly/
     dest: /var/www/reports/
@@ -251,7 +253,8 @@ report:
     missing:
       description: >-
         The account-regions of O(expected) that have no data in the report: C(account_id), C(region),
-        C(reason) (C(no part) or C(stale)), C(detail), and C(source) for a stale part.
+        C(reason) (C(no part), C(stale), or C(unreadable): a part whose header names it but which is not whole),
+        C(detail), and C(source) for a stale or unreadable part.
       returned: always
       type: list
       elements: dict
@@ -326,7 +329,13 @@ dashboard:
       type: dict
       sample: {"runs_asked": 10, "runs": [], "previous_run": null, "got_worse": []}
 missing:
-  description: On a failure for too much missing data, the account-regions missing (as RV(report.missing)).
+  description: On a failure for too much missing data (or none at all), the account-regions missing (as RV(report.missing)).
+  returned: failure
+  type: list
+  elements: dict
+  sample: []
+unreadable:
+  description: On the same failures, the parts that could not be read (as RV(report.unreadable)).
   returned: failure
   type: list
   elements: dict

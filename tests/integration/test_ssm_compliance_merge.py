@@ -7,7 +7,6 @@ import csv
 import importlib
 import io
 import json
-import os
 import shutil
 import tracemalloc
 
@@ -101,6 +100,11 @@ def merge(parts_dir, dest, check_mode=False, **extra):
     return run_module("ssm_compliance_merge", args, check_mode)
 
 
+def warnings(result):
+    # ansible-core 2.19 gives each warning as a dict with its message in event.msg.
+    return [item["event"]["msg"] if isinstance(item, dict) else item for item in result.get("warnings", [])]
+
+
 def read_csv(path):
     return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
 
@@ -108,7 +112,11 @@ def read_csv(path):
 def test_parts_of_three_accounts_and_two_regions_merge_into_one_report(fleet, tmp_path):
     sandbox, nodes = fleet
     parts, dest = tmp_path / "parts", tmp_path / "org"
+    sandbox.clear_calls()
     exports = export_all(sandbox, parts)
+    # One GetCallerIdentity an export, in the part's own account.
+    identities = sandbox.calls(service="sts", operation="GetCallerIdentity")
+    assert sorted(call["account_id"] for call in identities) == sorted(account for account, _region in FLEET)
     for (account, region), result in exports.items():
         assert result["report"]["account_id"] == account
         assert result["report"]["nodes"] == FLEET[(account, region)][0]
@@ -180,7 +188,7 @@ def test_a_missing_part_is_listed_and_too_many_missing_fail_without_writing(flee
     assert not result.get("failed"), result
     assert result["report"]["missing"] == [{"account_id": "222222222222", "region": "eu-west-1", "reason": "no part",
                                             "detail": "no readable part of this account-region was found"}]
-    assert any("222222222222-eu-west-1 is missing" in warning for warning in result.get("warnings", []))
+    assert any("222222222222-eu-west-1 is missing" in message for message in warnings(result))
     tables = page_tables((dest / "org.html").read_text(encoding="utf-8"))
     assert tables["missing"] == [["222222222222", "eu-west-1", "no part", "no readable part of this account-region was found"]]
     account = [row for row in tables["by-account"] if row[0] == "222222222222"][0]
@@ -211,7 +219,7 @@ def test_a_part_cut_short_and_a_stale_part_count_as_missing(fleet, tmp_path):
     result = merge(parts, dest, max_missing_percent=50)
     assert not result.get("failed"), result
     reasons = dict(((entry["account_id"], entry["region"]), entry["reason"]) for entry in result["report"]["missing"])
-    assert reasons == {("111111111111", "us-east-1"): "stale", ("333333333333", "eu-west-1"): "no part"}
+    assert reasons == {("111111111111", "us-east-1"): "stale", ("333333333333", "eu-west-1"): "unreadable"}
     assert "no end line" in result["report"]["unreadable"][0]["error"]
     assert result["report"]["nodes"] == sum(count for count, _scanned in FLEET.values()) - 3 - 5
 
@@ -235,9 +243,13 @@ def test_check_mode_measures_and_writes_nothing(fleet, tmp_path):
     export_all(sandbox, parts)
     predicted = merge(parts, dest, check_mode=True)
     assert predicted["changed"] and not dest.exists()
-    written = merge(parts, dest)
+    written = merge(parts, dest / "nested", mode="0644")
     for fmt in ("csv", "json"):
         assert predicted["report"]["files"][fmt]["bytes"] == written["report"]["files"][fmt]["bytes"]
+    # The directories made for the reports are searchable where the reports are readable; no .part file is left.
+    assert [oct(path.stat().st_mode & 0o777) for path in (dest, dest / "nested")] == ["0o755", "0o755"]
+    assert sorted((path.name, oct(path.stat().st_mode & 0o777)) for path in (dest / "nested").iterdir()) == [
+        ("org.csv", "0o644"), ("org.html", "0o644"), ("org.json", "0o644")]
 
 
 def test_parts_in_s3_merge_like_local_ones(fleet, tmp_path):
@@ -250,9 +262,16 @@ def test_parts_in_s3_merge_like_local_ones(fleet, tmp_path):
     for path in local.glob("*.jsonl"):
         s3.put_object(Bucket="org-parts", Key=f"nightly/{path.name}", Body=path.read_bytes())
     s3.put_object(Bucket="org-parts", Key="nightly/history/2026/11/30/part-x.jsonl", Body=b"not a part")
-    from_s3 = run_module("ssm_compliance_merge", dict(aws_args(sandbox, owner, "us-east-1"), report_name="org", expected=EXPECTED,
+    s3.put_object(Bucket="org-parts", Key="nightly/notes.txt", Body=b"not a part either")
+    args = aws_args(sandbox, owner, "us-east-1")
+    sandbox.clear_calls()
+    from_s3 = run_module("ssm_compliance_merge", dict(args, report_name="org", expected=EXPECTED,
                                                        parts_s3_bucket="org-parts", parts_s3_prefix="nightly", dest=str(tmp_path / "s3org")))
     assert not from_s3.get("failed"), from_s3
+    # One listing page (the dated copies under history/ are a common prefix, not keys), one GetObject a part.
+    operations = [call["operation"] for call in sandbox.calls(service="s3")]
+    assert operations.count("ListObjectsV2") == 1 and operations.count("GetObject") == len(FLEET) and len(operations) == 1 + len(FLEET)
+    assert sandbox.mutating_calls() == []
     from_dir = merge(local, tmp_path / "localorg")
     assert (tmp_path / "s3org" / "org.csv").read_bytes() == (tmp_path / "localorg" / "org.csv").read_bytes()
     assert from_s3["report"]["unreadable"] == []
@@ -270,8 +289,8 @@ def test_history_keeps_the_organization_trend(fleet, tmp_path):
     record = json.loads(records[0].read_text(encoding="utf-8"))
     assert record["counts"]["total"] == first["report"]["nodes"]
     assert all(node.count("/") == 2 for node in record["never_reported_ids"])
-    os.utime(records[0])
-    # The second run: its record is named by the second it runs in; rename the first one back a minute.
+    # Records are named by the second a run starts in: the first one is renamed a minute back, so that two
+    # runs within a second stay two records, the first the older.
     older = records[0].with_name(f"{int(records[0].name[:10]) + 60:010d}-20200101T000000Z.json")
     records[0].rename(older)
     second = merge(parts, dest, history={"runs": 5})
@@ -342,3 +361,11 @@ def test_the_merge_memory_does_not_grow_with_the_number_of_nodes(tmp_path):
     large = peak_of_merge(tmp_path, 2, 4000)
     # 20 times the nodes: the peak stays within 20 % (plus 64 KB for buffers) of the small merge's.
     assert large <= small * 1.2 + 64 * 1024, (small, large)
+
+
+def test_the_merge_memory_of_20_account_regions_is_within_20_percent_of_2(tmp_path):
+    # The same 4,000 nodes in 2 parts and in 20: what a part keeps (its header, counts, operations and
+    # tasks, its breakdown rows) is small and does not hold a row.
+    two = peak_of_merge(tmp_path, 2, 2000)
+    twenty = peak_of_merge(tmp_path, 20, 200)
+    assert twenty <= two * 1.2, (two, twenty)

@@ -61,7 +61,7 @@ def scan_parts(sources, expected, now, max_age_hours, warn=None, unreadable=None
     Two parts of one account-region are an error: which is right cannot be guessed. `unreadable`: the
     parts that could not even be fetched ({source, error}), listed with the others.
     """
-    found, ignored, stale = {}, [], {}
+    found, ignored, stale, broken = {}, [], {}, {}
     unreadable = list(unreadable or [])
     wanted = set(expected)
     for label, path in sources:
@@ -70,6 +70,8 @@ def scan_parts(sources, expected, now, max_age_hours, warn=None, unreadable=None
                 summary = scan_part(binary, label)
         except PartError as e:
             unreadable.append({"source": label, "error": str(e)})
+            if e.header:
+                broken.setdefault((e.header["account_id"], e.header["region"]), {"source": label, "error": str(e)})
             if warn:
                 warn(f"part {e}: left out, its account-region counts as missing")
             continue
@@ -103,6 +105,8 @@ def scan_parts(sources, expected, now, max_age_hours, warn=None, unreadable=None
         if pair in stale:
             entry.update(reason="stale", source=stale[pair]["source"],
                          detail=f"its part was generated at {stale[pair]['header']['generated_at']}, more than {max_age_hours} hours before this merge")
+        elif pair in broken:
+            entry.update(reason="unreadable", source=broken[pair]["source"], detail=broken[pair]["error"])
         else:
             entry.update(reason="no part", detail="no readable part of this account-region was found")
         missing.append(entry)
@@ -245,7 +249,7 @@ MISSING_CLASS = ' class="missing-data"'
 BREAKDOWN_COLUMNS = ("Compliant", "Non compliant", "Never reported", "Total", "Non-compliant share", "Parts", "Missing")
 
 
-def _breakdown_html(table_id, title, entries):
+def _breakdown_html(table_id, title, first_column, entries):
     rows = [
         f'<tr data-name="{_e(entry["name"])}"{MISSING_CLASS if entry["missing"] else ""}><th scope="row">{_e(entry["name"])}</th>'
         + "".join(f'<td data-key="{key}">{_e(entry[key])}</td>' for key in ("compliant", "non_compliant", "never_reported", "total"))
@@ -254,7 +258,7 @@ def _breakdown_html(table_id, title, entries):
         for entry in entries
     ]
     return _panel(title, "Worst first: the largest share of non-compliant nodes, ties by the most non-compliant nodes",
-                  _table(table_id, (title.split(" ")[1],) + BREAKDOWN_COLUMNS, rows, "No data"), f"{table_id}-widget")
+                  _table(table_id, (first_column,) + BREAKDOWN_COLUMNS, rows, "No data"), f"{table_id}-widget")
 
 
 def _missing_html(scanned):
@@ -323,8 +327,8 @@ class OrgHtml:
         if dashboard.get("trend"):
             write(trend_html(dashboard["trend"]))
         write(_missing_html(scanned))
-        write(_breakdown_html("by-account", "By account", dashboard["by_account"]))
-        write(_breakdown_html("by-region", "By region", dashboard["by_region"]))
+        write(_breakdown_html("by-account", "By account", "Account ID", dashboard["by_account"]))
+        write(_breakdown_html("by-region", "By region", "Region", dashboard["by_region"]))
         write(_activity_html(dashboard))
         head = "".join(f"<th>{_e(column)}</th>" for column in ("Account ID", "Region") + NODE_COLUMNS)
         write(f'<section class="panel" id="nodes"><header><h2>Managed nodes</h2><p class="desc">One row per managed node of every '

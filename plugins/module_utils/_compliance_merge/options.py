@@ -40,7 +40,8 @@ def expected_entry(index, entry):
     if isinstance(entry, str):
         match = ACCOUNT_REGION.fullmatch(entry)
         if not match:
-            return None, f"{where} must be ACCOUNT_ID-REGION (patch_fleet's host name, 111122223333-us-east-1) or a dict of account_id and region, got {entry!r}"
+            return None, (f"{where} must be ACCOUNT_ID-REGION (patch_fleet's host name, 111122223333-us-east-1) or a dict of account_id "
+                          f"and region, got {entry!r}")
         account_id, region = match.groups()
     elif isinstance(entry, dict):
         account_id, region = entry.get("account_id"), entry.get("region")

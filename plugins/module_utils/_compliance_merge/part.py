@@ -47,7 +47,13 @@ TASK_KEYS = ("name", "type", "document", "schedule", "next_run")
 
 
 class PartError(Exception):
-    """A part that is not one this collection wrote, or not whole: the message says what and where."""
+    """A part that is not one this collection wrote, or not whole: the message says what and where.
+
+    `header` is the part's header when that much could be read (so its account-region is known)."""
+
+    def __init__(self, message, header=None):
+        super().__init__(message)
+        self.header = header
 
 
 class JsonlPart:
@@ -142,8 +148,8 @@ def _lines(binary, source):
 
 
 def scan_part(binary, source):
-    """Read a whole part once and check it; returns its summary, {header, nodes, counts (a DashboardCounts),
-    status_counts, dashboard (the trailer's)}. Raises PartError naming `source` and the line."""
+    """Read a whole part once and check it; returns its summary, {header, nodes, status_counts, dashboard (the
+    end line's, whose counts agree with the rows)}. Raises PartError naming `source` and the line."""
     lines = _lines(binary, source)
     first = next(lines, None)
     if first is None:
@@ -152,6 +158,13 @@ def scan_part(binary, source):
     problem = header_problem(header)
     if problem:
         raise PartError(f"{source}: {problem}")
+    try:
+        return _scan_body(lines, header, source)
+    except PartError as e:
+        raise PartError(str(e), header) from e
+
+
+def _scan_body(lines, header, source):
     counts = DashboardCounts(header["reporting_days"])
     status_counts = dict((status, 0) for status in STATUSES)
     nodes, end = 0, None
@@ -184,7 +197,7 @@ def scan_part(binary, source):
                or _activity_problem(dashboard.get("recurring_tasks"), TASK_KEYS, "recurring_tasks"))
     if problem:
         raise PartError(f"{source}: {problem}")
-    return {"header": header, "nodes": nodes, "counts": counts, "status_counts": status_counts, "dashboard": dashboard}
+    return {"header": header, "nodes": nodes, "status_counts": status_counts, "dashboard": dashboard}
 
 
 def part_rows(binary, source):
