@@ -197,11 +197,14 @@ def test_install_rings_stop_when_a_ring_fails_more_than_max_fail_percentage(flee
     assert sorted(recap(output)) == ["111111111111-eu-west-1", "111111111111-us-east-1"]
 
 
-def test_scan_in_check_mode_assumes_the_roles_and_writes_nothing(fleet, tmp_path):
-    output, connections = run_playbook(fleet, tmp_path, write_inventory(tmp_path), "scan.yml", check=True)
+@pytest.mark.parametrize("playbook", ["scan.yml", "install.yml"])
+def test_scan_and_install_in_check_mode_assume_the_roles_and_change_nothing(fleet, tmp_path, playbook):
+    _output, connections = run_playbook(fleet, tmp_path, write_inventory(tmp_path), playbook, check=True)
     assert sorted(connections) == sorted(HOSTS)
     assert [(call["service"], call["operation"]) for call in fleet.mutating_calls()] == [("sts", "AssumeRole")] * len(HOSTS)
-    assert "Traceback" not in output
+    # Each host still read its own account-region's nodes to predict its run.
+    listed = fleet.calls(service="ssm", operation="DescribeInstanceInformation")
+    assert sorted((call["account_id"], call["region"]) for call in listed) == sorted(tuple(host.split("-", 1)) for host in HOSTS)
 
 
 def test_report_in_check_mode_writes_no_part_and_skips_the_merge(fleet, tmp_path):
