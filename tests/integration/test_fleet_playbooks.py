@@ -73,7 +73,7 @@ def run_playbook(sandbox, tmp_path, inventory, playbook, extra_vars=None, check=
     """ansible-playbook -v on a fleet playbook, then a play that keeps each host's connection; (output, connections)."""
     keep_dir = tmp_path / "connections"
     keep_dir.mkdir(exist_ok=True)
-    wrapper = tmp_path / f"run-{playbook}"
+    wrapper = tmp_path / f"run-{Path(playbook).name}"
     wrapper.write_text(KEEP_CREDENTIALS.format(playbook=PLAYBOOKS / playbook, keep_dir=keep_dir), encoding="utf-8")
     command = [str(Path(sys.executable).parent / "ansible-playbook"), "-v", "-i", str(inventory), str(wrapper),
                "--forks", str(forks), "-e", json.dumps({"ansible_python_interpreter": sys.executable, **(extra_vars or {})})]
@@ -290,3 +290,14 @@ def test_an_account_whose_role_cannot_be_assumed_is_missing_from_the_report(flee
     assert "333333333333" in page and "no part" in page
     assert "8 node(s) of 4 of 6 account-region(s)" in output
     assert "missing: 333333333333-eu-west-1, 333333333333-us-east-1" in output or "missing: 333333333333-us-east-1, 333333333333-eu-west-1" in output
+
+
+def test_the_role_run_again_on_a_host_renews_the_session_as_the_runner(fleet, tmp_path):
+    """The second run signs with the runner's connection again, not with the first session's keys (which the role does not trust)."""
+    playbook = tmp_path / "twice.yml"
+    include = {"name": "Take the credentials", "ansible.builtin.include_role": {"name": "cloudpatch.ssm.fleet_credentials"}}
+    playbook.write_text(json.dumps([{"name": "Twice", "hosts": "all", "gather_facts": False, "tasks": [include, include]}]), encoding="utf-8")
+    _output, connections = run_playbook(fleet, tmp_path, write_inventory(tmp_path, accounts=ACCOUNTS[:1]), str(playbook))
+    assert sorted(connections) == ["111111111111-eu-west-1", "111111111111-us-east-1"]
+    assumed = fleet.calls(service="sts", operation="AssumeRole")
+    assert [(call["status"], call["account_id"]) for call in assumed] == [(200, "123456789012")] * 4
