@@ -1,4 +1,4 @@
-"""Bad inputs to the six roles (roles_bad_input/cases.yml), all in one ansible-playbook run.
+"""Bad inputs to the seven roles (roles_bad_input/cases.yml), all in one ansible-playbook run.
 
 Each case includes its role with its variables inside a block whose rescue records the failure.
 Every case must fail with a message holding the case's `error` and naming a variable of its role,
@@ -19,7 +19,7 @@ import yaml
 # The layout the root conftest.py links: .build/collections/ansible_collections/cloudpatch/ssm
 COLLECTIONS_PATH = Path(__file__).resolve().parents[2] / ".build" / "collections"
 CASES_FILE = Path(__file__).resolve().parent / "roles_bad_input" / "cases.yml"
-ROLES = ("prerequisites", "patch_baseline", "patch_groups", "patching", "compliance_report", "patch_schedule")
+ROLES = ("prerequisites", "patch_baseline", "patch_groups", "patching", "compliance_report", "patch_schedule", "fleet_credentials")
 
 
 def load_cases(report_dir):

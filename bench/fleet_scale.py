@@ -1,0 +1,156 @@
+"""The fleet playbooks over 20 account-regions of 500 nodes (10,000 in all), with forks 1 and forks 10.
+
+    nice -n 10 python bench/fleet_scale.py [--accounts 10] [--regions us-east-1 eu-west-1] [--nodes 500]
+                                           [--forks 1 10] [--latency-ms 30]
+
+Starts its own sandbox (stopped by PID) and seeds an organization: --accounts member accounts, each with
+--nodes hybrid Amazon Linux 2 nodes in each of --regions, each account's OrganizationAccountAccessRole
+trusting the management account (the runner). Every call the sandbox serves is first delayed by
+--latency-ms (the sandbox's latency injection), to model AWS round trips. Then, for each --forks value
+in turn, in the same sandbox: playbooks/fleet/scan.yml (every host assumes its role and scans its nodes)
+and playbooks/fleet/report.yml (every host exports its part, then one merge), each through
+ansible-playbook with the patch_fleet inventory (the accounts listed: no call to build it), timed from
+process start to end. Prints each run's wall time and calls, the ratio of the first --forks value's
+scan + export time to each other's, and the load average before and after.
+
+Last, the merge's peak of Python allocations (tracemalloc) over the parts of the last run: 2
+account-regions, then all of them, through ssm_compliance_merge's own functions (the module's code path
+without Ansible around it), and their ratio. Asserts nothing: the call budgets and flat memory are the
+tests' (tests/integration/test_ssm_compliance_merge.py).
+"""
+
+import argparse
+import collections
+import datetime
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+COLLECTIONS = REPO_ROOT / ".build" / "collections"
+PLAYBOOKS = REPO_ROOT / "playbooks" / "fleet"
+sys.path.insert(0, str(REPO_ROOT))
+sys.path.insert(0, str(COLLECTIONS))
+
+from sandbox.testing.process import member_account, start_sandbox  # noqa: E402
+
+# The runner's key (moto serves an unknown key in its default account, the organization's management account).
+RUNNER_ACCESS_KEY = "patch-fleet-runner"
+
+
+def write_inventory(directory, accounts, regions):
+    inventory = Path(directory) / "fleet.yml"
+    listed = "".join(f"  - '{account}'\n" for account in accounts)
+    inventory.write_text(f"plugin: cloudpatch.ssm.patch_fleet\naccounts:\n{listed}regions: [{', '.join(regions)}]\n", encoding="utf-8")
+    return inventory
+
+
+def run_playbook(sandbox, inventory, playbook, forks, extra_vars, workdir):
+    environment = {
+        **os.environ,
+        **sandbox.environment(),
+        "AWS_ACCESS_KEY_ID": RUNNER_ACCESS_KEY,
+        "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS),
+        "ANSIBLE_INVENTORY_ENABLED": "cloudpatch.ssm.patch_fleet",
+        "ANSIBLE_NOCOLOR": "1",
+    }
+    command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory), str(PLAYBOOKS / playbook),
+               "--forks", str(forks), "-e", json.dumps({"ansible_python_interpreter": sys.executable, **extra_vars})]
+    sandbox.clear_calls()
+    started = time.perf_counter()
+    result = subprocess.run(command, env=environment, cwd=workdir, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    calls = collections.Counter(call["operation"] for call in sandbox.calls())
+    if result.returncode != 0:
+        print(f"  {playbook} with forks {forks} exited {result.returncode}:\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}")
+    return elapsed, calls, result.returncode
+
+
+def merge_peak(parts, workdir):
+    """Peak of Python allocations while ssm_compliance_merge's functions merge these part files."""
+    # pylint: disable=import-outside-toplevel
+    from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import (
+        check_enough, expected_pairs, organization_dashboard, scan_parts, write_reports)
+    names = [path.stem[len("part-"):] for path in parts]
+    expected = expected_pairs(names)[0]
+    dest = Path(tempfile.mkdtemp(prefix=f"merge-{len(parts)}-", dir=workdir))
+    now = datetime.datetime.now(datetime.timezone.utc)
+    meta = {"report_name": "org", "generated_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "expected": len(parts), "missing_percent": 0.0}
+    sources = [(str(path), str(path)) for path in parts]
+    tracemalloc.start()
+    try:
+        scanned = scan_parts(sources, expected, now, 24)
+        check_enough(scanned, expected, 0, "parts")
+        dashboard = organization_dashboard(scanned)
+        with open(dest / "org.csv", "w", encoding="utf-8", newline="") as csv_file, \
+                open(dest / "org.json", "w", encoding="utf-8") as json_file, open(dest / "org.html", "w", encoding="utf-8") as html_file:
+            nodes, _dashboard = write_reports(scanned, {"csv": csv_file, "json": json_file, "html": html_file}, meta,
+                                              lambda tracker: dashboard, str(dest))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return peak, nodes
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=10)
+    parser.add_argument("--regions", nargs="+", default=["us-east-1", "eu-west-1"])
+    parser.add_argument("--nodes", type=int, default=500, help="nodes in each account-region")
+    parser.add_argument("--forks", type=int, nargs="+", default=[1, 10])
+    parser.add_argument("--latency-ms", type=int, default=30, help="latency injected on every call")
+    args = parser.parse_args(argv)
+    accounts = [f"{100000000001 + index}" for index in range(args.accounts)]
+    pairs = len(accounts) * len(args.regions)
+    print(f"{pairs} account-regions ({args.accounts} accounts x {len(args.regions)} regions) of {args.nodes} nodes: "
+          f"{pairs * args.nodes} nodes; {args.latency_ms} ms latency on every call")
+    load_before = os.getloadavg()
+    with start_sandbox() as sandbox, tempfile.TemporaryDirectory() as workdir:
+        started = time.perf_counter()
+        sandbox.seed_organization([member_account(f"bench{index}", regions=args.regions, nodes=args.nodes, id=account)
+                                   for index, account in enumerate(accounts)])
+        print(f"seeded in {time.perf_counter() - started:.1f} s")
+        # Quick simulated runs: the figure is the fan-out, not the agent's simulated minutes.
+        sandbox.set_agent(seconds_per_node=0.01, reboot_seconds=0.1, delivery_timeout_scale=0.05)
+        if args.latency_ms:
+            sandbox.set_fault("*", "*", latency_ms=args.latency_ms)
+        inventory = write_inventory(workdir, accounts, args.regions)
+        totals = {}
+        last_parts = None
+        for forks in args.forks:
+            reports = Path(workdir) / f"reports-forks{forks}"
+            scan_seconds, scan_calls, scan_rc = run_playbook(sandbox, inventory, "scan.yml", forks, {}, workdir)
+            report_seconds, report_calls, report_rc = run_playbook(sandbox, inventory, "report.yml", forks,
+                                                                   {"fleet_reports_dir": str(reports)}, workdir)
+            totals[forks] = scan_seconds + report_seconds
+            print(f"forks {forks:>2}: scan {scan_seconds:7.1f} s ({sum(scan_calls.values())} calls, rc {scan_rc}), "
+                  f"export + merge {report_seconds:7.1f} s ({sum(report_calls.values())} calls, rc {report_rc}), "
+                  f"total {totals[forks]:7.1f} s")
+            last_parts = sorted((reports / "parts").glob("*.jsonl"))
+        first = args.forks[0]
+        for forks in args.forks[1:]:
+            print(f"forks {forks} against forks {first}: {totals[first] / totals[forks]:.2f}x faster (target >= 5x with 10)")
+        sandbox.clear_faults()
+        load_after = os.getloadavg()
+        print("load average (1, 5, 15 min) before: " + ", ".join(f"{value:.2f}" for value in load_before)
+              + "; after: " + ", ".join(f"{value:.2f}" for value in load_after))
+        if last_parts and len(last_parts) >= 2:
+            try:
+                small, small_nodes = merge_peak(last_parts[:2], workdir)
+                large, large_nodes = merge_peak(last_parts, workdir)
+            except (ImportError, TypeError) as error:
+                print(f"merge peak memory: not measured ({error})")
+            else:
+                print(f"merge peak of Python allocations: {small / 1024:.0f} KiB for 2 account-regions ({small_nodes} nodes), "
+                      f"{large / 1024:.0f} KiB for {len(last_parts)} ({large_nodes} nodes): {large / small:.2f}x (target within 1.2x)")
+        else:
+            print(f"merge peak memory: not measured ({len(last_parts or [])} part(s) written)")
+
+
+if __name__ == "__main__":
+    main()
