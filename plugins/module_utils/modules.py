@@ -98,6 +98,12 @@ class AnsibleCloudpatchSSMModule(AnsibleAWSModule):
         if error:
             self.fail_json(msg=error)
 
+    def _should_inject_warnings(self):
+        """amazon.aws 10.1.2 passes the warnings again to exit_json/fail_json on ansible-core 2.19, which
+        reports the ones given to warn() by itself and deprecates being passed them ("Passing `warnings`
+        to `exit_json` or `fail_json` is deprecated"): a deprecation warning on every result that warns."""
+        return False
+
     def fail_json_aws_error(self, exception):
         """amazon.aws's fail_json_aws_error, and the result keys the error carries (its kwargs) with it.
 
