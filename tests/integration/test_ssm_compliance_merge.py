@@ -266,7 +266,7 @@ def test_parts_in_s3_merge_like_local_ones(fleet, tmp_path):
     args = aws_args(sandbox, owner, "us-east-1")
     sandbox.clear_calls()
     from_s3 = run_module("ssm_compliance_merge", dict(args, report_name="org", expected=EXPECTED,
-                                                       parts_s3_bucket="org-parts", parts_s3_prefix="nightly", dest=str(tmp_path / "s3org")))
+                                                      parts_s3_bucket="org-parts", parts_s3_prefix="nightly", dest=str(tmp_path / "s3org")))
     assert not from_s3.get("failed"), from_s3
     # One listing page (the dated copies under history/ are a common prefix, not keys), one GetObject a part.
     operations = [call["operation"] for call in sandbox.calls(service="s3")]

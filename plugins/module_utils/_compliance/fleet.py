@@ -234,12 +234,10 @@ def _rows_in_parallel(ssm, ec2, index, ids, filter_sets, now, days, workers):
             for _page in range(ROW_PAGES_A_READ if index_chains == 0 else 0):
                 if made == kept:
                     break
-                for row in _listed_rows(index, made, now, days):
-                    yield row
+                yield from _listed_rows(index, made, now, days)
                 made += 1
     while made < kept:
-        for row in _listed_rows(index, made, now, days):
-            yield row
+        yield from _listed_rows(index, made, now, days)
         made += 1
 
 
