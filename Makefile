@@ -156,6 +156,10 @@ molecule: layout
 	@# scenario's "prepared" flag would otherwise survive into the next run and skip its prepare.
 	@mkdir -p $(TOOL_HOME) && rm -rf $(TOOL_HOME)/.ansible/tmp/molecule.*
 	@rm -rf $(OPERATIONS)/molecule
+	@# A run stopped before its destroy step leaves its sandbox and PID file: stop it by that PID, or the
+	@# next create would skip starting one (its `creates:`) and wait on a port nobody serves.
+	@if [ -f $(BUILD)/molecule-sandbox.pid ]; then kill $$(cat $(BUILD)/molecule-sandbox.pid) 2>/dev/null || true; \
+	  rm -f $(BUILD)/molecule-sandbox.pid; fi
 	cd $(CURDIR) && HOME=$(TOOL_HOME) CLOUDPATCH_SANDBOX_OPERATIONS_DIR=$(OPERATIONS)/molecule \
 	  CLOUDPATCH_SANDBOX_PORT=$$($(BIN)/python -c 'from sandbox.testing.process import free_port; print(free_port())') \
 	  $(BIN)/molecule test --all --shared-state --no-command-borders

@@ -141,7 +141,7 @@ def test_the_root_or_the_whole_organization_leaves_suspended_accounts_out(organi
 
 
 def test_regions_enabled_for_each_account_are_read_as_its_role(organization, clean_sandbox, tmp_path):
-    described = clean_sandbox.client("ec2").describe_regions()["Regions"]
+    described = clean_sandbox.client("ec2").describe_regions(AllRegions=True)["Regions"]
     enabled = sorted(region["RegionName"] for region in described if region["OptInStatus"] in ENABLED)
     assert 0 < len(enabled) < len(described)
     accounts = [organization["prod_account"], organization["dev_account"]]
