@@ -953,7 +953,14 @@ def make_directories(files, params, directories):
     mode = NEW_DIRECTORY_MODE
     created = []
     for directory in directories:
-        mode = files.new_directory(directory, params, mode)
+        try:
+            mode = files.new_directory(directory, params, mode)
+        except FileExistsError:
+            if not os.path.isdir(directory):
+                raise
+            # Another export made it at the same moment (several hosts, one parts directory): it is
+            # theirs, so it is neither given this report's options nor removed if this export fails.
+            continue
         created.append(directory)
     return created
 

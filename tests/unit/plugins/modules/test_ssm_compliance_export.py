@@ -548,3 +548,37 @@ def test_history_disabled_keeps_nothing(tmp_path):
     _changed, report, dashboard = export(FakeModule(wanted, bucket), wanted)
     assert "history" not in report and "trend" not in dashboard and bucket.listings == []
     assert sorted(bucket.objects) == ["fleet.csv"] and [path.name for path in tmp_path.iterdir()] == ["fleet.csv"]
+
+
+class RacedFiles:
+    """new_directory as when another export creates the same directory first."""
+
+    def __init__(self, raced):
+        self.raced = raced
+        self.made = []
+
+    def new_directory(self, directory, params, mode):
+        if directory == self.raced:
+            os.mkdir(directory)
+            raise FileExistsError(directory)
+        os.mkdir(directory)
+        self.made.append(directory)
+        return mode
+
+
+def test_a_directory_another_export_made_meanwhile_is_used_and_not_counted_as_ours(tmp_path):
+    parts, nightly = str(tmp_path / "parts"), str(tmp_path / "parts" / "nightly")
+    created = module_under_test.make_directories(RacedFiles(parts), {}, [parts, nightly])
+    assert created == [nightly] and os.path.isdir(nightly)
+
+
+def test_a_file_where_the_directory_should_be_still_fails(tmp_path):
+    blocker = tmp_path / "parts"
+    blocker.write_text("not a directory", encoding="utf-8")
+
+    class FileInTheWay(RacedFiles):
+        def new_directory(self, directory, params, mode):
+            raise FileExistsError(directory)
+
+    with pytest.raises(FileExistsError):
+        module_under_test.make_directories(FileInTheWay(str(blocker)), {}, [str(blocker)])
