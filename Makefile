@@ -160,7 +160,9 @@ molecule: layout
 	@# next create would skip starting one (its `creates:`) and wait on a port nobody serves.
 	@if [ -f $(BUILD)/molecule-sandbox.pid ]; then kill $$(cat $(BUILD)/molecule-sandbox.pid) 2>/dev/null || true; \
 	  rm -f $(BUILD)/molecule-sandbox.pid; fi
-	cd $(CURDIR) && HOME=$(TOOL_HOME) CLOUDPATCH_SANDBOX_OPERATIONS_DIR=$(OPERATIONS)/molecule \
+	@# An absolute async dir: with HOME moved, async_status would look under the user's passwd home for the
+	@# results the async wrapper wrote under HOME ("could not find job": the prerequisites role's stack waits).
+	cd $(CURDIR) && HOME=$(TOOL_HOME) ANSIBLE_ASYNC_DIR=$(TOOL_HOME)/.ansible_async CLOUDPATCH_SANDBOX_OPERATIONS_DIR=$(OPERATIONS)/molecule \
 	  CLOUDPATCH_SANDBOX_PORT=$$($(BIN)/python -c 'from sandbox.testing.process import free_port; print(free_port())') \
 	  $(BIN)/molecule test --all --shared-state --no-command-borders
 

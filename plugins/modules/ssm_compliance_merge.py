@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 ---
 module: ssm_compliance_merge
-version_added: 0.2.0
+version_added: 0.1.0
 short_description: Merge every account-region's compliance part into one report for the organization (CSV, JSON, HTML)
 description:
   - Patch Manager's console and its CSV export work on one account and region at a time. Run
