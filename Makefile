@@ -212,7 +212,6 @@ docs-lint: layout
 	  --disallow-unknown-collection-refs .
 	$(BIN)/antsibull-changelog lint
 	$(BIN)/python -m pytest -q tests/docs
-	@$(MAKE) --no-print-directory docs
 
 # The changelog brought up to date with the fragments (CHANGELOG_RELEASE above); the fragments stay
 # where they are (keep_fragments in changelogs/config.yaml).

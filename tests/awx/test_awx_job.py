@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import importlib.util
+
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -22,6 +24,19 @@ BIN = Path(sys.executable).parent
 # `make venv` installs amazon.aws here from the `ansible` package's wheel (tools/install_amazon_aws.py).
 AMAZON_AWS = REPO_ROOT / ".build" / "collections" / "ansible_collections" / "amazon" / "aws"
 STACK = "ssm-workshop-ep04"
+
+
+def _check_mode_expectations():
+    """CHECKED (every playbook, teardown last) and AFTER_WORKSHOP (what each says on the account the workshop
+    left) of tests/integration/test_playbooks_check_mode.py, the one list of both."""
+    spec = importlib.util.spec_from_file_location(
+        "playbooks_check_mode", REPO_ROOT / "tests" / "integration" / "test_playbooks_check_mode.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.CHECKED, module.AFTER_WORKSHOP
+
+
+CHECKED, AFTER_WORKSHOP = _check_mode_expectations()
 WORKSHOP_STEPS = (
     "1. Prerequisites: the CloudFormation stack",
     "2. Patch baseline",
@@ -155,14 +170,19 @@ def test_project_sync_then_check_job_job_and_teardown_through_ansible_runner(cle
     assert {"ssm-workshop.csv", "dashboard.html"} <= keys
     assert not (project / "reports").exists()
 
-    # AWX's Check job type on the account the job left, where amazon.aws.cloudformation's own check mode
-    # would make a change set: it succeeds, predicts, and writes nothing.
+    # AWX's Check job type, a job template a playbook, on the account the job left (where
+    # amazon.aws.cloudformation's own check mode would make a change set): each succeeds, predicts, and
+    # writes nothing.
     clean_sandbox.clear_calls()
-    status, events = job("check", "playbooks/workshop.yml", check=True)
-    assert status == "successful" and failed_events(events) == []
+    messages = []
+    for playbook in CHECKED:
+        status, events = job(f"check-{playbook}", f"playbooks/{playbook}", check=True)
+        assert status == "successful" and failed_events(events) == [], playbook
+        messages.extend(said(events))
     assert clean_sandbox.mutating_calls() == []
-    assert any(f"{STACK} exists in us-east-1 (CREATE_COMPLETE); the template, parameters and tags are as given" in message
-               for message in said(events))
+    for expected in AFTER_WORKSHOP:
+        assert any(expected in message for message in messages), expected
+    assert not (project / "reports").exists()
 
     # The teardown after it ends (no stack of the name left waiting in REVIEW_IN_PROGRESS) and leaves no stack.
     status, events = job("teardown", "playbooks/teardown.yml")

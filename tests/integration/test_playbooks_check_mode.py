@@ -19,7 +19,7 @@ COLLECTIONS_PATH = REPO_ROOT / ".build" / "collections"
 PLAYBOOKS = REPO_ROOT / "playbooks"
 # Teardown last: in check mode it deletes nothing, so the ones before it still see the stack.
 CHECKED = ("workshop.yml", "scan.yml", "install.yml", "report.yml", "baselines_overview.yml", "teardown.yml")
-# What every playbook in check mode says on an account where the workshop ran (test_collection_install.py).
+# What every playbook in check mode says on an account where the workshop ran (tests/awx/test_awx_job.py).
 AFTER_WORKSHOP = (
     "ssm-workshop-ep04 exists in us-east-1 (CREATE_COMPLETE); the template, parameters and tags are as given",
     "Scan of 5 node(s) with AWS-RunPatchBaseline: NotSent",  # workshop step 5 and scan.yml
