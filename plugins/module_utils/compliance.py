@@ -24,6 +24,9 @@ from ._compliance.common import validate_selection
 from ._compliance.dest import NEW_DIRECTORY_MODE
 from ._compliance.dest import NEW_FILE_MODE
 from ._compliance.dest import directory_mode
+from ._compliance.local_files import ReportFiles
+from ._compliance.local_files import make_directories
+from ._compliance.local_files import remove_directories
 from ._compliance.dest import missing_directories
 from ._compliance.dest import resolve_dest
 from ._compliance.export import dest_path
@@ -52,6 +55,7 @@ __all__ = [
     "DashboardCounts",
     "DigestingWriter",
     "HistoryTracker",
+    "ReportFiles",
     "NEW_DIRECTORY_MODE",
     "NEW_FILE_MODE",
     "READ_CONCURRENCY_MAX",
@@ -63,11 +67,13 @@ __all__ = [
     "fleet_rows",
     "history_names",
     "iso",
+    "make_directories",
     "missing_directories",
     "node_details",
     "nothing_matched",
     "read_local_records",
     "read_s3_records",
+    "remove_directories",
     "report_writer",
     "resolve_dest",
     "s3_key",

@@ -351,9 +351,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DigestingWriter
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import HistoryTracker
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import NEW_DIRECTORY_MODE
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import NEW_FILE_MODE
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import directory_mode
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import ReportFiles
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import make_directories
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import remove_directories
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import iso
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import missing_directories
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import read_local_records
@@ -382,54 +382,6 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.history
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.history import summaries_prefix
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import ParameterError
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
-
-
-class MergeFiles:
-    """The local file operations of AnsibleModule the merge needs (atomic_move, the file attributes), as the export's."""
-
-    def __init__(self, module):
-        self._module = module
-
-    def new_directory(self, directory, params, mode):
-        os.mkdir(directory, NEW_DIRECTORY_MODE)
-        if params.get("mode") is not None:
-            # The reports' mode, applied to the directory, then searchable where readable: 0644 -> 0755.
-            self._module.set_mode_if_different(directory, params["mode"], False)
-            mode = directory_mode(os.stat(directory).st_mode & 0o7777)
-        os.chmod(directory, mode)
-        self._module.set_owner_if_different(directory, params.get("owner"), False)
-        self._module.set_group_if_different(directory, params.get("group"), False)
-        return mode
-
-    def try_attributes(self, path, params):
-        """Give `path` the reports' owner, group and mode first: a refusal stops the merge before anything is placed."""
-        self._module.set_fs_attributes_if_different(dict(self._module.load_file_common_arguments(params, path=path), attributes=None), True)
-
-    def place(self, temporary, dest, params):
-        # A new file is 0600 from the moment it appears (atomic_move gives a new file 0666 less the umask).
-        umask = os.umask(0o777 & ~NEW_FILE_MODE)
-        try:
-            self._module.atomic_move(temporary, dest, unsafe_writes=params.get("unsafe_writes", False))
-        finally:
-            os.umask(umask)
-        self._module.set_fs_attributes_if_different(self._module.load_file_common_arguments(params, path=dest), True)
-
-
-def make_directories(files, params, directories):
-    mode = NEW_DIRECTORY_MODE
-    created = []
-    for directory in directories:
-        mode = files.new_directory(directory, params, mode)
-        created.append(directory)
-    return created
-
-
-def remove_directories(created):
-    for directory in reversed(created):
-        try:
-            os.rmdir(directory)
-        except OSError:
-            pass
 
 
 def local_sources(parts_dir):
@@ -666,7 +618,7 @@ def main():
     s3 = module.client("s3") if params["parts_s3_bucket"] else None
     try:
         # Downloaded parts and the HTML spool go to the module's own temporary directory, which Ansible removes whatever happens.
-        changed, result = ensure_merged(s3, params, module.check_mode, module.region, MergeFiles(module), module.tmpdir, module.warn)
+        changed, result = ensure_merged(s3, params, module.check_mode, module.region, ReportFiles(module), module.tmpdir, module.warn)
     except ParameterError as e:
         module.fail_parameter_error(e)
     except AnsibleAWSError as e:
