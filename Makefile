@@ -132,7 +132,8 @@ test-aws-cleanup:
 # AWX job through ansible-runner (private data dir project/, inventory/, env/) against a sandbox.
 # Two workers, a file each at a time: the AWX job (the longest, about 100 s) beside the other two files.
 awx: layout
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile --durations=5 tests/awx
+	@rm -rf $(OPERATIONS)/awx
+	CLOUDPATCH_SANDBOX_OPERATIONS_DIR=$(OPERATIONS)/awx $(BIN)/python -m pytest -q -n 2 --dist loadfile --durations=5 tests/awx
 
 # The execution environment's build context in .build/ee/context, with the collection built from this checkout
 # (.build/ee/cloudpatch-ssm.tar.gz, which the definition copies in); then, with a container engine,
@@ -166,7 +167,7 @@ molecule: layout
 	  CLOUDPATCH_SANDBOX_PORT=$$($(BIN)/python -c 'from sandbox.testing.process import free_port; print(free_port())') \
 	  $(BIN)/molecule test --all --shared-state --no-command-borders
 
-# docs/iam-policy.json against every operation the integration and molecule runs made.
+# docs/iam-policy.json against every operation the integration, molecule and AWX runs made.
 iam-policy: layout
 	$(BIN)/python -m pytest -q tests/iam_policy
 

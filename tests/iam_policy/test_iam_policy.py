@@ -1,7 +1,7 @@
 """docs/iam-policy.json is the least privilege for the modules and roles: exactly what they call.
 
 The sandbox records every distinct operation it serves (sandbox.wire.call_log.OperationsRecord); `make
-integration` and `make molecule` keep those records under .build/operations/{integration,molecule}.
+integration`, `make molecule` and `make awx` keep those records under .build/operations/{integration,molecule,awx}.
 The calls counted are the ones Ansible made (botocore's user agent names `Ansible/`) with the
 credentials of the code under test: test harness steps (molecule prepare/verify, a target's own
 checks) sign with the access key `test-harness` and are left out.
@@ -33,9 +33,9 @@ POLICY = REPO_ROOT / "docs" / "iam-policy.json"
 RUNNER_POLICY = REPO_ROOT / "docs" / "iam-policy-runner.json"
 TEMPLATE = REPO_ROOT / "roles" / "prerequisites" / "files" / "ssm-workshop-resources.yml"
 HANDLER_PERMISSIONS = Path(__file__).resolve().parent / "cloudformation_handler_permissions.json"
-# Where the Makefile's integration and molecule targets have their sandboxes record (OPERATIONS there).
+# Where the Makefile's integration, molecule and awx targets have their sandboxes record (OPERATIONS there).
 RECORDS = REPO_ROOT / ".build" / "operations"
-RUNS = ("integration", "molecule")
+RUNS = ("integration", "molecule", "awx")
 HARNESS_ACCESS_KEY = "test-harness"
 # The patch_fleet inventory's runner in tests/integration/test_patch_fleet_inventory.py (RUNNER_ACCESS_KEY there).
 RUNNER_ACCESS_KEY = "patch-fleet-runner"
