@@ -24,6 +24,7 @@ import collections
 import datetime
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -62,13 +63,26 @@ def run_playbook(sandbox, inventory, playbook, forks, extra_vars, workdir):
     command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory), str(PLAYBOOKS / playbook),
                "--forks", str(forks), "-e", json.dumps({"ansible_python_interpreter": sys.executable, **extra_vars})]
     sandbox.clear_calls()
+    sandbox_cpu_before = process_cpu_seconds(sandbox.process.pid)
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(command, env=environment, cwd=workdir, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
+    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # ansible-playbook waits for its workers and the modules they run, so their CPU is in its children's.
+    cpu = {"ansible": (children_after.ru_utime - children_before.ru_utime) + (children_after.ru_stime - children_before.ru_stime),
+           "sandbox": process_cpu_seconds(sandbox.process.pid) - sandbox_cpu_before}
     calls = collections.Counter(call["operation"] for call in sandbox.calls())
     if result.returncode != 0:
         print(f"  {playbook} with forks {forks} exited {result.returncode}:\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}")
-    return elapsed, calls, result.returncode
+    return elapsed, calls, result.returncode, cpu
+
+
+def process_cpu_seconds(pid):
+    """User + system CPU seconds a running process has used so far (/proc/PID/stat, fields 14 and 15)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def merge_peak(parts, workdir):
@@ -104,13 +118,15 @@ def main(argv=None):
     parser.add_argument("--nodes", type=int, default=500, help="nodes in each account-region")
     parser.add_argument("--forks", type=int, nargs="+", default=[1, 10])
     parser.add_argument("--latency-ms", type=int, default=30, help="latency injected on every call")
+    parser.add_argument("--sandbox-threads", type=int, default=16,
+                        help="requests the sandbox serves at once (its --threads): AWS answers many calls at once")
     args = parser.parse_args(argv)
     accounts = [f"{100000000001 + index}" for index in range(args.accounts)]
     pairs = len(accounts) * len(args.regions)
     print(f"{pairs} account-regions ({args.accounts} accounts x {len(args.regions)} regions) of {args.nodes} nodes: "
           f"{pairs * args.nodes} nodes; {args.latency_ms} ms latency on every call")
     load_before = os.getloadavg()
-    with start_sandbox() as sandbox, tempfile.TemporaryDirectory() as workdir:
+    with start_sandbox(extra_args=("--threads", str(args.sandbox_threads))) as sandbox, tempfile.TemporaryDirectory() as workdir:
         started = time.perf_counter()
         sandbox.seed_organization([member_account(f"bench{index}", regions=args.regions, nodes=args.nodes, id=account)
                                    for index, account in enumerate(accounts)])
@@ -121,20 +137,27 @@ def main(argv=None):
             sandbox.set_fault("*", "*", latency_ms=args.latency_ms)
         inventory = write_inventory(workdir, accounts, args.regions)
         totals = {}
+        cpu_totals = {}
         last_parts = None
         for forks in args.forks:
             reports = Path(workdir) / f"reports-forks{forks}"
-            scan_seconds, scan_calls, scan_rc = run_playbook(sandbox, inventory, "scan.yml", forks, {}, workdir)
-            report_seconds, report_calls, report_rc = run_playbook(sandbox, inventory, "report.yml", forks,
-                                                                   {"fleet_reports_dir": str(reports)}, workdir)
+            scan_seconds, scan_calls, scan_rc, scan_cpu = run_playbook(sandbox, inventory, "scan.yml", forks, {}, workdir)
+            report_seconds, report_calls, report_rc, report_cpu = run_playbook(sandbox, inventory, "report.yml", forks,
+                                                                               {"fleet_reports_dir": str(reports)}, workdir)
             totals[forks] = scan_seconds + report_seconds
+            cpu_totals[forks] = {key: scan_cpu[key] + report_cpu[key] for key in scan_cpu}
             print(f"forks {forks:>2}: scan {scan_seconds:7.1f} s ({sum(scan_calls.values())} calls, rc {scan_rc}), "
                   f"export + merge {report_seconds:7.1f} s ({sum(report_calls.values())} calls, rc {report_rc}), "
-                  f"total {totals[forks]:7.1f} s")
+                  f"total {totals[forks]:7.1f} s; CPU: ansible-playbook and its workers {cpu_totals[forks]['ansible']:.1f} s, "
+                  f"sandbox {cpu_totals[forks]['sandbox']:.1f} s")
             last_parts = sorted((reports / "parts").glob("*.jsonl"))
         first = args.forks[0]
+        cores = len(os.sched_getaffinity(0))
         for forks in args.forks[1:]:
-            print(f"forks {forks} against forks {first}: {totals[first] / totals[forks]:.2f}x faster (target >= 5x with 10)")
+            # However the waits overlap, the CPU the run needs is spread over this machine's cores at best.
+            cpu_floor = sum(cpu_totals[forks].values()) / cores
+            print(f"forks {forks} against forks {first}: {totals[first] / totals[forks]:.2f}x faster (target >= 5x with 10); "
+                  f"its CPU over {cores} cores is {cpu_floor:.1f} s, so at most {totals[first] / cpu_floor:.2f}x here")
         sandbox.clear_faults()
         load_after = os.getloadavg()
         print("load average (1, 5, 15 min) before: " + ", ".join(f"{value:.2f}" for value in load_before)
