@@ -44,6 +44,9 @@ def run_module(name, args, check_mode=False):
 
 
 RUNNER = "123456789012"
+# The fleet runner's key (tests/iam_policy reads the calls signed with it as docs/iam-policy-runner.json's);
+# the sandbox serves it in the organization's management account, RUNNER.
+RUNNER_ACCESS_KEY = "patch-fleet-runner"
 ROLE = "ComplianceReporter"
 
 
@@ -278,6 +281,23 @@ def test_parts_in_s3_merge_like_local_ones(fleet, tmp_path):
     assert (tmp_path / "s3org" / "org.csv").read_bytes() == (tmp_path / "localorg" / "org.csv").read_bytes()
     assert from_s3["report"]["unreadable"] == []
     assert from_s3["dashboard"] == from_dir["dashboard"]
+
+    # playbooks/fleet/report.yml's way: the runner's own keys (fleet_aws) read the parts of the runner's bucket,
+    # and the merge writes only to its local dest. tests/iam_policy counts these calls for docs/iam-policy-runner.json.
+    sandbox.client("s3", account_id=RUNNER).create_bucket(Bucket="fleet-parts")
+    runner_s3 = sandbox.client("s3", account_id=RUNNER)
+    for path in local.glob("*.jsonl"):
+        runner_s3.put_object(Bucket="fleet-parts", Key=f"fleet-parts/{path.name}", Body=path.read_bytes())
+    sandbox.clear_calls()
+    runner = {"endpoint_url": sandbox.endpoint, "access_key": RUNNER_ACCESS_KEY, "secret_key": "testing", "region": "us-east-1"}
+    by_runner = run_module("ssm_compliance_merge", dict(runner, report_name="org", expected=EXPECTED, parts_s3_bucket="fleet-parts",
+                                                        parts_s3_prefix="fleet-parts/", dest=str(tmp_path / "runnerorg")))
+    assert not by_runner.get("failed"), by_runner
+    calls = sandbox.calls()
+    assert sorted(call["operation"] for call in calls) == ["GetObject"] * len(FLEET) + ["ListObjectsV2"]
+    assert {(call["access_key_id"], call["account_id"]) for call in calls} == {(RUNNER_ACCESS_KEY, RUNNER)}
+    assert all("Ansible/" in call["user_agent"] for call in calls)
+    assert (tmp_path / "runnerorg" / "org.csv").read_bytes() == (tmp_path / "localorg" / "org.csv").read_bytes()
 
 
 def test_history_keeps_the_organization_trend(fleet, tmp_path):
