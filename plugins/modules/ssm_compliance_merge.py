@@ -34,7 +34,10 @@ description:
     is worse than none, and the previous report stays in place."
   - "Streaming: each part is read twice, a line at a time (first checked whole, then its rows written
     to every format at once), so memory holds one row and the counts whatever the number of nodes; the
-    HTML node table is spooled to a temporary file while the dashboard above it is counted. Parts in
+    HTML node table is spooled to a temporary file while the dashboard above it is counted. Nor does it
+    grow with the number of parts beyond a few counts each: a part's dashboard is summed into the
+    organization's as the part is checked, and of the operations only the organization's 10 newest are kept
+    (the recurring tasks, all listed, are kept). Parts in
     S3 are listed (ListObjectsV2, a page of 1,000 keys a call, only the keys directly under
     O(parts_s3_prefix)) and each is streamed (GetObject) to a temporary file in the module's temporary
     directory, never held in memory."
@@ -156,7 +159,9 @@ attributes:
       - The reports are written whole each time; their sizes and SHA-256 are in RV(report.files).
 notes:
   - With O(parts_dir) the module makes no AWS call at all; with O(parts_s3_bucket) it needs
-    C(s3:ListBucket) on the bucket and C(s3:GetObject) on the parts.
+    C(s3:ListBucket) on the bucket and C(s3:GetObject) on the parts (the C(.jsonl) objects directly under
+    O(parts_s3_prefix)); it writes to the local O(dest) only. C(playbooks/fleet/report.yml) runs it with the
+    fleet runner's connection, whose policy C(docs/iam-policy-runner.json) grants both.
 seealso:
   - module: cloudpatch.ssm.ssm_compliance_export
     description: Writes each account-region's part (O(cloudpatch.ssm.ssm_compliance_export#module:format=jsonl)).

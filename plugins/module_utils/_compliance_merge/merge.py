@@ -12,6 +12,12 @@ write_reports() streams the rows part by part into the CSV, JSON and HTML writer
 holds one row and the counts (per account, per region, the organization's), whatever the number of
 nodes; the HTML page's node table is spooled to a temporary file as the single-account page's is.
 
+Whatever the number of parts, too: each counted part's dashboard is folded into the organization's as it
+is scanned (OrganizationTotals: the counters summed, only the newest OPERATIONS_ON_PAGE operations
+kept), so what stays of a part is its name, its node and status counts and where to read it again
+(kept_summary), never its operations or a row. The recurring tasks of every part are the report's own
+content (the page lists them all, the module returns them) and are kept, one small dict each.
+
 Nothing here calls AWS: the parts are local files (the S3 ones downloaded first by the module).
 """
 
@@ -21,6 +27,7 @@ import json
 import tempfile
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import COMPLIANT
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import DashboardCounts
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import NEVER_REPORTED
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import NON_COMPLIANT
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import as_utc
@@ -45,6 +52,8 @@ ORG_COLUMNS = SUMMARY_COLUMNS[:1] + ("Account ID", "Region") + SUMMARY_COLUMNS[1
 OPERATIONS_ON_PAGE = 10
 COUNT_KEYS = ("compliant", "non_compliant", "never_reported", "total")
 STATUS_KEY = {COMPLIANT: "compliant", NON_COMPLIANT: "non_compliant", NEVER_REPORTED: "never_reported"}
+# What the report says of a part (part_list, a stale part's detail, check_enough's reporting_days).
+KEPT_HEADER = ("account_id", "region", "generated_at", "scope", "reporting_days")
 
 
 def name_of(pair):
@@ -62,6 +71,7 @@ def scan_parts(sources, expected, now, max_age_hours, warn=None, unreadable=None
     parts that could not even be fetched ({source, error}), listed with the others.
     """
     found, ignored, stale, broken = {}, [], {}, {}
+    totals = OrganizationTotals()
     unreadable = list(unreadable or [])
     wanted = set(expected)
     for label, path in sources:
@@ -80,9 +90,10 @@ def scan_parts(sources, expected, now, max_age_hours, warn=None, unreadable=None
             if warn:
                 warn(f"part {label} could not be read ({e}): left out, its account-region counts as missing")
             continue
+        dashboard = summary["dashboard"]
+        summary = kept_summary(summary, label, path)
         header = summary["header"]
         pair = (header["account_id"], header["region"])
-        summary["source"], summary["path"] = label, path
         if pair not in wanted:
             ignored.append({"source": label, "account_id": pair[0], "region": pair[1]})
             if warn:
@@ -97,6 +108,7 @@ def scan_parts(sources, expected, now, max_age_hours, warn=None, unreadable=None
             stale[pair] = summary
         else:
             found[pair] = summary
+            totals.add(pair, dashboard)
     missing = []
     for pair in expected:
         if pair in found:
@@ -111,7 +123,55 @@ def scan_parts(sources, expected, now, max_age_hours, warn=None, unreadable=None
             entry.update(reason="no part", detail="no readable part of this account-region was found")
         missing.append(entry)
     parts = dict((pair, found[pair]) for pair in sorted(found))
-    return {"parts": parts, "missing": missing, "unreadable": unreadable, "ignored": ignored}
+    return {"parts": parts, "missing": missing, "unreadable": unreadable, "ignored": ignored, "totals": totals}
+
+
+def kept_summary(summary, label, path):
+    """What the merge keeps of a part (scan_part's summary) once it is scanned: the header's few fields the
+    report names it by, its node and status counts, and where to read its rows again. Its dashboard is
+    folded into OrganizationTotals (when it counts) and dropped: its operations, each naming up to 50
+    node ids, would otherwise be most of what a part costs (about 20 KiB for a part of 500 nodes)."""
+    header = summary["header"]
+    return {"header": dict((key, header.get(key)) for key in KEPT_HEADER), "nodes": summary["nodes"],
+            "status_counts": summary["status_counts"], "source": label, "path": path}
+
+
+def _operation_time(operation):
+    return operation.get("end_time") or operation.get("start_time") or ""
+
+
+class OrganizationTotals:
+    """The organization's widgets, summed one counted part at a time as scan_parts() reads them.
+
+    The three counting widgets are counters; of the operations only the OPERATIONS_ON_PAGE newest are
+    kept (newest first, ties in account, region and the part's own order, as if every part's were
+    sorted at once); the recurring tasks are every part's (the report lists them all).
+    """
+
+    def __init__(self):
+        empty = DashboardCounts().as_dict()
+        self.compliance = dict((key, 0) for key in empty["compliance_summary"])
+        self.states = dict((key, 0) for key in empty["patch_states"])
+        self.age = dict((key, 0) for key in empty["reporting_age"] if key != "days")
+        self.operations, self.tasks = [], []
+
+    def add(self, pair, dashboard):
+        for totals, key in ((self.compliance, "compliance_summary"), (self.states, "patch_states"), (self.age, "reporting_age")):
+            for name in totals:
+                totals[name] += dashboard[key][name]
+        where = {"account_id": pair[0], "region": pair[1]}
+        candidates = self.operations + [(pair, index, dict(operation, **where)) for index, operation in enumerate(dashboard["recent_operations"])]
+        # Two stable sorts: newest first, ties by account-region then by the part's own order.
+        candidates.sort(key=lambda item: item[:2])
+        candidates.sort(key=lambda item: _operation_time(item[2]), reverse=True)
+        self.operations = candidates[:OPERATIONS_ON_PAGE]
+        self.tasks.extend((pair, index, dict(task, **where)) for index, task in enumerate(dashboard["recurring_tasks"]))
+
+    def recent_operations(self):
+        return [item[2] for item in self.operations]
+
+    def recurring_tasks(self):
+        return [item[2] for item in sorted(self.tasks, key=lambda item: item[:2])]
 
 
 def missing_percent(missing, expected):
@@ -153,25 +213,13 @@ def worst_first(entries):
 
 
 def organization_dashboard(scanned):
-    """The organization's five widgets (the three counts summed, the operations and tasks of every part,
-    each with its account and region), and the per-account and per-region breakdowns, worst first."""
-    parts = scanned["parts"]
+    """The organization's five widgets (the three counts summed, the newest operations of every part and
+    every part's tasks, each with its account and region: scan_parts' totals), and the per-account and
+    per-region breakdowns, worst first."""
+    parts, totals = scanned["parts"], scanned["totals"]
     first = next(iter(parts.values()))
-    compliance = dict((key, 0) for key in first["dashboard"]["compliance_summary"])
-    states = dict((key, 0) for key in first["dashboard"]["patch_states"])
-    age = {"within_days": 0, "older": 0, "never_reported": 0}
-    operations, tasks = [], []
     accounts, regions = {}, {}
     for pair, summary in parts.items():
-        dashboard = summary["dashboard"]
-        for totals, key in ((compliance, "compliance_summary"), (states, "patch_states")):
-            for name in totals:
-                totals[name] += dashboard[key][name]
-        for name in age:
-            age[name] += dashboard["reporting_age"][name]
-        where = {"account_id": pair[0], "region": pair[1]}
-        operations.extend(dict(operation, **where) for operation in dashboard["recent_operations"])
-        tasks.extend(dict(task, **where) for task in dashboard["recurring_tasks"])
         for table, key, extra in ((accounts, pair[0], {"account_id": pair[0]}), (regions, pair[1], {"region": pair[1]})):
             entry = table.setdefault(key, dict(_counts(), name=key, parts=0, missing=0, **extra))
             entry["parts"] += 1
@@ -182,14 +230,12 @@ def organization_dashboard(scanned):
         for table, key, extra in ((accounts, missing["account_id"], {"account_id": missing["account_id"]}),
                                   (regions, missing["region"], {"region": missing["region"]})):
             table.setdefault(key, dict(_counts(), name=key, parts=0, missing=0, **extra))["missing"] += 1
-    operations.sort(key=lambda row: row.get("end_time") or row.get("start_time") or "", reverse=True)
-    days = first["header"]["reporting_days"]
     return {
-        "compliance_summary": compliance,
-        "patch_states": states,
-        "reporting_age": dict(age, days=days),
-        "recent_operations": operations[:OPERATIONS_ON_PAGE],
-        "recurring_tasks": tasks,
+        "compliance_summary": dict(totals.compliance),
+        "patch_states": dict(totals.states),
+        "reporting_age": dict(totals.age, days=first["header"]["reporting_days"]),
+        "recent_operations": totals.recent_operations(),
+        "recurring_tasks": totals.recurring_tasks(),
         "by_account": [_breakdown_entry(entry) for entry in worst_first(accounts.values())],
         "by_region": [_breakdown_entry(entry) for entry in worst_first(regions.values())],
     }

@@ -37,7 +37,7 @@ def row(node_id, status="COMPLIANT", name=None, severity=None, missing=0):
     }
 
 
-def part_text(account, region, rows, generated_at="2026-12-01T15:30:00Z", days=7, operations=()):
+def part_text(account, region, rows, generated_at="2026-12-01T15:30:00Z", days=7, operations=(), tasks=()):
     stream = io.StringIO()
     writer = JsonlPart(stream, {"account_id": account, "region": region, "generated_at": generated_at, "report_name": "p",
                                 "scope": "all nodes", "selection": {}, "reporting_days": days})
@@ -45,7 +45,7 @@ def part_text(account, region, rows, generated_at="2026-12-01T15:30:00Z", days=7
     for item in rows:
         writer.node(item)
         counts.add(item)
-    writer.close(counts.as_dict(list(operations), []))
+    writer.close(counts.as_dict(list(operations), list(tasks)))
     return stream.getvalue()
 
 
@@ -180,6 +180,45 @@ def test_operations_of_every_part_newest_first_with_their_account(tmp_path):
     dashboard = merge.organization_dashboard(merge.scan_parts(sources, EXPECTED, NOW, 24))
     times = [(op["start_time"][11:13], op["account_id"]) for op in dashboard["recent_operations"]]
     assert len(times) == 10 and times[0] == ("13", "444455556666") and times == sorted(times, reverse=True)
+
+
+def test_a_part_is_folded_into_the_totals_as_it_is_scanned_whatever_the_order(tmp_path):
+    def operation(time, number):
+        return {"operation": "Scan", "mechanism": "Run Command", "document": "AWS-RunPatchBaseline", "id": f"c-{number}", "start_time": time,
+                "end_time": None, "status": "Success", "targets": "InstanceIds: " + ", ".join(f"mi-{n:017x}" for n in range(50))}
+
+    def task(name):
+        return {"name": name, "type": "Association", "id": name, "document": "AWS-RunPatchBaseline", "schedule": "rate(1 day)",
+                "next_run": None, "targets": "InstanceIds: *"}
+    tie = "2026-12-01T12:00:00Z"
+    sources = [
+        write_part(tmp_path, "a.jsonl", "444455556666", "us-east-1", [row("i-0000000000000000a")],
+                   operations=[operation(tie, 1), operation("2026-12-01T01:00:00Z", 2)], tasks=[task("a1"), task("a2")]),
+        write_part(tmp_path, "b.jsonl", "111122223333", "us-east-1", [row("i-0000000000000000b", "NON_COMPLIANT", severity="HIGH", missing=1)],
+                   operations=[operation(f"2026-12-01T0{n}:00:00Z", 10 + n) for n in range(2, 10)] + [operation(tie, 3)], tasks=[task("b1")]),
+        # A stale part and a part of an account-region not expected count for nothing.
+        write_part(tmp_path, "c.jsonl", "111122223333", "eu-west-1", [row("i-0000000000000000c")] * 3, generated_at="2026-11-29T00:00:00Z",
+                   operations=[operation("2026-12-01T15:00:00Z", 4)], tasks=[task("c1")]),
+        write_part(tmp_path, "d.jsonl", "999999999999", "us-east-1", [row("i-0000000000000000d")],
+                   operations=[operation("2026-12-01T15:00:00Z", 5)], tasks=[task("d1")]),
+    ]
+    forward = merge.scan_parts(sources, EXPECTED, NOW, 24)
+    backward = merge.scan_parts(sources[::-1], EXPECTED, NOW, 24)
+    dashboard = merge.organization_dashboard(forward)
+    assert merge.organization_dashboard(backward) == dashboard
+    # The ten newest of all the counted parts' operations; two at the same time in account-region order.
+    assert [(op["id"], op["account_id"]) for op in dashboard["recent_operations"][:2]] == [("c-3", "111122223333"), ("c-1", "444455556666")]
+    assert [op["id"] for op in dashboard["recent_operations"][2:]] == [f"c-{10 + n}" for n in range(9, 1, -1)]
+    assert [(item["name"], item["account_id"]) for item in dashboard["recurring_tasks"]] == [
+        ("b1", "111122223333"), ("a1", "444455556666"), ("a2", "444455556666")]
+    assert dashboard["patch_states"]["managed_nodes"] == 2 and dashboard["compliance_summary"] == {
+        "compliant": 1, "critical_non_compliant": 0, "high_non_compliant": 1, "other_non_compliant": 0}
+    assert dashboard["reporting_age"] == {"within_days": 2, "older": 0, "never_reported": 0, "days": 7}
+    # Of a part only its name, counts and place stay: never its operations (each naming 50 nodes here).
+    for summary in forward["parts"].values():
+        assert sorted(summary) == ["header", "nodes", "path", "source", "status_counts"]
+        assert sorted(summary["header"]) == ["account_id", "generated_at", "region", "reporting_days", "scope"]
+    assert len(forward["totals"].operations) == merge.OPERATIONS_ON_PAGE
 
 
 def test_the_writers_defuse_formulas_and_escape_html(tmp_path):
