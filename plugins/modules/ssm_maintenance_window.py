@@ -100,18 +100,6 @@ options:
       - Whether the window is enabled (a disabled window never opens).
     type: bool
     default: true
-  tags:
-    description:
-      - Tags of the window (key to value). Left as they are when left out.
-      - Keys 1 to 128 and values up to 256 letters, numbers, spaces and V(_.:/=+-@), no key beginning
-        with V(aws:), at most 50 tags, as SSM tags every resource.
-    type: dict
-    aliases: [resource_tags]
-  purge_tags:
-    description:
-      - Remove the window's tags that O(tags) does not name.
-    type: bool
-    default: true
   targets:
     description:
       - The window's targets, matched by name. Each declares exactly one of O(targets[].patch_groups),
@@ -305,6 +293,7 @@ options:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - amazon.aws.tags.modules
   - amazon.aws.boto3
   - ansible.builtin.action_common_attributes
   - cloudpatch.ssm.attributes
@@ -319,6 +308,10 @@ attributes:
     support: full
     details:
       - The window's options, targets and tasks that differ, before and after.
+notes:
+  - O(tags) follow the rules SSM applies to every resource's tags, checked before anything is changed;
+    keys 1 to 128 and values up to 256 letters, numbers, spaces and V(_.:/=+-@), no key beginning with
+    V(aws:), at most 50 tags.
 seealso:
   - module: cloudpatch.ssm.ssm_maintenance_window_info
     description: The windows with their targets, tasks, next runs and last executions.
@@ -778,7 +771,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import window_request
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import PATCH_GROUP_TAG_KEYS
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import add_maintenance_window_tags
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import add_tags_to_resource
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import create_maintenance_window
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import delete_maintenance_window
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import deregister_target_from_maintenance_window
@@ -788,7 +781,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_maintenance_window
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import register_target_with_maintenance_window
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import register_task_with_maintenance_window
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import remove_maintenance_window_tags
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import remove_tags_from_resource
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import update_maintenance_window
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import update_maintenance_window_target
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import update_maintenance_window_task
@@ -931,9 +924,9 @@ def set_tags(client, window_id, current_tags, tags, purge_tags, check_mode):
     to_add, to_remove = compare_aws_tags(current_tags, tags, purge_tags=purge_tags)
     if not check_mode and window_id is not None:
         if to_remove:
-            remove_maintenance_window_tags(client, window_id, to_remove)
+            remove_tags_from_resource(client, "MaintenanceWindow", window_id, to_remove)
         if to_add:
-            add_maintenance_window_tags(client, window_id, to_add)
+            add_tags_to_resource(client, "MaintenanceWindow", window_id, to_add)
     after = dict((key, value) for key, value in current_tags.items() if key not in to_remove)
     after.update(to_add)
     return after

@@ -193,7 +193,7 @@ options:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.tags
+  - amazon.aws.tags.modules
   - amazon.aws.boto3
   - ansible.builtin.action_common_attributes
   - cloudpatch.ssm.attributes
@@ -471,16 +471,16 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline impo
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import property_lookups
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_parameters
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import AnsibleSSMError
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import add_patch_baseline_tags
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import add_tags_to_resource
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import create_patch_baseline
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import delete_patch_baseline
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import deregister_patch_baseline_for_patch_group
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_patch_properties
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_default_patch_baseline
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_patch_baseline
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_patch_baseline_tags
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_tags_for_resource
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import register_default_patch_baseline
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import remove_patch_baseline_tags
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import remove_tags_from_resource
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import ssm_enum
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import update_patch_baseline
 
@@ -494,7 +494,7 @@ def describe(client, definition, arn_of):
     baseline_id = definition["BaselineId"]
     is_default = get_default_patch_baseline(client, definition["OperatingSystem"]) == baseline_id
     # AWS-owned baselines have no tags of the account's.
-    tags = {} if is_aws_owned(baseline_id) else list_patch_baseline_tags(client, baseline_id)
+    tags = {} if is_aws_owned(baseline_id) else list_tags_for_resource(client, "PatchBaseline", baseline_id)
     return baseline_to_ansible(definition, arn=arn_of(baseline_id), tags=tags, default_baseline=is_default)
 
 
@@ -543,9 +543,9 @@ def set_tags(client, baseline, tags, purge_tags, check_mode):
         return False
     if not check_mode:
         if to_remove:
-            remove_patch_baseline_tags(client, baseline["baseline_id"], to_remove)
+            remove_tags_from_resource(client, "PatchBaseline", baseline["baseline_id"], to_remove)
         if to_add:
-            add_patch_baseline_tags(client, baseline["baseline_id"], to_add)
+            add_tags_to_resource(client, "PatchBaseline", baseline["baseline_id"], to_add)
     baseline["tags"] = dict((key, value) for key, value in baseline["tags"].items() if key not in to_remove)
     baseline["tags"].update(to_add)
     return True
