@@ -77,16 +77,6 @@ options:
       - An all-node report of these managed nodes only (C(i-) or C(mi-) ids), one summary row each.
     type: list
     elements: str
-  patch_groups:
-    description:
-      - Only the nodes tagged into these patch groups (tag C(Patch Group) or C(PatchGroup)).
-      - With O(instance_ids), the nodes that are both among the ids and in one of the groups.
-    type: list
-    elements: str
-  tags:
-    description:
-      - Only the nodes that have all these tags; a value may be a list of accepted values.
-    type: dict
   format:
     description:
       - The report's format.
@@ -153,11 +143,6 @@ options:
         (as RV(report), without C(sns_message_id)), C(compliance_summary), C(patch_states) and
         C(reporting_age)."
     type: str
-  reporting_days:
-    description:
-      - The reporting age threshold of the dashboard's counts, in days, 1 to 3650.
-    type: int
-    default: 7
   history:
     description:
       - Keep a history of the runs and show its trend. AWS keeps only each node's latest compliance
@@ -209,6 +194,7 @@ extends_documentation_fragment:
   - amazon.aws.boto3
   - ansible.builtin.action_common_attributes
   - cloudpatch.ssm.attributes
+  - cloudpatch.ssm.compliance_selection
   - cloudpatch.ssm.read_concurrency
 attributes:
   check_mode:

@@ -46,25 +46,11 @@ options:
       - Only these managed nodes (C(i-) or C(mi-) ids).
     type: list
     elements: str
-  patch_groups:
-    description:
-      - Only the nodes tagged into these patch groups (tag C(Patch Group) or C(PatchGroup)).
-    type: list
-    elements: str
-  tags:
-    description:
-      - Only the nodes with all these tags (a value may be a list of up to 100 accepted values).
-    type: dict
   instances:
     description:
       - Also return one row per node in RV(instances).
     type: bool
     default: false
-  reporting_days:
-    description:
-      - The reporting age widget's threshold, in days, 1 to 3650.
-    type: int
-    default: 7
   operations_limit:
     description:
       - How many recent patch operations to return, newest first, 1 to 50.
@@ -76,6 +62,7 @@ extends_documentation_fragment:
   - amazon.aws.boto3
   - ansible.builtin.action_common_attributes
   - cloudpatch.ssm.attributes
+  - cloudpatch.ssm.compliance_selection
   - cloudpatch.ssm.read_concurrency
 attributes:
   check_mode:
