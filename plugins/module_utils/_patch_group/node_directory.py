@@ -39,7 +39,8 @@ class NodeDirectory:
             self.ec2, Filters=[{"Name": "instance-state-name", "Values": LIVE_INSTANCE_STATES}] + list(filters)
         )
         return dict(
-            (instance["InstanceId"], boto3_tag_list_to_ansible_dict(instance.get("Tags"))) for reservation in reservations for instance in reservation["Instances"]
+            (instance["InstanceId"], boto3_tag_list_to_ansible_dict(instance.get("Tags")))
+            for reservation in reservations for instance in reservation["Instances"]
         )
 
     def _hybrid_nodes(self, filters):
