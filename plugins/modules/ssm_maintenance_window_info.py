@@ -16,10 +16,11 @@ description:
     (DescribeMaintenanceWindowExecutions, DescribeMaintenanceWindowExecutionTasks); with
     O(include_invocations=true), each task's invocations too, one per node for a Run Command task
     (DescribeMaintenanceWindowExecutionTaskInvocations).
-  - "Calls per window: one listing of its targets, one of its tasks and one GetMaintenanceWindowTask a
-    task (the listing leaves out the tasks' parameters), one call for the next runs, and for the
-    executions one listing (100 a page), then one a shown execution (its tasks). That is about
-    4 + T + E calls for T tasks and E executions, whatever the number of nodes."
+  - "Calls per window: one GetMaintenanceWindow, one ListTagsForResource, one listing of its targets,
+    one of its tasks and one GetMaintenanceWindowTask a task (the listing leaves out the tasks'
+    parameters), one call for the next runs, and for the executions one listing (100 a page), then
+    one a shown execution (its tasks). That is about 6 + T + E calls for T tasks and E executions,
+    whatever the number of nodes."
   - "With O(include_invocations=true), add ceil(N/100) calls for each task of each shown execution
     that ran on N nodes: at 10,000 nodes, 100 calls a task, so 500 for one task over the five executions shown by
     default (O(executions=5)). Ask for the invocations of the one or two executions you look into
