@@ -740,7 +740,6 @@ import uuid
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import ParameterError
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import WINDOW_ID
@@ -771,7 +770,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import window_request
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import PATCH_GROUP_TAG_KEYS
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import add_tags_to_resource
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.resource_tags import ensure_tags
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import create_maintenance_window
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import delete_maintenance_window
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import deregister_target_from_maintenance_window
@@ -781,7 +780,6 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_maintenance_window
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import register_target_with_maintenance_window
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import register_task_with_maintenance_window
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import remove_tags_from_resource
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import update_maintenance_window
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import update_maintenance_window_target
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import update_maintenance_window_task
@@ -917,21 +915,6 @@ class WindowChange:
             self.written += 1
 
 
-def set_tags(client, window_id, current_tags, tags, purge_tags, check_mode):
-    """Bring the window's tags to `tags` (None: leave them); returns the tags after."""
-    if tags is None:
-        return dict(current_tags)
-    to_add, to_remove = compare_aws_tags(current_tags, tags, purge_tags=purge_tags)
-    if not check_mode and window_id is not None:
-        if to_remove:
-            remove_tags_from_resource(client, "MaintenanceWindow", window_id, to_remove)
-        if to_add:
-            add_tags_to_resource(client, "MaintenanceWindow", window_id, to_add)
-    after = dict((key, value) for key, value in current_tags.items() if key not in to_remove)
-    after.update(to_add)
-    return after
-
-
 def predicted_entries(planned, id_member, ids=None):
     """The registered entries (API members) a plan leaves, for check mode's predicted window."""
     entries = list(planned["unchanged"])
@@ -991,8 +974,8 @@ def ensure_present(client, definition, params, check_mode, region):
     writer = WindowChange(client, window_id, check_mode)
     try:
         tags_before = (before or {}).get("tags", {})
-        tags_after = set_tags(client, window_id, tags_before, params.get("tags"), params["purge_tags"],
-                              check_mode) if definition is not None else dict(params.get("tags") or {})
+        tags_after = ensure_tags(client, "MaintenanceWindow", window_id, tags_before, params.get("tags"), params["purge_tags"],
+                                 check_mode)[1] if definition is not None else dict(params.get("tags") or {})
         tags_changed = definition is not None and tags_after != tags_before
         window_changed |= tags_changed
 

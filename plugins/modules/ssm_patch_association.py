@@ -311,7 +311,6 @@ changed_fields:
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_association.definition import DEFINITION_FIELDS
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_association.definition import HOOKS
@@ -331,7 +330,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import ParameterError
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.resource_groups_calls import list_group_node_arns
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import add_tags_to_resource
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.resource_tags import ensure_tags
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import create_association
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import delete_association
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_association
@@ -340,7 +339,6 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_instance_information_page
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_associations_named
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_tags_for_resource
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import remove_tags_from_resource
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import update_association
 
 
@@ -412,23 +410,6 @@ def resolve_targets(client, groups_client, params, current, region, warn):
     return targets
 
 
-def ensure_tags(client, association_id, current_tags, tags, purge_tags, check_mode):
-    """(changed, tags after): the association's tags brought to `tags` (None: leave them)."""
-    if tags is None:
-        return False, dict(current_tags)
-    to_add, to_remove = compare_aws_tags(current_tags, tags, purge_tags=purge_tags)
-    if not to_add and not to_remove:
-        return False, dict(current_tags)
-    if not check_mode:
-        if to_remove:
-            remove_tags_from_resource(client, "Association", association_id, to_remove)
-        if to_add:
-            add_tags_to_resource(client, "Association", association_id, to_add)
-    after = dict((key, value) for key, value in current_tags.items() if key not in to_remove)
-    after.update(to_add)
-    return True, after
-
-
 def ensure_present(client, current, current_tags, params, targets, check_mode):
     """(changed, association, changed fields): create the association, or update what differs."""
     desired = desired_definition(params, targets, current)
@@ -447,7 +428,7 @@ def ensure_present(client, current, current_tags, params, targets, check_mode):
     after = current
     if fields:
         after = predicted(current, desired) if check_mode else update_association(client, **update_request(current["AssociationId"], desired))
-    tags_changed, tags = ensure_tags(client, current["AssociationId"], current_tags, params["tags"], params["purge_tags"], check_mode)
+    tags_changed, tags = ensure_tags(client, "Association", current["AssociationId"], current_tags, params["tags"], params["purge_tags"], check_mode)
     return bool(fields) or tags_changed, association_result(after, tags), fields
 
 
