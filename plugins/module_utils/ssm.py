@@ -10,6 +10,8 @@ DoesNotExistException meaning "not there" where that is an answer) and the retry
 throttled call is retried before it is ever reported.
 """
 
+import functools
+
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
@@ -68,6 +70,72 @@ class SSMErrorHandler(AWSErrorHandler):
         return is_boto3_error_code("DoesNotExistException")
 
 
+# --------------------------------------------------------------------------------------------------
+# Tags: ListTagsForResource, AddTagsToResource and RemoveTagsFromResource take the resource's type
+# (the API's ResourceTypeForTagging) and its id; one function a call serves every type we tag.
+
+# ResourceType -> what a failure calls the resource ("Failed to tag maintenance window").
+TAGGED_RESOURCE_TYPES = {
+    "PatchBaseline": "patch baseline",
+    "ManagedInstance": "managed node",
+    "Association": "association",
+    "MaintenanceWindow": "maintenance window",
+}
+
+
+class TagErrorHandler(SSMErrorHandler):
+    """The error handlers, with a message that names the call's resource type.
+
+    An association's missing is AssociationDoesNotExist (as for its other calls), every other
+    type's DoesNotExistException.
+    """
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code(["DoesNotExistException", "AssociationDoesNotExist"])
+
+    @classmethod
+    def per_resource_type(cls, handler_name, description, *default):
+        """`handler_name` (common_error_handler, list_error_handler) around the call, with
+        `description` formatted with the resource type's name; the call's second argument is the type."""
+
+        def wrapper(func):
+            handled = dict((resource_type, getattr(cls, handler_name)(description.format(name), *default)(func))
+                           for resource_type, name in TAGGED_RESOURCE_TYPES.items())
+
+            @functools.wraps(func)
+            def call(client, resource_type, *args, **kwargs):
+                if resource_type not in handled:
+                    raise ValueError(f"resource_type must be one of {', '.join(TAGGED_RESOURCE_TYPES)}, not {resource_type!r}")
+                return handled[resource_type](client, resource_type, *args, **kwargs)
+
+            return call
+
+        return wrapper
+
+
+@TagErrorHandler.per_resource_type("list_error_handler", "list tags of {}", {})
+@ssm_retry
+def list_tags_for_resource(client, resource_type, resource_id):
+    """The resource's tags as a dict ({} if it does not exist)."""
+    result = client.list_tags_for_resource(ResourceType=resource_type, ResourceId=resource_id)
+    return boto3_tag_list_to_ansible_dict(result.get("TagList", []))
+
+
+@TagErrorHandler.per_resource_type("common_error_handler", "tag {}")
+@ssm_retry
+def add_tags_to_resource(client, resource_type, resource_id, tags):
+    """Add or overwrite `tags` (a dict) on the resource."""
+    client.add_tags_to_resource(ResourceType=resource_type, ResourceId=resource_id, Tags=ansible_dict_to_boto3_tag_list(tags))
+
+
+@TagErrorHandler.per_resource_type("common_error_handler", "untag {}")
+@ssm_retry
+def remove_tags_from_resource(client, resource_type, resource_id, tag_keys):
+    """Remove the tags of those keys from the resource."""
+    client.remove_tags_from_resource(ResourceType=resource_type, ResourceId=resource_id, TagKeys=list(tag_keys))
+
+
 @SSMErrorHandler.common_error_handler("describe patch baselines")
 def describe_patch_baselines(client, filters=None):
     """Every baseline identity matching the filters (a list of {Key, Values}), all pages."""
@@ -81,13 +149,6 @@ def get_patch_baseline(client, baseline_id):
     result = client.get_patch_baseline(BaselineId=baseline_id)
     result.pop("ResponseMetadata", None)
     return result
-
-
-@SSMErrorHandler.list_error_handler("list tags of patch baseline", {})
-@ssm_retry
-def list_patch_baseline_tags(client, baseline_id):
-    result = client.list_tags_for_resource(ResourceType="PatchBaseline", ResourceId=baseline_id)
-    return boto3_tag_list_to_ansible_dict(result.get("TagList", []))
 
 
 def ssm_enum(shape_name):
@@ -142,22 +203,6 @@ def deregister_patch_baseline_for_patch_group(client, baseline_id, patch_group):
     return True
 
 
-@SSMErrorHandler.common_error_handler("tag patch baseline")
-@ssm_retry
-def add_patch_baseline_tags(client, baseline_id, tags):
-    client.add_tags_to_resource(
-        ResourceType="PatchBaseline",
-        ResourceId=baseline_id,
-        Tags=ansible_dict_to_boto3_tag_list(tags),
-    )
-
-
-@SSMErrorHandler.common_error_handler("untag patch baseline")
-@ssm_retry
-def remove_patch_baseline_tags(client, baseline_id, tag_keys):
-    client.remove_tags_from_resource(ResourceType="PatchBaseline", ResourceId=baseline_id, TagKeys=list(tag_keys))
-
-
 @SSMErrorHandler.common_error_handler("describe patch groups")
 def describe_patch_groups(client, filters=None):
     """Every {PatchGroup, BaselineIdentity} mapping matching the filters, all pages."""
@@ -176,25 +221,6 @@ def describe_patch_group_state(client, patch_group):
 def describe_instance_information(client, filters=None):
     """Every managed node matching the filters, in pages of 50 (the API's largest)."""
     return all_pages(client.describe_instance_information, "InstanceInformationList", Filters=filters or [], MaxResults=50)
-
-
-@SSMErrorHandler.list_error_handler("list tags of managed node", {})
-@ssm_retry
-def list_managed_node_tags(client, node_id):
-    result = client.list_tags_for_resource(ResourceType="ManagedInstance", ResourceId=node_id)
-    return boto3_tag_list_to_ansible_dict(result.get("TagList", []))
-
-
-@SSMErrorHandler.common_error_handler("tag managed node")
-@ssm_retry
-def add_managed_node_tags(client, node_id, tags):
-    client.add_tags_to_resource(ResourceType="ManagedInstance", ResourceId=node_id, Tags=ansible_dict_to_boto3_tag_list(tags))
-
-
-@SSMErrorHandler.common_error_handler("untag managed node")
-@ssm_retry
-def remove_managed_node_tags(client, node_id, tag_keys):
-    client.remove_tags_from_resource(ResourceType="ManagedInstance", ResourceId=node_id, TagKeys=list(tag_keys))
 
 
 @SSMErrorHandler.common_error_handler("send command")
@@ -412,25 +438,6 @@ def delete_association(client, association_id):
     return True
 
 
-@AssociationErrorHandler.list_error_handler("list tags of association", {})
-@ssm_retry
-def list_association_tags(client, association_id):
-    result = client.list_tags_for_resource(ResourceType="Association", ResourceId=association_id)
-    return boto3_tag_list_to_ansible_dict(result.get("TagList", []))
-
-
-@SSMErrorHandler.common_error_handler("tag association")
-@ssm_retry
-def add_association_tags(client, association_id, tags):
-    client.add_tags_to_resource(ResourceType="Association", ResourceId=association_id, Tags=ansible_dict_to_boto3_tag_list(tags))
-
-
-@SSMErrorHandler.common_error_handler("untag association")
-@ssm_retry
-def remove_association_tags(client, association_id, tag_keys):
-    client.remove_tags_from_resource(ResourceType="Association", ResourceId=association_id, TagKeys=list(tag_keys))
-
-
 @SSMErrorHandler.common_error_handler("describe maintenance windows")
 def describe_maintenance_windows(client, filters=None):
     """Every window identity (matching the filters, such as Name), all pages."""
@@ -552,25 +559,6 @@ def update_maintenance_window_task(client, **kwargs):
 def deregister_task_from_maintenance_window(client, window_id, window_task_id):
     client.deregister_task_from_maintenance_window(WindowId=window_id, WindowTaskId=window_task_id)
     return True
-
-
-@SSMErrorHandler.list_error_handler("list tags of maintenance window", {})
-@ssm_retry
-def list_maintenance_window_tags(client, window_id):
-    result = client.list_tags_for_resource(ResourceType="MaintenanceWindow", ResourceId=window_id)
-    return boto3_tag_list_to_ansible_dict(result.get("TagList", []))
-
-
-@SSMErrorHandler.common_error_handler("tag maintenance window")
-@ssm_retry
-def add_maintenance_window_tags(client, window_id, tags):
-    client.add_tags_to_resource(ResourceType="MaintenanceWindow", ResourceId=window_id, Tags=ansible_dict_to_boto3_tag_list(tags))
-
-
-@SSMErrorHandler.common_error_handler("untag maintenance window")
-@ssm_retry
-def remove_maintenance_window_tags(client, window_id, tag_keys):
-    client.remove_tags_from_resource(ResourceType="MaintenanceWindow", ResourceId=window_id, TagKeys=list(tag_keys))
 
 
 @SSMErrorHandler.common_error_handler("describe maintenance window schedule")

@@ -77,16 +77,6 @@ options:
       - An all-node report of these managed nodes only (C(i-) or C(mi-) ids), one summary row each.
     type: list
     elements: str
-  patch_groups:
-    description:
-      - Only the nodes tagged into these patch groups (tag C(Patch Group) or C(PatchGroup)).
-      - With O(instance_ids), the nodes that are both among the ids and in one of the groups.
-    type: list
-    elements: str
-  tags:
-    description:
-      - Only the nodes that have all these tags; a value may be a list of accepted values.
-    type: dict
   format:
     description:
       - The report's format.
@@ -153,25 +143,6 @@ options:
         (as RV(report), without C(sns_message_id)), C(compliance_summary), C(patch_states) and
         C(reporting_age)."
     type: str
-  reporting_days:
-    description:
-      - The reporting age threshold of the dashboard's counts, in days, 1 to 3650.
-    type: int
-    default: 7
-  read_concurrency:
-    description:
-      - How many of the report's read calls may be in flight at a time, 1 to 10. The fleet-wide listings
-        (Name tags, compliance summaries, managed nodes) are independent chains of pages; above 1 they
-        are read at the same time, and each page of nodes has its patch states read while the next page
-        is listed. The calls are the same, each page retried on its own; only their order changes.
-        The report is the same, row for row, in the same order.
-      - C(1) makes one call at a time, as before this option. The floor is the chain of
-        DescribeInstanceInformation pages, one round trip per 50 nodes.
-      - Each call is still one request to the API, and AWS's request rate quotas apply to their sum
-        (a throttled page is retried with backoff); a lower value suits an account whose other tools
-        already use most of its SSM quota.
-    type: int
-    default: 4
   history:
     description:
       - Keep a history of the runs and show its trend. AWS keeps only each node's latest compliance
@@ -215,18 +186,16 @@ options:
             (C(history) when left out). 1 to 200 characters of C(a-z A-Z 0-9 . _ -) in C(/)-separated
             parts; leading and trailing C(/) are removed, C(..) and empty parts are refused.
         type: str
-  mode:
-    description:
-      - The local report's mode (see M(ansible.builtin.file)). A new report is C(0600) without it;
-        an existing report keeps its mode. Needs O(dest).
-    type: raw
 extends_documentation_fragment:
+  - cloudpatch.ssm.report_files
   - ansible.builtin.files
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
   - ansible.builtin.action_common_attributes
   - cloudpatch.ssm.attributes
+  - cloudpatch.ssm.compliance_selection
+  - cloudpatch.ssm.read_concurrency
 attributes:
   check_mode:
     support: full

@@ -136,12 +136,8 @@ options:
         description:
           - Where the history is kept under O(dest) (C(history) when left out); the export's rules.
         type: str
-  mode:
-    description:
-      - The reports' mode (see M(ansible.builtin.file)). A new report is C(0600) without it; an existing
-        report keeps its mode.
-    type: raw
 extends_documentation_fragment:
+  - cloudpatch.ssm.report_files
   - ansible.builtin.files
   - amazon.aws.common.modules
   - amazon.aws.region.modules

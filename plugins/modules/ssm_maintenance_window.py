@@ -100,18 +100,6 @@ options:
       - Whether the window is enabled (a disabled window never opens).
     type: bool
     default: true
-  tags:
-    description:
-      - Tags of the window (key to value). Left as they are when left out.
-      - Keys 1 to 128 and values up to 256 letters, numbers, spaces and V(_.:/=+-@), no key beginning
-        with V(aws:), at most 50 tags, as SSM tags every resource.
-    type: dict
-    aliases: [resource_tags]
-  purge_tags:
-    description:
-      - Remove the window's tags that O(tags) does not name.
-    type: bool
-    default: true
   targets:
     description:
       - The window's targets, matched by name. Each declares exactly one of O(targets[].patch_groups),
@@ -305,6 +293,7 @@ options:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - amazon.aws.tags.modules
   - amazon.aws.boto3
   - ansible.builtin.action_common_attributes
   - cloudpatch.ssm.attributes
@@ -319,6 +308,10 @@ attributes:
     support: full
     details:
       - The window's options, targets and tasks that differ, before and after.
+notes:
+  - O(tags) follow the rules SSM applies to every resource's tags, checked before anything is changed;
+    keys 1 to 128 and values up to 256 letters, numbers, spaces and V(_.:/=+-@), no key beginning with
+    V(aws:), at most 50 tags.
 seealso:
   - module: cloudpatch.ssm.ssm_maintenance_window_info
     description: The windows with their targets, tasks, next runs and last executions.
@@ -747,7 +740,6 @@ import uuid
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import ParameterError
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import WINDOW_ID
@@ -778,7 +770,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.maintenance_window import window_request
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_group import PATCH_GROUP_TAG_KEYS
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import add_maintenance_window_tags
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.resource_tags import ensure_tags
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import create_maintenance_window
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import delete_maintenance_window
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import deregister_target_from_maintenance_window
@@ -788,7 +780,6 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_maintenance_window
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import register_target_with_maintenance_window
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import register_task_with_maintenance_window
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import remove_maintenance_window_tags
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import update_maintenance_window
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import update_maintenance_window_target
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import update_maintenance_window_task
@@ -924,21 +915,6 @@ class WindowChange:
             self.written += 1
 
 
-def set_tags(client, window_id, current_tags, tags, purge_tags, check_mode):
-    """Bring the window's tags to `tags` (None: leave them); returns the tags after."""
-    if tags is None:
-        return dict(current_tags)
-    to_add, to_remove = compare_aws_tags(current_tags, tags, purge_tags=purge_tags)
-    if not check_mode and window_id is not None:
-        if to_remove:
-            remove_maintenance_window_tags(client, window_id, to_remove)
-        if to_add:
-            add_maintenance_window_tags(client, window_id, to_add)
-    after = dict((key, value) for key, value in current_tags.items() if key not in to_remove)
-    after.update(to_add)
-    return after
-
-
 def predicted_entries(planned, id_member, ids=None):
     """The registered entries (API members) a plan leaves, for check mode's predicted window."""
     entries = list(planned["unchanged"])
@@ -998,8 +974,8 @@ def ensure_present(client, definition, params, check_mode, region):
     writer = WindowChange(client, window_id, check_mode)
     try:
         tags_before = (before or {}).get("tags", {})
-        tags_after = set_tags(client, window_id, tags_before, params.get("tags"), params["purge_tags"],
-                              check_mode) if definition is not None else dict(params.get("tags") or {})
+        tags_after = ensure_tags(client, "MaintenanceWindow", window_id, tags_before, params.get("tags"), params["purge_tags"],
+                                 check_mode)[1] if definition is not None else dict(params.get("tags") or {})
         tags_changed = definition is not None and tags_after != tags_before
         window_changed |= tags_changed
 

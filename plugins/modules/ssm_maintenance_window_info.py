@@ -12,12 +12,19 @@ short_description: Read AWS Systems Manager maintenance windows, their next runs
 description:
   - Returns maintenance windows with their targets and tasks (in the shape of
     M(cloudpatch.ssm.ssm_maintenance_window)'s options), the next runs AWS has scheduled
-    (DescribeMaintenanceWindowSchedule), and the last executions with each task's status and each
-    task's invocations, one per node for a Run Command task (DescribeMaintenanceWindowExecutions,
-    DescribeMaintenanceWindowExecutionTasks, DescribeMaintenanceWindowExecutionTaskInvocations).
-  - Costs per window one listing of its targets, one of its tasks and one GetMaintenanceWindowTask a
-    task (the listing leaves out the tasks' parameters), one call for the next runs, and for the
-    executions one listing, then one a shown execution and one a task of it.
+    (DescribeMaintenanceWindowSchedule), and the last executions with each task's status
+    (DescribeMaintenanceWindowExecutions, DescribeMaintenanceWindowExecutionTasks); with
+    O(include_invocations=true), each task's invocations too, one per node for a Run Command task
+    (DescribeMaintenanceWindowExecutionTaskInvocations).
+  - "Calls per window: one GetMaintenanceWindow, one ListTagsForResource, one listing of its targets,
+    one of its tasks and one GetMaintenanceWindowTask a task (the listing leaves out the tasks'
+    parameters), one call for the next runs, and for the executions one listing (100 a page), then
+    one a shown execution (its tasks). That is about 6 + T + E calls for T tasks and E executions,
+    whatever the number of nodes."
+  - "With O(include_invocations=true), add ceil(N/100) calls for each task of each shown execution
+    that ran on N nodes: at 10,000 nodes, 100 calls a task, so 500 for one task over the five executions shown by
+    default (O(executions=5)). Ask for the invocations of the one or two executions you look into
+    (O(executions=1))."
   - A name or id that matches no window is warned about, naming the region (a window not made yet
     is not an error when reading); the windows found are returned.
 author:
@@ -42,10 +49,19 @@ options:
     default: 5
   executions:
     description:
-      - How many of each window's last executions to return, newest first, with their tasks and
-        invocations; 0 to 100 (0 reads none).
+      - How many of each window's last executions to return, newest first, with their tasks
+        (and their invocations with O(include_invocations=true)); 0 to 100 (0 reads none).
     type: int
     default: 5
+  include_invocations:
+    description:
+      - Also return each task's invocations (RV(windows[].executions[].tasks[].invocations)), one per
+        node for a Run Command task, with its status and target.
+      - They cost ceil(N/100) calls a task of each shown execution for N nodes (see the description);
+        without them, each task's status still says how it ended.
+      - Needs O(executions) of 1 or more.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -93,7 +109,17 @@ EXAMPLES = r"""
     names: [patch-app-prod]
     next_runs: 0
     executions: 1
+    include_invocations: true
   register: prod_ring
+
+- name: List the nodes it failed on
+  ansible.builtin.debug:
+    msg: >-
+      {{ prod_ring.windows[0].executions[0].tasks
+         | map(attribute='invocations') | flatten
+         | rejectattr('status', 'equalto', 'SUCCESS')
+         | map(attribute='instance_id') | list }}
+  when: prod_ring.windows[0].executions | length > 0
 """
 
 RETURN = r"""
@@ -229,8 +255,8 @@ windows:
               type: str
               sample: "2026-12-11T08:11:00+00:00"
             invocations:
-              description: The task's invocations (for Run Command, one per node).
-              returned: always
+              description: The task's invocations (for Run Command, one per node), sorted by node.
+              returned: when O(include_invocations=true)
               type: list
               elements: dict
               contains:
@@ -344,7 +370,14 @@ def unique_task_names(tasks):
     return dict((arn, names[0]) for arn, names in by_arn.items() if len(names) == 1)
 
 
-def last_executions(client, window_id, count, targets, tasks):
+def task_invocations(client, execution_id, task, target_names):
+    """A task execution's invocations (one per node for Run Command), by pages of 100, sorted by node."""
+    invocations = describe_maintenance_window_execution_task_invocations(client, execution_id, task["TaskExecutionId"])
+    rows = [invocation_to_ansible(invocation, target_names) for invocation in invocations]
+    return sorted(rows, key=lambda row: str(row["instance_id"]))
+
+
+def last_executions(client, window_id, count, targets, tasks, include_invocations=False):
     if not count:
         return []
     target_names = dict((target["WindowTargetId"], target.get("Name")) for target in targets)
@@ -354,18 +387,17 @@ def last_executions(client, window_id, count, targets, tasks):
         execution_id = execution["WindowExecutionId"]
         task_rows = []
         for task in describe_maintenance_window_execution_tasks(client, execution_id):
-            invocations = describe_maintenance_window_execution_task_invocations(client, execution_id, task["TaskExecutionId"])
-            rows = [invocation_to_ansible(invocation, target_names) for invocation in invocations]
-            task_rows.append(task_execution_to_ansible(task, sorted(rows, key=lambda row: str(row["instance_id"])), task_names))
+            invocations = task_invocations(client, execution_id, task, target_names) if include_invocations else None
+            task_rows.append(task_execution_to_ansible(task, invocations, task_names))
         executions.append(execution_to_ansible(execution, task_rows))
     return executions
 
 
-def describe(client, definition, next_runs, executions):
+def describe(client, definition, next_runs, executions, include_invocations=False):
     window, targets, tasks = read_window(client, definition)
     runs = describe_maintenance_window_schedule(client, definition["WindowId"], next_runs) if next_runs else []
     window["next_runs"] = [{"execution_time": run.get("ExecutionTime")} for run in runs]
-    window["executions"] = last_executions(client, definition["WindowId"], executions, targets, tasks)
+    window["executions"] = last_executions(client, definition["WindowId"], executions, targets, tasks, include_invocations)
     return window
 
 
@@ -375,6 +407,7 @@ def main():
         window_ids=dict(type="list", elements="str"),
         next_runs=dict(type="int", default=5),
         executions=dict(type="int", default=5),
+        include_invocations=dict(type="bool", default=False),
     )
     module = AnsibleCloudpatchSSMModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
@@ -385,7 +418,8 @@ def main():
     client = module.client("ssm")
     try:
         definitions, warnings = selected_windows(client, params["names"], params["window_ids"], module.region)
-        windows = [describe(client, definition, params["next_runs"], params["executions"]) for definition in definitions]
+        windows = [describe(client, definition, params["next_runs"], params["executions"], params["include_invocations"])
+                   for definition in definitions]
     except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
     for warning in warnings:

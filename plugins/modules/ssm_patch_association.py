@@ -62,12 +62,6 @@ options:
       - Required with O(state=present).
     type: str
     choices: [scan, install]
-  reboot_option:
-    description:
-      - V(RebootIfNeeded) reboots nodes that installed patches; V(NoReboot) leaves them pending a reboot.
-    type: str
-    choices: [RebootIfNeeded, NoReboot]
-    default: RebootIfNeeded
   instance_ids:
     description:
       - Target these managed nodes (C(i-) or C(mi-) ids), at most 50, each a managed node of the region, none twice.
@@ -141,28 +135,6 @@ options:
         (C(PutComplianceItems)). V(null) keeps the current value (V(AUTO) at creation).
     type: str
     choices: [AUTO, MANUAL]
-  pre_install_hook:
-    description:
-      - An SSM document (name or ARN) run before the install; the association then runs
-        C(AWS-RunPatchBaselineWithHooks). O(operation=install) only; no overrides with a hook.
-      - The document must exist in the region.
-    type: str
-  post_install_hook:
-    description:
-      - An SSM document run after the install (and before the reboot). See O(pre_install_hook).
-    type: str
-  on_exit_hook:
-    description:
-      - An SSM document run after the reboot. See O(pre_install_hook).
-    type: str
-  install_override_list:
-    description:
-      - An C(https://) or C(s3://bucket/key) URL of a list of patches to install instead of the baseline's.
-    type: str
-  baseline_override:
-    description:
-      - An C(https://) or C(s3://bucket/key) URL of a JSON baseline that replaces the node's baseline.
-    type: str
   output_s3_bucket:
     description:
       - An S3 bucket for the runs' output. V(null) keeps the current output location.
@@ -182,6 +154,7 @@ extends_documentation_fragment:
   - amazon.aws.boto3
   - ansible.builtin.action_common_attributes
   - cloudpatch.ssm.attributes
+  - cloudpatch.ssm.patching
 attributes:
   check_mode:
     support: full
@@ -338,7 +311,6 @@ changed_fields:
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_association.definition import DEFINITION_FIELDS
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_association.definition import HOOKS
@@ -358,16 +330,15 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import ParameterError
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.resource_groups_calls import list_group_node_arns
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import add_association_tags
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.resource_tags import ensure_tags
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import create_association
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import delete_association
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_association
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_document
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_instance_information
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_instance_information_page
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_association_tags
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_associations_named
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import remove_association_tags
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_tags_for_resource
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import update_association
 
 
@@ -439,23 +410,6 @@ def resolve_targets(client, groups_client, params, current, region, warn):
     return targets
 
 
-def ensure_tags(client, association_id, current_tags, tags, purge_tags, check_mode):
-    """(changed, tags after): the association's tags brought to `tags` (None: leave them)."""
-    if tags is None:
-        return False, dict(current_tags)
-    to_add, to_remove = compare_aws_tags(current_tags, tags, purge_tags=purge_tags)
-    if not to_add and not to_remove:
-        return False, dict(current_tags)
-    if not check_mode:
-        if to_remove:
-            remove_association_tags(client, association_id, to_remove)
-        if to_add:
-            add_association_tags(client, association_id, to_add)
-    after = dict((key, value) for key, value in current_tags.items() if key not in to_remove)
-    after.update(to_add)
-    return True, after
-
-
 def ensure_present(client, current, current_tags, params, targets, check_mode):
     """(changed, association, changed fields): create the association, or update what differs."""
     desired = desired_definition(params, targets, current)
@@ -474,7 +428,7 @@ def ensure_present(client, current, current_tags, params, targets, check_mode):
     after = current
     if fields:
         after = predicted(current, desired) if check_mode else update_association(client, **update_request(current["AssociationId"], desired))
-    tags_changed, tags = ensure_tags(client, current["AssociationId"], current_tags, params["tags"], params["purge_tags"], check_mode)
+    tags_changed, tags = ensure_tags(client, "Association", current["AssociationId"], current_tags, params["tags"], params["purge_tags"], check_mode)
     return bool(fields) or tags_changed, association_result(after, tags), fields
 
 
@@ -533,7 +487,7 @@ def main():
     fields = None
     try:
         current = find_association(client, params["name"], params["association_id"], params["state"], module.region)
-        current_tags = list_association_tags(client, current["AssociationId"]) if current else {}
+        current_tags = list_tags_for_resource(client, "Association", current["AssociationId"]) if current else {}
         before = diff_view(association_result(current, current_tags)) if current else {}
         if params["state"] == "absent":
             changed = ensure_absent(client, current, module.check_mode)

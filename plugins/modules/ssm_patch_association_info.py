@@ -11,13 +11,18 @@ version_added: 0.1.0
 short_description: Read State Manager patching associations and their last executions, node by node
 description:
   - Returns State Manager associations with their whole definition (DescribeAssociation), their tags,
-    and their last executions with each targeted node's status.
+    and their last executions with their nodes counted by status; with
+    O(include_execution_targets=true), each targeted node's status too.
   - Without O(names) or O(association_ids), every association of the region that runs a patching
     document (C(AWS-RunPatchBaseline) or C(AWS-RunPatchBaselineWithHooks)), listed by pages.
   - A name or id that matches no association is warned about, naming the region.
-  - Calls. One listing per name (or per patching document), then per association one
-    C(DescribeAssociation), one C(ListTagsForResource), one C(DescribeAssociationExecutions) (the last
-    O(executions)) and for each execution its targets by pages of 50; never one call per node.
+  - "Calls. One listing per name (or per patching document), then per association one
+    C(DescribeAssociation), one C(ListTagsForResource) and one C(DescribeAssociationExecutions) (the
+    last O(executions)): 3 calls an association, whatever the number of nodes; never one call per node."
+  - "With O(include_execution_targets=true), add each execution's targets by pages of 50
+    (C(DescribeAssociationExecutionTargets)): ceil(N/50) calls an execution for N nodes, so at 10,000
+    nodes 200 an execution and 1,000 for the five executions shown by default (O(executions=5)). Ask for
+    the targets of the one or two executions you look into (O(executions=1))."
 author:
   - cloudpatch.ssm developers (@cloudpatch)
 options:
@@ -36,6 +41,15 @@ options:
       - How many of each association's last executions to return, newest first, 0-50 (0 reads none).
     type: int
     default: 5
+  include_execution_targets:
+    description:
+      - Also return each execution's targeted nodes with their status
+        (RV(associations[].executions[].targets)).
+      - They cost ceil(N/50) calls an execution for N nodes (see the description); without them an
+        execution's RV(associations[].executions[].resource_count_by_status) counts its nodes by status.
+      - Needs O(executions) of 1 or more.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -64,6 +78,13 @@ EXAMPLES = r"""
   cloudpatch.ssm.ssm_patch_association_info:
     executions: 3
   register: patching_associations
+
+- name: Read the nightly install's last execution node by node
+  cloudpatch.ssm.ssm_patch_association_info:
+    names: [nightly-install]
+    executions: 1
+    include_execution_targets: true
+  register: nightly_install
 
 - name: Read the daily scan only, without executions
   cloudpatch.ssm.ssm_patch_association_info:
@@ -153,7 +174,7 @@ associations:
           sample: "{Success=2}"
         targets:
           description: Each targeted node of the execution.
-          returned: always
+          returned: when O(include_execution_targets=true)
           type: list
           elements: dict
           contains:
@@ -191,9 +212,9 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import Param
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_association
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_association_execution_targets
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_association_tags
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_associations
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_associations_named
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_tags_for_resource
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import recent_association_executions
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import full_match
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.validation import int_range_error
@@ -214,6 +235,9 @@ def validate_info(params):
             elif not full_match(GUID, value):
                 errors.append(f"association_ids[{index}] must be an association id (a GUID), got {value!r}")
     errors += [error for error in [int_range_error("executions", params.get("executions"), 0, MAX_EXECUTIONS)] if error]
+    if params.get("include_execution_targets") and params.get("executions") == 0:
+        errors.append("include_execution_targets reads the targets of the executions returned, and executions is 0: "
+                      "set executions to 1 or more, or leave include_execution_targets out")
     return errors
 
 
@@ -232,15 +256,16 @@ def association_ids_asked(client, params, region):
     return list(dict.fromkeys(ids)), warnings
 
 
-def read_association(client, association_id, executions):
+def read_association(client, association_id, executions, include_execution_targets=False):
     """One association as returned, or None if it does not exist."""
     description = describe_association(client, association_id)
     if description is None:
         return None
-    result = association_result(description, list_association_tags(client, association_id))
+    result = association_result(description, list_tags_for_resource(client, "Association", association_id))
     rows = recent_association_executions(client, association_id, executions) if executions else []
     result["executions"] = [
-        execution_result(execution, describe_association_execution_targets(client, association_id, execution["ExecutionId"]))
+        execution_result(execution, describe_association_execution_targets(client, association_id, execution["ExecutionId"])
+                         if include_execution_targets else None)
         for execution in rows
     ]
     return result
@@ -251,7 +276,7 @@ def gather(client, params, region):
     ids, warnings = association_ids_asked(client, params, region)
     associations = []
     for association_id in ids:
-        association = read_association(client, association_id, params["executions"])
+        association = read_association(client, association_id, params["executions"], params["include_execution_targets"])
         if association is None:
             warnings.append(f"association_ids: there is no association {association_id} in {region}")
         else:
@@ -265,6 +290,7 @@ def main():
         names=dict(type="list", elements="str"),
         association_ids=dict(type="list", elements="str"),
         executions=dict(type="int", default=5),
+        include_execution_targets=dict(type="bool", default=False),
     )
     module = AnsibleCloudpatchSSMModule(argument_spec=argument_spec, supports_check_mode=True)
     errors = validate_info(module.params)

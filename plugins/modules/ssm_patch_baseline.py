@@ -193,7 +193,7 @@ options:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.tags
+  - amazon.aws.tags.modules
   - amazon.aws.boto3
   - ansible.builtin.action_common_attributes
   - cloudpatch.ssm.attributes
@@ -449,7 +449,6 @@ patch_baseline:
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_info
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import ParameterError
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
@@ -470,17 +469,16 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline impo
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import present_error
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import property_lookups
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline import validate_parameters
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.resource_tags import ensure_tags
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import AnsibleSSMError
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import add_patch_baseline_tags
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import create_patch_baseline
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import delete_patch_baseline
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import deregister_patch_baseline_for_patch_group
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_patch_properties
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_default_patch_baseline
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_patch_baseline
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_patch_baseline_tags
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_tags_for_resource
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import register_default_patch_baseline
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import remove_patch_baseline_tags
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import ssm_enum
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import update_patch_baseline
 
@@ -494,7 +492,7 @@ def describe(client, definition, arn_of):
     baseline_id = definition["BaselineId"]
     is_default = get_default_patch_baseline(client, definition["OperatingSystem"]) == baseline_id
     # AWS-owned baselines have no tags of the account's.
-    tags = {} if is_aws_owned(baseline_id) else list_patch_baseline_tags(client, baseline_id)
+    tags = {} if is_aws_owned(baseline_id) else list_tags_for_resource(client, "PatchBaseline", baseline_id)
     return baseline_to_ansible(definition, arn=arn_of(baseline_id), tags=tags, default_baseline=is_default)
 
 
@@ -531,23 +529,6 @@ def set_default(client, baseline, make_default, check_mode, region):
     if not check_mode:
         register_default_patch_baseline(client, baseline["baseline_id"] if make_default else aws_default)
     baseline["default_baseline"] = make_default
-    return True
-
-
-def set_tags(client, baseline, tags, purge_tags, check_mode):
-    """Bring the baseline's tags to `tags` (None: leave them). True if they changed."""
-    if tags is None:
-        return False
-    to_add, to_remove = compare_aws_tags(baseline["tags"], tags, purge_tags=purge_tags)
-    if not to_add and not to_remove:
-        return False
-    if not check_mode:
-        if to_remove:
-            remove_patch_baseline_tags(client, baseline["baseline_id"], to_remove)
-        if to_add:
-            add_patch_baseline_tags(client, baseline["baseline_id"], to_add)
-    baseline["tags"] = dict((key, value) for key, value in baseline["tags"].items() if key not in to_remove)
-    baseline["tags"].update(to_add)
     return True
 
 
@@ -613,7 +594,9 @@ def update(client, current, params, desired, check_mode, region, arn_of):
         update_patch_baseline(client, current["baseline_id"], **api_changes)
     baseline.update(changes)
     changed = bool(changes)
-    changed |= set_tags(client, baseline, params["tags"], params["purge_tags"], check_mode)
+    tags_changed, baseline["tags"] = ensure_tags(client, "PatchBaseline", baseline["baseline_id"], baseline["tags"],
+                                                 params["tags"], params["purge_tags"], check_mode)
+    changed |= tags_changed
     changed |= set_default(client, baseline, params["default_baseline"], check_mode, region)
     if changed and not check_mode:
         return True, describe(client, get_patch_baseline(client, current["baseline_id"]), arn_of)

@@ -272,7 +272,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.patch_baseline impo
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import AnsibleSSMError
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_patch_baselines
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_patch_baseline
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_patch_baseline_tags
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_tags_for_resource
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import ssm_enum
 
 
@@ -294,7 +294,7 @@ def gather_baselines(client, params, region, account_id, partition):
         definition = get_patch_baseline(client, baseline_id)
         if definition is None:  # deleted between the listing and this read
             continue
-        tags = {} if is_aws_owned(baseline_id) else list_patch_baseline_tags(client, baseline_id)
+        tags = {} if is_aws_owned(baseline_id) else list_tags_for_resource(client, "PatchBaseline", baseline_id)
         baseline = baseline_to_ansible(
             definition,
             arn=baseline_arn(baseline_id, region, account_id, partition),

@@ -46,39 +46,11 @@ options:
       - Only these managed nodes (C(i-) or C(mi-) ids).
     type: list
     elements: str
-  patch_groups:
-    description:
-      - Only the nodes tagged into these patch groups (tag C(Patch Group) or C(PatchGroup)).
-    type: list
-    elements: str
-  tags:
-    description:
-      - Only the nodes with all these tags (a value may be a list of up to 100 accepted values).
-    type: dict
   instances:
     description:
       - Also return one row per node in RV(instances).
     type: bool
     default: false
-  reporting_days:
-    description:
-      - The reporting age widget's threshold, in days, 1 to 3650.
-    type: int
-    default: 7
-  read_concurrency:
-    description:
-      - How many of the fleet's read calls may be in flight at a time, 1 to 10. The fleet-wide listings
-        (Name tags, compliance summaries, managed nodes) are independent chains of pages; above 1 they
-        are read at the same time, and each page of nodes has its patch states read while the next page
-        is listed. The calls are the same, each page retried on its own; only their order changes.
-        The results are the same, row for row.
-      - C(1) makes one call at a time, as before this option. The floor is the chain of
-        DescribeInstanceInformation pages, one round trip per 50 nodes.
-      - Each call is still one request to the API, and AWS's request rate quotas apply to their sum
-        (a throttled page is retried with backoff); a lower value suits an account whose other tools
-        already use most of its SSM quota.
-    type: int
-    default: 4
   operations_limit:
     description:
       - How many recent patch operations to return, newest first, 1 to 50.
@@ -90,6 +62,8 @@ extends_documentation_fragment:
   - amazon.aws.boto3
   - ansible.builtin.action_common_attributes
   - cloudpatch.ssm.attributes
+  - cloudpatch.ssm.compliance_selection
+  - cloudpatch.ssm.read_concurrency
 attributes:
   check_mode:
     support: full

@@ -164,6 +164,7 @@ default_baselines:
 
 from ansible_collections.amazon.aws.plugins.module_utils.ec2 import describe_instances
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import boto3_resource_to_ansible_dict
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
@@ -177,7 +178,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_patch_baselines
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_patch_group_state
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_patch_groups
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_managed_node_tags
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_tags_for_resource
 
 
 def node_groups(ssm, ec2, nodes):
@@ -186,11 +187,11 @@ def node_groups(ssm, ec2, nodes):
     reservations = describe_instances(ec2, Filters=[{"Name": "tag-key", "Values": list(PATCH_GROUP_TAG_KEYS)}])
     for reservation in reservations:
         for instance in reservation["Instances"]:
-            groups[instance["InstanceId"]] = group_of(dict((tag["Key"], tag["Value"]) for tag in instance.get("Tags", [])))[0]
+            groups[instance["InstanceId"]] = group_of(boto3_tag_list_to_ansible_dict(instance.get("Tags")))[0]
     # SSM has no call that lists many managed nodes' tags; only hybrid nodes need one each.
     for node in nodes:
         if node["ResourceType"] == "ManagedInstance":
-            groups[node["InstanceId"]] = group_of(list_managed_node_tags(ssm, node["InstanceId"]))[0]
+            groups[node["InstanceId"]] = group_of(list_tags_for_resource(ssm, "ManagedInstance", node["InstanceId"]))[0]
     return dict((node_id, group) for node_id, group in groups.items() if group)
 
 

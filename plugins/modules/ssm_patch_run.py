@@ -48,13 +48,6 @@ options:
     type: str
     choices: [scan, install]
     required: true
-  reboot_option:
-    description:
-      - V(RebootIfNeeded) reboots nodes that installed patches; V(NoReboot) leaves them pending a
-        reboot (and non-compliant until a reboot and a scan).
-    type: str
-    choices: [RebootIfNeeded, NoReboot]
-    default: RebootIfNeeded
   instance_ids:
     description:
       - Target these managed nodes (C(i-) or C(mi-) ids), each a managed node of the region (else the
@@ -99,33 +92,10 @@ options:
     type: str
     choices: [command, association]
     default: command
-  pre_install_hook:
-    description:
-      - SSM document (name or ARN) to run before installing; switches to C(AWS-RunPatchBaselineWithHooks).
-      - It must exist in the region (checked before sending).
-    type: str
-  post_install_hook:
-    description:
-      - SSM document to run after installing, before a reboot.
-    type: str
-  on_exit_hook:
-    description:
-      - SSM document to run at the end, after a reboot, also when an earlier step failed.
-    type: str
   snapshot_id:
     description:
       - The GUID of the baseline snapshot every node evaluates (the whole value, as
         C(8d1b5c6e-1f2a-4b3c-9d8e-7f6a5b4c3d2e)). By default one new GUID shared by every node of the run.
-    type: str
-  install_override_list:
-    description:
-      - An C(https://) or C(s3://bucket/key) URL (no whitespace) of the list of patches to install
-        instead of the baseline's approved ones.
-    type: str
-  baseline_override:
-    description:
-      - An C(https://) or C(s3://bucket/key) URL (no whitespace) of a JSON list of baselines to use
-        instead of the registered ones.
     type: str
   output_s3_bucket:
     description:
@@ -224,6 +194,7 @@ extends_documentation_fragment:
   - amazon.aws.boto3
   - ansible.builtin.action_common_attributes
   - cloudpatch.ssm.attributes
+  - cloudpatch.ssm.patching
 attributes:
   check_mode:
     support: full

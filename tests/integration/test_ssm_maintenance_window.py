@@ -312,7 +312,7 @@ def test_a_window_the_module_made_scans_its_patch_group_when_its_time_comes(froz
     states = sandbox.client("ssm").describe_instance_patch_states(InstanceIds=nodes + others)["InstancePatchStates"]
     assert sorted(state["InstanceId"] for state in states) == sorted(nodes)
 
-    after = info(sandbox, window_ids=[window_id], next_runs=0, executions=5)
+    after = info(sandbox, window_ids=[window_id], next_runs=0, executions=5, include_invocations=True)
     assert not after.get("failed"), after
     [execution] = after["windows"][0]["executions"]
     assert execution["status"] == "SUCCESS"
@@ -324,8 +324,15 @@ def test_a_window_the_module_made_scans_its_patch_group_when_its_time_comes(froz
     # The window's snapshot: every node evaluated the execution's (AWS-RunPatchBaseline in a window).
     assert {state["SnapshotId"] for state in states} == {execution["window_execution_id"]}
     # One listing of the executions, one of its tasks, one of the task's invocations.
-    assert [len(sandbox.calls(service="ssm", operation=operation)) for operation in (
-        "DescribeMaintenanceWindowExecutions", "DescribeMaintenanceWindowExecutionTasks", "DescribeMaintenanceWindowExecutionTaskInvocations")] == [1, 1, 1]
+    per_node = ("DescribeMaintenanceWindowExecutions", "DescribeMaintenanceWindowExecutionTasks", "DescribeMaintenanceWindowExecutionTaskInvocations")
+    assert [len(sandbox.calls(service="ssm", operation=operation)) for operation in per_node] == [1, 1, 1]
+
+    # By default the invocations are not read: the same execution and task, no invocation listing.
+    summary = info(sandbox, window_ids=[window_id], next_runs=0, executions=5)
+    [brief] = summary["windows"][0]["executions"]
+    assert dict(brief, tasks=None) == dict(execution, tasks=None)
+    assert brief["tasks"] == [dict((key, value) for key, value in task.items() if key != "invocations")]
+    assert [len(sandbox.calls(service="ssm", operation=operation)) for operation in per_node] == [1, 1, 0]
 
 
 def test_converges_with_30_percent_throttling(in_process, app_nodes, monkeypatch):
@@ -446,7 +453,7 @@ def test_a_cancel_task_window_task_is_cancelled_at_the_cutoff_and_the_info_says_
                               "max_errors": "1", "cutoff_behavior": "CANCEL_TASK"}])
         assert not created.get("failed"), created
         sandbox.advance_clock(4 * 3600)
-        result = info(sandbox, names=["install-app"], next_runs=0, executions=1)
+        result = info(sandbox, names=["install-app"], next_runs=0, executions=1, include_invocations=True)
     finally:
         sandbox.reset_agent()
     [execution] = result["windows"][0]["executions"]

@@ -214,7 +214,7 @@ def test_info_reads_the_executions_the_schedule_ran_node_by_node(workshop, froze
         frozen_clock.advance_clock(2 * 3600 + 600)
         sandbox.clear_calls()
 
-        result = run(ssm_patch_association_info, {"names": ["hourly-scan"], "executions": 2})
+        result = run(ssm_patch_association_info, {"names": ["hourly-scan"], "executions": 2, "include_execution_targets": True})
         [association] = result["associations"]
         assert association["association_id"] == association_id and association["schedule_expression"] == "rate(1 hour)"
         assert len(association["executions"]) == 2
@@ -230,6 +230,13 @@ def test_info_reads_the_executions_the_schedule_ran_node_by_node(workshop, froze
         operations = [call["operation"] for call in sandbox.calls(service="ssm")]
         assert sorted(operations) == sorted(["ListAssociations", "DescribeAssociation", "ListTagsForResource",
                                              "DescribeAssociationExecutions"] + ["DescribeAssociationExecutionTargets"] * 2)
+
+        # By default the executions come without their targets, and no target is read.
+        sandbox.clear_calls()
+        brief = run(ssm_patch_association_info, {"names": ["hourly-scan"], "executions": 2})["associations"][0]["executions"]
+        assert brief == [dict((key, value) for key, value in execution.items() if key != "targets") for execution in (newest, older)]
+        assert sorted(call["operation"] for call in sandbox.calls(service="ssm")) == sorted([
+            "ListAssociations", "DescribeAssociation", "ListTagsForResource", "DescribeAssociationExecutions"])
     finally:
         sandbox.reset_agent()
 
@@ -269,7 +276,8 @@ def test_a_resource_group_target_and_its_nodes_in_the_executions(workshop, froze
         assert created["changed"] is True and warnings_of(created) == []
         assert created["association"]["targets"] == [{"key": "resource-groups:Name", "values": ["web-servers"]}]
         frozen_clock.advance_clock(600)
-        [association] = run(ssm_patch_association_info, {"association_ids": [created["association"]["association_id"]]})["associations"]
+        [association] = run(ssm_patch_association_info, {"association_ids": [created["association"]["association_id"]],
+                                                          "include_execution_targets": True})["associations"]
         [execution] = association["executions"]
         assert sorted(target["resource_id"] for target in execution["targets"]) == sorted([nodes["Web1"], nodes["Web2"]])
     finally:

@@ -39,6 +39,9 @@ def validate_info_parameters(params):
         value = params.get(option)
         if value is not None and not 0 <= value <= MAX_ENTRIES:
             errors.append(f"{option} must be 0-{MAX_ENTRIES} (0 reads none), got {value}")
+    if params.get("include_invocations") and params.get("executions") == 0:
+        errors.append("include_invocations reads the invocations of the executions returned, and executions is 0: "
+                      "set executions to 1 or more, or leave include_invocations out")
     return errors
 
 
@@ -69,7 +72,9 @@ def execution_to_ansible(execution, tasks):
 
 
 def task_execution_to_ansible(task, invocations, task_names):
-    return {
+    """One task of an execution; `invocations` None (not read) leaves the key out, so that an unread
+    list is never taken for a task that ran on no node."""
+    row = {
         "task_execution_id": task.get("TaskExecutionId"),
         "task_arn": task.get("TaskArn"),
         "task_type": task.get("TaskType"),
@@ -78,8 +83,10 @@ def task_execution_to_ansible(task, invocations, task_names):
         "status_details": task.get("StatusDetails"),
         "start_time": _text(task.get("StartTime")),
         "end_time": _text(task.get("EndTime")),
-        "invocations": invocations,
     }
+    if invocations is not None:
+        row["invocations"] = invocations
+    return row
 
 
 def invocation_to_ansible(invocation, target_names):

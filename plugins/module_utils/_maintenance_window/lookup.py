@@ -16,7 +16,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_maintenance_windows
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_maintenance_window
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import get_maintenance_window_task
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_maintenance_window_tags
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_tags_for_resource
 
 
 def windows_named(client, names):
@@ -64,7 +64,7 @@ def read_window(client, definition):
     window_id = definition["WindowId"]
     targets = registered_targets(client, window_id)
     tasks = registered_tasks(client, window_id)
-    window = describe_window(definition, list_maintenance_window_tags(client, window_id), targets, tasks)
+    window = describe_window(definition, list_tags_for_resource(client, "MaintenanceWindow", window_id), targets, tasks)
     return window, targets, tasks
 
 

@@ -298,8 +298,10 @@ def diff_view(result):
     return dict((key, result[key]) for key in keys if key in (result or {}))
 
 
-def execution_result(execution, targets):
-    """One execution of an association, with each target node's status."""
+def execution_result(execution, targets=None):
+    """One execution of an association, with each target node's status when they were read
+    (`targets` None leaves the key out: an unread list is not an execution that targeted no node)."""
     row = snake(execution)
-    row["targets"] = [snake(target) for target in targets]
+    if targets is not None:
+        row["targets"] = [snake(target) for target in targets]
     return row

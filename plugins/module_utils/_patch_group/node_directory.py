@@ -10,26 +10,23 @@ SSM (DescribeInstanceInformation to find them, one tagging call a node: SSM has 
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.ec2 import describe_instances
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.batching import chunks
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ec2_calls import tag_instances
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ec2_calls import untag_instances
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import PATCH_GROUP_TAG_KEYS
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import classify_members
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import add_managed_node_tags
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import add_tags_to_resource
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import describe_instance_information
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_managed_node_tags
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import remove_managed_node_tags
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import list_tags_for_resource
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import remove_tags_from_resource
 
 # Terminated instances keep their tags for a while but are in no group that matters.
 LIVE_INSTANCE_STATES = ["pending", "running", "shutting-down", "stopping", "stopped"]
 # EC2 filters take up to 200 values; DescribeInstanceInformation's InstanceIds filter up to 50 is safe.
 EC2_FILTER_VALUES = 200
 NODE_ID_FILTER_VALUES = 50
-
-
-def _tags_of(instance):
-    return dict((tag["Key"], tag["Value"]) for tag in instance.get("Tags", []))
 
 
 class NodeDirectory:
@@ -42,7 +39,8 @@ class NodeDirectory:
             self.ec2, Filters=[{"Name": "instance-state-name", "Values": LIVE_INSTANCE_STATES}] + list(filters)
         )
         return dict(
-            (instance["InstanceId"], _tags_of(instance)) for reservation in reservations for instance in reservation["Instances"]
+            (instance["InstanceId"], boto3_tag_list_to_ansible_dict(instance.get("Tags")))
+            for reservation in reservations for instance in reservation["Instances"]
         )
 
     def _hybrid_nodes(self, filters):
@@ -50,7 +48,7 @@ class NodeDirectory:
         return [node for node in nodes if node["InstanceId"].startswith("mi-")]
 
     def _with_tags(self, hybrid_ids):
-        return dict((node_id, list_managed_node_tags(self.ssm, node_id)) for node_id in hybrid_ids)
+        return dict((node_id, list_tags_for_resource(self.ssm, "ManagedInstance", node_id)) for node_id in hybrid_ids)
 
     def resolve(self, members):
         """({node id: tags} for every node the members name, [members that name no node])."""
@@ -105,9 +103,9 @@ class NodeDirectory:
         tag_instances(self.ec2, [node_id for node_id in to_tag if node_id.startswith("i-")], {tag_key: group})
         for node_id in to_tag:
             if node_id.startswith("mi-"):
-                add_managed_node_tags(self.ssm, node_id, {tag_key: group})
+                add_tags_to_resource(self.ssm, "ManagedInstance", node_id, {tag_key: group})
         for key, node_ids in plan["untag"].items():
             untag_instances(self.ec2, [node_id for node_id in node_ids if node_id.startswith("i-")], [key])
             for node_id in node_ids:
                 if node_id.startswith("mi-"):
-                    remove_managed_node_tags(self.ssm, node_id, [key])
+                    remove_tags_from_resource(self.ssm, "ManagedInstance", node_id, [key])

@@ -54,12 +54,3 @@ def test_the_schedule_is_one_page_of_the_runs_asked_for():
     client = FakeClient(describe_maintenance_window_schedule=[{"ScheduledWindowExecutions": [{"ExecutionTime": "2026-12-08T02:00Z"}], "NextToken": "n"}])
     assert ssm.describe_maintenance_window_schedule(client, "mw-0123456789abcdef0", 1) == [{"ExecutionTime": "2026-12-08T02:00Z"}]
     assert client.called("describe_maintenance_window_schedule") == [{"WindowId": "mw-0123456789abcdef0", "MaxResults": 1}]
-
-
-def test_window_tags_are_read_and_written_as_a_maintenance_window():
-    client = FakeClient(list_tags_for_resource=[{"TagList": [{"Key": "Ring", "Value": "prod"}]}], add_tags_to_resource=[{}],
-                        remove_tags_from_resource=[{}])
-    assert ssm.list_maintenance_window_tags(client, "mw-0123456789abcdef0") == {"Ring": "prod"}
-    ssm.add_maintenance_window_tags(client, "mw-0123456789abcdef0", {"Owner": "ops"})
-    ssm.remove_maintenance_window_tags(client, "mw-0123456789abcdef0", ["Ring"])
-    assert {call[1]["ResourceType"] for call in client.calls} == {"MaintenanceWindow"}

@@ -24,8 +24,8 @@ def test_an_association_that_does_not_exist_is_none_and_its_tags_are_empty():
                         list_tags_for_resource=[client_error("AssociationDoesNotExist"), {"TagList": [{"Key": "Owner", "Value": "ops"}]}])
     assert ssm.describe_association(client, ASSOCIATION_ID) is None
     assert ssm.describe_association(client, ASSOCIATION_ID) == {"AssociationId": ASSOCIATION_ID}
-    assert ssm.list_association_tags(client, ASSOCIATION_ID) == {}
-    assert ssm.list_association_tags(client, ASSOCIATION_ID) == {"Owner": "ops"}
+    assert ssm.list_tags_for_resource(client, "Association", ASSOCIATION_ID) == {}
+    assert ssm.list_tags_for_resource(client, "Association", ASSOCIATION_ID) == {"Owner": "ops"}
     assert client.called("list_tags_for_resource")[0] == {"ResourceType": "Association", "ResourceId": ASSOCIATION_ID}
 
 
@@ -49,12 +49,3 @@ def test_associations_of_a_name_are_every_page_of_the_association_name_filter(sl
     assert calls[0] == {"AssociationFilterList": [{"key": "AssociationName", "value": "daily-scan"}], "MaxResults": 50}
     assert calls[1] == calls[2] == dict(calls[0], NextToken="t")
     assert len(slept) == 1
-
-
-def test_association_tags_go_as_the_api_s_tag_list():
-    client = FakeClient(add_tags_to_resource=[{}], remove_tags_from_resource=[{}])
-    ssm.add_association_tags(client, ASSOCIATION_ID, {"Owner": "ops"})
-    ssm.remove_association_tags(client, ASSOCIATION_ID, ["Team"])
-    assert client.called("add_tags_to_resource") == [{"ResourceType": "Association", "ResourceId": ASSOCIATION_ID,
-                                                      "Tags": [{"Key": "Owner", "Value": "ops"}]}]
-    assert client.called("remove_tags_from_resource") == [{"ResourceType": "Association", "ResourceId": ASSOCIATION_ID, "TagKeys": ["Team"]}]

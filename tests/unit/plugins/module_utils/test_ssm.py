@@ -55,12 +55,54 @@ def test_a_baseline_that_does_not_exist_is_none_and_its_metadata_is_dropped():
     assert "ResponseMetadata" not in ssm.get_patch_baseline(client, "pb-0123456789abcdef0")
 
 
-def test_tags_of_a_missing_resource_are_empty():
-    client = FakeClient(list_tags_for_resource=[client_error("DoesNotExistException"),
-                                                {"TagList": [{"Key": "Env", "Value": "prod"}]}])
-    assert ssm.list_patch_baseline_tags(client, "pb-0000000000000000f") == {}
-    assert ssm.list_managed_node_tags(client, "mi-0123456789abcdef0") == {"Env": "prod"}
-    assert client.called("list_tags_for_resource")[1] == {"ResourceType": "ManagedInstance", "ResourceId": "mi-0123456789abcdef0"}
+TAGGED = [("PatchBaseline", "pb-0123456789abcdef0", "patch baseline"), ("ManagedInstance", "mi-0123456789abcdef0", "managed node"),
+          ("Association", "8d1b5c6e-1f2a-4b3c-9d8e-7f6a5b4c3d2e", "association"), ("MaintenanceWindow", "mw-0123456789abcdef0", "maintenance window")]
+
+
+@pytest.mark.parametrize("resource_type, resource_id, name", TAGGED)
+def test_the_tag_trio_sends_the_resource_type_and_the_api_s_tag_list(resource_type, resource_id, name):
+    client = FakeClient(list_tags_for_resource=[{"TagList": [{"Key": "Env", "Value": "prod"}, {"Key": "Owner", "Value": "ops"}]}],
+                        add_tags_to_resource=[{}], remove_tags_from_resource=[{}])
+    assert ssm.list_tags_for_resource(client, resource_type, resource_id) == {"Env": "prod", "Owner": "ops"}
+    assert ssm.add_tags_to_resource(client, resource_type, resource_id, {"Env": "dev"}) is None
+    ssm.remove_tags_from_resource(client, resource_type, resource_id, {"Owner"})
+    assert client.calls == [
+        ("list_tags_for_resource", {"ResourceType": resource_type, "ResourceId": resource_id}),
+        ("add_tags_to_resource", {"ResourceType": resource_type, "ResourceId": resource_id, "Tags": [{"Key": "Env", "Value": "dev"}]}),
+        ("remove_tags_from_resource", {"ResourceType": resource_type, "ResourceId": resource_id, "TagKeys": ["Owner"]}),
+    ]
+
+
+@pytest.mark.parametrize("code", ["DoesNotExistException", "AssociationDoesNotExist"])
+def test_tags_of_a_missing_resource_are_empty(code):
+    client = FakeClient(list_tags_for_resource=[client_error(code), {}])
+    assert ssm.list_tags_for_resource(client, "PatchBaseline", "pb-0000000000000000f") == {}
+    # A resource with no tag at all answers an empty (or absent) TagList.
+    assert ssm.list_tags_for_resource(client, "ManagedInstance", "mi-0123456789abcdef0") == {}
+
+
+@pytest.mark.parametrize("resource_type, resource_id, name", TAGGED)
+def test_a_tag_call_that_fails_names_the_resource_type_and_is_retried_when_throttled(resource_type, resource_id, name, slept):
+    client = FakeClient(list_tags_for_resource=[client_error("ThrottlingException"), client_error("InvalidResourceId")],
+                        add_tags_to_resource=[client_error("ThrottlingException"), client_error("TooManyTagsError")],
+                        remove_tags_from_resource=[client_error("AccessDeniedException")])
+    with pytest.raises(ssm.AnsibleSSMError, match=f"^Failed to list tags of {name}: ") as raised:
+        ssm.list_tags_for_resource(client, resource_type, resource_id)
+    assert raised.value.exception.response["Error"]["Code"] == "InvalidResourceId"
+    with pytest.raises(ssm.AnsibleSSMError, match=f"^Failed to tag {name}: "):
+        ssm.add_tags_to_resource(client, resource_type, resource_id, {"Env": "prod"})
+    with pytest.raises(ssm.AnsibleSSMError, match=f"^Failed to untag {name}: "):
+        ssm.remove_tags_from_resource(client, resource_type, resource_id, ["Env"])
+    assert [call[0] for call in client.calls] == ["list_tags_for_resource"] * 2 + ["add_tags_to_resource"] * 2 + ["remove_tags_from_resource"]
+    assert len(slept) == 2
+
+
+def test_a_resource_type_we_do_not_tag_is_a_programming_error_and_calls_nothing():
+    client = FakeClient()
+    for call, args in ((ssm.list_tags_for_resource, ()), (ssm.add_tags_to_resource, ({"a": "b"},)), (ssm.remove_tags_from_resource, (["a"],))):
+        with pytest.raises(ValueError, match="resource_type must be one of PatchBaseline, ManagedInstance, Association, MaintenanceWindow"):
+            call(client, "Parameter", "/app/p", *args)
+    assert client.calls == []
 
 
 def test_deleting_a_baseline_that_is_gone_is_no_change():
@@ -175,14 +217,6 @@ def test_patch_properties_are_the_names_of_every_page():
     assert ssm.describe_patch_properties(client, "WINDOWS", "CLASSIFICATION", "OS") == ["Security", "Bugfix"]
     assert client.called("describe_patch_properties")[0] == {
         "OperatingSystem": "WINDOWS", "Property": "CLASSIFICATION", "MaxResults": 50, "PatchSet": "OS"}
-
-
-def test_tags_go_as_the_api_s_tag_list():
-    client = FakeClient(add_tags_to_resource=[{}], remove_tags_from_resource=[{}])
-    ssm.add_patch_baseline_tags(client, "pb-1", {"Env": "prod"})
-    ssm.remove_patch_baseline_tags(client, "pb-1", {"Old"})
-    assert client.called("add_tags_to_resource") == [{"ResourceType": "PatchBaseline", "ResourceId": "pb-1", "Tags": [{"Key": "Env", "Value": "prod"}]}]
-    assert client.called("remove_tags_from_resource") == [{"ResourceType": "PatchBaseline", "ResourceId": "pb-1", "TagKeys": ["Old"]}]
 
 
 def test_enums_come_from_the_service_model():

@@ -16,6 +16,7 @@ from pathlib import Path
 import botocore.session
 import pytest
 import yaml
+from ansible.module_utils.basic import FILE_COMMON_ARGUMENTS
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.cloudpatch.ssm.plugins.module_utils import modules as cloudpatch_modules
@@ -206,9 +207,10 @@ def options_with_choices(spec):
 
 
 @pytest.mark.parametrize("name", MODULES)
-def test_documented_choices_are_the_argument_specs(name, monkeypatch):
+def test_documented_choices_are_the_argument_specs(name, rendered, monkeypatch):
     spec = module_kwargs(name, monkeypatch)["argument_spec"]
-    documented = dict((path, choices) for path, choices in options_with_choices(documentation(name)["options"]).items())
+    # As rendered: an option documented once in plugins/doc_fragments/ counts for each module that extends it.
+    documented = options_with_choices(rendered[f"cloudpatch.ssm.{name}"]["doc"]["options"])
     assert documented == options_with_choices(spec)
 
 
@@ -228,3 +230,27 @@ def test_operating_system_choices_are_the_api_enum(name, monkeypatch):
     assert sorted(documented) == sorted(expected)
     spec_choices = module_kwargs(name, monkeypatch)["argument_spec"]["operating_system"]["choices"]
     assert sorted(spec_choices) == sorted(expected)
+
+
+FRAGMENT_DIR = REPO / "plugins" / "doc_fragments"
+FRAGMENTS = sorted(path.stem for path in FRAGMENT_DIR.glob("*.py") if path.stem != "__init__")
+
+
+def fragment_options(fragment):
+    module = importlib.import_module(f"ansible_collections.cloudpatch.ssm.plugins.doc_fragments.{fragment}")
+    return yaml.safe_load(module.ModuleDocFragment.DOCUMENTATION).get("options") or {}
+
+
+@pytest.mark.parametrize("fragment", [fragment for fragment in FRAGMENTS if fragment_options(fragment)])
+def test_a_shared_option_is_the_same_option_in_every_module_that_extends_its_fragment(fragment, monkeypatch):
+    users = [name for name in MODULES if f"cloudpatch.ssm.{fragment}" in documentation(name)["extends_documentation_fragment"]]
+    assert users, f"no module extends cloudpatch.ssm.{fragment}"
+    for name in users:
+        kwargs = module_kwargs(name, monkeypatch)
+        # mode, owner, group... come with add_file_common_args, as AnsibleModule adds them.
+        spec = dict(FILE_COMMON_ARGUMENTS if kwargs.get("add_file_common_args") else {}, **kwargs["argument_spec"])
+        for option, entry in fragment_options(fragment).items():
+            assert option not in documentation(name)["options"], f"{name} documents {option} itself as well as {fragment}"
+            assert option in spec, f"{name} extends {fragment} but takes no {option}"
+            for key in ("type", "default", "choices", "aliases"):
+                assert spec[option].get(key) == entry.get(key), (name, option, key)

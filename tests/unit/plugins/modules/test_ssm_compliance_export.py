@@ -20,6 +20,8 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import Param
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.ssm import AnsibleSSMError
 from ansible_collections.cloudpatch.ssm.plugins.modules import ssm_compliance_export as module_under_test
 
+from doc_options import documented_options  # pylint: disable=import-error  # beside this file
+
 NOW = datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.timezone.utc)
 NODE = {"InstanceId": "i-00000000000000001", "PlatformName": "Amazon Linux", "PlatformVersion": "2", "ResourceType": "EC2Instance"}
 
@@ -370,10 +372,9 @@ def example_tasks():
 
 
 def test_every_example_is_valid_for_the_module():
-    documentation = yaml.safe_load(module_under_test.DOCUMENTATION)
     spec = dict((name, {"type": option.get("type", "str"), **({"elements": option["elements"]} if "elements" in option else {}),
                         **({"choices": option["choices"]} if "choices" in option else {})})
-                for name, option in documentation["options"].items())
+                for name, option in documented_options(module_under_test).items())
     spec.update(owner={"type": "str"}, group={"type": "str"})
     tasks = example_tasks()
     assert len(tasks) >= 4

@@ -4,6 +4,8 @@ import pytest
 
 from ansible_collections.cloudpatch.ssm.plugins.modules import ssm_patch_compliance_info as module_under_test
 
+from doc_options import documented_options  # pylint: disable=import-error  # beside this file
+
 
 def params(**overrides):
     base = {"instance_ids": None, "patch_groups": None, "tags": None, "instances": False, "reporting_days": 7, "operations_limit": 10}
@@ -54,7 +56,7 @@ def test_every_example_is_valid_for_the_module():
     import yaml  # pylint: disable=import-outside-toplevel
     from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # pylint: disable=import-outside-toplevel
 
-    options = yaml.safe_load(module_under_test.DOCUMENTATION)["options"]
+    options = documented_options(module_under_test)
     spec = dict((name, {"type": option.get("type", "str"), **({"elements": option["elements"]} if "elements" in option else {})})
                 for name, option in options.items())
     tasks = [task for task in yaml.safe_load(module_under_test.EXAMPLES) if "cloudpatch.ssm.ssm_patch_compliance_info" in task]

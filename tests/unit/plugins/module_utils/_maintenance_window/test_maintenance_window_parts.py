@@ -227,3 +227,19 @@ def test_info_parameters_are_checked():
         "window_ids[0] must be a maintenance window id (mw- and 17 hexadecimal digits), got 'mw-1'",
         "next_runs must be 0-100 (0 reads none), got 101",
     ]
+
+
+def test_invocations_need_executions_to_read_them_from():
+    assert executions.validate_info_parameters({"executions": 1, "include_invocations": True}) == []
+    assert executions.validate_info_parameters({"executions": 0, "include_invocations": False}) == []
+    assert executions.validate_info_parameters({"executions": 0, "include_invocations": True}) == [
+        "include_invocations reads the invocations of the executions returned, and executions is 0: "
+        "set executions to 1 or more, or leave include_invocations out"]
+
+
+def test_a_task_whose_invocations_were_not_read_has_no_invocations_key():
+    task = {"TaskExecutionId": "t-1", "TaskArn": "AWS-RunPatchBaseline", "TaskType": "RUN_COMMAND", "Status": "SUCCESS"}
+    unread = executions.task_execution_to_ansible(task, None, {"AWS-RunPatchBaseline": "scan-app"})
+    assert "invocations" not in unread and (unread["name"], unread["status"]) == ("scan-app", "SUCCESS")
+    # Read and empty is not the same as not read.
+    assert executions.task_execution_to_ansible(task, [], {})["invocations"] == []

@@ -216,3 +216,10 @@ def test_an_execution_with_its_targets():
     assert row["execution_id"] == GUID and row["created_time"] == "2026-12-01T02:00:00+00:00"
     assert row["targets"] == [{"resource_id": NODE, "status": "Success",
                                "output_source": {"output_source_id": GUID, "output_source_type": "RunCommand"}}]
+
+
+def test_an_execution_whose_targets_were_not_read_has_no_targets_key():
+    execution = {"ExecutionId": GUID, "Status": "Failed", "ResourceCountByStatus": "{Failed=1,Success=9}"}
+    row = execution_result(execution)
+    assert "targets" not in row and row["resource_count_by_status"] == "{Failed=1,Success=9}"
+    assert execution_result(execution, [])["targets"] == []
