@@ -14,14 +14,22 @@ the sandbox's own actions:
   AWS's managed policies (the same objects moto would build).
 
 `bulk_instance_lookups` is not applied globally: seeding uses it for the instances it creates.
+`SandboxResult` is the ActionResult of the sandbox's own SSM actions (sandbox.ssm.actions): moto's
+serializer looks every member of every structure up through six alias providers, a context object
+and a key path each, which made serializing a page of 50 patch states or nodes cost more than
+answering it; for a member a plain dict holds under its own name (the handlers' dicts are in the
+API's form) the picker takes it at once, as moto's picker would, and asks moto's for anything else.
 """
 
 import functools
 import json
 from contextlib import contextmanager
 
+from botocore import xform_name
 from moto import backends as moto_backends
+from moto import settings as moto_settings
 from moto.core import responses as moto_responses
+from moto.core.serialize import XFormedAttributePicker
 from moto.ec2.models.core import TaggedEC2Resource
 from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, get_prefix
 from moto.iam import models as iam_models
@@ -51,6 +59,46 @@ def init_aws_policies(backend):
         iam_models.AWSManagedPolicy.from_data(name, backend.account_id, backend.region_name, data)
         for name, data in _aws_managed_policies_data().items()
     ]
+
+
+class DictMemberPicker(XFormedAttributePicker):
+    """XFormedAttributePicker with a shortcut for a plain dict holding the member under its own name.
+
+    moto's picker tries, in order, ExplicitAlias (objects with a Meta; a dict has none), ShapeNameAlias
+    (a list or structure member whose shape's name differs from the member's and is no sibling
+    member: the shape's name and its snake_case form), then the member's own name: so a dict's own
+    value is moto's answer unless the shape-name alias applies and the dict holds that key, and then,
+    as whenever the member is missing or a response transformer is set, moto's picker answers."""
+
+    def __call__(self, context):
+        obj, key = context.obj, context.key
+        if type(obj) is dict and key in obj and not self.response_transformers and not _shape_alias_held(context, obj):
+            return obj[key]
+        return super().__call__(context)
+
+
+def _shape_alias_held(context, obj):
+    shape = context.shape
+    if shape is None or shape.type_name not in ("list", "structure") or shape.name == context.key:
+        return False
+    parent = getattr(shape, "parent", None)
+    if parent is not None and shape.name in parent.members:
+        return False
+    return shape.name in obj or xform_name(shape.name) in obj
+
+
+class SandboxResult(moto_responses.ActionResult):
+    """moto's ActionResult.execute_result with DictMemberPicker as the value picker."""
+
+    def execute_result(self, context):
+        serializer = context.serializer_class(
+            operation_model=context.operation_model,
+            pretty_print=moto_settings.PRETTIFY_RESPONSES,
+            value_picker=DictMemberPicker(
+                response_transformers=getattr(context.response, "RESPONSE_KEY_PATH_TO_TRANSFORMER", None)),
+        )
+        serialized = serializer.serialize(self.result)
+        return serialized["status_code"], serialized["headers"], serialized["body"]
 
 
 @contextmanager
