@@ -9,10 +9,13 @@ sandbox's own actions (sandbox.moto_fixes.speedups.SandboxResult) gives moto's b
 """
 
 import datetime
+import enum
+from types import SimpleNamespace
 
 import pytest
 from moto import mock_aws
-from moto.core.serialize import XFormedAttributePicker, get_serializer_class
+from moto.core.responses import ActionContext, ActionResult
+from moto.core.serialize import get_serializer_class
 from moto.core.utils import get_service_model
 from moto.ssm.models import ssm_backends
 
@@ -26,7 +29,7 @@ from sandbox.agent.managed_nodes import (
 )
 from sandbox.agent.patch_agent import run_patch_baseline
 from sandbox.install import install_all
-from sandbox.moto_fixes.speedups import DictMemberPicker
+from sandbox.moto_fixes.speedups import SandboxResult
 from sandbox.ssm import patch_states
 from sandbox.ssm.patch_states import (
     COMPLIANCE_LIMITS,
@@ -300,25 +303,51 @@ def test_a_page_costs_the_page_whatever_the_fleet(mocked, monkeypatch, count):  
     assert (summaries, items, views) == ([50, 50], 0, 50)
 
 
-def _serialized(picker, operation, result):
-    model = get_service_model("ssm").operation_model(operation)
-    serializer = get_serializer_class("ssm", "json")(operation_model=model, pretty_print=False, value_picker=picker)
-    return serializer.serialize(result)["body"]
+def _answer(result_class, operation, result):
+    service = get_service_model("ssm")
+    context = ActionContext(service, service.operation_model(operation), get_serializer_class("ssm", "json"),
+                            SimpleNamespace())
+    return result_class(result).execute_result(context)
 
 
-def test_the_serializer_shortcut_gives_moto_s_bytes(world):
-    backend = world["backend"]
-    states = patch_states.describe_instance_patch_states(backend, {"InstanceIds": world["ids"][:5], "MaxResults": 50})
-    nodes = describe_instance_information(backend, {"MaxResults": 5})
-    summaries = list_resource_compliance_summaries(backend, {"MaxResults": 5})
+PLAIN = {"TagList": [{"Key": "k", "Value": "v"}], "NextToken": None}
+SERIALIZED_CASES = [
     # A dict holding a member's shape name too: moto takes that one (ShapeNameAlias comes first).
-    aliased = {"InstancePatchStates": states["InstancePatchStates"][:1], "InstancePatchStateList": states["InstancePatchStates"]}
-    # Members a dict holds under their snake_case names only, and None values, go through moto's picker.
-    snake = {"instance_information_list": [{"instance_id": "mi-00000000000000001", "ping_status": "Online"}],
-             "NextToken": None}
-    for operation, result in (("DescribeInstancePatchStates", states), ("DescribeInstanceInformation", nodes),
-                              ("ListResourceComplianceSummaries", summaries), ("DescribeInstancePatchStates", aliased),
-                              ("DescribeInstanceInformation", snake)):
-        ours = _serialized(DictMemberPicker(), operation, result)
-        assert ours == _serialized(XFormedAttributePicker(), operation, result)
-        assert len(ours) > 40
+    ("DescribeInstancePatchStates", lambda states: {"InstancePatchStates": states[:1], "InstancePatchStateList": states}),
+    # Members held under their snake_case names only, None values, a None list item, an Enum.
+    ("DescribeInstanceInformation", lambda states: {
+        "instance_information_list": [{"instance_id": "mi-00000000000000001", "PingStatus": PingStatus.ONLINE}],
+        "NextToken": None}),
+    ("DescribeInstancePatchStates", lambda states: {"InstancePatchStates": [states[0], None]}),
+    # A map, epoch-second timestamps, a structure member that is no dict.
+    ("ListTagsForResource", lambda states: PLAIN),
+    ("GetDocument", lambda states: {"Name": "d", "CreatedDate": 1700000000.5, "AttachmentsContent": [{"Name": "a", "Size": 3}],
+                                    "ReviewStatus": "APPROVED", "Requires": [{"Name": "r", "Version": "1"}]}),
+    ("GetMaintenanceWindowExecutionTask", lambda states: {"TaskParameters": [{"p": {"Values": ["1"]}}],
+                                                          "StartTime": states[0]["OperationStartTime"]}),
+    ("DescribeInstancePatchStates", lambda states: {"InstancePatchStates": [SimpleNamespace(**states[0])]}),
+]
+
+
+class PingStatus(enum.Enum):
+    ONLINE = "Online"
+
+
+def test_the_serializer_shortcut_gives_moto_s_bytes(world, monkeypatch):
+    backend = world["backend"]
+    moto_serialized = _count_calls(monkeypatch, get_serializer_class("ssm", "json"), "serialize")
+    states = patch_states.describe_instance_patch_states(backend, {"InstanceIds": world["ids"][:5], "MaxResults": 50})
+    real = [("DescribeInstancePatchStates", states),
+            ("DescribeInstanceInformation", describe_instance_information(backend, {"MaxResults": 5})),
+            ("ListResourceComplianceSummaries", list_resource_compliance_summaries(backend, {"MaxResults": 5})),
+            ("ListComplianceItems", list_compliance_items(backend, {"ResourceIds": [world["ids"][0]], "MaxResults": 5})),
+            ("DescribeInstancePatches", patch_states.describe_instance_patches(backend, {"InstanceId": world["ids"][-1]}))]
+    crafted = [(operation, make(states["InstancePatchStates"])) for operation, make in SERIALIZED_CASES]
+    for operation, result in real + crafted:
+        before = len(moto_serialized)
+        ours = _answer(SandboxResult, operation, result)
+        # The handlers' own results take the shortcut; the crafted ones may go to moto's serializer.
+        assert len(moto_serialized) == before or (operation, result) in crafted
+        assert ours == _answer(ActionResult, operation, result), operation
+        assert ours[0] == 200 and len(ours[2]) > 10
+    assert 0 < len(moto_serialized) - len(real + crafted) < len(crafted)
