@@ -102,18 +102,26 @@ def _json_value(value, shape):
 def _json_structure(value, shape):
     serialized = {}
     members = shape.members
-    for key, member in members.items():
-        for name in _dict_keys(shape.name, tuple(members), key, member.name, member.type_name,
-                               member.serialization.get("name", key)):
+    for key, serialized_name, candidates in _structure_plan(
+            shape.name, tuple((key, member.name, member.type_name, member.serialization.get("name", key))
+                              for key, member in members.items())):
+        for name in candidates:
             if name in value:
                 item = value[name]
                 if item is not None:
-                    serialized[member.serialization.get("name", key)] = _json_value(item, member)
+                    serialized[serialized_name] = _json_value(item, members[key])
                 break
     return serialized
 
 
 @functools.lru_cache(maxsize=None)
+def _structure_plan(parent_name, members):
+    """[(member, its serialized name, the dict keys moto would try for it)] of a structure shape."""
+    siblings = frozenset(key for key, *_rest in members)
+    return tuple((key, serialized_name, _dict_keys(parent_name, siblings, key, member_name, member_type, serialized_name))
+                 for key, member_name, member_type, serialized_name in members)
+
+
 def _dict_keys(parent_name, sibling_names, key, member_name, member_type, serialized_name):
     """The keys moto's XFormedAttributePicker tries, in its order, for member `key` of a structure
     whose value is a plain dict: each alias its providers give (DEFAULT_ALIAS_PROVIDERS: ExplicitAlias
