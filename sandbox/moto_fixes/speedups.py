@@ -93,7 +93,9 @@ def _json_value(value, shape):
     if kind in ("float", "double"):
         return float(value)
     if kind == "timestamp":
-        return _TIMESTAMPS._convert_timestamp_to_str(value, shape.serialization.get("timestampFormat", "unixtimestamp"))
+        # moto's own conversion (parse_to_aware_datetime, then the format): the same number for the same value.
+        return _TIMESTAMPS._convert_timestamp_to_str(  # pylint: disable=protected-access
+            value, shape.serialization.get("timestampFormat", "unixtimestamp"))
     if kind == "blob":
         raise _NotPlain(shape.name)
     return value  # boolean and the rest: moto's _default_serialize writes the value as it is
