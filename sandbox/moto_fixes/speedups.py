@@ -104,9 +104,14 @@ def _json_value(value, shape):
 def _json_structure(value, shape):
     serialized = {}
     members = shape.members
-    for key, serialized_name, candidates in _structure_plan(
+    # Kept on the shape object (moto's serializer sets attributes on shapes too): a page's items share
+    # one member shape, and moto keeps its service models.
+    plan = shape.__dict__.get("_sandbox_plan")
+    if plan is None:
+        plan = shape._sandbox_plan = _structure_plan(  # pylint: disable=protected-access
             shape.name, tuple((key, member.name, member.type_name, member.serialization.get("name", key))
-                              for key, member in members.items())):
+                              for key, member in members.items()))
+    for key, serialized_name, candidates in plan:
         for name in candidates:
             if name in value:
                 item = value[name]
