@@ -200,12 +200,12 @@ class ComplianceTable(dict):
 
     def keys_of(self, resource_id):
         """The keys of one resource, in order (its compliance types)."""
-        start = bisect.bisect_left(self.ordered, (resource_id,))
+        ordered = self.ordered
+        position = bisect.bisect_left(ordered, (resource_id,))
         keys = []
-        for key in self.ordered[start:]:
-            if key[0] != resource_id:
-                break
-            keys.append(key)
+        while position < len(ordered) and ordered[position][0] == resource_id:
+            keys.append(ordered[position])
+            position += 1
         return keys
 
 
