@@ -31,9 +31,10 @@ Then it times the real module once through ansible-playbook (process start-up in
 With --latency-ms, every AWS call the exports make waits that long in the sandbox first (its fault
 rules' latency_ms, sandbox/wire/faults.py), set after the warm-up; each line of ours then also shows
 its wall time against the serial floor, ceil(N/50) DescribeInstanceInformation round trips of that
-latency (a page of nodes needs the previous page's NextToken). The sandbox serves at most two
-requests at a time (waitress, --sandbox-threads, default 8; sandbox/cli.py's --threads) and works each one out on one Python
-interpreter, so its own time per call adds to the latency and the floor is not reachable here. --model reads
+latency (a page of nodes needs the previous page's NextToken). The sandbox serves --sandbox-threads requests
+at a time (default: its own, sandbox/cli.py's --threads, 16) and works each one out on one Python interpreter,
+so its own time per call adds to the latency; each line says how much (its call log's durations less the
+injected latency). --model reads
 through fleet_rows() (the rows of the export, no report written) from the unit tests' FakeFleet
 (tests/unit/plugins/module_utils/_compliance/test_compliance_fleet.py), each call answered after
 --latency-ms and any number at once: the code's own overhead over the floor, without the sandbox's.
@@ -320,9 +321,11 @@ def floor_line(count, result, latency_ms, budget):
     # What the sandbox spent on the calls besides the injected wait (its call log's durations): one
     # interpreter works them out, so above one call at a time this includes calls waiting for each other.
     own = sum(result["server_seconds"].values()) - calls * latency_ms / 1000
+    per_call = ", ".join(f"{operation} {(result['server_seconds'][operation] / number - latency_ms / 1000) * 1000:.1f} ms"
+                         for operation, number in sorted(result["calls"].items()))
     return (f"{count:>6}   wall {result['seconds']:.2f} s = {result['seconds'] / floor:.2f} x the serial floor "
             f"({-(-count // 50)} x {latency_ms:g} ms = {floor:.2f} s; target <= 1.3 x); calls {calls} of a budget of {budget}; "
-            f"the sandbox's own time on them {own:.1f} s")
+            f"the sandbox's own time on them {own:.1f} s, a call: {per_call}")
 
 
 def main():
@@ -332,8 +335,8 @@ def main():
     parser.add_argument("--skip-naive", action="store_true", help="only ours")
     parser.add_argument("--naive-limit-seconds", type=float, default=900, help="stop a naive run still going after this long")
     parser.add_argument("--read-concurrency", type=int, nargs="+", default=[4], help="ours once for each (1: one call at a time)")
-    parser.add_argument("--sandbox-threads", type=int, default=8,
-                        help="requests the sandbox serves at once (its --threads): AWS answers many calls at once")
+    parser.add_argument("--sandbox-threads", type=int,
+                        help="requests the sandbox serves at once (its --threads; default: the sandbox's own)")
     parser.add_argument("--latency-ms", type=float, default=0, help="latency the sandbox adds to every AWS call of the exports")
     parser.add_argument("--skip-trace", action="store_true", help="no tracemalloc run (peak py not measured)")
     parser.add_argument("--skip-module", action="store_true", help="no run of the module through ansible-playbook")
@@ -356,7 +359,7 @@ def main():
     print(f"{'nodes':>6} {'export':>6} {'wall s':>8} {'calls':>7} {'budget':>7} {'peak py':>9} {'peak RSS':>9} {'over base':>9}"
           "  calls by operation (MiB)")
     for count in args.nodes:
-        with start_sandbox(extra_args=("--threads", str(args.sandbox_threads))) as sandbox:
+        with start_sandbox(extra_args=("--threads", str(args.sandbox_threads)) if args.sandbox_threads else ()) as sandbox:
             sandbox.seed_nodes(count, "AMAZON_LINUX_2", kind="hybrid")
             sandbox.set_agent(seconds_per_node=0.2)
             scan_all(sandbox)

@@ -32,10 +32,16 @@ def _parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=5000, help="TCP port on 127.0.0.1")
     parser.add_argument("--pid-file", help="write the server's PID here once it listens")
+    # AWS answers many calls at once, and injected latency is a sleep in the request's thread: with
+    # 2 threads at most 2 calls waited out their round trip at once, so a module reading 4 pages at
+    # once (ssm_compliance_export's read_concurrency) or 10 forks of a fleet run queued behind them.
+    # An idle waitress thread costs nothing; the CPU work is serialized by the GIL however many there
+    # are, and every store the sandbox adds is under its own lock (sandbox/ssm/store.py), moto's
+    # backend creation under moto's.
     parser.add_argument(
-        "--threads", type=int, default=2,
-        help="requests served at once (default 2, one a core here; a bench that injects latency wants more, "
-        "as AWS answers many calls at once)")
+        "--threads", type=int, default=16,
+        help="requests served at once (default 16: as many calls as a fleet run's forks make at once can "
+        "wait out injected latency together, as AWS answers many calls at once)")
     parser.add_argument("--faults", help="fault injection rules: inline JSON or a JSON file (see sandbox/wire/faults.py)")
     parser.add_argument(
         "--operations-dir",

@@ -49,7 +49,7 @@ from sandbox.wire.errors import (
     InvalidInstanceInformationFilterValue,
     ValidationException,
 )
-from sandbox.wire.paging import paginate
+from sandbox.wire.paging import page_bounds, paginate
 from sandbox.ssm.store import backend_state, existing_state, replace_state
 
 _SSM_MODEL = botocore.session.get_session().get_service_model("ssm")
@@ -397,8 +397,7 @@ def _hybrid_view(backend, node):
     return node
 
 
-def iter_managed_nodes(backend):
-    """Every managed node of an SSM backend's account and region: EC2 instances, then hybrid nodes."""
+def _iter_ec2_nodes(backend):
     ec2 = _ec2_backend(backend)
     state = _ec2_state(backend)
     cache = _node_cache(backend)
@@ -408,6 +407,11 @@ def iter_managed_nodes(backend):
                 node = _cached_ec2_node(backend, ec2, instance, state, cache)
                 if node is not None:
                     yield node
+
+
+def iter_managed_nodes(backend):
+    """Every managed node of an SSM backend's account and region: EC2 instances, then hybrid nodes."""
+    yield from _iter_ec2_nodes(backend)
     for node in list(_hybrid_nodes(backend).values()):
         yield _hybrid_view(backend, node)
 
@@ -743,21 +747,33 @@ def describe_instance_information(backend, params):
     filters = params.get("Filters")
     legacy = params.get("InstanceInformationFilterList")
     predicates = compile_filters(filters, legacy)
-    nodes = select_nodes(iter_managed_nodes(backend), predicates)
-    page, token = paginate(
-        nodes,
-        params.get("MaxResults"),
-        params.get("NextToken"),
-        default=50,
-        minimum=5,
-        maximum=50,
-        context={"filters": filters, "legacy": legacy},
-    )
+    limits = {"default": 50, "minimum": 5, "maximum": 50, "context": {"filters": filters, "legacy": legacy}}
+    if predicates:
+        page, token = paginate(select_nodes(iter_managed_nodes(backend), predicates), params.get("MaxResults"),
+                               params.get("NextToken"), **limits)
+    else:
+        page, token = _unfiltered_page(backend, params.get("MaxResults"), params.get("NextToken"), limits)
     associations = existing_state(backend, "associations")
     result = {"InstanceInformationList": [node.to_api(associations) for node in page]}
     if token:
         result["NextToken"] = token
     return result
+
+
+def _unfiltered_page(backend, max_results, next_token, limits):
+    """A page of every node, in iter_managed_nodes' order, without a view of the hybrid nodes before
+    the page: EC2 nodes are derived live (an instance's state or profile may have changed), hybrid
+    nodes are a dict in registration order, whose page is taken by position."""
+    ec2_nodes = list(_iter_ec2_nodes(backend))
+    # One C-level copy of the dict's values (atomic under the GIL, as list() of it was), not a view
+    # per node: the views are made for the page only.
+    hybrid_list = list(_hybrid_nodes(backend).values())
+    start, end, token = page_bounds(len(ec2_nodes) + len(hybrid_list), max_results, next_token, **limits)
+    page = ec2_nodes[start:end]
+    if end > len(ec2_nodes):
+        page += [_hybrid_view(backend, node)
+                 for node in hybrid_list[max(start - len(ec2_nodes), 0):end - len(ec2_nodes)]]
+    return page, token
 
 
 def deregister_managed_instance(backend, params):

@@ -10,11 +10,11 @@ SimpleSystemManagerResponse under the method name moto's dispatcher looks up for
 
 import json
 
-from moto.core.responses import ActionResult
 from moto.core.utils import camelcase_to_underscores
 from moto.ssm.responses import SimpleSystemManagerResponse
 
 from sandbox.agent import managed_nodes
+from sandbox.moto_fixes.speedups import SandboxResult
 from sandbox.ssm import (
     compliance_items,
     maintenance_windows,
@@ -124,7 +124,7 @@ def response_method(handler):
     def action(self):
         backend = self.ssm_backend
         simulated_time.advance_all(backend)
-        return ActionResult(handler(backend, request_params(self)))
+        return SandboxResult(handler(backend, request_params(self)))
 
     action.__name__ = handler.__name__
     action.handler = handler

@@ -51,7 +51,7 @@ def put_compliance_items(backend, params):
         content_hash = params.get("ItemContentHash")
         if existing is not None and content_hash and getattr(existing, "item_content_hash", None) == content_hash:
             return {}
-        custom = {kind for (resource, kind) in state.compliance if resource == resource_id and kind.startswith("Custom:")}
+        custom = {kind for (_resource, kind) in state.compliance.keys_of(resource_id) if kind.startswith("Custom:")}
         if compliance_type.startswith("Custom:") and len(custom | {compliance_type}) > MAX_CUSTOM_TYPES:
             raise ComplianceTypeCountLimitExceededException(
                 f"You specified too many custom compliance types. You can specify a maximum of {MAX_CUSTOM_TYPES} "

@@ -15,6 +15,7 @@ DescribePatchGroupState, ListComplianceItems, ListResourceComplianceSummaries, L
 DescribeAvailablePatches, DescribeEffectivePatchesForPatchBaseline.
 """
 
+import bisect
 import threading
 
 from moto.ssm.exceptions import SSMException
@@ -29,7 +30,7 @@ from sandbox.agent.baseline_evaluation import (
     decide,
 )
 from sandbox.wire.errors import InvalidFilter, InvalidInstanceId, InvalidResourceId, InvalidResourceType
-from sandbox.wire.paging import paginate
+from sandbox.wire.paging import page_bounds, paginate
 from sandbox.ssm.store import backend_state
 from sandbox.ssm.patch_baselines import resolve_baseline
 from sandbox.wire.request_validation import validation_error
@@ -156,10 +157,62 @@ def count_states(states, decisions, catalog):
 # --------------------------------------------------------------------------------------------------
 # State on the backend (lazily created: moto's reset drops the backend and with it this)
 
+class ComplianceTable(dict):
+    """{(resource id, compliance type): ComplianceRecord} that keeps its keys in the listings' order
+    (resource id, then type) and, per type, its resource ids in order, updated as records come and
+    go: a page of ListResourceComplianceSummaries is a slice of these, where sorting every record
+    on every page made each call cost the whole fleet. Callers hold the store's lock."""
+
+    def __init__(self):
+        super().__init__()
+        self.ordered = []   # every key, sorted
+        self.by_type = {}   # compliance type -> sorted resource ids
+
+    def __setitem__(self, key, record):
+        if key not in self:
+            bisect.insort(self.ordered, key)
+            bisect.insort(self.by_type.setdefault(key[1], []), key[0])
+        super().__setitem__(key, record)
+
+    def __delitem__(self, key):
+        super().__delitem__(key)
+        del self.ordered[bisect.bisect_left(self.ordered, key)]
+        ids = self.by_type[key[1]]
+        del ids[bisect.bisect_left(ids, key[0])]
+        if not ids:
+            del self.by_type[key[1]]
+
+    _MISSING = object()
+
+    def pop(self, key, default=_MISSING):
+        if key in self:
+            record = self[key]
+            del self[key]
+            return record
+        if default is self._MISSING:
+            raise KeyError(key)
+        return default
+
+    def _unsupported(self, *_args, **_kwargs):
+        raise TypeError("ComplianceTable changes one key at a time (its order index follows each)")
+
+    update = setdefault = popitem = clear = _unsupported
+
+    def keys_of(self, resource_id):
+        """The keys of one resource, in order (its compliance types)."""
+        ordered = self.ordered
+        position = bisect.bisect_left(ordered, (resource_id,))
+        keys = []
+        while position < len(ordered) and ordered[position][0] == resource_id:
+            keys.append(ordered[position])
+            position += 1
+        return keys
+
+
 class _Store:
     def __init__(self):
         self.records = {}  # node id -> PatchRecord
-        self.compliance = {}  # (resource id, compliance type) -> ComplianceRecord
+        self.compliance = ComplianceTable()
         self.lock = threading.RLock()
 
 
@@ -213,21 +266,26 @@ class ComplianceRecord:
             self._summary = self._summarize()
         return self._summary
 
+    def statuses(self):
+        """(Status, Severity) of every item, in order: all a summary reads of them."""
+        return [(item["Status"], item["Severity"]) for item in self.items()]
+
     def _summarize(self):
         compliant, non_compliant = _severity_counts(), _severity_counts()
-        for item in self.items():
-            if item["Status"] == "COMPLIANT":
-                compliant[_severity_key(item["Severity"])] += 1
-            elif item["Status"] == "NON_COMPLIANT":
-                non_compliant[_severity_key(item["Severity"])] += 1
-        non_compliant_items = [item for item in self.items() if item["Status"] == "NON_COMPLIANT"]
-        status = "NON_COMPLIANT" if non_compliant_items else "COMPLIANT"
+        statuses = self.statuses()
+        for status, severity in statuses:
+            if status == "COMPLIANT":
+                compliant[_severity_key(severity)] += 1
+            elif status == "NON_COMPLIANT":
+                non_compliant[_severity_key(severity)] += 1
+        non_compliant_severities = [severity for status, severity in statuses if status == "NON_COMPLIANT"]
+        status = "NON_COMPLIANT" if non_compliant_severities else "COMPLIANT"
         return {
             "ComplianceType": self.compliance_type,
             "ResourceType": self.resource_type,
             "ResourceId": self.resource_id,
             "Status": status,
-            "OverallSeverity": highest_severity(item["Severity"] for item in non_compliant_items),
+            "OverallSeverity": highest_severity(non_compliant_severities),
             "ExecutionSummary": self.execution_summary,
             "CompliantSummary": {"CompliantCount": sum(compliant.values()), "SeveritySummary": compliant},
             "NonCompliantSummary": {"NonCompliantCount": sum(non_compliant.values()),
@@ -266,6 +324,14 @@ class PatchCompliance(ComplianceRecord):
             self._items = patch_compliance_items(self.record)
         return self._items
 
+    def statuses(self):
+        # The summary needs each item's Status and Severity only: read from the record without
+        # making the items (install times and titles are most of their cost), so the first listing
+        # of 10,000 summaries after a scan does not build 10,000 nodes' items.
+        if self._items is not None:
+            return super().statuses()
+        return patch_compliance_statuses(self.record)
+
 
 def patch_item_status(record, state):
     if state in NON_COMPLIANT_STATES:
@@ -277,19 +343,32 @@ def patch_item_status(record, state):
     return "COMPLIANT"
 
 
-def patch_compliance_items(record):
+def _reported_entries(record):
+    """(patch, state) of every patch the node's compliance has an item for."""
     windows = record.catalog.package_format == WINDOWS
+    # Linux reports packages that aren't installed by count only.
+    return [(patch, state) for patch, state in record.patch_entries() if windows or state != NOT_APPLICABLE]
+
+
+def _item_severity(record, patch, state):
+    return record.decisions.decisions[patch.index].level if state != INSTALLED_OTHER else "UNSPECIFIED"
+
+
+def patch_compliance_statuses(record):
+    """(Status, Severity) of each item patch_compliance_items(record) makes, in the same order."""
+    return [(patch_item_status(record, state), _item_severity(record, patch, state))
+            for patch, state in _reported_entries(record)]
+
+
+def patch_compliance_items(record):
     items = []
-    for patch, state in record.patch_entries():
-        if state == NOT_APPLICABLE and not windows:
-            continue  # Linux reports packages that aren't installed by count only
-        decision = record.decisions.decisions[patch.index]
+    for patch, state in _reported_entries(record):
         installed = record.installed_time_of(patch, state)
         items.append({
             "Id": patch.kb_id,
             "Title": record.title_of(patch, state),
             "Status": patch_item_status(record, state),
-            "Severity": decision.level if state != INSTALLED_OTHER else "UNSPECIFIED",
+            "Severity": _item_severity(record, patch, state),
             "Details": {
                 "Classification": patch.classification,
                 "CVEIds": ",".join(patch.cve_ids) if state in CVE_STATES else "",
@@ -601,8 +680,46 @@ def _filter_context(filters):
 
 
 def _sorted_compliance(backend):
-    with store(backend).lock:
-        return sorted(store(backend).compliance.values(), key=lambda c: (c.resource_id, c.compliance_type))
+    state = store(backend)
+    with state.lock:
+        table = state.compliance
+        return [table[key] for key in table.ordered]
+
+
+# Filter keys answered from a record's key (resource id, type), without its summary.
+_KEY_FILTERS = frozenset(("ComplianceType", "InstanceId"))
+
+
+def _key_row(key):
+    return {"ResourceId": key[0], "ComplianceType": key[1]}
+
+
+def _summary_page(backend, filters, max_results, next_token, context):
+    """(records of the page, next token) of ListResourceComplianceSummaries: the page of
+    [summaries in (resource id, type) order that pass the filters], worked out without making the
+    summary of a record the filters reject on its key, and as a slice of the table's order when the
+    filters are on the compliance type alone (the export's one filter, ComplianceType EQUAL Patch)."""
+    state = store(backend)
+    with state.lock:
+        table = state.compliance
+        only_type = len(filters) == 1 and filters[0][0] == "ComplianceType" and filters[0][2] in (None, "EQUAL") \
+            and len(set(filters[0][1])) == 1
+        if not filters or only_type:
+            if only_type:
+                compliance_type = filters[0][1][0]
+                ids = table.by_type.get(compliance_type, ())
+                start, end, token = page_bounds(len(ids), max_results, next_token, context=context, **COMPLIANCE_LIMITS)
+                return [table[(resource_id, compliance_type)] for resource_id in ids[start:end]], token
+            start, end, token = page_bounds(len(table.ordered), max_results, next_token, context=context,
+                                            **COMPLIANCE_LIMITS)
+            return [table[key] for key in table.ordered[start:end]], token
+        keys = list(table.ordered)
+        records = [table[key] for key in keys]
+    key_filters = [entry for entry in filters if entry[0] in _KEY_FILTERS]
+    other_filters = [entry for entry in filters if entry[0] not in _KEY_FILTERS]
+    passing = [record for key, record in zip(keys, records)
+               if _passes(backend, _key_row(key), key_filters) and _passes(backend, record.summary(), other_filters)]
+    return paginate(passing, max_results, next_token, context=context, **COMPLIANCE_LIMITS)
 
 
 def list_compliance_items(backend, params):
@@ -619,10 +736,11 @@ def list_compliance_items(backend, params):
         raise InvalidResourceType("The resource type isn't supported: ManagedInstance is the only supported type.")
     filters = _compliance_filters(params.get("Filters"), ITEM_FILTER_KEYS)
     resource_id = resource_ids[0]
+    state = store(backend)
+    with state.lock:
+        records = [state.compliance[key] for key in state.compliance.keys_of(resource_id)]
     rows = []
-    for record in _sorted_compliance(backend):
-        if record.resource_id != resource_id:
-            continue
+    for record in records:
         rows.extend(item for item in record.api_items() if _passes(backend, item, filters))
     page, token = paginate(rows, params.get("MaxResults"), params.get("NextToken"),
                            context=["ListComplianceItems", resource_id, _filter_context(filters)],
@@ -632,12 +750,9 @@ def list_compliance_items(backend, params):
 
 def list_resource_compliance_summaries(backend, params):
     filters = _compliance_filters(params.get("Filters"), RESOURCE_SUMMARY_FILTER_KEYS)
-    rows = [summary for summary in (record.summary() for record in _sorted_compliance(backend))
-            if _passes(backend, summary, filters)]
-    page, token = paginate(rows, params.get("MaxResults"), params.get("NextToken"),
-                           context=["ListResourceComplianceSummaries", _filter_context(filters)],
-                           **COMPLIANCE_LIMITS)
-    return _with_token({"ResourceComplianceSummaryItems": page}, token)
+    records, token = _summary_page(backend, filters, params.get("MaxResults"), params.get("NextToken"),
+                                   ["ListResourceComplianceSummaries", _filter_context(filters)])
+    return _with_token({"ResourceComplianceSummaryItems": [record.summary() for record in records]}, token)
 
 
 def list_compliance_summaries(backend, params):

@@ -33,12 +33,9 @@ def decode_token(token, context):
     return offset
 
 
-def paginate(items, max_results, next_token, *, default, minimum, maximum, context=None):
-    """Return (page, next_token or None) for a list already filtered and in a stable order.
-
-    `context` is whatever identifies the listing (filters, parent id); a token only works with the
-    context it was issued for.
-    """
+def page_bounds(total, max_results, next_token, *, default, minimum, maximum, context=None):
+    """(start, end, next_token or None) of the page a request asks for in a listing of `total` items:
+    what `paginate` slices, for a listing that can take its page without building the whole list."""
     if max_results is None:
         max_results = default
     # For SSM the model validator has already bounded MaxResults; this check is the only one for the
@@ -47,6 +44,16 @@ def paginate(items, max_results, next_token, *, default, minimum, maximum, conte
         raise validation_error(max_results, "maxResults", f"have value between {minimum} and {maximum}")
     start = decode_token(next_token, context) if next_token else 0
     end = start + int(max_results)
-    page = items[start:end]
-    token = encode_token(end, context) if end < len(items) else None
-    return page, token
+    token = encode_token(end, context) if end < total else None
+    return start, end, token
+
+
+def paginate(items, max_results, next_token, *, default, minimum, maximum, context=None):
+    """Return (page, next_token or None) for a list already filtered and in a stable order.
+
+    `context` is whatever identifies the listing (filters, parent id); a token only works with the
+    context it was issued for.
+    """
+    start, end, token = page_bounds(len(items), max_results, next_token, default=default, minimum=minimum,
+                                    maximum=maximum, context=context)
+    return items[start:end], token
