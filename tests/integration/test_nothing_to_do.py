@@ -53,8 +53,12 @@ def test_jobs_with_nothing_to_do_say_so_and_succeed(clean_sandbox, tmp_path):
     recaps = re.findall(r"^localhost\s+: (.*)$", result.stdout, flags=re.MULTILINE)
     assert len(recaps) == 2 and all(" failed=0 " in recap for recap in recaps), result.stdout
 
-    # The install: only the first was sent; the second, the check-mode runs and the empty group sent nothing.
-    assert len(clean_sandbox.calls(service="ssm", operation="SendCommand")) == 1
+    # The install: the first two were sent (the second installed nothing and said so); with the skip on, the
+    # check-mode runs and the empty group sent nothing.
+    assert len(clean_sandbox.calls(service="ssm", operation="SendCommand")) == 2
+    assert messages(result.stdout, "Nothing was installed") == [
+        "Nothing was installed: 2 of 2 node(s) in patching_patch_groups App (us-east-1) already compliant: the install"
+        " found nothing missing, failed or waiting for a reboot."], result.stdout
     assert messages(result.stdout, "Nothing to install") == [
         "Nothing to install: 2 of 2 node(s) compliant in patching_patch_groups App (us-east-1): nothing missing or failed"
         " or waiting for a reboot as of each node's last report, all within 1 day(s); no command sent."], result.stdout
