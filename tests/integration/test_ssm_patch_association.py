@@ -276,8 +276,8 @@ def test_a_resource_group_target_and_its_nodes_in_the_executions(workshop, froze
         assert created["changed"] is True and warnings_of(created) == []
         assert created["association"]["targets"] == [{"key": "resource-groups:Name", "values": ["web-servers"]}]
         frozen_clock.advance_clock(600)
-        [association] = run(ssm_patch_association_info, {"association_ids": [created["association"]["association_id"]],
-                                                          "include_execution_targets": True})["associations"]
+        info_args = {"association_ids": [created["association"]["association_id"]], "include_execution_targets": True}
+        [association] = run(ssm_patch_association_info, info_args)["associations"]
         [execution] = association["executions"]
         assert sorted(target["resource_id"] for target in execution["targets"]) == sorted([nodes["Web1"], nodes["Web2"]])
     finally:

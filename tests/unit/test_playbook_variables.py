@@ -96,9 +96,9 @@ def read_variables(path):
 CASES = [(readme, path) for readme, paths in READMES.items() for path in paths if path.name not in NOT_PLAYBOOKS]
 
 
-@pytest.mark.parametrize("readme, playbook", CASES, ids=[f"{path.parent.name}/{path.name}" for _, path in CASES])
+@pytest.mark.parametrize("readme, playbook", CASES, ids=[f"{case[1].parent.name}/{case[1].name}" for case in CASES])
 def test_every_variable_a_playbook_reads_is_documented(readme, playbook):
-    documented = {name for name, _ in tables(readme)}
+    documented = {row[0] for row in tables(readme)}
     missing = sorted(read_variables(playbook) - documented)
     assert missing == [], f"{playbook.name} reads {missing}, not in a Variable table of {readme.relative_to(ROOT)}"
 
