@@ -234,7 +234,7 @@ def export_here(sandbox, export_args, expect_failure=False):
     return result
 
 
-def test_1000_node_export_stays_within_the_call_budget(run_target, agent, tmp_path):
+def test_1000_node_export_stays_within_the_call_budget(agent, tmp_path):
     fleet_size = 1000
     agent.seed_nodes(fleet_size, "AMAZON_LINUX_2", kind="hybrid")
     scan_everything(agent)
@@ -285,7 +285,7 @@ def test_1000_node_export_stays_within_the_call_budget(run_target, agent, tmp_pa
     assert len(operations) <= 3 * pages + math.ceil(fleet_size / 1000) + 10
 
 
-def test_s3_object_with_kms_expected_owner_and_prefix(run_target, agent, tmp_path):
+def test_s3_object_with_kms_expected_owner_and_prefix(agent):
     node_ids = workshop(agent)
     scan_everything(agent)
     key_id = agent.client("kms").create_key()["KeyMetadata"]["KeyId"]
@@ -306,7 +306,7 @@ def test_s3_object_with_kms_expected_owner_and_prefix(run_target, agent, tmp_pat
     assert head["ChecksumSHA256"] == base64.b64encode(hashlib.sha256(body).digest()).decode()
 
 
-def test_a_bucket_of_another_owner_gets_nothing(run_target, agent, tmp_path):
+def test_a_bucket_of_another_owner_gets_nothing(agent, tmp_path):
     """expected_bucket_owner: S3 refuses the put (403 AccessDenied); the local copy is not left either."""
     workshop(agent)
     topic_arn, queue_url = sns_to_sqs(agent)
@@ -323,7 +323,7 @@ def test_a_bucket_of_another_owner_gets_nothing(run_target, agent, tmp_path):
     assert agent.calls(service="sns", operation="Publish") == []
 
 
-def test_a_failure_half_way_leaves_nothing_behind(run_target, agent, tmp_path, monkeypatch):
+def test_a_failure_half_way_leaves_nothing_behind(agent, tmp_path, monkeypatch):
     workshop(agent)
     scan_everything(agent)
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
@@ -340,7 +340,7 @@ def test_a_failure_half_way_leaves_nothing_behind(run_target, agent, tmp_path, m
     assert list(reports.iterdir()) == []
 
 
-def test_a_read_failing_mid_export_leaves_nothing_behind(run_target, agent, tmp_path):
+def test_a_read_failing_mid_export_leaves_nothing_behind(agent, tmp_path):
     """120 nodes are three pages: one call at a time, the second page's patch states fail after the
     first page's rows were written, so the temporary file exists when the export stops."""
     agent.seed_nodes(120, "AMAZON_LINUX_2", kind="hybrid")
@@ -366,7 +366,7 @@ def test_a_read_failing_mid_export_leaves_nothing_behind(run_target, agent, tmp_
     assert agent.calls(service="s3", operation="PutObject") == []
 
 
-def test_a_read_failing_in_parallel_stops_the_reads_and_leaves_nothing_behind(run_target, agent, tmp_path):
+def test_a_read_failing_in_parallel_stops_the_reads_and_leaves_nothing_behind(agent, tmp_path):
     """The same failure with the reads in parallel: the error is the page's, as one call at a time;
     once it is seen nothing more is asked for, and nothing is written."""
     agent.seed_nodes(500, "AMAZON_LINUX_2", kind="hybrid")
@@ -396,7 +396,7 @@ def test_a_read_failing_in_parallel_stops_the_reads_and_leaves_nothing_behind(ru
     assert agent.calls(service="s3", operation="PutObject") == []
 
 
-def test_converges_with_30_percent_throttling(run_target, agent, tmp_path):
+def test_converges_with_30_percent_throttling(agent, tmp_path):
     agent.seed_nodes(120, "AMAZON_LINUX_2", kind="hybrid")
     scan_everything(agent)
     reports = tmp_path / "reports"
@@ -421,7 +421,7 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="headless browser test needs Debian's chromium: apt-get install -y chromium")
-def test_html_dashboard_in_headless_chromium(run_target, agent, tmp_path):
+def test_html_dashboard_in_headless_chromium(agent, tmp_path):
     workshop(agent)
     scan_everything(agent)
     export_here(agent, {"report_name": "dashboard", "format": "html", "dest": str(tmp_path)})
