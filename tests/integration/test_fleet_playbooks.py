@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -71,8 +72,8 @@ KEEP_CREDENTIALS = """
 
 def run_playbook(sandbox, tmp_path, inventory, playbook, extra_vars=None, check=False, expect_failure=False, forks=6):
     """ansible-playbook -v on a fleet playbook, then a play that keeps each host's connection; (output, connections)."""
-    keep_dir = tmp_path / "connections"
-    keep_dir.mkdir(exist_ok=True)
+    # Each run its own directory: a test that runs several playbooks sees only this run's connections.
+    keep_dir = Path(tempfile.mkdtemp(prefix="connections-", dir=tmp_path))
     wrapper = tmp_path / f"run-{Path(playbook).name}"
     wrapper.write_text(KEEP_CREDENTIALS.format(playbook=PLAYBOOKS / playbook, keep_dir=keep_dir), encoding="utf-8")
     command = [str(Path(sys.executable).parent / "ansible-playbook"), "-v", "-i", str(inventory), str(wrapper),
@@ -108,65 +109,6 @@ def recap(output):
         if match:
             hosts[match.group(1)] = {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", match.group(2))}
     return hosts
-
-
-def test_scan_runs_in_every_account_region_with_its_own_credentials(fleet, tmp_path):
-    # The runner's connection given whole (as a job template would): its keys sign AssumeRole only, its
-    # endpoint stays, its region gives way to each host's. AWX names the user who launched the job.
-    runner = {"endpoint_url": fleet.endpoint, "access_key": RUNNER_ACCESS_KEY, "secret_key": "testing", "region": "ap-south-1"}
-    output, connections = run_playbook(fleet, tmp_path, write_inventory(tmp_path), "scan.yml",
-                                       {"fleet_aws": runner, "awx_user_name": "Jane Doe (ops)"})
-    assert sorted(connections) == sorted(HOSTS)
-    assert all(counts["failed"] == 0 for counts in recap(output).values())
-    for host, connection in connections.items():
-        account, region = host.split("-", 1)
-        assert sorted(connection) == ["access_key", "endpoint_url", "region", "secret_key", "session_token"]
-        assert (connection["region"], connection["endpoint_url"]) == (region, fleet.endpoint)
-        assert connection["access_key"] != RUNNER_ACCESS_KEY
-        identity = fleet.client("sts", credentials={"AccessKeyId": connection["access_key"], "SecretAccessKey": connection["secret_key"],
-                                                    "SessionToken": connection["session_token"]}).get_caller_identity()
-        assert identity["Account"] == account
-        assert identity["Arn"] == f"arn:aws:sts::{account}:assumed-role/OrganizationAccountAccessRole/cloudpatch-Jane-Doe--ops--{host}"
-    # Once per host, in its region, signed by the runner (served in the management account), named after who ran it and the host.
-    assumed = fleet.calls(service="sts", operation="AssumeRole")
-    assert sorted((call["parameters"]["RoleArn"], call["region"]) for call in assumed) == sorted(
-        (f"arn:aws:iam::{host[:12]}:role/OrganizationAccountAccessRole", host[13:]) for host in HOSTS)
-    assert {call["account_id"] for call in assumed} == {"123456789012"}
-    assert all(call["status"] == 200 and call["parameters"]["DurationSeconds"] == "3600" for call in assumed)
-    assert sorted(call["parameters"]["RoleSessionName"] for call in assumed) == sorted(f"cloudpatch-Jane-Doe--ops--{host}" for host in HOSTS)
-    # Each account-region scanned its own nodes with its own credentials: one command each, in that account and region.
-    sent = fleet.calls(service="ssm", operation="SendCommand")
-    assert sorted((call["account_id"], call["region"]) for call in sent) == sorted(tuple(host.split("-", 1)) for host in HOSTS)
-    for host in HOSTS:
-        account, region = host.split("-", 1)
-        nodes = [node["instance_id"] for node in fleet.nodes(region=region, account_id=account)]
-        call = next(call for call in sent if (call["account_id"], call["region"]) == (account, region))
-        assert call["parameters"]["Targets"] == [{"Key": "InstanceIds", "Values": call["parameters"]["Targets"][0]["Values"]}]
-        assert sorted(call["parameters"]["Targets"][0]["Values"]) == sorted(nodes) and len(nodes) == NODES
-
-
-def test_the_default_session_name_keeps_the_host_and_is_cut_to_64_characters(fleet, tmp_path):
-    """A long user name: cut so that cloudpatch-<who>-<host> fits in 64 characters with the whole host name."""
-    inventory = write_inventory(tmp_path, accounts=ACCOUNTS[:1])
-    run_playbook(fleet, tmp_path, inventory, "scan.yml", {"awx_user_name": "a.very.long.name@example.com/" + "x" * 40})
-    names = sorted(call["parameters"]["RoleSessionName"] for call in fleet.calls(service="sts", operation="AssumeRole"))
-    who = ("cloudpatch-a.very.long.name@example.com-" + "x" * 40)[:63 - len("111111111111-us-east-1")]
-    assert names == sorted(f"{who}-111111111111-{region}" for region in REGIONS)
-    assert all(len(name) <= 64 for name in names) and len(names[1]) == 64
-
-
-def test_an_account_whose_role_cannot_be_assumed_fails_alone_in_a_scan(fleet, tmp_path):
-    fleet.put_role("333333333333", "OrganizationAccountAccessRole", trusted_principal="111122223333")
-    output, connections = run_playbook(fleet, tmp_path, write_inventory(tmp_path), "scan.yml", expect_failure=True)
-    counts = recap(output)
-    assert sorted(host for host, count in counts.items() if count["failed"]) == ["333333333333-eu-west-1", "333333333333-us-east-1"]
-    assert sorted(connections) == sorted(host for host in HOSTS if not host.startswith("333333333333"))
-    for region in REGIONS:
-        assert (f"fleet_credentials_role_arn arn:aws:iam::333333333333:role/OrganizationAccountAccessRole could not be "
-                f"assumed in {region}") in " ".join(output.split())
-    assert "AccessDenied" in output
-    sent = fleet.calls(service="ssm", operation="SendCommand")
-    assert sorted(call["account_id"] for call in sent) == ["111111111111"] * 2 + ["222222222222"] * 2
 
 
 def test_install_rings_stop_when_a_ring_fails_more_than_max_fail_percentage(fleet, tmp_path):
@@ -232,9 +174,46 @@ def part_rows(parts_dir):
     return rows
 
 
-def test_scan_then_report_gives_one_report_of_every_account_region(fleet, tmp_path):
+
+# One world, four runs in turn (each a run the fleet's users make): a scan as a job template gives it, the
+# report of that scan, then with one account's role no longer trusting the runner, the report (missing data)
+# and a scan (that account fails alone). Each run's results and calls are checked before the next starts.
+def test_scan_and_report_then_an_account_whose_role_cannot_be_assumed_fails_alone_and_is_missing(fleet, tmp_path):
     inventory = write_inventory(tmp_path)
-    run_playbook(fleet, tmp_path, inventory, "scan.yml")
+
+    # 1. The scan. The runner's connection given whole (as a job template would): its keys sign AssumeRole only,
+    # its endpoint stays, its region gives way to each host's. AWX names the user who launched the job.
+    runner = {"endpoint_url": fleet.endpoint, "access_key": RUNNER_ACCESS_KEY, "secret_key": "testing", "region": "ap-south-1"}
+    output, connections = run_playbook(fleet, tmp_path, inventory, "scan.yml", {"fleet_aws": runner, "awx_user_name": "Jane Doe (ops)"})
+    assert sorted(connections) == sorted(HOSTS)
+    assert all(counts["failed"] == 0 for counts in recap(output).values())
+    for host, connection in connections.items():
+        account, region = host.split("-", 1)
+        assert sorted(connection) == ["access_key", "endpoint_url", "region", "secret_key", "session_token"]
+        assert (connection["region"], connection["endpoint_url"]) == (region, fleet.endpoint)
+        assert connection["access_key"] != RUNNER_ACCESS_KEY
+        identity = fleet.client("sts", credentials={"AccessKeyId": connection["access_key"], "SecretAccessKey": connection["secret_key"],
+                                                    "SessionToken": connection["session_token"]}).get_caller_identity()
+        assert identity["Account"] == account
+        assert identity["Arn"] == f"arn:aws:sts::{account}:assumed-role/OrganizationAccountAccessRole/cloudpatch-Jane-Doe--ops--{host}"
+    # Once per host, in its region, signed by the runner (served in the management account), named after who ran it and the host.
+    assumed = fleet.calls(service="sts", operation="AssumeRole")
+    assert sorted((call["parameters"]["RoleArn"], call["region"]) for call in assumed) == sorted(
+        (f"arn:aws:iam::{host[:12]}:role/OrganizationAccountAccessRole", host[13:]) for host in HOSTS)
+    assert {call["account_id"] for call in assumed} == {"123456789012"}
+    assert all(call["status"] == 200 and call["parameters"]["DurationSeconds"] == "3600" for call in assumed)
+    assert sorted(call["parameters"]["RoleSessionName"] for call in assumed) == sorted(f"cloudpatch-Jane-Doe--ops--{host}" for host in HOSTS)
+    # Each account-region scanned its own nodes with its own credentials: one command each, in that account and region.
+    sent = fleet.calls(service="ssm", operation="SendCommand")
+    assert sorted((call["account_id"], call["region"]) for call in sent) == sorted(tuple(host.split("-", 1)) for host in HOSTS)
+    for host in HOSTS:
+        account, region = host.split("-", 1)
+        nodes = [node["instance_id"] for node in fleet.nodes(region=region, account_id=account)]
+        call = next(call for call in sent if (call["account_id"], call["region"]) == (account, region))
+        assert call["parameters"]["Targets"] == [{"Key": "InstanceIds", "Values": call["parameters"]["Targets"][0]["Values"]}]
+        assert sorted(call["parameters"]["Targets"][0]["Values"]) == sorted(nodes) and len(nodes) == NODES
+
+    # 2. The report of that scan: one report of every account-region.
     reports = tmp_path / "reports"
     output, connections = run_playbook(fleet, tmp_path, inventory, "report.yml", {"fleet_reports_dir": str(reports)})
     assert sorted(connections) == sorted(HOSTS)
@@ -258,12 +237,9 @@ def test_scan_then_report_gives_one_report_of_every_account_region(fleet, tmp_pa
     assert "Every expected account-region is in the report" in (reports / "organization.html").read_text(encoding="utf-8")
     assert "12 node(s) of 6 of 6 account-region(s)" in output and "missing: none" in output
 
-
-def test_an_account_whose_role_cannot_be_assumed_is_missing_from_the_report(fleet, tmp_path):
-    inventory = write_inventory(tmp_path)
-    run_playbook(fleet, tmp_path, inventory, "scan.yml")
+    # 3. 333333333333's role no longer trusts the runner: that account is missing from the report.
     fleet.put_role("333333333333", "OrganizationAccountAccessRole", trusted_principal="111122223333")
-    reports = tmp_path / "reports"
+    reports = tmp_path / "reports-with-missing"
     # A part of an earlier run that would otherwise pass for this run's.
     (reports / "parts").mkdir(parents=True)
     (reports / "parts" / "part-333333333333-us-east-1.jsonl").write_text("left over\n", encoding="utf-8")
@@ -291,13 +267,32 @@ def test_an_account_whose_role_cannot_be_assumed_is_missing_from_the_report(flee
     assert "8 node(s) of 4 of 6 account-region(s)" in output
     assert "missing: 333333333333-eu-west-1, 333333333333-us-east-1" in output or "missing: 333333333333-us-east-1, 333333333333-eu-west-1" in output
 
+    # 4. A scan now: that account fails alone, the others scan.
+    fleet.clear_calls()
+    output, connections = run_playbook(fleet, tmp_path, inventory, "scan.yml", expect_failure=True)
+    counts = recap(output)
+    assert sorted(host for host, count in counts.items() if count["failed"]) == ["333333333333-eu-west-1", "333333333333-us-east-1"]
+    assert sorted(connections) == sorted(host for host in HOSTS if not host.startswith("333333333333"))
+    for region in REGIONS:
+        assert (f"fleet_credentials_role_arn arn:aws:iam::333333333333:role/OrganizationAccountAccessRole could not be "
+                f"assumed in {region}") in " ".join(output.split())
+    assert "AccessDenied" in output
+    sent = fleet.calls(service="ssm", operation="SendCommand")
+    assert sorted(call["account_id"] for call in sent) == ["111111111111"] * 2 + ["222222222222"] * 2
 
-def test_the_role_run_again_on_a_host_renews_the_session_as_the_runner(fleet, tmp_path):
-    """The second run signs with the runner's connection again, not with the first session's keys (which the role does not trust)."""
+
+def test_the_role_run_again_on_a_host_renews_the_session_as_the_runner_and_its_name_keeps_the_host(fleet, tmp_path):
+    """The second run signs with the runner's connection again, not with the first session's keys (which the role does not trust).
+    A long user name is cut so that cloudpatch-<who>-<host> fits in 64 characters with the whole host name."""
     playbook = tmp_path / "twice.yml"
     include = {"name": "Take the credentials", "ansible.builtin.include_role": {"name": "cloudpatch.ssm.fleet_credentials"}}
     playbook.write_text(json.dumps([{"name": "Twice", "hosts": "all", "gather_facts": False, "tasks": [include, include]}]), encoding="utf-8")
-    _output, connections = run_playbook(fleet, tmp_path, write_inventory(tmp_path, accounts=ACCOUNTS[:1]), str(playbook))
+    _output, connections = run_playbook(fleet, tmp_path, write_inventory(tmp_path, accounts=ACCOUNTS[:1]), str(playbook),
+                                        {"awx_user_name": "a.very.long.name@example.com/" + "x" * 40})
     assert sorted(connections) == ["111111111111-eu-west-1", "111111111111-us-east-1"]
     assumed = fleet.calls(service="sts", operation="AssumeRole")
     assert [(call["status"], call["account_id"]) for call in assumed] == [(200, "123456789012")] * 4
+    names = sorted(call["parameters"]["RoleSessionName"] for call in assumed)
+    who = ("cloudpatch-a.very.long.name@example.com-" + "x" * 40)[:63 - len("111111111111-us-east-1")]
+    assert names == sorted(f"{who}-111111111111-{region}" for region in REGIONS for _run in range(2))
+    assert all(len(name) == 64 for name in names)

