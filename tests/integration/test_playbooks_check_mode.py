@@ -60,6 +60,8 @@ def test_every_playbook_in_check_mode_changes_nothing_on_a_fresh_account(clean_s
     assert "steps 3 to 9 need the instances and the bucket of stack ssm-workshop-ep04" in output
     assert output.count("so a real run would fail here; run playbooks/workshop.yml first") == 3  # scan, install, report
     assert "Stack ssm-workshop-ep04 does not exist in us-east-1; nothing to delete." in output  # teardown
+    assert ("Nothing to tear down in us-east-1: no window or scan association of ssm-workshop, no patch group App or Web"
+            " registered, no baseline AmazonLinux2SecAndNonSecBaseline, no stack ssm-workshop-ep04.") in output
     assert "New patch baseline" in output or "AmazonLinux2SecAndNonSecBaseline" in output
     assert clean_sandbox.operations("cloudformation").count("DescribeStacks") >= 4
     assert files_under(check_reports) == [] and files_under(workdir) == []
