@@ -174,7 +174,6 @@ def part_rows(parts_dir):
     return rows
 
 
-
 # One world, four runs in turn (each a run the fleet's users make): a scan as a job template gives it, the
 # report of that scan, then with one account's role no longer trusting the runner, the report (missing data)
 # and a scan (that account fails alone). Each run's results and calls are checked before the next starts.

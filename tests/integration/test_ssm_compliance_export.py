@@ -313,8 +313,8 @@ def test_a_bucket_of_another_owner_gets_nothing(agent, tmp_path):
     reports = tmp_path / "reports"
     reports.mkdir()
     result = export_here(agent, {"report_name": "ssm-workshop", "s3_bucket": BUCKET, "dest": str(reports),
-                                           "expected_bucket_owner": "210987654321", "sns_topic_arn": topic_arn},
-                    expect_failure=True)
+                                 "expected_bucket_owner": "210987654321", "sns_topic_arn": topic_arn},
+                         expect_failure=True)
     assert "put report object" in result["msg"] and "AccessDenied" in json.dumps(result)
     assert agent.client("s3").list_objects_v2(Bucket=BUCKET).get("KeyCount", 0) == 0
     assert list(reports.iterdir()) == []
@@ -332,7 +332,7 @@ def test_a_failure_half_way_leaves_nothing_behind(agent, tmp_path, monkeypatch):
     agent.set_fault("s3", "PutObject", error_500_rate=1.0, seed=3)
     try:
         result = export_here(agent, {"report_name": "ssm-workshop", "s3_bucket": BUCKET, "dest": str(reports / "out.csv")},
-                        expect_failure=True)
+                             expect_failure=True)
     finally:
         agent.clear_faults()
     assert "put report object" in result["msg"]
@@ -355,7 +355,7 @@ def test_a_read_failing_mid_export_leaves_nothing_behind(agent, tmp_path):
     agent.clear_calls()
     try:
         result = export_here(agent, {"report_name": "mid-export", "s3_bucket": "reports-mid-export",
-                                               "dest": str(reports / "mid-export.csv"), "read_concurrency": 1}, expect_failure=True)
+                                     "dest": str(reports / "mid-export.csv"), "read_concurrency": 1}, expect_failure=True)
     finally:
         agent.clear_faults()
     patch_state_calls = agent.calls(operation="DescribeInstancePatchStates")
@@ -379,7 +379,7 @@ def test_a_read_failing_in_parallel_stops_the_reads_and_leaves_nothing_behind(ag
     agent.clear_calls()
     try:
         result = export_here(agent, {"report_name": "mid-export", "s3_bucket": "reports-mid-export",
-                                               "dest": str(reports / "mid-export.csv"), "read_concurrency": 4}, expect_failure=True)
+                                     "dest": str(reports / "mid-export.csv"), "read_concurrency": 4}, expect_failure=True)
     finally:
         agent.clear_faults()
     assert "describe patch states" in result["msg"] and ("AccessDeniedException" in result["msg"] or "not authorized" in result["msg"])
@@ -561,7 +561,7 @@ def test_a_failed_notification_after_the_write_fails_with_changed_and_says_where
     reports.mkdir()
     missing_topic = "arn:aws:sns:us-east-1:123456789012:nobody-listens"
     result = export_here(run_target.sandbox, {"report_name": "report2026", "s3_bucket": BUCKET, "dest": f"{reports}/",
-                                           "sns_topic_arn": missing_topic}, expect_failure=True)
+                                              "sns_topic_arn": missing_topic}, expect_failure=True)
     assert result["changed"] is True
     assert result["msg"].startswith(f"the report is in place (s3://{BUCKET}/report2026.csv and {reports / 'report2026.csv'}), "
                                     "but the notification failed")
@@ -592,7 +592,7 @@ def test_a_selection_matching_no_node_fails_with_the_region_and_writes_nothing(r
     workshop(run_target.sandbox)
     reports = tmp_path / "reports"
     result = export_here(run_target.sandbox, {"report_name": "nobody", "dest": f"{reports}/", "s3_bucket": BUCKET,
-                                           "patch_groups": ["Nobody"]}, expect_failure=True)
+                                              "patch_groups": ["Nobody"]}, expect_failure=True)
     assert result["msg"] == "0 nodes in us-east-1 matched patch groups Nobody: nothing to report"
     assert not reports.exists()
     assert run_target.sandbox.client("s3").list_objects_v2(Bucket=BUCKET).get("KeyCount", 0) == 0
@@ -603,7 +603,7 @@ def test_a_bucket_that_does_not_exist_is_named_with_the_region(run_target, tmp_p
     reports = tmp_path / "reports"
     reports.mkdir()
     result = export_here(run_target.sandbox, {"report_name": "fleet", "s3_bucket": "no-such-reports-bucket", "dest": str(reports)},
-                    expect_failure=True)
+                         expect_failure=True)
     assert result["msg"].startswith("s3_bucket no-such-reports-bucket does not exist (asked from us-east-1)")
     assert result.get("changed") is not True and list(reports.iterdir()) == []
 
