@@ -95,7 +95,7 @@ def s3_output_errors(params, given, file_names):
     error = bucket_name_error("s3_bucket", given.get("s3_bucket"))
     if error:
         errors.append(error)
-    if "s3_bucket" in given and not errors and validate_report_name(params["report_name"]) is None:
+    if "s3_bucket" in given and not errors and file_names and validate_report_name(params["report_name"]) is None:
         if max(len((s3_base(params) + name).encode("utf-8")) for name in file_names) > MAX_KEY_BYTES:
             errors.append(f"s3_prefix is too long: the object key would exceed {MAX_KEY_BYTES} bytes")
         elif history_settings(params) and not history_errors(params.get("history")):
