@@ -41,20 +41,25 @@ description:
     S3 are listed (ListObjectsV2, a page of 1,000 keys a call, only the keys directly under
     O(parts_s3_prefix)) and each is streamed (GetObject) to a temporary file in the module's temporary
     directory, never held in memory."
-  - "Writes are atomic, as the export's: each report is written to a temporary C(.<report_name>.*.part) file
-    in O(dest) and moved into place; a new report is C(0600) unless O(mode) says otherwise; O(owner),
-    O(group) and the other file options apply. CSV cells from node data that a spreadsheet would run as
-    a formula are prefixed with C('), and the HTML page escapes every value, as the export does."
-  - "Writing the reports is a change (C(changed=true)). In check mode the parts are read and the
-    reports are built and measured (bytes, SHA-256), but nothing is written: RV(report) says what
-    would have been written where."
+  - "Where the reports go: to S3 (O(s3_bucket), O(s3_prefix), the export's options of the same names and rules),
+    to a local directory (O(dest)), or both; one of the two is required. An AWX or Automation Controller job's
+    container loses its disk when the job ends: give O(s3_bucket) (and O(history)), and O(dest) only for a local copy."
+  - "Writes are atomic, as the export's: each report is written whole to a temporary C(.<report_name>.*.part) file
+    (in O(dest), else in the module's temporary directory) first; S3 gets one PutObject a report with a SHA-256
+    checksum that S3 verifies, then each is moved into place in O(dest). A new local report is C(0600) unless
+    O(mode) says otherwise; O(owner), O(group) and the other file options apply. CSV cells from node data
+    that a spreadsheet would run as a formula are prefixed with C('), and the HTML page escapes every value,
+    as the export does."
+  - "Writing the reports is a change (C(changed=true)). In check mode the parts (and the history's records)
+    are read and the reports are built and measured (bytes, SHA-256), but nothing is written or put:
+    RV(report) says what would have been written where (the paths, the object keys)."
 author:
   - cloudpatch.ssm developers (@cloudpatch)
 options:
   report_name:
     description:
       - The organization report's name, 1 to 50 characters of C(a-z A-Z 0-9 . _ -); the files are
-        C(<report_name>.csv), C(<report_name>.json) and C(<report_name>.html) in O(dest).
+        C(<report_name>.csv), C(<report_name>.json) and C(<report_name>.html) in O(dest) and under O(s3_prefix) in O(s3_bucket).
     type: str
     required: true
   expected:
@@ -96,14 +101,37 @@ options:
     type: str
   expected_bucket_owner:
     description:
-      - The account id that must own O(parts_s3_bucket); the reads fail otherwise.
+      - The account id that must own O(parts_s3_bucket) and O(s3_bucket) (each of them that is given); the reads
+        and the puts fail otherwise. Needs one of the two.
     type: str
   dest:
     description:
       - The local directory the organization's reports are written to; created (with its missing parents,
         C(0700), or with O(mode) plus the search bit wherever O(mode) lets read) if it does not exist.
+      - One of O(dest) and O(s3_bucket) is required; with O(s3_bucket), O(dest) is the optional local copy.
     type: path
-    required: true
+  s3_bucket:
+    description:
+      - Put the reports in this bucket, at C(<s3_prefix><report_name>.<format>) (the bucket's root by default),
+        as M(cloudpatch.ssm.ssm_compliance_export) puts its report (O(cloudpatch.ssm.ssm_compliance_export#module:s3_bucket)).
+      - It may be O(parts_s3_bucket) itself, even with the same prefix, since only the C(.jsonl) objects directly
+        under O(parts_s3_prefix) are read as parts (the reports are not C(.jsonl), the history is one level down).
+    type: str
+  s3_prefix:
+    description:
+      - A key prefix for the reports; a C(/) is added if missing, a leading C(/) is removed.
+    type: str
+  server_side_encryption:
+    description:
+      - Server-side encryption of the objects.
+    type: str
+    choices: [AES256, aws:kms]
+    default: AES256
+  kms_key_id:
+    description:
+      - The KMS key for O(server_side_encryption=aws:kms) (the bucket's default key if omitted).
+      - A key id, a multi-Region key id (C(mrk-)), a key ARN, C(alias/NAME) or an alias ARN.
+    type: str
   formats:
     description:
       - The reports to write. An empty list is refused.
@@ -115,12 +143,14 @@ options:
     description:
       - Keep a history of the merges and show the organization's trend, as
         O(cloudpatch.ssm.ssm_compliance_export#module:history) does for one account-region. Each run keeps
-        its reports at C(<dest>/<prefix>/YYYY/MM/DD/<report_name>-<HHMMSS>.<format>) and a summary record
-        at C(<dest>/<prefix>/summaries/<report_name>/<inverted>-<YYYYMMDDTHHMMSSZ>.json) (the export's
+        its reports at C(<prefix>/YYYY/MM/DD/<report_name>-<HHMMSS>.<format>) and a summary record
+        at C(<prefix>/summaries/<report_name>/<inverted>-<YYYYMMDDTHHMMSSZ>.json) (the export's
         record format; a node is named C(ACCOUNT_ID/REGION/NODE_ID) there, as node ids are unique only within
-        an account-region).
-      - The trend (this run and the previous ones, and the nodes that got worse) is in RV(dashboard.trend),
-        the JSON's dashboard and on the HTML page. Reading the history reads these records only.
+        an account-region), in O(s3_bucket) under O(s3_prefix) and under O(dest), as the export does.
+      - "The trend (this run and the previous ones, and the nodes that got worse) is in RV(dashboard.trend),
+        the JSON's dashboard and on the HTML page. Reading the history reads these records only: with
+        O(s3_bucket) from S3 (one ListObjectsV2, C(MaxKeys) O(history.runs) - 1, and one GetObject a record),
+        so the trend survives from one AWX job to the next; without it, from O(dest)."
       - An empty dict is refused.
     type: dict
     suboptions:
@@ -134,7 +164,8 @@ options:
         type: int
       prefix:
         description:
-          - Where the history is kept under O(dest) (C(history) when left out); the export's rules.
+          - Where the history is kept, under O(s3_prefix) in S3 and under O(dest) locally (C(history) when left out);
+            the export's rules.
         type: str
 extends_documentation_fragment:
   - cloudpatch.ssm.report_files
@@ -154,10 +185,12 @@ attributes:
     details:
       - The reports are written whole each time; their sizes and SHA-256 are in RV(report.files).
 notes:
-  - With O(parts_dir) the module makes no AWS call at all; with O(parts_s3_bucket) it needs
+  - With O(parts_dir) and O(dest) only the module makes no AWS call at all. With O(parts_s3_bucket) it needs
     C(s3:ListBucket) on the bucket and C(s3:GetObject) on the parts (the C(.jsonl) objects directly under
-    O(parts_s3_prefix)); it writes to the local O(dest) only. C(playbooks/fleet/report.yml) runs it with the
-    fleet runner's connection, whose policy C(docs/iam-policy-runner.json) grants both.
+    O(parts_s3_prefix)). With O(s3_bucket) it needs C(s3:PutObject) on the reports (and with O(history) on
+    the dated copies and the records), C(kms:GenerateDataKey) on O(kms_key_id) with C(aws:kms), and with
+    O(history) C(s3:ListBucket) on the bucket and C(s3:GetObject) on the records. C(playbooks/fleet/report.yml)
+    runs it with the fleet runner's connection, whose policy C(docs/iam-policy-runner.json) grants these.
 seealso:
   - module: cloudpatch.ssm.ssm_compliance_export
     description: Writes each account-region's part (O(cloudpatch.ssm.ssm_compliance_export#module:format=jsonl)).
@@ -191,6 +224,19 @@ EXAMPLES = r"""
   run_once: true
   register: org_report
 
+- name: In an AWX job, the reports and their history in S3 only (the trend survives the job's container)
+  cloudpatch.ssm.ssm_compliance_merge:
+    report_name: organization
+    expected: [111122223333-us-east-1, 444455556666-us-east-1]
+    parts_s3_bucket: org-compliance-parts
+    parts_s3_prefix: nightly/
+    s3_bucket: org-compliance-reports
+    s3_prefix: organization/
+    expected_bucket_owner: "111122223333"
+    history:
+      runs: 30
+  run_once: true
+
 - name: The HTML and the CSV only, with the organization's trend over the last 14 merges
   cloudpatch.ssm.ssm_compliance_merge:
     report_name: organization
@@ -220,15 +266,33 @@ report:
       type: str
       sample: "2026-12-01T16:00:00Z"
     dest:
-      description: The directory of the reports.
-      returned: always
+      description: The directory of the reports, when O(dest) is set.
+      returned: when O(dest) is set
       type: str
       sample: /srv/reports/org
+    s3_bucket:
+      description: The bucket of the reports, when O(s3_bucket) is set.
+      returned: when O(s3_bucket) is set
+      type: str
+      sample: org-compliance-reports
+    server_side_encryption:
+      description: The objects' server-side encryption, when O(s3_bucket) is set.
+      returned: when O(s3_bucket) is set
+      type: str
+      sample: AES256
+    kms_key_id:
+      description: The KMS key asked for, when O(kms_key_id) is set.
+      returned: when O(kms_key_id) is set
+      type: str
+      sample: alias/reports
     files:
-      description: Each report written, by format, with its path, size and SHA-256.
+      description: >-
+        Each report written, by format: C(bytes) and C(sha256); C(path) with O(dest); C(s3_key) and C(s3_url) with
+        O(s3_bucket), and C(s3_version_id) in a versioned bucket (not in check mode).
       returned: always
       type: dict
-      sample: {"csv": {"path": "/srv/reports/org/organization.csv", "bytes": 5120, "sha256": "9f86d08..."}}
+      sample: {"csv": {"path": "/srv/reports/org/organization.csv", "s3_key": "organization/organization.csv",
+                       "s3_url": "s3://org-compliance-reports/organization/organization.csv", "bytes": 5120, "sha256": "9f86d08..."}}
     nodes:
       description: The node rows of the report, of every part counted.
       returned: always
@@ -273,10 +337,13 @@ report:
       elements: dict
       sample: []
     history:
-      description: Where this run's history was kept (C(runs), C(prefix), C(report_files) by format, C(record_file)).
+      description: >-
+        Where this run's history was kept: C(runs), C(prefix); C(report_s3_keys) by format and C(record_s3_key) with
+        O(s3_bucket); C(report_files) by format and C(record_file) with O(dest).
       returned: when O(history) is set and not disabled
       type: dict
-      sample: {"runs": 10, "prefix": "history", "record_file": "/srv/reports/org/history/summaries/organization/8235434399-20261130T024000Z.json"}
+      sample: {"runs": 10, "prefix": "history", "record_file": "/srv/reports/org/history/summaries/organization/8235434399-20261130T024000Z.json",
+               "record_s3_key": "organization/history/summaries/organization/8235434399-20261130T024000Z.json"}
 dashboard:
   description: The organization's dashboard.
   returned: always
