@@ -594,8 +594,8 @@ def _merge(s3, params, check_mode, region, files, workdir, warn):
     try:
         dashboard = _write_and_place(s3, params, report, meta, scanned, dashboard_of, files, workdir, tracker, region, placed)
     except BaseException:
-        if not placed:
-            remove_directories(created)
+        # Only the directories left empty go (rmdir): those holding a report placed before the failure stay.
+        remove_directories(created)
         raise
     if plan:
         _keep_history(s3, params, report, dashboard, files, workdir, placed, tracker.record(meta, selection), region)

@@ -307,6 +307,16 @@ def test_parts_in_s3_merge_like_local_ones(fleet, tmp_path):
         listed = runner_s3.list_objects_v2(Bucket="fleet-parts", Prefix="fleet-reports/").get("Contents", [])
         return sorted(item["Key"] for item in listed)
 
+    # A bucket that is not there: the message names the option and the region, and nothing is written. With history
+    # the records' listing (before anything is put) fails; without, the first PutObject.
+    for history, failed_call in (({"runs": 3}, ("ListObjectsV2", 404)), (None, ("PutObject", 404))):
+        sandbox.clear_calls()
+        nowhere = run_module("ssm_compliance_merge", dict(runner, s3_bucket="no-such-reports", dest=str(tmp_path / "nowhere"), history=history))
+        assert nowhere["failed"] and "s3_bucket no-such-reports does not exist (asked from us-east-1)" in nowhere["msg"], nowhere
+        assert [(call["operation"], call["status"]) for call in sandbox.calls()][-1] == failed_call
+        refused = [(call["operation"], call["status"]) for call in sandbox.mutating_calls()]
+        assert refused == ([failed_call] if history is None else []) and not (tmp_path / "nowhere").exists()
+
     predicted, operations = runner_merge(check_mode=True)
     # The parts' listing and the history's (one call each), one GetObject a part; nothing put.
     assert operations == ["GetObject"] * len(FLEET) + ["ListObjectsV2"] * 2
