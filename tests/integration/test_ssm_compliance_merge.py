@@ -14,6 +14,7 @@ import shutil
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.local_files import ReportFiles
 from bench import fleet_scale
 
 from tests.integration.test_ssm_compliance_export import SUMMARY_HEADER
@@ -258,7 +259,7 @@ def test_check_mode_measures_and_writes_nothing(fleet, tmp_path):
         ("org.csv", "0o644"), ("org.html", "0o644"), ("org.json", "0o644")]
 
 
-def test_parts_in_s3_merge_like_local_ones(fleet, tmp_path):
+def test_parts_in_s3_merge_like_local_ones(fleet, tmp_path, monkeypatch):
     sandbox, _nodes = fleet
     owner = "999999999999"
     sandbox.client("s3", account_id=owner).create_bucket(Bucket="org-parts")
@@ -316,6 +317,20 @@ def test_parts_in_s3_merge_like_local_ones(fleet, tmp_path):
         assert [(call["operation"], call["status"]) for call in sandbox.calls()][-1] == failed_call
         refused = [(call["operation"], call["status"]) for call in sandbox.mutating_calls()]
         assert refused == ([failed_call] if history is None else []) and not (tmp_path / "nowhere").exists()
+
+    # The reports put in S3 but the local copy refused (a disk full at the move): changed, and the message says where they are.
+    def disk_full(self, temporary, dest, params):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ReportFiles, "place", disk_full)
+    sandbox.clear_calls()
+    half = run_module("ssm_compliance_merge", dict(runner, s3_prefix="half", dest=str(tmp_path / "half"), history=None))
+    monkeypatch.undo()
+    urls = ", ".join(f"s3://fleet-parts/half/org.{fmt}" for fmt in ("csv", "json", "html"))
+    assert half["failed"] and half["changed"] and half["msg"].startswith(f"the organization's reports are in place ({urls}), but writing "), half
+    assert [call["operation"] for call in sandbox.mutating_calls()] == ["PutObject"] * 3
+    # The directory the merge made for them is empty, so it is removed again.
+    assert not (tmp_path / "half").exists()
 
     predicted, operations = runner_merge(check_mode=True)
     # The parts' listing and the history's (one call each), one GetObject a part; nothing put.
