@@ -11,7 +11,7 @@ page through ssm.py and ec2_calls.py), ``index`` (what the fleet-wide reads leav
 node pages), ``report`` (CSV, JSON and HTML writers), ``dest`` (where a report goes on the local
 disk, and the checks of the file options), ``history`` (a report's dated copies, its per-run summary
 records and the trend) and ``export`` (ssm_compliance_export's option checks
-and the names they give).
+and the names they give), ``s3_output`` (a report's PutObject and the history read from S3, the export's and the merge's).
 """
 
 from ._compliance.common import DashboardCounts
@@ -45,6 +45,10 @@ from ._compliance.history import read_local_records
 from ._compliance.history import read_s3_records
 from ._compliance.history import selection_changed_warning
 from ._compliance.history import trend
+from ._compliance.s3_output import error_code
+from ._compliance.s3_output import put_error_message
+from ._compliance.s3_output import put_to_s3
+from ._compliance.s3_output import read_history
 from ._compliance.report import CONTENT_TYPES
 from ._compliance.report import DigestingWriter
 from ._compliance.report import report_writer
@@ -62,6 +66,7 @@ __all__ = [
     "REPORTING_DAYS_MAX",
     "dashboard_activity",
     "dest_path",
+    "error_code",
     "directory_mode",
     "file_name",
     "fleet_rows",
@@ -71,6 +76,9 @@ __all__ = [
     "missing_directories",
     "node_details",
     "nothing_matched",
+    "put_error_message",
+    "put_to_s3",
+    "read_history",
     "read_local_records",
     "read_s3_records",
     "remove_directories",

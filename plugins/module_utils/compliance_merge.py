@@ -26,6 +26,7 @@ from ._compliance_merge.options import EXTENSIONS
 from ._compliance_merge.options import FORMATS
 from ._compliance_merge.options import dest_directory
 from ._compliance_merge.options import expected_pairs
+from ._compliance_merge.options import report_key
 from ._compliance_merge.options import s3_base
 from ._compliance_merge.options import validate
 from ._compliance_merge.part import PART_EXTENSION
@@ -48,6 +49,7 @@ __all__ = [
     "name_of",
     "organization_dashboard",
     "part_list",
+    "report_key",
     "s3_base",
     "scan_parts",
     "validate",

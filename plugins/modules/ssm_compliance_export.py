@@ -688,7 +688,6 @@ dashboard:
           sample: "tag:Patch Group: App"
 """
 
-import base64
 import datetime
 import hashlib
 import json
@@ -698,12 +697,12 @@ import tempfile
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import CONTENT_TYPES
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DEFAULT_READ_CONCURRENCY
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DashboardCounts
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DigestingWriter
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import dashboard_activity
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import dest_path
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import error_code
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import file_name
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import HistoryTracker
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import ReportFiles
@@ -713,10 +712,11 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import i
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import make_directories
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import node_details
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import nothing_matched
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import put_error_message
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import put_to_s3
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import read_history
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import report_writer
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import missing_directories
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import read_local_records
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import read_s3_records
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import remove_directories
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import resolve_dest
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import s3_key
@@ -730,9 +730,6 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.errors import Param
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import JsonlPart
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import get_caller_account
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.modules import AnsibleCloudpatchSSMModule
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.s3_calls import get_history_record
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.s3_calls import list_history_keys
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.s3_calls import put_report_object
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.sns_calls import publish_notification
 
 # Activity (recent operations and recurring tasks) shown on the HTML page.
@@ -805,38 +802,6 @@ def run_selection(params):
     return dict((key, value) for key, value in selection(params).items() if value is not None)
 
 
-def put_to_s3(s3, params, path, sha256, key=None, content_type=None):
-    kwargs = {
-        "Bucket": params["s3_bucket"],
-        "Key": key or s3_key(params),
-        "ContentType": content_type or CONTENT_TYPES[params["format"]],
-        "ServerSideEncryption": params["server_side_encryption"],
-        # S3 recomputes it and refuses the object (BadDigest) if a byte differs: all of the report or nothing.
-        "ChecksumSHA256": base64.b64encode(sha256.digest()).decode(),
-    }
-    if params["kms_key_id"]:
-        kwargs["SSEKMSKeyId"] = params["kms_key_id"]
-    if params["expected_bucket_owner"]:
-        kwargs["ExpectedBucketOwner"] = params["expected_bucket_owner"]
-    with open(path, "rb") as body:
-        return put_report_object(s3, body, **kwargs)
-
-
-def error_code(error):
-    response = getattr(error.exception, "response", None) or {}
-    return response.get("Error", {}).get("Code")
-
-
-def put_error_message(params, error, region):
-    """The failed put, naming the option that is wrong when S3 says which."""
-    code = error_code(error)
-    if code == "NoSuchBucket":
-        return f"s3_bucket {params['s3_bucket']} does not exist (asked from {region}): {error.message}"
-    if code and code.startswith("KMS."):
-        return f"kms_key_id {params['kms_key_id']} cannot encrypt the report in {region}: {error.message}"
-    return error.message
-
-
 def notification(report, dashboard):
     """The SNS notification: a subject naming the report, and a JSON message with where it is and its counts."""
     subject = f"Patch compliance report {report['name']} generated"
@@ -899,23 +864,6 @@ def ensure_exported(clients, params, check_mode, region, files, workdir=None, wa
         raise ParameterError(disk_error_message(params, e)) from e
 
 
-def read_history(clients, params, names, region, warn=None):
-    """The previous runs' summary records, newest first: at most history.runs - 1 of them, read from S3
-    (one ListObjectsV2, one GetObject a record) when the task writes to S3, else from dest's directory."""
-    limit = names["runs"] - 1
-    if params["s3_bucket"]:
-        owner = params["expected_bucket_owner"]
-        try:
-            return read_s3_records(
-                lambda bucket, prefix, max_keys: list_history_keys(clients["s3"], bucket, prefix, max_keys, owner),
-                lambda bucket, key, max_bytes: get_history_record(clients["s3"], bucket, key, max_bytes, owner),
-                params["s3_bucket"], names["records_s3_prefix"], limit, warn)
-        except AnsibleAWSError as e:
-            e.message = f"history: reading the previous runs from s3_bucket {params['s3_bucket']} failed: {put_error_message(params, e, region)}"
-            raise
-    return read_local_records(names["records_directory"], limit, warn)
-
-
 def _export(clients, params, check_mode, region, files, workdir, warn):
     now = datetime.datetime.now(datetime.timezone.utc)
     report = describe(params, now)
@@ -927,7 +875,7 @@ def _export(clients, params, check_mode, region, files, workdir, warn):
     history = None
     if names:
         # Read before anything is written: a history that cannot be read stops the export with nothing written.
-        history = {"names": names, "previous": read_history(clients, params, names, region, warn)}
+        history = {"names": names, "previous": read_history(clients.get("s3"), params, names, region, warn)}
         message = selection_changed_warning(history["previous"][0] if history["previous"] else None, run_selection(params), report["scope"])
         if message and warn:
             warn(message)

@@ -41,20 +41,25 @@ description:
     S3 are listed (ListObjectsV2, a page of 1,000 keys a call, only the keys directly under
     O(parts_s3_prefix)) and each is streamed (GetObject) to a temporary file in the module's temporary
     directory, never held in memory."
-  - "Writes are atomic, as the export's: each report is written to a temporary C(.<report_name>.*.part) file
-    in O(dest) and moved into place; a new report is C(0600) unless O(mode) says otherwise; O(owner),
-    O(group) and the other file options apply. CSV cells from node data that a spreadsheet would run as
-    a formula are prefixed with C('), and the HTML page escapes every value, as the export does."
-  - "Writing the reports is a change (C(changed=true)). In check mode the parts are read and the
-    reports are built and measured (bytes, SHA-256), but nothing is written: RV(report) says what
-    would have been written where."
+  - "Where the reports go: to S3 (O(s3_bucket), O(s3_prefix), the export's options of the same names and rules),
+    to a local directory (O(dest)), or both; one of the two is required. An AWX or Automation Controller job's
+    container loses its disk when the job ends: give O(s3_bucket) (and O(history)), and O(dest) only for a local copy."
+  - "Writes are atomic, as the export's: each report is written whole to a temporary C(.<report_name>.*.part) file
+    (in O(dest), else in the module's temporary directory) first; S3 gets one PutObject a report with a SHA-256
+    checksum that S3 verifies, then each is moved into place in O(dest). A new local report is C(0600) unless
+    O(mode) says otherwise; O(owner), O(group) and the other file options apply. CSV cells from node data
+    that a spreadsheet would run as a formula are prefixed with C('), and the HTML page escapes every value,
+    as the export does."
+  - "Writing the reports is a change (C(changed=true)). In check mode the parts (and the history's records)
+    are read and the reports are built and measured (bytes, SHA-256), but nothing is written or put:
+    RV(report) says what would have been written where (the paths, the object keys)."
 author:
   - cloudpatch.ssm developers (@cloudpatch)
 options:
   report_name:
     description:
       - The organization report's name, 1 to 50 characters of C(a-z A-Z 0-9 . _ -); the files are
-        C(<report_name>.csv), C(<report_name>.json) and C(<report_name>.html) in O(dest).
+        C(<report_name>.csv), C(<report_name>.json) and C(<report_name>.html) in O(dest) and under O(s3_prefix) in O(s3_bucket).
     type: str
     required: true
   expected:
@@ -96,14 +101,37 @@ options:
     type: str
   expected_bucket_owner:
     description:
-      - The account id that must own O(parts_s3_bucket); the reads fail otherwise.
+      - The account id that must own O(parts_s3_bucket) and O(s3_bucket) (each of them that is given); the reads
+        and the puts fail otherwise. Needs one of the two.
     type: str
   dest:
     description:
       - The local directory the organization's reports are written to; created (with its missing parents,
         C(0700), or with O(mode) plus the search bit wherever O(mode) lets read) if it does not exist.
+      - One of O(dest) and O(s3_bucket) is required; with O(s3_bucket), O(dest) is the optional local copy.
     type: path
-    required: true
+  s3_bucket:
+    description:
+      - Put the reports in this bucket, at C(<s3_prefix><report_name>.<format>) (the bucket's root by default),
+        as M(cloudpatch.ssm.ssm_compliance_export) puts its report (O(cloudpatch.ssm.ssm_compliance_export#module:s3_bucket)).
+      - It may be O(parts_s3_bucket) itself, even with the same prefix, since only the C(.jsonl) objects directly
+        under O(parts_s3_prefix) are read as parts (the reports are not C(.jsonl), the history is one level down).
+    type: str
+  s3_prefix:
+    description:
+      - A key prefix for the reports; a C(/) is added if missing, a leading C(/) is removed.
+    type: str
+  server_side_encryption:
+    description:
+      - Server-side encryption of the objects.
+    type: str
+    choices: [AES256, aws:kms]
+    default: AES256
+  kms_key_id:
+    description:
+      - The KMS key for O(server_side_encryption=aws:kms) (the bucket's default key if omitted).
+      - A key id, a multi-Region key id (C(mrk-)), a key ARN, C(alias/NAME) or an alias ARN.
+    type: str
   formats:
     description:
       - The reports to write. An empty list is refused.
@@ -115,12 +143,14 @@ options:
     description:
       - Keep a history of the merges and show the organization's trend, as
         O(cloudpatch.ssm.ssm_compliance_export#module:history) does for one account-region. Each run keeps
-        its reports at C(<dest>/<prefix>/YYYY/MM/DD/<report_name>-<HHMMSS>.<format>) and a summary record
-        at C(<dest>/<prefix>/summaries/<report_name>/<inverted>-<YYYYMMDDTHHMMSSZ>.json) (the export's
+        its reports at C(<prefix>/YYYY/MM/DD/<report_name>-<HHMMSS>.<format>) and a summary record
+        at C(<prefix>/summaries/<report_name>/<inverted>-<YYYYMMDDTHHMMSSZ>.json) (the export's
         record format; a node is named C(ACCOUNT_ID/REGION/NODE_ID) there, as node ids are unique only within
-        an account-region).
-      - The trend (this run and the previous ones, and the nodes that got worse) is in RV(dashboard.trend),
-        the JSON's dashboard and on the HTML page. Reading the history reads these records only.
+        an account-region), in O(s3_bucket) under O(s3_prefix) and under O(dest), as the export does.
+      - "The trend (this run and the previous ones, and the nodes that got worse) is in RV(dashboard.trend),
+        the JSON's dashboard and on the HTML page. Reading the history reads these records only: with
+        O(s3_bucket) from S3 (one ListObjectsV2, C(MaxKeys) O(history.runs) - 1, and one GetObject a record),
+        so the trend survives from one AWX job to the next; without it, from O(dest)."
       - An empty dict is refused.
     type: dict
     suboptions:
@@ -134,7 +164,8 @@ options:
         type: int
       prefix:
         description:
-          - Where the history is kept under O(dest) (C(history) when left out); the export's rules.
+          - Where the history is kept, under O(s3_prefix) in S3 and under O(dest) locally (C(history) when left out);
+            the export's rules.
         type: str
 extends_documentation_fragment:
   - cloudpatch.ssm.report_files
@@ -154,10 +185,12 @@ attributes:
     details:
       - The reports are written whole each time; their sizes and SHA-256 are in RV(report.files).
 notes:
-  - With O(parts_dir) the module makes no AWS call at all; with O(parts_s3_bucket) it needs
+  - With O(parts_dir) and O(dest) only the module makes no AWS call at all. With O(parts_s3_bucket) it needs
     C(s3:ListBucket) on the bucket and C(s3:GetObject) on the parts (the C(.jsonl) objects directly under
-    O(parts_s3_prefix)); it writes to the local O(dest) only. C(playbooks/fleet/report.yml) runs it with the
-    fleet runner's connection, whose policy C(docs/iam-policy-runner.json) grants both.
+    O(parts_s3_prefix)). With O(s3_bucket) it needs C(s3:PutObject) on the reports (and with O(history) on
+    the dated copies and the records), C(kms:GenerateDataKey) on O(kms_key_id) with C(aws:kms), and with
+    O(history) C(s3:ListBucket) on the bucket and C(s3:GetObject) on the records. C(playbooks/fleet/report.yml)
+    runs it with the fleet runner's connection, whose policy C(docs/iam-policy-runner.json) grants these.
 seealso:
   - module: cloudpatch.ssm.ssm_compliance_export
     description: Writes each account-region's part (O(cloudpatch.ssm.ssm_compliance_export#module:format=jsonl)).
@@ -191,6 +224,19 @@ EXAMPLES = r"""
   run_once: true
   register: org_report
 
+- name: In an AWX job, the reports and their history in S3 only (the trend survives the job's container)
+  cloudpatch.ssm.ssm_compliance_merge:
+    report_name: organization
+    expected: [111122223333-us-east-1, 444455556666-us-east-1]
+    parts_s3_bucket: org-compliance-parts
+    parts_s3_prefix: nightly/
+    s3_bucket: org-compliance-reports
+    s3_prefix: organization/
+    expected_bucket_owner: "111122223333"
+    history:
+      runs: 30
+  run_once: true
+
 - name: The HTML and the CSV only, with the organization's trend over the last 14 merges
   cloudpatch.ssm.ssm_compliance_merge:
     report_name: organization
@@ -220,15 +266,33 @@ report:
       type: str
       sample: "2026-12-01T16:00:00Z"
     dest:
-      description: The directory of the reports.
-      returned: always
+      description: The directory of the reports, when O(dest) is set.
+      returned: when O(dest) is set
       type: str
       sample: /srv/reports/org
+    s3_bucket:
+      description: The bucket of the reports, when O(s3_bucket) is set.
+      returned: when O(s3_bucket) is set
+      type: str
+      sample: org-compliance-reports
+    server_side_encryption:
+      description: The objects' server-side encryption, when O(s3_bucket) is set.
+      returned: when O(s3_bucket) is set
+      type: str
+      sample: AES256
+    kms_key_id:
+      description: The KMS key asked for, when O(kms_key_id) is set.
+      returned: when O(kms_key_id) is set
+      type: str
+      sample: alias/reports
     files:
-      description: Each report written, by format, with its path, size and SHA-256.
+      description: >-
+        Each report written, by format: C(bytes) and C(sha256); C(path) with O(dest); C(s3_key) and C(s3_url) with
+        O(s3_bucket), and C(s3_version_id) in a versioned bucket (not in check mode).
       returned: always
       type: dict
-      sample: {"csv": {"path": "/srv/reports/org/organization.csv", "bytes": 5120, "sha256": "9f86d08..."}}
+      sample: {"csv": {"path": "/srv/reports/org/organization.csv", "s3_key": "organization/organization.csv",
+                       "s3_url": "s3://org-compliance-reports/organization/organization.csv", "bytes": 5120, "sha256": "9f86d08..."}}
     nodes:
       description: The node rows of the report, of every part counted.
       returned: always
@@ -273,10 +337,13 @@ report:
       elements: dict
       sample: []
     history:
-      description: Where this run's history was kept (C(runs), C(prefix), C(report_files) by format, C(record_file)).
+      description: >-
+        Where this run's history was kept: C(runs), C(prefix); C(report_s3_keys) by format and C(record_s3_key) with
+        O(s3_bucket); C(report_files) by format and C(record_file) with O(dest).
       returned: when O(history) is set and not disabled
       type: dict
-      sample: {"runs": 10, "prefix": "history", "record_file": "/srv/reports/org/history/summaries/organization/8235434399-20261130T024000Z.json"}
+      sample: {"runs": 10, "prefix": "history", "record_file": "/srv/reports/org/history/summaries/organization/8235434399-20261130T024000Z.json",
+               "record_s3_key": "organization/history/summaries/organization/8235434399-20261130T024000Z.json"}
 dashboard:
   description: The organization's dashboard.
   returned: always
@@ -344,12 +411,14 @@ unreadable:
 """
 
 import datetime
+import hashlib
 import json
 import os
 import tempfile
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import CONTENT_TYPES
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DigestingWriter
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import HistoryTracker
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import ReportFiles
@@ -357,7 +426,9 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import m
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import remove_directories
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import iso
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import missing_directories
-from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import read_local_records
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import put_error_message
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import put_to_s3
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import read_history
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import selection_changed_warning
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import trend
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import EXTENSIONS
@@ -373,6 +444,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge im
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import name_of
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import organization_dashboard
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import part_list
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import report_key
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import s3_base
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import scan_parts
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import validate
@@ -415,26 +487,33 @@ def s3_sources(s3, params, workdir, region):
 
 
 def history_plan(params, now):
+    """Where this run's history goes (in S3 under s3_prefix, locally under dest: those given), and where the previous
+    records are read from (records_s3_prefix with s3_bucket, else records_directory), or None without history."""
     settings = history_settings(params)
     if settings is None:
         return None
-    base, prefix, name = dest_directory(params), settings["prefix"], params["report_name"]
-    return {
-        "runs": settings["runs"],
-        "prefix": prefix,
-        "report_files": dict((fmt, os.path.join(base, *dated_name(prefix, name, EXTENSIONS[fmt], now).split("/"))) for fmt in params["formats"]),
-        "record_file": os.path.join(base, *record_name(prefix, name, now).split("/")),
-        "records_directory": os.path.join(base, *summaries_prefix(prefix, name).rstrip("/").split("/")),
-    }
+    prefix, name = settings["prefix"], params["report_name"]
+    dated = dict((fmt, dated_name(prefix, name, EXTENSIONS[fmt], now)) for fmt in params["formats"])
+    record = record_name(prefix, name, now)
+    plan = {"runs": settings["runs"], "prefix": prefix}
+    if params["s3_bucket"]:
+        base = s3_base(params["s3_prefix"])
+        plan.update(report_s3_keys=dict((fmt, base + key) for fmt, key in dated.items()), record_s3_key=base + record,
+                    records_s3_prefix=base + summaries_prefix(prefix, name))
+    if params["dest"]:
+        base = dest_directory(params)
+        plan.update(report_files=dict((fmt, os.path.join(base, *key.split("/"))) for fmt, key in dated.items()),
+                    record_file=os.path.join(base, *record.split("/")),
+                    records_directory=os.path.join(base, *summaries_prefix(prefix, name).rstrip("/").split("/")))
+    return plan
 
 
 def describe(params, now, expected, scanned):
     directory = dest_directory(params)
-    return {
+    report = {
         "name": params["report_name"],
         "generated_at": iso(now),
-        "dest": directory,
-        "files": dict((fmt, {"path": os.path.join(directory, f"{params['report_name']}.{EXTENSIONS[fmt]}")}) for fmt in params["formats"]),
+        "files": dict((fmt, {}) for fmt in params["formats"]),
         "expected": len(expected),
         "missing_percent": missing_percent(scanned["missing"], expected),
         "parts": part_list(scanned),
@@ -442,6 +521,17 @@ def describe(params, now, expected, scanned):
         "unreadable": scanned["unreadable"],
         "ignored": scanned["ignored"],
     }
+    if directory:
+        report["dest"] = directory
+        for fmt, entry in report["files"].items():
+            entry["path"] = os.path.join(directory, f"{params['report_name']}.{EXTENSIONS[fmt]}")
+    if params["s3_bucket"]:
+        report.update(s3_bucket=params["s3_bucket"], server_side_encryption=params["server_side_encryption"])
+        if params["kms_key_id"]:
+            report["kms_key_id"] = params["kms_key_id"]
+        for fmt, entry in report["files"].items():
+            entry.update(s3_key=report_key(params, fmt), s3_url=f"s3://{params['s3_bucket']}/{report_key(params, fmt)}")
+    return report
 
 
 def ensure_merged(s3, params, check_mode, region, files, workdir, warn=None):
@@ -455,7 +545,8 @@ def ensure_merged(s3, params, check_mode, region, files, workdir, warn=None):
     except PartError as e:
         raise ParameterError(f"{e}: the organization's report was not written") from e
     except OSError as e:
-        raise ParameterError(f"the organization's report could not be written (dest {params['dest']}): {e}") from e
+        where = f"dest {params['dest']}" if params["dest"] else "the module's temporary directory"
+        raise ParameterError(f"the organization's report could not be written ({where}): {e}") from e
 
 
 def _merge(s3, params, check_mode, region, files, workdir, warn):
@@ -479,11 +570,12 @@ def _merge(s3, params, check_mode, region, files, workdir, warn):
     plan = history_plan(params, now)
     previous = []
     if plan:
-        previous = read_local_records(plan["records_directory"], plan["runs"] - 1, warn)
+        # Read before anything is written (from S3 when the reports go there): a history that cannot be read writes nothing.
+        previous = read_history(s3, params, plan, region, warn)
         message = selection_changed_warning(previous[0] if previous else None, selection, meta["scope"])
         if message and warn:
             warn(message)
-        report["history"] = dict((key, plan[key]) for key in ("runs", "prefix", "report_files", "record_file"))
+        report["history"] = dict((key, value) for key, value in plan.items() if key not in ("records_s3_prefix", "records_directory"))
     tracker = HistoryTracker(previous[0] if previous else None) if plan else None
     base = organization_dashboard(scanned)
 
@@ -497,14 +589,16 @@ def _merge(s3, params, check_mode, region, files, workdir, warn):
         report["nodes"], dashboard = write_reports(scanned, sinks, meta, dashboard_of, workdir, tracker)
         _measure(report, sinks)
         return True, {"report": report, "dashboard": dashboard}
-    created = make_directories(files, params, missing_directories(report["dest"]))
+    created = make_directories(files, params, missing_directories(report["dest"])) if params["dest"] else []
+    placed = []
     try:
-        dashboard = _write_and_place(params, report, meta, scanned, dashboard_of, files, workdir, tracker)
+        dashboard = _write_and_place(s3, params, report, meta, scanned, dashboard_of, files, workdir, tracker, region, placed)
     except BaseException:
+        # Only the directories left empty go (rmdir): those holding a report placed before the failure stay.
         remove_directories(created)
         raise
     if plan:
-        _keep_history(params, report, files, workdir, plan, tracker.record(meta, selection))
+        _keep_history(s3, params, report, dashboard, files, workdir, placed, tracker.record(meta, selection), region)
     return True, {"report": report, "dashboard": dashboard}
 
 
@@ -513,12 +607,22 @@ def _measure(report, sinks):
         report["files"][fmt].update(bytes=sink.size, sha256=sink.sha256.hexdigest())
 
 
-def _write_and_place(params, report, meta, scanned, dashboard_of, files, workdir, tracker):
-    """Every format to a temporary file in dest at once, each checked for the file options, then each moved into place."""
+def _in_place(report, placed, failure, dashboard=None):
+    """A failure once some report is in place: changed, and where the reports are."""
+    result = {"report": report}
+    if dashboard is not None:
+        result["dashboard"] = dashboard
+    return ParameterError(f"the organization's reports are in place ({', '.join(placed)}), but {failure}", changed=True, **result)
+
+
+def _write_and_place(s3, params, report, meta, scanned, dashboard_of, files, workdir, tracker, region, placed):
+    """Every format to a temporary file at once (in dest, so that the move into place is atomic; else in the
+    module's temporary directory), each checked for the file options, then each put in S3 (with its history's
+    dated copy) and moved into dest. `placed` collects where the reports are, as they get there."""
     temporaries, handles, sinks = {}, {}, {}
     try:
         for fmt in params["formats"]:
-            handle, temporaries[fmt] = tempfile.mkstemp(prefix=f".{params['report_name']}.", suffix=".part", dir=report["dest"])
+            handle, temporaries[fmt] = tempfile.mkstemp(prefix=f".{params['report_name']}.", suffix=".part", dir=report.get("dest") or workdir)
             handles[fmt] = os.fdopen(handle, "wb")
             sinks[fmt] = DigestingWriter(handles[fmt])
         report["nodes"], dashboard = write_reports(scanned, sinks, meta, dashboard_of, workdir, tracker)
@@ -527,19 +631,14 @@ def _write_and_place(params, report, meta, scanned, dashboard_of, files, workdir
             os.fsync(binary.fileno())
             binary.close()
         _measure(report, sinks)
-        for fmt, temporary in temporaries.items():
-            files.try_attributes(temporary, params)
-        placed = []
-        for fmt, temporary in temporaries.items():
-            try:
-                files.place(temporary, report["files"][fmt]["path"], params)
-            except Exception as e:  # pylint: disable=broad-except
-                # atomic_move raises plain Exceptions (a directory not writable, a failed rename).
-                if not placed:
-                    raise OSError(f"writing {report['files'][fmt]['path']} failed: {e}") from e
-                raise ParameterError(f"the {', '.join(placed)} report(s) are in place in {report['dest']}, but writing "
-                                     f"{report['files'][fmt]['path']} failed: {e}", changed=True, report=report, dashboard=dashboard) from e
-            placed.append(fmt)
+        if params["dest"]:
+            # Owner, group and mode tried on the temporary files first: a refusal stops the merge before anything is put or placed.
+            for fmt, temporary in temporaries.items():
+                files.try_attributes(temporary, params)
+        if params["s3_bucket"]:
+            _put_reports(s3, params, report, dashboard, temporaries, sinks, region, placed)
+        if params["dest"]:
+            _place_reports(params, report, dashboard, files, temporaries, placed)
         return dashboard
     finally:
         for binary in handles.values():
@@ -550,23 +649,69 @@ def _write_and_place(params, report, meta, scanned, dashboard_of, files, workdir
                 os.unlink(temporary)
 
 
-def _keep_history(params, report, files, workdir, plan, record):
-    """The dated copies of the reports and this run's summary record, after the reports are in place."""
-    try:
-        for fmt, path in plan["report_files"].items():
-            _place_copy(files, params, report["files"][fmt]["path"], path)
-        _history_directories(files, params, plan["record_file"])
-        handle, temporary = tempfile.mkstemp(prefix=".history-record.", suffix=".part", dir=os.path.dirname(plan["record_file"]))
+def _put_reports(s3, params, report, dashboard, temporaries, sinks, region, placed):
+    """Each report's PutObject (the export's, with its SHA-256), then with history each one's dated copy."""
+    for fmt, temporary in temporaries.items():
+        entry = report["files"][fmt]
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(record, stream, sort_keys=True)
-            files.place(temporary, plan["record_file"], params)
-        finally:
-            if os.path.exists(temporary):
+            answer = put_to_s3(s3, params, temporary, sinks[fmt].sha256, key=entry["s3_key"], content_type=CONTENT_TYPES[fmt])
+        except AnsibleAWSError as e:
+            e.message = put_error_message(params, e, region)
+            if not placed:
+                raise
+            raise _in_place(report, placed, f"putting {entry['s3_url']} failed: {e.message}", dashboard) from e
+        if answer.get("VersionId"):
+            entry["s3_version_id"] = answer["VersionId"]
+        placed.append(entry["s3_url"])
+    for fmt, key in report.get("history", {}).get("report_s3_keys", {}).items():
+        try:
+            put_to_s3(s3, params, temporaries[fmt], sinks[fmt].sha256, key=key, content_type=CONTENT_TYPES[fmt])
+        except AnsibleAWSError as e:
+            raise _in_place(report, placed, f"keeping their history failed: {put_error_message(params, e, region)}", dashboard) from e
+
+
+def _place_reports(params, report, dashboard, files, temporaries, placed):
+    for fmt, temporary in temporaries.items():
+        path = report["files"][fmt]["path"]
+        try:
+            files.place(temporary, path, params)
+        except Exception as e:  # pylint: disable=broad-except
+            # atomic_move raises plain Exceptions (a directory not writable, a failed rename).
+            if not placed:
+                raise OSError(f"writing {path} failed: {e}") from e
+            raise _in_place(report, placed, f"writing {path} failed: {e}", dashboard) from e
+        placed.append(path)
+
+
+def _keep_history(s3, params, report, dashboard, files, workdir, placed, record, region):
+    """The local dated copies of the reports, then this run's summary record (in S3 and under dest), once the reports are in place."""
+    history = report["history"]
+    data = json.dumps(record, sort_keys=True).encode("utf-8")
+    try:
+        for fmt, path in history.get("report_files", {}).items():
+            _place_copy(files, params, report["files"][fmt]["path"], path)
+        if params["s3_bucket"]:
+            handle, temporary = tempfile.mkstemp(prefix=".history-record.", suffix=".part", dir=workdir)
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(data)
+                put_to_s3(s3, params, temporary, hashlib.sha256(data), key=history["record_s3_key"], content_type=CONTENT_TYPES["json"])
+            finally:
                 os.unlink(temporary)
+        if params["dest"]:
+            _history_directories(files, params, history["record_file"])
+            handle, temporary = tempfile.mkstemp(prefix=".history-record.", suffix=".part", dir=os.path.dirname(history["record_file"]))
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(data)
+                files.place(temporary, history["record_file"], params)
+            finally:
+                if os.path.exists(temporary):
+                    os.unlink(temporary)
+    except AnsibleAWSError as e:
+        raise _in_place(report, placed, f"keeping their history failed: {put_error_message(params, e, region)}", dashboard) from e
     except Exception as e:  # pylint: disable=broad-except
-        raise ParameterError(f"the organization's reports are in place in {report['dest']}, but keeping their history failed: {e}",
-                             changed=True, report=report) from e
+        raise _in_place(report, placed, f"keeping their history failed: {e}", dashboard) from e
 
 
 def _history_directories(files, params, path):
@@ -599,16 +744,21 @@ def main():
         parts_s3_bucket=dict(type="str"),
         parts_s3_prefix=dict(type="str"),
         expected_bucket_owner=dict(type="str"),
-        dest=dict(type="path", required=True),
+        dest=dict(type="path"),
+        s3_bucket=dict(type="str"),
+        s3_prefix=dict(type="str"),
+        server_side_encryption=dict(type="str", choices=["AES256", "aws:kms"], default="AES256"),
+        kms_key_id=dict(type="str"),
         formats=dict(type="list", elements="str", choices=list(FORMATS), default=list(FORMATS)),
         # No defaults here: an empty dict is refused, and the documented defaults are applied by history_settings().
         history=dict(type="dict", options=dict(enabled=dict(type="bool"), runs=dict(type="int"), prefix=dict(type="str"))),
     )
     module = AnsibleCloudpatchSSMModule(
         argument_spec=argument_spec,
-        required_one_of=[("parts_dir", "parts_s3_bucket")],
+        required_one_of=[("parts_dir", "parts_s3_bucket"), ("dest", "s3_bucket")],
         mutually_exclusive=[("parts_dir", "parts_s3_bucket")],
-        required_by={"parts_s3_prefix": "parts_s3_bucket", "expected_bucket_owner": "parts_s3_bucket"},
+        # expected_bucket_owner needs either bucket: validate() says so.
+        required_by={"parts_s3_prefix": "parts_s3_bucket", "s3_prefix": "s3_bucket", "kms_key_id": "s3_bucket"},
         add_file_common_args=True,
         supports_check_mode=True,
     )
@@ -616,7 +766,7 @@ def main():
     errors = validate(params)
     if errors:
         module.fail_json(msg="; ".join(errors))
-    s3 = module.client("s3") if params["parts_s3_bucket"] else None
+    s3 = module.client("s3") if params["parts_s3_bucket"] or params["s3_bucket"] else None
     try:
         # Downloaded parts and the HTML spool go to the module's own temporary directory, which Ansible removes whatever happens.
         changed, result = ensure_merged(s3, params, module.check_mode, module.region, ReportFiles(module), module.tmpdir, module.warn)

@@ -150,13 +150,16 @@ def test_scan_and_install_in_check_mode_assume_the_roles_and_change_nothing(flee
 
 
 def test_report_in_check_mode_writes_no_part_and_skips_the_merge(fleet, tmp_path):
+    # An AWX Check job of the S3-only report (fleet_reports_dir null): no local copy, nothing put.
     reports = tmp_path / "reports"
-    output, connections = run_playbook(fleet, tmp_path, write_inventory(tmp_path), "report.yml", {"fleet_reports_dir": str(reports)},
+    output, connections = run_playbook(fleet, tmp_path, write_inventory(tmp_path), "report.yml",
+                                       {"fleet_reports_dir": None, "fleet_report_s3_bucket": "org-reports", "fleet_parts_dir": str(reports / "parts")},
                                        check=True)
     assert sorted(connections) == sorted(HOSTS)
     assert [(call["service"], call["operation"]) for call in fleet.mutating_calls()] == [("sts", "AssumeRole")] * len(HOSTS)
     assert not reports.exists()
-    assert "Check mode: no part was written, so the merge of 6 account-region(s)" in " ".join(output.split())
+    assert ("Check mode: no part was written, so the merge of 6 account-region(s) into s3://org-reports/fleet-reports/organization.* is not run"
+            in " ".join(output.split()))
 
 
 def read_csv(path):
@@ -214,8 +217,15 @@ def test_scan_and_report_then_an_account_whose_role_cannot_be_assumed_fails_alon
 
     # 2. The report of that scan: one report of every account-region.
     reports = tmp_path / "reports"
-    output, connections = run_playbook(fleet, tmp_path, inventory, "report.yml", {"fleet_reports_dir": str(reports)})
+    # The runner's connection (its account, 123456789012) puts the reports in its bucket too.
+    s3 = fleet.client("s3", account_id="123456789012")
+    s3.create_bucket(Bucket="org-reports")
+    output, connections = run_playbook(fleet, tmp_path, inventory, "report.yml", {"fleet_reports_dir": str(reports), "fleet_report_s3_bucket": "org-reports"})
     assert sorted(connections) == sorted(HOSTS)
+    assert s3.get_object(Bucket="org-reports", Key="fleet-reports/organization.csv")["Body"].read() == (reports / "organization.csv").read_bytes()
+    keys = [item["Key"] for item in s3.list_objects_v2(Bucket="org-reports", Prefix="fleet-reports/history/summaries/organization/")["Contents"]]
+    assert len(keys) == 1 and keys[0].endswith("Z.json")
+    assert "in s3://org-reports/fleet-reports/organization.csv, s3://org-reports/fleet-reports/organization.json" in " ".join(output.split())
     parts = part_rows(reports / "parts")
     assert sorted(parts) == sorted(tuple(host.split("-", 1)) for host in HOSTS)
     rows = read_csv(reports / "organization.csv")

@@ -1,10 +1,11 @@
 """ssm_compliance_export format=jsonl in 3 accounts x 2 regions of the sandbox, then ssm_compliance_merge:
 the organization's CSV cell by cell, its JSON, its HTML (breakdown order, missing data), missing and
-stale parts, too many missing, S3 parts, history, and the merge's memory at two sizes."""
+stale parts, too many missing, S3 parts, the reports and their history in S3, history, and the merge's memory at two sizes."""
 
 import contextlib
 import csv
 import datetime
+import hashlib
 import importlib
 import io
 import json
@@ -13,6 +14,7 @@ import shutil
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.local_files import ReportFiles
 from bench import fleet_scale
 
 from tests.integration.test_ssm_compliance_export import SUMMARY_HEADER
@@ -257,7 +259,7 @@ def test_check_mode_measures_and_writes_nothing(fleet, tmp_path):
         ("org.csv", "0o644"), ("org.html", "0o644"), ("org.json", "0o644")]
 
 
-def test_parts_in_s3_merge_like_local_ones(fleet, tmp_path):
+def test_parts_in_s3_merge_like_local_ones(fleet, tmp_path, monkeypatch):
     sandbox, _nodes = fleet
     owner = "999999999999"
     sandbox.client("s3", account_id=owner).create_bucket(Bucket="org-parts")
@@ -282,22 +284,92 @@ def test_parts_in_s3_merge_like_local_ones(fleet, tmp_path):
     assert from_s3["report"]["unreadable"] == []
     assert from_s3["dashboard"] == from_dir["dashboard"]
 
-    # playbooks/fleet/report.yml's way: the runner's own keys (fleet_aws) read the parts of the runner's bucket,
-    # and the merge writes only to its local dest. tests/iam_policy counts these calls for docs/iam-policy-runner.json.
+    # playbooks/fleet/report.yml's way in an AWX job: the runner's own keys (fleet_aws) read the parts of the runner's
+    # bucket and put the reports and their history there, with no local copy (fleet_reports_dir null).
+    # tests/iam_policy counts these calls for docs/iam-policy-runner.json.
     sandbox.client("s3", account_id=RUNNER).create_bucket(Bucket="fleet-parts")
     runner_s3 = sandbox.client("s3", account_id=RUNNER)
     for path in local.glob("*.jsonl"):
         runner_s3.put_object(Bucket="fleet-parts", Key=f"fleet-parts/{path.name}", Body=path.read_bytes())
+    runner = {"endpoint_url": sandbox.endpoint, "access_key": RUNNER_ACCESS_KEY, "secret_key": "testing", "region": "us-east-1",
+              "report_name": "org", "expected": EXPECTED, "parts_s3_bucket": "fleet-parts", "parts_s3_prefix": "fleet-parts/",
+              "s3_bucket": "fleet-parts", "s3_prefix": "fleet-reports", "history": {"runs": 3}}
+
+    def runner_merge(check_mode=False):
+        sandbox.clear_calls()
+        result = run_module("ssm_compliance_merge", runner, check_mode)
+        assert not result.get("failed"), result
+        calls = sandbox.calls()
+        assert {(call["access_key_id"], call["account_id"]) for call in calls} == {(RUNNER_ACCESS_KEY, RUNNER)}
+        assert all("Ansible/" in call["user_agent"] for call in calls)
+        return result, sorted(call["operation"] for call in calls)
+
+    def report_keys():
+        listed = runner_s3.list_objects_v2(Bucket="fleet-parts", Prefix="fleet-reports/").get("Contents", [])
+        return sorted(item["Key"] for item in listed)
+
+    # A bucket that is not there: the message names the option and the region, and nothing is written. With history
+    # the records' listing (before anything is put) fails; without, the first PutObject.
+    for history, failed_call in (({"runs": 3}, ("ListObjectsV2", 404)), (None, ("PutObject", 404))):
+        sandbox.clear_calls()
+        nowhere = run_module("ssm_compliance_merge", dict(runner, s3_bucket="no-such-reports", dest=str(tmp_path / "nowhere"), history=history))
+        assert nowhere["failed"] and "s3_bucket no-such-reports does not exist (asked from us-east-1)" in nowhere["msg"], nowhere
+        assert [(call["operation"], call["status"]) for call in sandbox.calls()][-1] == failed_call
+        refused = [(call["operation"], call["status"]) for call in sandbox.mutating_calls()]
+        assert refused == ([failed_call] if history is None else []) and not (tmp_path / "nowhere").exists()
+
+    # The reports put in S3 but the local copy refused (a disk full at the move): changed, and the message says where they are.
+    def disk_full(self, temporary, dest, params):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ReportFiles, "place", disk_full)
     sandbox.clear_calls()
-    runner = {"endpoint_url": sandbox.endpoint, "access_key": RUNNER_ACCESS_KEY, "secret_key": "testing", "region": "us-east-1"}
-    by_runner = run_module("ssm_compliance_merge", dict(runner, report_name="org", expected=EXPECTED, parts_s3_bucket="fleet-parts",
-                                                        parts_s3_prefix="fleet-parts/", dest=str(tmp_path / "runnerorg")))
-    assert not by_runner.get("failed"), by_runner
-    calls = sandbox.calls()
-    assert sorted(call["operation"] for call in calls) == ["GetObject"] * len(FLEET) + ["ListObjectsV2"]
-    assert {(call["access_key_id"], call["account_id"]) for call in calls} == {(RUNNER_ACCESS_KEY, RUNNER)}
-    assert all("Ansible/" in call["user_agent"] for call in calls)
-    assert (tmp_path / "runnerorg" / "org.csv").read_bytes() == (tmp_path / "localorg" / "org.csv").read_bytes()
+    half = run_module("ssm_compliance_merge", dict(runner, s3_prefix="half", dest=str(tmp_path / "half"), history=None))
+    monkeypatch.undo()
+    urls = ", ".join(f"s3://fleet-parts/half/org.{fmt}" for fmt in ("csv", "json", "html"))
+    assert half["failed"] and half["changed"] and half["msg"].startswith(f"the organization's reports are in place ({urls}), but writing "), half
+    assert [call["operation"] for call in sandbox.mutating_calls()] == ["PutObject"] * 3
+    # The directory the merge made for them is empty, so it is removed again.
+    assert not (tmp_path / "half").exists()
+
+    predicted, operations = runner_merge(check_mode=True)
+    # The parts' listing and the history's (one call each), one GetObject a part; nothing put.
+    assert operations == ["GetObject"] * len(FLEET) + ["ListObjectsV2"] * 2
+    assert predicted["changed"] and report_keys() == [] and "dest" not in predicted["report"]
+    assert dict((fmt, entry["s3_url"]) for fmt, entry in predicted["report"]["files"].items()) == {
+        fmt: f"s3://fleet-parts/fleet-reports/org.{fmt}" for fmt in ("csv", "json", "html")}
+
+    first, operations = runner_merge()
+    # The three reports, their three dated copies and the run's summary record.
+    assert operations == ["GetObject"] * len(FLEET) + ["ListObjectsV2"] * 2 + ["PutObject"] * 7
+    history = first["report"]["history"]
+    assert report_keys() == sorted(["fleet-reports/org.csv", "fleet-reports/org.json", "fleet-reports/org.html", history["record_s3_key"]]
+                                   + list(history["report_s3_keys"].values()))
+    assert "report_files" not in history and "record_file" not in history
+    uploaded = runner_s3.get_object(Bucket="fleet-parts", Key="fleet-reports/org.csv")
+    assert uploaded["ContentType"] == "text/csv" and uploaded["ServerSideEncryption"] == "AES256"
+    csv_bytes = uploaded["Body"].read()
+    assert csv_bytes == (tmp_path / "localorg" / "org.csv").read_bytes()
+    assert runner_s3.get_object(Bucket="fleet-parts", Key=history["report_s3_keys"]["csv"])["Body"].read() == csv_bytes
+    for fmt in ("json", "html"):
+        body = runner_s3.get_object(Bucket="fleet-parts", Key=f"fleet-reports/org.{fmt}")["Body"].read()
+        assert hashlib.sha256(body).hexdigest() == first["report"]["files"][fmt]["sha256"]
+    assert json.loads(runner_s3.get_object(Bucket="fleet-parts", Key="fleet-reports/org.json")["Body"].read())["dashboard"]["trend"][
+        "previous_run"] is None
+    record = json.loads(runner_s3.get_object(Bucket="fleet-parts", Key=history["record_s3_key"])["Body"].read())
+    assert record["counts"]["total"] == first["report"]["nodes"] == from_dir["report"]["nodes"]
+
+    # The next AWX job (a new container, no disk) finds the trend in the bucket. Records are named by the second a run
+    # starts in: the first one is moved a minute back, so that two runs within a second stay two records.
+    directory, name = history["record_s3_key"].rsplit("/", 1)
+    older = f"{directory}/{int(name[:10]) + 60:010d}{name[10:]}"
+    runner_s3.copy_object(Bucket="fleet-parts", Key=older, CopySource={"Bucket": "fleet-parts", "Key": history["record_s3_key"]})
+    runner_s3.delete_object(Bucket="fleet-parts", Key=history["record_s3_key"])
+    second, operations = runner_merge()
+    assert operations == ["GetObject"] * (len(FLEET) + 1) + ["ListObjectsV2"] * 2 + ["PutObject"] * 7
+    trend = second["dashboard"]["trend"]
+    assert [run["generated_at"] for run in trend["runs"]] == [first["report"]["generated_at"], second["report"]["generated_at"]]
+    assert trend["previous_run"] == first["report"]["generated_at"]
 
 
 def test_history_keeps_the_organization_trend(fleet, tmp_path):

@@ -73,26 +73,8 @@ def validate_arguments(params):
     if "instance_id" in given and params.get("format") == "jsonl":
         errors.append("format=jsonl writes an account-region's part of an organization report (all nodes): it takes no instance_id")
     errors.extend(validate_selection(given.get("instance_ids"), given.get("patch_groups"), given.get("tags")))
-    error = bucket_name_error("s3_bucket", given.get("s3_bucket"))
-    if error:
-        errors.append(error)
-    if "s3_bucket" in given and not errors and len(s3_key(params).encode("utf-8")) > MAX_KEY_BYTES:
-        errors.append(f"s3_prefix is too long: the object key would exceed {MAX_KEY_BYTES} bytes")
-    history = history_errors(params.get("history"))
-    errors.extend(history)
-    if "s3_bucket" in given and not errors and history_settings(params):
-        # The longest key a run keeps: its summary record (``<inverted>-<YYYYMMDDTHHMMSSZ>.json``, 32 characters).
-        longest = max(len(s3_base(params) + summaries_prefix(history_settings(params)["prefix"], params["report_name"])) + 32,
-                      len(s3_base(params) + history_settings(params)["prefix"]) + len("/YYYY/MM/DD/-HHMMSS.") + len(file_name(params)))
-        if longest > MAX_KEY_BYTES:
-            errors.append(f"s3_prefix and history.prefix are too long: the history's object keys would exceed {MAX_KEY_BYTES} bytes")
-    if "kms_key_id" in given:
-        if params["server_side_encryption"] != "aws:kms":
-            errors.append("kms_key_id needs server_side_encryption=aws:kms")
-        if not full_match(KMS_KEY_ID, given["kms_key_id"]):
-            errors.append(f"kms_key_id must be a KMS key id, key ARN, alias/NAME or alias ARN, got {given['kms_key_id']!r}")
-    if "expected_bucket_owner" in given and not full_match(ACCOUNT_ID, given["expected_bucket_owner"]):
-        errors.append(f"expected_bucket_owner must be a 12-digit account id, got {given['expected_bucket_owner']!r}")
+    errors.extend(history_errors(params.get("history")))
+    errors.extend(s3_output_errors(params, given, [file_name(params)]))
     if "sns_topic_arn" in given:
         error = sns_topic_arn_error(given["sns_topic_arn"])
         if error:
@@ -101,6 +83,35 @@ def validate_arguments(params):
                   int_range_error("read_concurrency", params.get("read_concurrency"), 1, READ_CONCURRENCY_MAX)):
         if error:
             errors.append(error)
+    return errors
+
+
+def s3_output_errors(params, given, file_names):
+    """The checks of a report's S3 and local output options, the export's and the merge's (same names, same rules):
+    s3_bucket, s3_prefix (every key a run puts fits S3's 1,024 bytes: `file_names` are the reports' names under
+    s3_prefix, and the history's keys), kms_key_id, expected_bucket_owner, and the file options that need dest.
+    `given` holds the options set and not blank."""
+    errors = []
+    error = bucket_name_error("s3_bucket", given.get("s3_bucket"))
+    if error:
+        errors.append(error)
+    if "s3_bucket" in given and not errors and file_names and validate_report_name(params["report_name"]) is None:
+        if max(len((s3_base(params) + name).encode("utf-8")) for name in file_names) > MAX_KEY_BYTES:
+            errors.append(f"s3_prefix is too long: the object key would exceed {MAX_KEY_BYTES} bytes")
+        elif history_settings(params) and not history_errors(params.get("history")):
+            settings = history_settings(params)
+            # The longest key a run keeps: its summary record (``<inverted>-<YYYYMMDDTHHMMSSZ>.json``, 32 characters), or a dated copy.
+            longest = max(len(s3_base(params) + summaries_prefix(settings["prefix"], params["report_name"])) + 32,
+                          max(len(s3_base(params) + settings["prefix"]) + len("/YYYY/MM/DD/-HHMMSS.") + len(name) for name in file_names))
+            if longest > MAX_KEY_BYTES:
+                errors.append(f"s3_prefix and history.prefix are too long: the history's object keys would exceed {MAX_KEY_BYTES} bytes")
+    if "kms_key_id" in given:
+        if params["server_side_encryption"] != "aws:kms":
+            errors.append("kms_key_id needs server_side_encryption=aws:kms")
+        if not full_match(KMS_KEY_ID, given["kms_key_id"]):
+            errors.append(f"kms_key_id must be a KMS key id, key ARN, alias/NAME or alias ARN, got {given['kms_key_id']!r}")
+    if "expected_bucket_owner" in given and not full_match(ACCOUNT_ID, given["expected_bucket_owner"]):
+        errors.append(f"expected_bucket_owner must be a 12-digit account id, got {given['expected_bucket_owner']!r}")
     without_dest = [option for option in FILE_OPTIONS if params.get(option) is not None]
     if without_dest and "dest" not in given:
         errors.append(f"{', '.join(without_dest)} apply to the local report: they need dest")

@@ -14,6 +14,7 @@ import re
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.dest import dest_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.dest import file_option_errors
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.export import s3_output_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.history import history_errors
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.history import history_settings
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.history import summaries_prefix
@@ -28,7 +29,8 @@ ACCOUNT_REGION = re.compile(r"\A(\d{12})-([a-z0-9-]+)\Z")
 ACCOUNT_ID = re.compile(r"\A\d{12}\Z")
 FORMATS = ("csv", "json", "html")
 EXTENSIONS = {"csv": "csv", "json": "json", "html": "html"}
-NOT_BLANK = ("parts_dir", "parts_s3_bucket", "parts_s3_prefix", "expected_bucket_owner", "dest", "expected", "formats")
+NOT_BLANK = ("parts_dir", "parts_s3_bucket", "parts_s3_prefix", "expected_bucket_owner", "dest", "expected", "formats",
+             "s3_bucket", "s3_prefix", "kms_key_id")
 MAX_PART_AGE_HOURS = 24 * 366
 # Object keys: at most 1,024 bytes (UTF-8).
 MAX_KEY_BYTES = 1024
@@ -80,7 +82,13 @@ def s3_base(prefix):
 
 
 def dest_directory(params):
-    return os.path.abspath(params["dest"])
+    """The local directory of the reports, or None when they go to S3 only."""
+    return os.path.abspath(params["dest"]) if params.get("dest") else None
+
+
+def report_key(params, fmt):
+    """The report's object key in s3_bucket: ``<s3_prefix><report_name>.<ext>``, as the export names its report."""
+    return s3_base(params.get("s3_prefix")) + f"{params['report_name']}.{EXTENSIONS[fmt]}"
 
 
 def file_names(params):
@@ -103,8 +111,10 @@ def validate_arguments(params):
         errors.append(error)
     if "parts_s3_prefix" in given and len(s3_base(given["parts_s3_prefix"]).encode("utf-8")) >= MAX_KEY_BYTES:
         errors.append(f"parts_s3_prefix is too long: an object key is at most {MAX_KEY_BYTES} bytes")
-    if "expected_bucket_owner" in given and not ACCOUNT_ID.fullmatch(given["expected_bucket_owner"]):
-        errors.append(f"expected_bucket_owner must be a 12-digit account id, got {given['expected_bucket_owner']!r}")
+    if "expected_bucket_owner" in given and not params.get("parts_s3_bucket") and not params.get("s3_bucket"):
+        errors.append("expected_bucket_owner is the account that must own parts_s3_bucket and s3_bucket: it needs one of them")
+    # s3_bucket, s3_prefix, kms_key_id, expected_bucket_owner and the file options without dest: the export's own checks.
+    errors.extend(s3_output_errors(params, given, file_names(params) if "formats" in given else []))
     percent = params.get("max_missing_percent")
     if percent is not None and not 0 <= percent <= 100:
         errors.append(f"max_missing_percent must be 0 to 100, got {percent}")
@@ -125,6 +135,8 @@ def validate(params):
             errors.append(f"parts_dir {params['parts_dir']} is not a directory")
         elif not os.access(params["parts_dir"], os.R_OK | os.X_OK):
             errors.append(f"parts_dir {params['parts_dir']} is not readable")
+    if params.get("dest") is None:
+        return errors
     errors.extend(file_option_errors(params))
     directory = params["dest"].rstrip("/") + "/"
     if os.path.lexists(params["dest"].rstrip("/") or "/") and not os.path.isdir(params["dest"]):

@@ -273,7 +273,8 @@ def test_expected_entries(entry, pair, error):
 def params(**overrides):
     base = {"report_name": "org", "expected": ["111122223333-us-east-1"], "max_missing_percent": 0, "max_part_age_hours": 24,
             "parts_dir": None, "parts_s3_bucket": None, "parts_s3_prefix": None, "expected_bucket_owner": None, "dest": "/tmp/org/",
-            "formats": ["csv", "json", "html"], "history": None, "mode": None, "owner": None, "group": None}
+            "formats": ["csv", "json", "html"], "history": None, "mode": None, "owner": None, "group": None,
+            "s3_bucket": None, "s3_prefix": None, "server_side_encryption": "AES256", "kms_key_id": None}
     base.update(overrides)
     return base
 
@@ -287,3 +288,28 @@ def test_option_errors_name_the_option():
     assert options.validate_arguments(params(parts_s3_bucket="bucket", parts_s3_prefix="p" * 1024)) == [
         "parts_s3_prefix is too long: an object key is at most 1024 bytes"]
     assert options.s3_base("/nightly") == "nightly/" and options.s3_base(None) == ""
+
+
+def test_the_s3_output_options_are_checked_as_the_export_checks_them():
+    s3_only = dict(dest=None, s3_bucket="org-reports")
+    assert options.validate_arguments(params(**s3_only)) == []
+    assert options.validate(params(**s3_only, parts_dir="/")) == []
+    assert options.validate_arguments(params(s3_bucket="Org_Reports"))[0].startswith("s3_bucket must be an S3 bucket name")
+    assert options.validate_arguments(params(s3_bucket=""))[0].startswith("s3_bucket is empty")
+    # The longest name, org.html, is the one that must fit: 1,016 + 8 bytes do, 1,017 + 8 do not.
+    assert options.validate_arguments(params(**s3_only, s3_prefix="p" * 1015)) == []
+    assert options.validate_arguments(params(**s3_only, s3_prefix="p" * 1016)) == ["s3_prefix is too long: the object key would exceed 1024 bytes"]
+    assert options.validate_arguments(params(**s3_only, s3_prefix="p" * 900, history={"prefix": "h" * 100})) == [
+        "s3_prefix and history.prefix are too long: the history's object keys would exceed 1024 bytes"]
+    assert options.validate_arguments(params(**s3_only, kms_key_id="alias/reports")) == ["kms_key_id needs server_side_encryption=aws:kms"]
+    assert options.validate_arguments(params(**s3_only, kms_key_id="alias/reports", server_side_encryption="aws:kms")) == []
+    assert options.validate_arguments(params(**s3_only, mode="0640")) == ["mode apply to the local report: they need dest"]
+    # expected_bucket_owner is the owner of either bucket: the reports' alone is enough, neither is an error.
+    assert options.validate_arguments(params(**s3_only, expected_bucket_owner="111122223333")) == []
+    assert options.validate_arguments(params(expected_bucket_owner="111122223333")) == [
+        "expected_bucket_owner is the account that must own parts_s3_bucket and s3_bucket: it needs one of them"]
+    assert options.validate_arguments(params(**s3_only, expected_bucket_owner="1111")) == [
+        "expected_bucket_owner must be a 12-digit account id, got '1111'"]
+    assert options.report_key(params(s3_prefix="/organization"), "html") == "organization/org.html"
+    assert options.report_key(params(), "csv") == "org.csv"
+    assert options.dest_directory(params(**s3_only)) is None
