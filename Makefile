@@ -40,7 +40,7 @@ export ANSIBLE_PIPELINING := True
 # What goes into the sanity copy: the collection as Galaxy would build it, plus its tests.
 SANITY_EXCLUDES := sandbox|bench|tools|\.ci|conftest\.py|pytest\.ini|Makefile|requirements-test\.txt
 
-.PHONY: demo test test-pytest-lane test-waiting-lane test-static-lane venv layout units sandbox-tests integration browser molecule \
+.PHONY: demo test test-integration-lane test-pytest-lane test-waiting-lane test-static-lane venv layout units sandbox-tests integration browser molecule \
 	iam-policy sanity lint bench clean aws-lane test-aws test-aws-cleanup docs docs-lint changelog release awx ee-context
 
 # The workshop end to end on a sandbox started for it (stopped by PID afterwards): workshop.yml writes
@@ -56,19 +56,20 @@ demo: layout
 	  echo "== 2/2 playbooks/teardown.yml: patch groups deregistered, baseline deleted, log bucket emptied, stack deleted"; \
 	  $(DEMO_PLAYBOOK) playbooks/teardown.yml'
 
-# Three lanes at once on the two cores: the pytest suites (two workers), molecule then the AWX jobs, and
-# sanity, lint and the docs lint. The middle lane spends most of its time waiting (molecule: about 1.5
-# CPU-minutes in 4 minutes), so it runs beside the other two instead of before them. Then the IAM policy
-# check, which reads the operations both integration and molecule recorded.
+# Four lanes at once on the two cores, so that both cores stay busy until the end: integration (the
+# longest, two workers), the other pytest suites, molecule then the AWX jobs (mostly waiting on the sandbox's
+# simulated agents and on ansible-playbook's start-up), and sanity, lint and the docs lint. Then the IAM
+# policy check, which reads the operations integration, molecule and the AWX jobs recorded.
 test: layout
-	@$(MAKE) --no-print-directory -j3 --output-sync=target test-pytest-lane test-waiting-lane test-static-lane
+	@$(MAKE) --no-print-directory -j4 --output-sync=target test-integration-lane test-pytest-lane test-waiting-lane test-static-lane
 	@$(MAKE) --no-print-directory iam-policy
 
-test-pytest-lane:
-	@$(MAKE) --no-print-directory sandbox-tests units integration aws-lane
+test-integration-lane:
+	@$(MAKE) --no-print-directory integration
 
-# Molecule and the AWX jobs spend most of their time waiting on the sandbox's simulated agents and on
-# ansible-playbook's own start-up, so they share one lane.
+test-pytest-lane:
+	@$(MAKE) --no-print-directory sandbox-tests units aws-lane
+
 test-waiting-lane:
 	@$(MAKE) --no-print-directory molecule awx
 
