@@ -36,6 +36,10 @@ export ANSIBLE_INVENTORY_UNPARSED_WARNING := False
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Every play here runs on the controller: pipelining spares each task the temporary-file round trip.
 export ANSIBLE_PIPELINING := True
+# Python keeps the bytecode of what it compiles (our plugins, the sandbox, pytest's rewritten tests) in
+# __pycache__ (ignored by git, ansible-galaxy and the sanity copy), where a machine that sets
+# PYTHONDONTWRITEBYTECODE would compile everything again in every process.
+unexport PYTHONDONTWRITEBYTECODE
 
 # What goes into the sanity copy: the collection as Galaxy would build it, plus its tests.
 SANITY_EXCLUDES := sandbox|bench|tools|\.ci|conftest\.py|pytest\.ini|Makefile|requirements-test\.txt

@@ -110,17 +110,6 @@ options:
     description:
       - A key prefix for the object; a C(/) is added if missing, a leading C(/) is removed.
     type: str
-  server_side_encryption:
-    description:
-      - Server-side encryption of the object.
-    type: str
-    choices: [AES256, aws:kms]
-    default: AES256
-  kms_key_id:
-    description:
-      - The KMS key for O(server_side_encryption=aws:kms) (the bucket's default key if omitted).
-      - A key id, a multi-Region key id (C(mrk-)), a key ARN, C(alias/NAME) or an alias ARN.
-    type: str
   expected_bucket_owner:
     description:
       - The account id that must own O(s3_bucket); the put fails otherwise.
@@ -188,6 +177,7 @@ options:
         type: str
 extends_documentation_fragment:
   - cloudpatch.ssm.report_files
+  - cloudpatch.ssm.report_encryption
   - ansible.builtin.files
   - amazon.aws.common.modules
   - amazon.aws.region.modules
