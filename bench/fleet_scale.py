@@ -10,8 +10,9 @@ trusting the management account (the runner). Every call the sandbox serves is f
 in turn, in the same sandbox: playbooks/fleet/scan.yml (every host assumes its role and scans its nodes)
 and playbooks/fleet/report.yml (every host exports its part, then one merge), each through
 ansible-playbook with the patch_fleet inventory (the accounts listed: no call to build it), timed from
-process start to end. Prints each run's wall time and calls, the ratio of the first --forks value's
-scan + export time to each other's, and the load average before and after.
+process start to end. Prints each run's wall time, calls and CPU (ansible-playbook with its workers, and
+the sandbox), the ratio of the first --forks value's scan + export time to each other's with the
+ceiling that run's CPU spread over this machine's cores puts on it, and the load average before and after.
 
 Last, the merge's peak of Python allocations (tracemalloc) over the parts of the last run: 2
 account-regions, then all of them, through ssm_compliance_merge's own functions (the module's code path
