@@ -106,11 +106,12 @@ def run_playbook(sandbox, tmp_path, inventory, playbook, extra_vars=None, check=
 
 
 def recap(output):
-    """PLAY RECAP: host -> {ok, changed, failed, ...} (the last recap of the run)."""
+    """PLAY RECAP: account-region host -> {ok, changed, failed, ...} (the last recap of the run; not the
+    controller's localhost, where playbooks/fleet/hosts_check.yml runs)."""
     hosts = {}
     for line in output.split("PLAY RECAP")[-1].splitlines():
         match = re.fullmatch(r"(\S+)\s+:\s+(.*?)\s*", line)
-        if match:
+        if match and match.group(1) != "localhost":
             hosts[match.group(1)] = {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", match.group(2))}
     return hosts
 
@@ -152,6 +153,14 @@ def test_scan_and_install_in_check_mode_assume_the_roles_and_change_nothing(flee
     # Each host still read its own account-region's nodes to predict its run.
     listed = fleet.calls(service="ssm", operation="DescribeInstanceInformation")
     assert sorted((call["account_id"], call["region"]) for call in listed) == sorted(tuple(host.split("-", 1)) for host in CHECK_HOSTS)
+
+
+def test_a_host_pattern_that_matches_no_host_fails_before_any_call(fleet, tmp_path):
+    fleet.clear_calls()
+    output, connections = run_playbook(fleet, tmp_path, write_inventory(tmp_path), "scan.yml", {"fleet_hosts": "account_999999999999"},
+                                       expect_failure=True)
+    assert connections == {} and fleet.calls() == []
+    assert ("fleet_hosts account_999999999999 matches no host of the inventory: nothing would run." in " ".join(output.split())), output
 
 
 def test_report_in_check_mode_writes_no_part_and_skips_the_merge(fleet, tmp_path):
