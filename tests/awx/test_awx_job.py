@@ -11,18 +11,14 @@ is checked by its status and its job events, and the sandbox's call log proves t
 import json
 import os
 import shutil
-import subprocess
 import sys
-from pathlib import Path
 
 import importlib.util
 
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-# `make venv` installs amazon.aws here from the `ansible` package's wheel (tools/install_amazon_aws.py).
-AMAZON_AWS = REPO_ROOT / ".build" / "collections" / "ansible_collections" / "amazon" / "aws"
+from awx_commands import AMAZON_AWS, BIN, REPO_ROOT, run  # pylint: disable=import-error  # beside this file
+
 STACK = "ssm-workshop-ep04"
 
 
@@ -50,13 +46,6 @@ WORKSHOP_STEPS = (
 )
 # A survey's answers, as AWX writes them to env/extravars.
 SURVEY = {"workshop_region": "us-east-1", "workshop_local_reports": False}
-
-
-def run(command, **kwargs):
-    result = subprocess.run([str(part) for part in command], capture_output=True, text=True, check=False,
-                            timeout=600, **kwargs)
-    assert result.returncode == 0, f"{command[0]} exited {result.returncode}\n{result.stdout}\n{result.stderr}"
-    return result
 
 
 def checkout(destination):

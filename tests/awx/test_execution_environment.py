@@ -9,30 +9,19 @@ Also: requirements.txt gives ranges and constraints.txt pins the versions tested
 
 import json
 import shutil
-import subprocess
 import sys
 import tarfile
 from importlib import metadata
-from pathlib import Path
 
 import yaml
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+from awx_commands import AMAZON_AWS, BIN, REPO_ROOT, run  # pylint: disable=import-error  # beside this file
+
 DEFINITION = REPO_ROOT / "meta" / "execution-environment.yml"
-# `make venv` installs amazon.aws here from the `ansible` package's wheel (tools/install_amazon_aws.py).
-AMAZON_AWS = REPO_ROOT / ".build" / "collections" / "ansible_collections" / "amazon" / "aws"
 # The tarball the definition copies into the context, relative to meta/ (make ee-context puts it there).
 TARBALL_FROM_META = "../.build/ee/cloudpatch-ssm.tar.gz"
-
-
-def run(command, **kwargs):
-    result = subprocess.run([str(part) for part in command], capture_output=True, text=True, check=False,
-                            timeout=600, **kwargs)
-    assert result.returncode == 0, f"{command[0]} exited {result.returncode}\n{result.stdout}\n{result.stderr}"
-    return result
 
 
 def requirements(path):

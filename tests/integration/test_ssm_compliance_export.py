@@ -340,48 +340,47 @@ def test_a_failure_half_way_leaves_nothing_behind(agent, tmp_path, monkeypatch):
     assert list(reports.iterdir()) == []
 
 
-def test_a_read_failing_mid_export_leaves_nothing_behind(agent, tmp_path):
-    """120 nodes are three pages: one call at a time, the second page's patch states fail after the
-    first page's rows were written, so the temporary file exists when the export stops."""
-    agent.seed_nodes(120, "AMAZON_LINUX_2", kind="hybrid")
+def export_refused_mid_way(agent, tmp_path, nodes, read_concurrency):
+    """An export of `nodes` scanned nodes whose second DescribeInstancePatchStates is refused (permissions
+    taken away half-way through): (its result, the reports directory)."""
+    agent.seed_nodes(nodes, "AMAZON_LINUX_2", kind="hybrid")
     scan_everything(agent)
     agent.client("s3").create_bucket(Bucket="reports-mid-export")
     reports = tmp_path / "reports"
     reports.mkdir()
     # Only this operation draws from the seeded generator: with seed 10 its first draw (0.57) passes
-    # and its second (0.43) falls in the access-denied band, an error no client retries (permissions
-    # taken away half-way through).
+    # and its second (0.43) falls in the access-denied band, an error no client retries.
     agent.set_fault("ssm", "DescribeInstancePatchStates", access_denied_rate=0.5, seed=10)
     agent.clear_calls()
     try:
         result = export_here(agent, {"report_name": "mid-export", "s3_bucket": "reports-mid-export",
-                                     "dest": str(reports / "mid-export.csv"), "read_concurrency": 1}, expect_failure=True)
+                                     "dest": str(reports / "mid-export.csv"), "read_concurrency": read_concurrency},
+                             expect_failure=True)
     finally:
         agent.clear_faults()
-    patch_state_calls = agent.calls(operation="DescribeInstancePatchStates")
-    assert [(call["status"], call["error_code"]) for call in patch_state_calls] == [(200, None), (400, "AccessDeniedException")]
-    assert "AccessDeniedException" in result["msg"] or "not authorized" in result["msg"]
+    return result, reports
+
+
+def assert_nothing_written(agent, reports):
     assert list(reports.iterdir()) == []
     assert agent.client("s3").list_objects_v2(Bucket="reports-mid-export").get("KeyCount", 0) == 0
     assert agent.calls(service="s3", operation="PutObject") == []
 
 
+def test_a_read_failing_mid_export_leaves_nothing_behind(agent, tmp_path):
+    """120 nodes are three pages: one call at a time, the second page's patch states fail after the
+    first page's rows were written, so the temporary file exists when the export stops."""
+    result, reports = export_refused_mid_way(agent, tmp_path, 120, read_concurrency=1)
+    patch_state_calls = agent.calls(operation="DescribeInstancePatchStates")
+    assert [(call["status"], call["error_code"]) for call in patch_state_calls] == [(200, None), (400, "AccessDeniedException")]
+    assert "AccessDeniedException" in result["msg"] or "not authorized" in result["msg"]
+    assert_nothing_written(agent, reports)
+
+
 def test_a_read_failing_in_parallel_stops_the_reads_and_leaves_nothing_behind(agent, tmp_path):
     """The same failure with the reads in parallel: the error is the page's, as one call at a time;
     once it is seen nothing more is asked for, and nothing is written."""
-    agent.seed_nodes(500, "AMAZON_LINUX_2", kind="hybrid")
-    scan_everything(agent)
-    agent.client("s3").create_bucket(Bucket="reports-mid-export")
-    reports = tmp_path / "reports"
-    reports.mkdir()
-    # The same seeded draws as above: the second DescribeInstancePatchStates the sandbox serves is refused.
-    agent.set_fault("ssm", "DescribeInstancePatchStates", access_denied_rate=0.5, seed=10)
-    agent.clear_calls()
-    try:
-        result = export_here(agent, {"report_name": "mid-export", "s3_bucket": "reports-mid-export",
-                                     "dest": str(reports / "mid-export.csv"), "read_concurrency": 4}, expect_failure=True)
-    finally:
-        agent.clear_faults()
+    result, reports = export_refused_mid_way(agent, tmp_path, 500, read_concurrency=4)
     assert "describe patch states" in result["msg"] and ("AccessDeniedException" in result["msg"] or "not authorized" in result["msg"])
     assert "Traceback" not in json.dumps(result)
     # The call log is in the order the answers went out: two calls may be served at once, so which
@@ -391,9 +390,7 @@ def test_a_read_failing_in_parallel_stops_the_reads_and_leaves_nothing_behind(ag
     # Ten pages of nodes: a page is read at most parallel.AHEAD pages ahead of the patch states, and
     # nothing is asked for once the refusal is seen, so the listing stopped well before its end.
     assert len(agent.calls(operation="DescribeInstanceInformation")) <= 5
-    assert list(reports.iterdir()) == []
-    assert agent.client("s3").list_objects_v2(Bucket="reports-mid-export").get("KeyCount", 0) == 0
-    assert agent.calls(service="s3", operation="PutObject") == []
+    assert_nothing_written(agent, reports)
 
 
 def test_converges_with_30_percent_throttling(agent, tmp_path):
