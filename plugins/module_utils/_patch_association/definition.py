@@ -14,6 +14,7 @@ import copy
 
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import camel_dict_to_snake_dict
 
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._baseline.definition import validate_tags
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_association.schedule import schedule_error
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_association.schedule import schedule_kind
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._patch_group.groups import PATCH_GROUP_TAG_KEYS
@@ -36,8 +37,6 @@ MIN_SCHEDULE_OFFSET, MAX_SCHEDULE_OFFSET = 1, 6
 MAX_EXECUTIONS = 50
 # A target takes at most 50 values (the SSM service model, TargetValues).
 MAX_INSTANCE_IDS = 50
-# The SSM Tag shape: keys 1-128 characters, values 0-256; keys starting aws: are AWS's own.
-MAX_TAG_KEY_LENGTH, MAX_TAG_VALUE_LENGTH = 128, 256
 # The definition fields a task leaves as they are when it does not give the option (None).
 KEPT_FIELDS = {
     "schedule": "ScheduleExpression",
@@ -77,21 +76,6 @@ def name_error(option, value):
     return None
 
 
-def resource_tag_errors(tags):
-    """Errors in the association's own tags (CreateAssociation Tags, AddTagsToResource)."""
-    errors = []
-    for key, value in (tags or {}).items():
-        if not key.strip():
-            errors.append(f"tags has a blank key {key!r}")
-        elif len(key) > MAX_TAG_KEY_LENGTH:
-            errors.append(f"tags key {key[:20]!r}... must be at most {MAX_TAG_KEY_LENGTH} characters")
-        elif key.lower().startswith("aws:"):
-            errors.append(f"tags key {key!r}: keys beginning with aws: are reserved for AWS")
-        if value is not None and len(str(value)) > MAX_TAG_VALUE_LENGTH:
-            errors.append(f"tags.{key} must be at most {MAX_TAG_VALUE_LENGTH} characters")
-    return errors
-
-
 def validate_association(params):
     """Errors in ssm_patch_association's options that the argument spec cannot express, naming each option."""
     errors = [error for error in [name_error("name", params.get("name"))] if error]
@@ -127,7 +111,7 @@ def validate_association(params):
     # API reference, CreateAssociation ApplyOnlyAtCronInterval: "This parameter isn't supported for rate expressions."
     if params.get("apply_only_at_cron_interval") and kind == "rate":
         errors.append("apply_only_at_cron_interval applies to a cron schedule only, not to a rate")
-    errors += resource_tag_errors(params.get("tags"))
+    errors += validate_tags(params.get("tags"))
     return errors
 
 

@@ -77,10 +77,13 @@ def test_a_good_task_has_no_error():
     ({"output_s3_bucket": "Bad_Bucket"}, "output_s3_bucket must be an S3 bucket name"),
     ({"output_s3_bucket": "logs-bucket", "output_s3_region": "eu-west-9"}, "output_s3_region must be an AWS region"),
     ({"output_s3_bucket": "logs-bucket", "output_s3_prefix": "p" * 501}, "output_s3_prefix must be at most 500 characters"),
-    ({"tags": {"aws:owner": "x"}}, "keys beginning with aws: are reserved"),
-    ({"tags": {" ": "x"}}, "tags has a blank key"),
-    ({"tags": {"k" * 129: "x"}}, "must be at most 128 characters"),
+    # The rules of SSM's tags on every resource, shared with the baselines and the windows.
+    ({"tags": {"aws:owner": "x"}}, "tags.aws:owner: keys starting with aws: are reserved for AWS"),
+    ({"tags": {" ": "x"}}, "tags keys must be 1 to 128 characters, got ' '"),
+    ({"tags": {"k" * 129: "x"}}, "tags keys must be 1 to 128 characters"),
     ({"tags": {"Owner": "v" * 257}}, "tags.Owner must be at most 256 characters"),
+    ({"tags": {"Owner": "a;b"}}, "tags.Owner may hold letters, numbers, spaces and _.:/=+-@; not ';'"),
+    ({"tags": {f"k{index}": "v" for index in range(51)}}, "tags has 51 entries; at most 50 are allowed"),
 ])
 def test_each_bad_option_is_named(overrides, error):
     errors = validate_association(params(**overrides))
