@@ -35,9 +35,9 @@ description:
     their nodes carry). An association's targets must all match, so one association targets one
     spelling; groups whose nodes carry both fail the task.
   - Runs have no C(SnapshotId), so each takes the patch baseline as it is when it runs.
-  - O(tags) are the association's own tags, checked as SSM checks every resource's tags before any call: at most
+  - O(tags) are the association's own tags, checked before any call as SSM checks every resource's tags (at most
     50, keys of 1-128 characters not beginning with C(aws:), values of at most 256, both of letters, numbers,
-    spaces and C(_.:/=+-@). The nodes it targets by tag are O(target_tags).
+    spaces and C(_.:/=+-@)). The nodes it targets by tag are O(target_tags).
 author:
   - cloudpatch.ssm developers (@cloudpatch)
 options:
