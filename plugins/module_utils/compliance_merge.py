@@ -26,6 +26,7 @@ from ._compliance_merge.options import EXTENSIONS
 from ._compliance_merge.options import FORMATS
 from ._compliance_merge.options import dest_directory
 from ._compliance_merge.options import expected_pairs
+from ._compliance_merge.options import not_before_time
 from ._compliance_merge.options import report_key
 from ._compliance_merge.options import s3_base
 from ._compliance_merge.options import validate
@@ -47,6 +48,7 @@ __all__ = [
     "list_part_keys",
     "missing_percent",
     "name_of",
+    "not_before_time",
     "organization_dashboard",
     "part_list",
     "report_key",

@@ -23,7 +23,7 @@ description:
   - "Worst first: the largest share of non-compliant nodes first, ties by the most non-compliant nodes,
     then by name."
   - "Every account-region of O(expected) that has no part, whose part is older than O(max_part_age_hours)
-    (a failed export leaves the previous run's part behind), or whose part cannot be read or is not whole
+    or than O(not_before) (a failed export leaves the previous run's part behind), or whose part cannot be read or is not whole
     (no end line, a count that does not agree with its rows) is listed as missing data (RV(report.missing),
     the JSON's C(missing), the HTML's Missing data table), never silently absent; a part of an
     account-region that O(expected) does not name is left out with a warning (RV(report.ignored))."
@@ -83,6 +83,14 @@ options:
       - A part generated more than this many hours before the merge (1 to 8784) counts as missing (stale).
     type: int
     default: 24
+  not_before:
+    description:
+      - A part generated before this date and time (ISO 8601 with its zone, such as C(2026-12-01T15:40:00Z))
+        counts as missing (stale), whatever its age. Give the time the run began, so that the part an earlier
+        run left (the account-region's export failed this time) is never merged as this run's; with parts in S3,
+        where nothing removes it, this is what keeps it out.
+      - Left out, only O(max_part_age_hours) judges a part's age.
+    type: str
   parts_dir:
     description:
       - The local directory the parts were written to (the export's O(cloudpatch.ssm.ssm_compliance_export#module:dest)).
@@ -432,6 +440,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge im
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import list_part_keys
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import missing_percent
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import name_of
+from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import not_before_time
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import organization_dashboard
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import part_list
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance_merge import report_key
@@ -547,7 +556,8 @@ def _merge(s3, params, check_mode, region, files, workdir, warn):
     else:
         sources, unreadable = s3_sources(s3, params, workdir, region)
         where = f"parts_s3_bucket {params['parts_s3_bucket']} (parts_s3_prefix {s3_base(params['parts_s3_prefix'])!r}, {region})"
-    scanned = scan_parts(sources, expected, now, params["max_part_age_hours"], warn, unreadable)
+    not_before = not_before_time(params["not_before"]) if params["not_before"] else None
+    scanned = scan_parts(sources, expected, now, params["max_part_age_hours"], warn, unreadable, not_before)
     check_enough(scanned, expected, params["max_missing_percent"], where)
     for entry in scanned["missing"]:
         if warn:
@@ -730,6 +740,7 @@ def main():
         expected=dict(type="list", elements="raw", required=True),
         max_missing_percent=dict(type="float", default=0),
         max_part_age_hours=dict(type="int", default=24),
+        not_before=dict(type="str"),
         parts_dir=dict(type="path"),
         parts_s3_bucket=dict(type="str"),
         parts_s3_prefix=dict(type="str"),

@@ -231,6 +231,31 @@ def test_a_part_cut_short_and_a_stale_part_count_as_missing(fleet, tmp_path):
     assert result["report"]["nodes"] == sum(count for count, _scanned in FLEET.values()) - 3 - 5
 
 
+def test_a_part_generated_before_not_before_is_an_earlier_runs_and_counts_as_missing(fleet, tmp_path):
+    """The fleet report's run start: a part an hour old is well within max_part_age_hours (24) but was left by an earlier run."""
+    sandbox, _nodes = fleet
+    parts, dest = tmp_path / "parts", tmp_path / "org"
+    export_all(sandbox, parts)
+    earlier = parts / "part-222222222222-eu-west-1.jsonl"
+    lines = earlier.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = json.loads(lines[0])
+    run_started = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)
+    header["generated_at"] = (run_started - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    earlier.write_text(json.dumps(header) + "\n" + "".join(lines[1:]), encoding="utf-8")
+
+    not_before = run_started.strftime("%Y-%m-%dT%H:%M:%SZ")
+    result = merge(parts, dest, max_missing_percent=50, not_before=not_before)
+    assert not result.get("failed"), result
+    assert [(entry["account_id"], entry["region"], entry["reason"]) for entry in result["report"]["missing"]] == [
+        ("222222222222", "eu-west-1", "stale")]
+    assert result["report"]["missing"][0]["detail"] == f"its part was generated at {header['generated_at']}, before not_before {not_before} (an earlier run's)"
+    # The same part, without not_before, is this run's: an hour is within max_part_age_hours.
+    assert merge(parts, dest, max_missing_percent=50)["report"]["missing"] == []
+    # A zone other than UTC is the same instant.
+    one_hour_east = (run_started + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S+01:00")
+    assert [entry["reason"] for entry in merge(parts, dest, max_missing_percent=50, not_before=one_hour_east)["report"]["missing"]] == ["stale"]
+
+
 def test_two_parts_of_one_account_region_and_no_part_at_all_are_errors(fleet, tmp_path):
     sandbox, _nodes = fleet
     parts, dest = tmp_path / "parts", tmp_path / "org"

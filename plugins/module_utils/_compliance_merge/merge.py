@@ -31,6 +31,7 @@ from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import NEVER_REPORTED
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import NON_COMPLIANT
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import as_utc
+from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.common import iso
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.report import CSS
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.report import SUMMARY_COLUMNS
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.report import _e
@@ -60,13 +61,14 @@ def name_of(pair):
     return f"{pair[0]}-{pair[1]}"
 
 
-def scan_parts(sources, expected, now, max_age_hours, warn=None, unreadable=None):
+def scan_parts(sources, expected, now, max_age_hours, warn=None, unreadable=None, not_before=None):
     """Which parts count: {parts (pair -> summary, sorted by account then region), missing, unreadable, ignored}.
 
     `sources` are (label, local path) pairs; `expected` the account-regions that should be there.
     A part that cannot be read, or is not whole, is listed (with a warning) and its account-region
     counts as missing; a part of an account-region not expected is left out with a warning; one older
-    than max_age_hours (a failed export leaves the previous run's part behind) counts as missing.
+    than max_age_hours, or generated before `not_before` (an aware datetime: the run's start), counts as
+    missing: a failed export leaves the previous run's part behind.
     Two parts of one account-region are an error: which is right cannot be guessed. `unreadable`: the
     parts that could not even be fetched ({source, error}), listed with the others.
     """
@@ -104,7 +106,7 @@ def scan_parts(sources, expected, now, max_age_hours, warn=None, unreadable=None
             raise ParameterError(f"parts {other} and {label} are both of {name_of(pair)}: remove the one that is not this run's, "
                                  "nothing was written")
         generated = as_utc(header["generated_at"])
-        if generated is None or now - generated > datetime.timedelta(hours=max_age_hours):
+        if generated is None or now - generated > datetime.timedelta(hours=max_age_hours) or (not_before and generated < not_before):
             stale[pair] = summary
         else:
             found[pair] = summary
@@ -115,8 +117,10 @@ def scan_parts(sources, expected, now, max_age_hours, warn=None, unreadable=None
             continue
         entry = {"account_id": pair[0], "region": pair[1]}
         if pair in stale:
-            entry.update(reason="stale", source=stale[pair]["source"],
-                         detail=f"its part was generated at {stale[pair]['header']['generated_at']}, more than {max_age_hours} hours before this merge")
+            generated_at = stale[pair]["header"]["generated_at"]
+            why = (f"before not_before {iso(not_before)} (an earlier run's)" if not_before and as_utc(generated_at) and as_utc(generated_at) < not_before
+                   else f"more than {max_age_hours} hours before this merge")
+            entry.update(reason="stale", source=stale[pair]["source"], detail=f"its part was generated at {generated_at}, {why}")
         elif pair in broken:
             entry.update(reason="unreadable", source=broken[pair]["source"], detail=broken[pair]["error"])
         else:

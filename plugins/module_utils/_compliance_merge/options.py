@@ -9,6 +9,7 @@ Plain functions of the task's parameters; validate() looks at the disk (dest, pa
 nothing, and nothing here calls AWS.
 """
 
+import datetime
 import os
 import re
 
@@ -30,7 +31,7 @@ ACCOUNT_ID = re.compile(r"\A\d{12}\Z")
 FORMATS = ("csv", "json", "html")
 EXTENSIONS = {"csv": "csv", "json": "json", "html": "html"}
 NOT_BLANK = ("parts_dir", "parts_s3_bucket", "parts_s3_prefix", "expected_bucket_owner", "dest", "expected", "formats",
-             "s3_bucket", "s3_prefix", "kms_key_id")
+             "s3_bucket", "s3_prefix", "kms_key_id", "not_before")
 MAX_PART_AGE_HOURS = 24 * 366
 # Object keys: at most 1,024 bytes (UTF-8).
 MAX_KEY_BYTES = 1024
@@ -121,8 +122,24 @@ def validate_arguments(params):
     hours = params.get("max_part_age_hours")
     if hours is not None and not 1 <= hours <= MAX_PART_AGE_HOURS:
         errors.append(f"max_part_age_hours must be 1 to {MAX_PART_AGE_HOURS}, got {hours}")
+    if "not_before" in given and not_before_time(given["not_before"]) is None:
+        errors.append(f"not_before must be a date and time with its zone, such as 2026-12-01T15:40:00Z (ISO 8601), got {given['not_before']!r}")
     errors.extend(history_errors(params.get("history")))
     return errors
+
+
+def not_before_time(value):
+    """not_before as an aware UTC datetime, or None when it is not an ISO 8601 date and time with a zone."""
+    text = value.strip()
+    text = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    try:
+        parsed = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    # A time without a zone would be read in whichever zone the controller is in.
+    if parsed.tzinfo is None or "T" not in text.upper():
+        return None
+    return parsed.astimezone(datetime.timezone.utc)
 
 
 def validate(params):
