@@ -198,6 +198,11 @@ seealso:
 """
 
 EXAMPLES = r"""
+- name: Note when the run began, once (a part older than that is an earlier run's)
+  ansible.builtin.set_fact:
+    run_started: "{{ now(utc=True, fmt='%Y-%m-%dT%H:%M:%SZ') }}"
+  run_once: true
+
 - name: Each account-region puts its part in one bucket (one host per account-region, patch_fleet inventory)
   cloudpatch.ssm.ssm_compliance_export:
     report_name: "part-{{ account_id }}-{{ region }}"
@@ -215,6 +220,8 @@ EXAMPLES = r"""
       - account_id: "444455556666"
         region: eu-west-1
     max_missing_percent: 10
+    # The part a failed export left from an earlier run counts as missing, not as this run's.
+    not_before: "{{ run_started }}"
     parts_s3_bucket: org-compliance-parts
     parts_s3_prefix: nightly/
     dest: /var/www/reports/
