@@ -7,6 +7,7 @@ AWS must accept it. ansible-lint (production profile) then checks reserved varia
 """
 
 import contextlib
+import datetime
 import importlib
 import io
 import json
@@ -52,21 +53,30 @@ class ExampleValue(jinja2.Undefined):
         return self
 
 
-def rendered(value):
+def now(utc=False, fmt=None):
+    """Ansible's now() in templates."""
+    moment = datetime.datetime.now(datetime.timezone.utc if utc else None)
+    return moment.strftime(fmt) if fmt else moment
+
+
+def rendered(value, facts=None):
     if isinstance(value, str):
-        return jinja2.Environment(undefined=ExampleValue).from_string(value).render()
+        return jinja2.Environment(undefined=ExampleValue).from_string(value).render(now=now, **(facts or {}))
     if isinstance(value, list):
-        return [rendered(item) for item in value]
+        return [rendered(item, facts) for item in value]
     if isinstance(value, dict):
-        return dict((key, rendered(item)) for key, item in value.items())
+        return dict((key, rendered(item, facts)) for key, item in value.items())
     return value
 
 
 def example_tasks(module_name):
+    """(name, arguments) of each task of the module, rendered with the facts the examples' set_fact tasks before it set."""
+    facts = {}
     for task in yaml.safe_load(examples_of(module_name)):
+        facts.update(rendered(task.get("ansible.builtin.set_fact") or {}, facts))
         arguments = task.get(f"cloudpatch.ssm.{module_name}")
         if arguments is not None:
-            yield task["name"], arguments
+            yield task["name"], rendered(arguments, facts)
 
 
 @pytest.mark.parametrize("module_name", MODULES)
@@ -80,7 +90,7 @@ def test_every_example_passes_the_modules_own_checks(module_name, monkeypatch):
     monkeypatch.setattr(AnsibleAWSModule, "client", stop)
     for name, arguments in example_tasks(module_name):
         output = io.StringIO()
-        with patch_module_args(dict(rendered(arguments), _ansible_check_mode=True)), contextlib.redirect_stdout(output):
+        with patch_module_args(dict(arguments, _ansible_check_mode=True)), contextlib.redirect_stdout(output):
             with pytest.raises((ReachedAWS, SystemExit)) as stopped:
                 module.main()
         if stopped.type is SystemExit:
