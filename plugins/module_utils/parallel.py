@@ -19,6 +19,7 @@ written by the thread that iterates, never by a worker.
 
 import collections
 import concurrent.futures
+import threading
 
 # At most this many of a chain's pages are kept read (waiting for their follow-up read or for the
 # consumer) before its next page is asked for: what bounds memory whatever the listing's length.
@@ -36,7 +37,79 @@ class _Chain:
         self.pages = 0  # pages asked for so far
         self.in_flight = False
         self.finished = False
+        self.arrived = 0  # pages read that the iterating thread has not taken yet
         self.waiting = collections.deque()  # [page number, items, follow-up result, ready, last], in page order
+
+
+class _Reads:
+    """The reads of one chain_pages: its chains, what runs, and whether more may be asked for, under one lock.
+
+    A chain's next page is asked for by the thread that read the page before it, as soon as that page
+    is in (a future's done callback), not when the iterating thread next looks: the consumer's work
+    between two pages (an index write, rows) then never lengthens the chain's round trips.
+    """
+
+    def __init__(self, executor, chains, ahead):
+        self.executor = executor
+        self.state = [_Chain(read_page) for read_page in chains]
+        self.ahead = ahead
+        self.running = {}
+        # Reentrant: a read that has already ended when its callback is added runs the callback at once,
+        # on the thread that asked for it, which holds the lock.
+        self.lock = threading.RLock()
+        self.stopped = False  # a read failed, or the generator is closing: ask for nothing more
+        self.accounted = set()  # the page reads whose token is taken, by their callback or by the iterating thread
+
+    def ask_next_pages(self):
+        with self.lock:
+            for number in range(len(self.state)):
+                self._ask(number)
+
+    def _ask(self, number):
+        chain = self.state[number]
+        if self.stopped or chain.finished or chain.in_flight or len(chain.waiting) + chain.arrived >= self.ahead:
+            return
+        chain.in_flight = True
+        future = self.executor.submit(chain.read_page, chain.token)
+        self.running[future] = (number, chain.pages, _PAGE)
+        chain.pages += 1
+        future.add_done_callback(lambda done: self.page_read(number, done))
+
+    def page_read(self, number, future):
+        """A page read ended: its chain's token taken, and the chain's next page asked for when it may be."""
+        with self.lock:
+            # Seen twice (its callback and the iterating thread, in either order): the second time it is
+            # forgotten, so that no ended read, nor the page it holds, is kept.
+            if future in self.accounted:
+                self.accounted.discard(future)
+                return
+            self.accounted.add(future)
+            chain = self.state[number]
+            chain.in_flight = False
+            if future.cancelled() or future.exception() is not None:
+                self.stopped = True
+                return
+            chain.arrived += 1
+            chain.token = future.result()[1]
+            chain.finished = not chain.token
+            self._ask(number)
+
+    def follow_up(self, follow, number, page, items):
+        with self.lock:
+            if self.stopped:
+                return
+            future = self.executor.submit(follow, number, items)
+            self.running[future] = (number, page, _FOLLOW)
+            future.add_done_callback(self._follow_up_read)
+
+    def _follow_up_read(self, future):
+        with self.lock:
+            if future.cancelled() or future.exception() is not None:
+                self.stopped = True
+
+    def pending(self):
+        with self.lock:
+            return list(self.running)
 
 
 def chain_pages(chains, workers, follow=None, keep=None, ahead=AHEAD, followed=None):
@@ -58,60 +131,64 @@ def chain_pages(chains, workers, follow=None, keep=None, ahead=AHEAD, followed=N
     """
     if not 1 <= workers <= MAX_WORKERS:
         raise ValueError(f"workers must be 1-{MAX_WORKERS}, got {workers}")
-    state = [_Chain(read_page) for read_page in chains]
-    running, failures = {}, []
+    failures = []
     executor = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cloudpatch-read")
+    reads = _Reads(executor, chains, ahead)
     try:
-        _ask_next_pages(executor, state, running, ahead)
-        while running:
-            done, _pending = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
-            for future in sorted(done, key=lambda one: running[one]):
-                number, page, kind = running.pop(future)
+        reads.ask_next_pages()
+        while True:
+            pending = reads.pending()
+            if not pending:
+                break
+            done, _pending = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
+            with reads.lock:
+                ended = sorted(((future, reads.running.pop(future)) for future in done), key=lambda pair: pair[1])
+            for future, (number, page, kind) in ended:
+                if kind == _PAGE:
+                    # Its callback may not have run yet: the token is taken here then, once.
+                    reads.page_read(number, future)
                 error = future.exception()
                 if error is not None:
                     failures.append(((number, page, kind), error))
                 elif not failures:
                     chain_follow = follow if followed is None or number in followed else None
-                    _take(executor, state[number], number, page, kind, future.result(), chain_follow, keep, running)
+                    _take(reads, number, page, kind, future.result(), chain_follow, keep)
             if failures:
+                with reads.lock:
+                    reads.stopped = True
                 continue  # let what is running end; ask for nothing more
-            # The next pages are asked for before the consumer gets the pages read: its work (an index
-            # write, rows) overlaps the round trips instead of adding to each chain's.
-            _ask_next_pages(executor, state, running, ahead)
-            for number, chain in enumerate(state):
-                while chain.waiting and chain.waiting[0][3]:
-                    _page, items, extra, _ready, last = chain.waiting.popleft()
+            reads.ask_next_pages()
+            for number, chain in enumerate(reads.state):
+                while True:
+                    with reads.lock:
+                        if not (chain.waiting and chain.waiting[0][3]):
+                            break
+                        _page, items, extra, _ready, last = chain.waiting.popleft()
                     yield number, items, extra, last
                     del items, extra
-            _ask_next_pages(executor, state, running, ahead)
+                    reads.ask_next_pages()
         if failures:
             raise min(failures, key=lambda failure: failure[0])[1]
     finally:
+        with reads.lock:
+            reads.stopped = True
         executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _take(executor, chain, number, page, kind, result, follow, keep, running):
-    """A read that ended: a page (kept, its follow-up asked for) or a follow-up (its page made ready)."""
+def _take(reads, number, page, kind, result, follow, keep):
+    """A read that ended, on the iterating thread: a page (kept, its follow-up asked for) or a follow-up (its page made ready)."""
+    chain = reads.state[number]
     if kind == _FOLLOW:
-        entry = next(entry for entry in chain.waiting if entry[0] == page)
-        entry[2], entry[3] = result, True
+        with reads.lock:
+            entry = next(entry for entry in chain.waiting if entry[0] == page)
+            entry[2], entry[3] = result, True
         return
     items, token = result
-    chain.in_flight = False
-    chain.token = token
-    chain.finished = not token
     if keep is not None:
         items = keep(number, items)
     wanted = follow is not None and bool(items)
-    chain.waiting.append([page, items, None, not wanted, chain.finished])
+    with reads.lock:
+        chain.arrived -= 1
+        chain.waiting.append([page, items, None, not wanted, not token])
     if wanted:
-        running[executor.submit(follow, number, items)] = (number, page, _FOLLOW)
-
-
-def _ask_next_pages(executor, state, running, ahead):
-    for number, chain in enumerate(state):
-        if chain.finished or chain.in_flight or len(chain.waiting) >= ahead:
-            continue
-        chain.in_flight = True
-        running[executor.submit(chain.read_page, chain.token)] = (number, chain.pages, _PAGE)
-        chain.pages += 1
+        reads.follow_up(follow, number, page, items)

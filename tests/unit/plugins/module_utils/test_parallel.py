@@ -93,6 +93,27 @@ def test_a_follow_up_runs_while_the_next_page_is_read():
     assert [extra for _number, _items, extra, _last in chain_pages([read_page], 2, follow=follow)] == [3, 3, 3]
 
 
+def test_the_next_page_is_asked_for_while_the_consumer_is_busy():
+    """Page 1 arrives while the consumer still works on page 0: page 2 is asked for then, by the reading
+    thread, not when the consumer next asks for a page (its work would add to each round trip of the chain)."""
+    page_two_asked = threading.Event()
+    listing = Listing("a", 4)
+
+    def read_page(token):
+        if token == "a-2":
+            page_two_asked.set()
+        return listing(token)
+
+    pages = chain_pages([read_page], 2)
+    number, items, _extra, _last = next(pages)
+    assert (number, items[0]) == (0, "a0.0")
+    # The consumer, busy with page 0, has not asked for page 1 yet.
+    assert page_two_asked.wait(WAIT), "page 2 was not asked for while the consumer held page 0"
+    assert [items[0] for _number, items, _extra, _last in pages] == ["a1.0", "a2.0", "a3.0"]
+    assert listing.tokens == [None, "a-1", "a-2", "a-3"]
+    assert pool_threads() == []
+
+
 def test_a_chain_holds_at_most_ahead_pages_while_one_waits_for_its_follow_up():
     long_chain_done = threading.Event()
     slow, fast = Listing("s", 10), Listing("f", 20)
