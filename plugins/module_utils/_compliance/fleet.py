@@ -229,8 +229,9 @@ def _rows_in_parallel(ssm, ec2, index, ids, filter_sets, now, days, workers):
             del page, states
             if last and number != nodes:
                 index_chains -= 1
-            # A few kept pages' rows at a time: the next pages are asked for only when this loop asks
-            # chain_pages for more, so making every kept page's rows at once would hold the node listing up.
+            # A few kept pages' rows at a time: the pages read are taken, and their patch states asked for,
+            # only when this loop asks chain_pages for more, and a chain stops parallel.AHEAD pages ahead of
+            # that, so making every kept page's rows at once would hold the node listing up.
             for _page in range(ROW_PAGES_A_READ if index_chains == 0 else 0):
                 if made == kept:
                     break
