@@ -58,19 +58,22 @@ KEEP_CREDENTIALS = """
   ansible.builtin.import_playbook: {playbook}
 
 # The test's own step: each host's connection as the fleet playbook left it, so that the test can
-# look for its keys in the output and use them.
+# look for its keys in the output and use them. One file for every host of the play (hosts that
+# failed are out of it): a copy per host would cost two module runs each.
 - name: Keep each host's connection for the test
   hosts: all
   gather_facts: false
   tasks:
-    - name: Write the connection
+    - name: Write the connections
       ansible.builtin.copy:
-        content: "{{{{ cloudpatch_ssm_aws | to_json }}}}"
-        dest: "{keep_dir}/{{{{ inventory_hostname }}}}.json"
+        content: >-
+          {{{{ '{{' }}}}{{% for host in ansible_play_hosts if (hostvars[host].cloudpatch_ssm_aws | default({{}})).session_token is defined %}}
+          {{{{ host | to_json }}}}: {{{{ hostvars[host].cloudpatch_ssm_aws | to_json }}}}{{{{ '' if loop.last else ',' }}}}{{% endfor %}}{{{{ '}}' }}}}
+        dest: "{keep_dir}/connections.json"
         mode: "0600"
       check_mode: false
       no_log: true
-      when: cloudpatch_ssm_aws.session_token is defined
+      run_once: true
 """
 
 
@@ -97,7 +100,8 @@ def run_playbook(sandbox, tmp_path, inventory, playbook, extra_vars=None, check=
     assert "Traceback" not in output
     if (result.returncode != 0) != expect_failure:
         pytest.fail(f"ansible-playbook exited {result.returncode}\n{output}")
-    connections = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(keep_dir.glob("*.json"))}
+    kept = keep_dir / "connections.json"
+    connections = json.loads(kept.read_text(encoding="utf-8")) if kept.exists() else {}
     for connection in connections.values():
         for key in ("secret_key", "session_token"):
             assert len(connection[key]) >= 16
