@@ -53,10 +53,11 @@ def write_inventory(tmp_path, accounts=ACCOUNTS, role_name="OrganizationAccountA
     return inventory
 
 
-KEEP_CREDENTIALS = """
-- name: Run the fleet playbook
+RUN_PLAYBOOK = """
+- name: Run the fleet playbook {playbook}
   ansible.builtin.import_playbook: {playbook}
-
+"""
+KEEP_CONNECTIONS = """
 # The test's own step: each host's connection as the fleet playbook left it, so that the test can
 # look for its keys in the output and use them. One file for every host of the play (hosts that
 # failed are out of it): a copy per host would cost two module runs each.
@@ -69,7 +70,7 @@ KEEP_CREDENTIALS = """
         content: >-
           {{{{ '{{' }}}}{{% for host in ansible_play_hosts if (hostvars[host].cloudpatch_ssm_aws | default({{}})).session_token is defined %}}
           {{{{ host | to_json }}}}: {{{{ hostvars[host].cloudpatch_ssm_aws | to_json }}}}{{{{ '' if loop.last else ',' }}}}{{% endfor %}}{{{{ '}}' }}}}
-        dest: "{keep_dir}/connections.json"
+        dest: "{kept}"
         mode: "0600"
       check_mode: false
       no_log: true
@@ -77,12 +78,16 @@ KEEP_CREDENTIALS = """
 """
 
 
-def run_playbook(sandbox, tmp_path, inventory, playbook, extra_vars=None, check=False, expect_failure=False, forks=6):
-    """ansible-playbook -v on a fleet playbook, then a play that keeps each host's connection; (output, connections)."""
+def run_playbooks(sandbox, tmp_path, inventory, playbooks, extra_vars=None, check=False, expect_failure=False, forks=6):
+    """One ansible-playbook -v run of fleet playbooks in turn, each followed by a play that keeps each host's
+    connection; (output, [connections after each playbook], [when each was kept: the real time after every call
+    that playbook made and before any the next one made])."""
     # Each run its own directory: a test that runs several playbooks sees only this run's connections.
     keep_dir = Path(tempfile.mkdtemp(prefix="connections-", dir=tmp_path))
-    wrapper = tmp_path / f"run-{Path(playbook).name}"
-    wrapper.write_text(KEEP_CREDENTIALS.format(playbook=PLAYBOOKS / playbook, keep_dir=keep_dir), encoding="utf-8")
+    kept = [keep_dir / f"connections-{index}.json" for index in range(len(playbooks))]
+    wrapper = keep_dir / "run.yml"
+    wrapper.write_text("---" + "".join(RUN_PLAYBOOK.format(playbook=PLAYBOOKS / playbook) + KEEP_CONNECTIONS.format(kept=path)
+                                       for playbook, path in zip(playbooks, kept)), encoding="utf-8")
     command = [str(Path(sys.executable).parent / "ansible-playbook"), "-v", "-i", str(inventory), str(wrapper),
                "--forks", str(forks), "-e", json.dumps({"ansible_python_interpreter": sys.executable, **(extra_vars or {})})]
     if check:
@@ -100,13 +105,19 @@ def run_playbook(sandbox, tmp_path, inventory, playbook, extra_vars=None, check=
     assert "Traceback" not in output
     if (result.returncode != 0) != expect_failure:
         pytest.fail(f"ansible-playbook exited {result.returncode}\n{output}")
-    kept = keep_dir / "connections.json"
-    connections = json.loads(kept.read_text(encoding="utf-8")) if kept.exists() else {}
-    for connection in connections.values():
-        for key in ("secret_key", "session_token"):
-            assert len(connection[key]) >= 16
-            assert connection[key] not in output, f"the {key} of a host was printed"
-    return output, connections
+    runs = [json.loads(path.read_text(encoding="utf-8")) if path.exists() else {} for path in kept]
+    for connections in runs:
+        for connection in connections.values():
+            for key in ("secret_key", "session_token"):
+                assert len(connection[key]) >= 16
+                assert connection[key] not in output, f"the {key} of a host was printed"
+    return output, runs, [path.stat().st_mtime if path.exists() else None for path in kept]
+
+
+def run_playbook(sandbox, tmp_path, inventory, playbook, extra_vars=None, check=False, expect_failure=False, forks=6):
+    """ansible-playbook -v on a fleet playbook, then a play that keeps each host's connection; (output, connections)."""
+    output, runs, _kept_at = run_playbooks(sandbox, tmp_path, inventory, [playbook], extra_vars, check, expect_failure, forks)
+    return output, runs[0]
 
 
 def recap(output):
@@ -148,15 +159,29 @@ def test_install_rings_stop_when_a_ring_fails_more_than_max_fail_percentage(flee
     assert sorted(recap(output)) == ["111111111111-eu-west-1", "111111111111-us-east-1"]
 
 
-@pytest.mark.parametrize("playbook", ["scan.yml", "install.yml"])
-def test_scan_and_install_in_check_mode_assume_the_roles_and_change_nothing(fleet, tmp_path, playbook):
-    _output, connections = run_playbook(fleet, tmp_path, write_inventory(tmp_path), playbook, {"fleet_hosts": CHECK_HOSTS_PATTERN},
-                                        check=True)
-    assert sorted(connections) == sorted(CHECK_HOSTS)
-    assert [(call["service"], call["operation"]) for call in fleet.mutating_calls()] == [("sts", "AssumeRole")] * len(CHECK_HOSTS)
-    # Each host still read its own account-region's nodes to predict its run.
-    listed = fleet.calls(service="ssm", operation="DescribeInstanceInformation")
-    assert sorted((call["account_id"], call["region"]) for call in listed) == sorted(tuple(host.split("-", 1)) for host in CHECK_HOSTS)
+# One ansible-playbook run, three playbooks in check mode in turn (on an account nothing changes, so each
+# sees the fresh world): the calls of each are those before the connections it left were kept.
+def test_scan_install_and_report_in_check_mode_assume_the_roles_and_change_nothing(fleet, tmp_path):
+    reports = tmp_path / "reports"
+    # The report's as an AWX Check job of the S3-only report gives them (fleet_reports_dir null); scan and install read none of them.
+    extra_vars = {"fleet_reports_dir": None, "fleet_report_s3_bucket": "org-reports", "fleet_parts_dir": str(reports / "parts"),
+                  "fleet_hosts": CHECK_HOSTS_PATTERN}
+    playbooks = ["scan.yml", "install.yml", "report.yml"]
+    output, runs, kept_at = run_playbooks(fleet, tmp_path, write_inventory(tmp_path), playbooks, extra_vars, check=True)
+    calls = fleet.calls()
+    assert None not in kept_at and calls and calls[-1]["time"] < kept_at[-1]
+    for playbook, connections, start, end in zip(playbooks, runs, [0.0] + kept_at, kept_at):
+        made = [call for call in calls if start < call["time"] < end]
+        assert sorted(connections) == sorted(CHECK_HOSTS), playbook
+        assert [(call["service"], call["operation"]) for call in made if call["mutating"]] == [("sts", "AssumeRole")] * len(CHECK_HOSTS), playbook
+        if playbook != "report.yml":
+            # Each host still read its own account-region's nodes to predict its run.
+            listed = [call for call in made if call["operation"] == "DescribeInstanceInformation"]
+            assert sorted((call["account_id"], call["region"]) for call in listed) == sorted(tuple(host.split("-", 1)) for host in CHECK_HOSTS), playbook
+    # The report: no local copy, nothing put, and it says why the merge is skipped.
+    assert not reports.exists()
+    assert ("Check mode: no part was written, so the merge of 2 account-region(s) into s3://org-reports/fleet-reports/organization.* is not run"
+            in " ".join(output.split()))
 
 
 def test_a_host_pattern_that_matches_no_host_fails_before_any_call(fleet, tmp_path):
@@ -165,20 +190,6 @@ def test_a_host_pattern_that_matches_no_host_fails_before_any_call(fleet, tmp_pa
                                        expect_failure=True)
     assert connections == {} and fleet.calls() == []
     assert ("fleet_hosts account_999999999999 matches no host of the inventory: nothing would run." in " ".join(output.split())), output
-
-
-def test_report_in_check_mode_writes_no_part_and_skips_the_merge(fleet, tmp_path):
-    # An AWX Check job of the S3-only report (fleet_reports_dir null): no local copy, nothing put.
-    reports = tmp_path / "reports"
-    output, connections = run_playbook(fleet, tmp_path, write_inventory(tmp_path), "report.yml",
-                                       {"fleet_reports_dir": None, "fleet_report_s3_bucket": "org-reports", "fleet_parts_dir": str(reports / "parts"),
-                                        "fleet_hosts": CHECK_HOSTS_PATTERN},
-                                       check=True)
-    assert sorted(connections) == sorted(CHECK_HOSTS)
-    assert [(call["service"], call["operation"]) for call in fleet.mutating_calls()] == [("sts", "AssumeRole")] * len(CHECK_HOSTS)
-    assert not reports.exists()
-    assert ("Check mode: no part was written, so the merge of 2 account-region(s) into s3://org-reports/fleet-reports/organization.* is not run"
-            in " ".join(output.split()))
 
 
 def read_csv(path):
