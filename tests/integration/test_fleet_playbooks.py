@@ -16,6 +16,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import yaml
+
+# The bad-input suite's in-process runner: a module exactly as Ansible runs it, in this process.
+from test_bad_inputs import run_in_process
 
 from sandbox.testing.process import member_account
 
@@ -53,33 +57,41 @@ def write_inventory(tmp_path, accounts=ACCOUNTS, role_name="OrganizationAccountA
     return inventory
 
 
-KEEP_CREDENTIALS = """
-- name: Run the fleet playbook
+RUN_PLAYBOOK = """
+- name: Run the fleet playbook {playbook}
   ansible.builtin.import_playbook: {playbook}
-
+"""
+KEEP_CONNECTIONS = """
 # The test's own step: each host's connection as the fleet playbook left it, so that the test can
-# look for its keys in the output and use them.
+# look for its keys in the output and use them. One file for every host of the play (hosts that
+# failed are out of it): a copy per host would cost two module runs each.
 - name: Keep each host's connection for the test
   hosts: all
   gather_facts: false
   tasks:
-    - name: Write the connection
+    - name: Write the connections
       ansible.builtin.copy:
-        content: "{{{{ cloudpatch_ssm_aws | to_json }}}}"
-        dest: "{keep_dir}/{{{{ inventory_hostname }}}}.json"
+        content: >-
+          {{{{ '{{' }}}}{{% for host in ansible_play_hosts if (hostvars[host].cloudpatch_ssm_aws | default({{}})).session_token is defined %}}
+          {{{{ host | to_json }}}}: {{{{ hostvars[host].cloudpatch_ssm_aws | to_json }}}}{{{{ '' if loop.last else ',' }}}}{{% endfor %}}{{{{ '}}' }}}}
+        dest: "{kept}"
         mode: "0600"
       check_mode: false
       no_log: true
-      when: cloudpatch_ssm_aws.session_token is defined
+      run_once: true
 """
 
 
-def run_playbook(sandbox, tmp_path, inventory, playbook, extra_vars=None, check=False, expect_failure=False, forks=6):
-    """ansible-playbook -v on a fleet playbook, then a play that keeps each host's connection; (output, connections)."""
+def run_playbooks(sandbox, tmp_path, inventory, playbooks, extra_vars=None, check=False, expect_failure=False, forks=6):
+    """One ansible-playbook -v run of fleet playbooks in turn, each followed by a play that keeps each host's
+    connection; (output, [connections after each playbook], [when each was kept: the real time after every call
+    that playbook made and before any the next one made])."""
     # Each run its own directory: a test that runs several playbooks sees only this run's connections.
     keep_dir = Path(tempfile.mkdtemp(prefix="connections-", dir=tmp_path))
-    wrapper = tmp_path / f"run-{Path(playbook).name}"
-    wrapper.write_text(KEEP_CREDENTIALS.format(playbook=PLAYBOOKS / playbook, keep_dir=keep_dir), encoding="utf-8")
+    kept = [keep_dir / f"connections-{index}.json" for index in range(len(playbooks))]
+    wrapper = keep_dir / "run.yml"
+    wrapper.write_text("---" + "".join(RUN_PLAYBOOK.format(playbook=PLAYBOOKS / playbook) + KEEP_CONNECTIONS.format(kept=path)
+                                       for playbook, path in zip(playbooks, kept)), encoding="utf-8")
     command = [str(Path(sys.executable).parent / "ansible-playbook"), "-v", "-i", str(inventory), str(wrapper),
                "--forks", str(forks), "-e", json.dumps({"ansible_python_interpreter": sys.executable, **(extra_vars or {})})]
     if check:
@@ -97,12 +109,19 @@ def run_playbook(sandbox, tmp_path, inventory, playbook, extra_vars=None, check=
     assert "Traceback" not in output
     if (result.returncode != 0) != expect_failure:
         pytest.fail(f"ansible-playbook exited {result.returncode}\n{output}")
-    connections = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(keep_dir.glob("*.json"))}
-    for connection in connections.values():
-        for key in ("secret_key", "session_token"):
-            assert len(connection[key]) >= 16
-            assert connection[key] not in output, f"the {key} of a host was printed"
-    return output, connections
+    runs = [json.loads(path.read_text(encoding="utf-8")) if path.exists() else {} for path in kept]
+    for connections in runs:
+        for connection in connections.values():
+            for key in ("secret_key", "session_token"):
+                assert len(connection[key]) >= 16
+                assert connection[key] not in output, f"the {key} of a host was printed"
+    return output, runs, [path.stat().st_mtime if path.exists() else None for path in kept]
+
+
+def run_playbook(sandbox, tmp_path, inventory, playbook, extra_vars=None, check=False, expect_failure=False, forks=6):
+    """ansible-playbook -v on a fleet playbook, then a play that keeps each host's connection; (output, connections)."""
+    output, runs, _kept_at = run_playbooks(sandbox, tmp_path, inventory, [playbook], extra_vars, check, expect_failure, forks)
+    return output, runs[0]
 
 
 def recap(output):
@@ -144,15 +163,29 @@ def test_install_rings_stop_when_a_ring_fails_more_than_max_fail_percentage(flee
     assert sorted(recap(output)) == ["111111111111-eu-west-1", "111111111111-us-east-1"]
 
 
-@pytest.mark.parametrize("playbook", ["scan.yml", "install.yml"])
-def test_scan_and_install_in_check_mode_assume_the_roles_and_change_nothing(fleet, tmp_path, playbook):
-    _output, connections = run_playbook(fleet, tmp_path, write_inventory(tmp_path), playbook, {"fleet_hosts": CHECK_HOSTS_PATTERN},
-                                        check=True)
-    assert sorted(connections) == sorted(CHECK_HOSTS)
-    assert [(call["service"], call["operation"]) for call in fleet.mutating_calls()] == [("sts", "AssumeRole")] * len(CHECK_HOSTS)
-    # Each host still read its own account-region's nodes to predict its run.
-    listed = fleet.calls(service="ssm", operation="DescribeInstanceInformation")
-    assert sorted((call["account_id"], call["region"]) for call in listed) == sorted(tuple(host.split("-", 1)) for host in CHECK_HOSTS)
+# One ansible-playbook run, three playbooks in check mode in turn (on an account nothing changes, so each
+# sees the fresh world): the calls of each are those before the connections it left were kept.
+def test_scan_install_and_report_in_check_mode_assume_the_roles_and_change_nothing(fleet, tmp_path):
+    reports = tmp_path / "reports"
+    # The report's variables as an AWX Check job of the S3-only report gives them (fleet_reports_dir null); scan and install read none.
+    extra_vars = {"fleet_reports_dir": None, "fleet_report_s3_bucket": "org-reports", "fleet_parts_dir": str(reports / "parts"),
+                  "fleet_hosts": CHECK_HOSTS_PATTERN}
+    playbooks = ["scan.yml", "install.yml", "report.yml"]
+    output, runs, kept_at = run_playbooks(fleet, tmp_path, write_inventory(tmp_path), playbooks, extra_vars, check=True)
+    calls = fleet.calls()
+    assert None not in kept_at and calls and calls[-1]["time"] < kept_at[-1]
+    for playbook, connections, start, end in zip(playbooks, runs, [0.0] + kept_at, kept_at):
+        made = [call for call in calls if start < call["time"] < end]
+        assert sorted(connections) == sorted(CHECK_HOSTS), playbook
+        assert [(call["service"], call["operation"]) for call in made if call["mutating"]] == [("sts", "AssumeRole")] * len(CHECK_HOSTS), playbook
+        if playbook != "report.yml":
+            # Each host still read its own account-region's nodes to predict its run.
+            listed = [call for call in made if call["operation"] == "DescribeInstanceInformation"]
+            assert sorted((call["account_id"], call["region"]) for call in listed) == sorted(tuple(host.split("-", 1)) for host in CHECK_HOSTS), playbook
+    # The report: no local copy, nothing put, and it says why the merge is skipped.
+    assert not reports.exists()
+    assert ("Check mode: no part was written, so the merge of 2 account-region(s) into s3://org-reports/fleet-reports/organization.* is not run"
+            in " ".join(output.split()))
 
 
 def test_a_host_pattern_that_matches_no_host_fails_before_any_call(fleet, tmp_path):
@@ -161,20 +194,6 @@ def test_a_host_pattern_that_matches_no_host_fails_before_any_call(fleet, tmp_pa
                                        expect_failure=True)
     assert connections == {} and fleet.calls() == []
     assert ("fleet_hosts account_999999999999 matches no host of the inventory: nothing would run." in " ".join(output.split())), output
-
-
-def test_report_in_check_mode_writes_no_part_and_skips_the_merge(fleet, tmp_path):
-    # An AWX Check job of the S3-only report (fleet_reports_dir null): no local copy, nothing put.
-    reports = tmp_path / "reports"
-    output, connections = run_playbook(fleet, tmp_path, write_inventory(tmp_path), "report.yml",
-                                       {"fleet_reports_dir": None, "fleet_report_s3_bucket": "org-reports", "fleet_parts_dir": str(reports / "parts"),
-                                        "fleet_hosts": CHECK_HOSTS_PATTERN},
-                                       check=True)
-    assert sorted(connections) == sorted(CHECK_HOSTS)
-    assert [(call["service"], call["operation"]) for call in fleet.mutating_calls()] == [("sts", "AssumeRole")] * len(CHECK_HOSTS)
-    assert not reports.exists()
-    assert ("Check mode: no part was written, so the merge of 2 account-region(s) into s3://org-reports/fleet-reports/organization.* is not run"
-            in " ".join(output.split()))
 
 
 def read_csv(path):
@@ -268,18 +287,13 @@ def test_scan_and_report_then_an_account_whose_role_cannot_be_assumed_fails_alon
     (reports / "parts").mkdir(parents=True)
     (reports / "parts" / "part-333333333333-us-east-1.jsonl").write_text("left over\n", encoding="utf-8")
 
-    # By default (fleet_max_missing_percent 0) the merge fails on 2 missing of 6 and writes nothing.
-    output, _connections = run_playbook(fleet, tmp_path, inventory, "report.yml", {"fleet_reports_dir": str(reports)},
-                                        expect_failure=True)
-    assert sorted(path.name for path in reports.iterdir()) == ["parts"]
-    assert sorted(path.name for path in (reports / "parts").iterdir()) == sorted(
-        f"part-{host}.jsonl" for host in HOSTS if not host.startswith("333333333333"))
-    assert "333333333333" in " ".join(output.split("Merge the parts")[-1].split())
-
-    # Up to half may be missing: the report is written, the two account-regions listed as missing data.
+    # Up to half may be missing: the report is written, the two account-regions listed as missing data
+    # (the part left over is removed first: taken for this run's, it would not be "no part").
     output, _connections = run_playbook(fleet, tmp_path, inventory, "report.yml",
                                         {"fleet_reports_dir": str(reports), "fleet_max_missing_percent": 50}, expect_failure=True)
     assert sorted(host for host, count in recap(output).items() if count["failed"]) == ["333333333333-eu-west-1", "333333333333-us-east-1"]
+    assert sorted(path.name for path in (reports / "parts").iterdir()) == sorted(
+        f"part-{host}.jsonl" for host in HOSTS if not host.startswith("333333333333"))
     document = json.loads((reports / "organization.json").read_text(encoding="utf-8"))
     assert sorted((entry["account_id"], entry["region"], entry["reason"]) for entry in document["missing"]) == [
         ("333333333333", "eu-west-1", "no part"), ("333333333333", "us-east-1", "no part")]
@@ -290,6 +304,30 @@ def test_scan_and_report_then_an_account_whose_role_cannot_be_assumed_fails_alon
     assert "333333333333" in page and "no part" in page
     assert "8 node(s) of 4 of 6 account-region(s)" in output
     assert "missing: 333333333333-eu-west-1, 333333333333-us-east-1" in output or "missing: 333333333333-us-east-1, 333333333333-eu-west-1" in output
+
+    # By default (report.yml's fleet_max_missing_percent 0) the merge of these parts fails on 2 missing of 6 and
+    # writes nothing: the playbook's merge task, its module run in-process with the arguments the play gives it
+    # (a second ansible-playbook run would export the same four parts again to get here).
+    play_vars = yaml.safe_load((PLAYBOOKS / "report.yml").read_text(encoding="utf-8"))[1]["vars"]
+    assert play_vars["fleet_max_missing_percent"] == 0
+    refused_dir = tmp_path / "reports-refused"
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in {**fleet.environment(), "AWS_ACCESS_KEY_ID": RUNNER_ACCESS_KEY}.items():
+            patch.setenv(name, value)
+        refused = run_in_process("ssm_compliance_merge", {
+            "report_name": play_vars["fleet_report_name"],
+            # The play's hosts (their names are ACCOUNT_ID-REGION), the failed ones too.
+            "expected": HOSTS,
+            "max_missing_percent": play_vars["fleet_max_missing_percent"],
+            "max_part_age_hours": play_vars["fleet_max_part_age_hours"],
+            "parts_dir": str(reports / "parts"),
+            "dest": str(refused_dir),
+            "formats": play_vars["fleet_report_formats"],
+            "history": play_vars["fleet_report_history"],
+        })
+    assert "uncaught" not in refused and refused.get("failed"), refused
+    assert "2 of 6" in refused["msg"] and "333333333333" in refused["msg"], refused["msg"]
+    assert not refused_dir.exists() or list(refused_dir.iterdir()) == []
 
     # 4. A scan now: that account fails alone, the others scan.
     fleet.clear_calls()

@@ -1,9 +1,12 @@
 """Bad inputs to the seven roles (roles_bad_input/cases.yml), all in one ansible-playbook run.
 
-Each case includes its role with its variables inside a block whose rescue records the failure.
-Every case must fail with a message holding the case's `error` and naming a variable of its role,
-with no traceback; across the whole run the sandbox must see no mutating call and no local file
-may be written (the report directory the cases point at stays empty).
+Each case is a host of the run's inventory (local connection) whose host variables are the case's;
+one task includes each host's role. Every case must fail (the run's own stats) with a message holding
+the case's `error` and naming a variable of its role, with no traceback; across the whole run the
+sandbox must see no mutating call and no local file may be written (the report directory the cases
+point at stays empty). roles_bad_input/callback_plugins/record_failures.py records how each host
+failed: no rescue task per case (a worker process each), and each role is loaded once for all its
+cases instead of once a case.
 """
 
 import json
@@ -19,6 +22,7 @@ import yaml
 # The layout the root conftest.py links: .build/collections/ansible_collections/cloudpatch/ssm
 COLLECTIONS_PATH = Path(__file__).resolve().parents[2] / ".build" / "collections"
 CASES_FILE = Path(__file__).resolve().parent / "roles_bad_input" / "cases.yml"
+CALLBACKS = CASES_FILE.parent / "callback_plugins"
 ROLES = ("prerequisites", "patch_baseline", "patch_groups", "patching", "compliance_report", "patch_schedule", "fleet_credentials")
 
 
@@ -33,29 +37,25 @@ def load_cases(report_dir):
     return flat
 
 
-def playbook(cases, results_file):
-    tasks = [{"name": "Start the record", "ansible.builtin.set_fact": {"bad_input_results": []}}]
+def host_name(index):
+    return f"case{index:03d}"
+
+
+def inventory(cases):
+    """One host a case: the case's variables and the role to include are its host variables."""
+    hosts = {}
     for index, case in enumerate(cases):
-        record = ("{{ bad_input_results + [{'case': %d, 'failed': %s, 'msg': %s, 'exception': %s, 'task': %s}] }}")
-        tasks.append({
-            "name": f"Case {index}: {case['role']}",
-            "block": [
-                {"name": f"Include {case['role']} (case {index})",
-                 "ansible.builtin.include_role": {"name": f"cloudpatch.ssm.{case['role']}"},
-                 "vars": case["vars"]},
-                {"name": f"Record that case {index} passed",
-                 "ansible.builtin.set_fact": {"bad_input_results": record % (index, "false", "''", "''", "''")}},
-            ],
-            "rescue": [
-                {"name": f"Record how case {index} failed",
-                 "ansible.builtin.set_fact": {"bad_input_results": record % (
-                     index, "true", "ansible_failed_result.msg | default('') | string",
-                     "ansible_failed_result.exception | default('') | string", "ansible_failed_task.name")}},
-            ],
-        })
-    tasks.append({"name": "Keep the record", "ansible.builtin.copy": {
-        "content": "{{ bad_input_results | to_json }}", "dest": str(results_file), "mode": "0600"}})
-    return [{"name": "Bad inputs to the roles", "hosts": "localhost", "gather_facts": False, "tasks": tasks}]
+        hosts[host_name(index)] = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
+                                   "bad_input_role": case["role"], **case["vars"]}
+    return {"all": {"hosts": hosts}}
+
+
+PLAYBOOK = [{
+    "name": "Bad inputs to the roles, one host a case",
+    "hosts": "all",
+    "gather_facts": False,
+    "tasks": [{"name": "Include the case's role", "ansible.builtin.include_role": {"name": "cloudpatch.ssm.{{ bad_input_role }}"}}],
+}]
 
 
 def files_under(path):
@@ -80,22 +80,25 @@ def test_every_bad_input_to_a_role_fails_naming_its_variable_and_changes_nothing
     assert len(cases) >= 40
     results_file = tmp_path / "results.json"
     playbook_file = tmp_path / "bad_inputs.yml"
-    playbook_file.write_text(yaml.safe_dump(playbook(cases, results_file), sort_keys=False), encoding="utf-8")
-    inventory = tmp_path / "inventory.yml"
-    inventory.write_text("all:\n  hosts:\n    localhost:\n      ansible_connection: local\n"
-                         f"      ansible_python_interpreter: {sys.executable}\n", encoding="utf-8")
+    playbook_file.write_text(yaml.safe_dump(PLAYBOOK, sort_keys=False), encoding="utf-8")
+    inventory_file = tmp_path / "inventory.yml"
+    inventory_file.write_text(yaml.safe_dump(inventory(cases), sort_keys=False), encoding="utf-8")
     environment = {**os.environ, **world.environment(), "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS_PATH),
-                   "ANSIBLE_LOCALHOST_WARNING": "False", "ANSIBLE_NOCOLOR": "1"}
-    result = subprocess.run([str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory), str(playbook_file)],
+                   "ANSIBLE_LOCALHOST_WARNING": "False", "ANSIBLE_NOCOLOR": "1",
+                   "ANSIBLE_CALLBACK_PLUGINS": str(CALLBACKS), "ANSIBLE_CALLBACKS_ENABLED": "record_failures",
+                   "BAD_INPUT_RESULTS": str(results_file)}
+    result = subprocess.run([str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory_file), str(playbook_file)],
                             env=environment, cwd=workdir, capture_output=True, text=True, check=False, timeout=900)
-    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+    # 2: the run went through and some host failed (every host must, below).
+    assert result.returncode == 2, f"{result.stdout}\n{result.stderr}"
     assert "Traceback" not in result.stdout + result.stderr
 
     records = json.loads(results_file.read_text(encoding="utf-8"))
-    assert [record["case"] for record in records] == list(range(len(cases)))
+    assert sorted(records) == [host_name(index) for index in range(len(cases))]
     problems = []
-    for case, record in zip(cases, records):
-        label = f"case {record['case']} ({case['role']} {case['vars']})"
+    for index, case in enumerate(cases):
+        record = records[host_name(index)]
+        label = f"case {index} ({case['role']} {case['vars']})"
         if not record["failed"]:
             problems.append(f"{label}: did not fail")
             continue
@@ -104,7 +107,7 @@ def test_every_bad_input_to_a_role_fails_naming_its_variable_and_changes_nothing
         if "Traceback" in record["exception"] + message:
             problems.append(f"{label}: traceback: {record['exception']} {message}")
         if case["error"] not in message:
-            problems.append(f"{label}: {case['error']!r} not in {message!r}")
+            problems.append(f"{label}: {case['error']!r} not in {message!r} (task {record['task']!r})")
         if not re.search(rf"\b{case['role']}_\w+", message):
             problems.append(f"{label}: the message names no variable of the role: {message!r}")
     assert problems == [], "\n".join(problems)
