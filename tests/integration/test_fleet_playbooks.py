@@ -7,9 +7,11 @@ works with its assumed role's credentials, which the sandbox serves in the role'
 """
 
 import csv
+import datetime
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -126,7 +128,7 @@ def run_playbook(sandbox, tmp_path, inventory, playbook, extra_vars=None, check=
 
 def recap(output):
     """PLAY RECAP: account-region host -> {ok, changed, failed, ...} (the last recap of the run; not the
-    controller's localhost, where playbooks/fleet/hosts_check.yml runs)."""
+    controller's localhost, where playbooks/fleet/hosts_check.yml runs when the inventory has no host)."""
     hosts = {}
     for line in output.split("PLAY RECAP")[-1].splitlines():
         match = re.fullmatch(r"(\S+)\s+:\s+(.*?)\s*", line)
@@ -283,25 +285,32 @@ def test_scan_and_report_then_an_account_whose_role_cannot_be_assumed_fails_alon
     # 3. 333333333333's role no longer trusts the runner: that account is missing from the report.
     fleet.put_role("333333333333", "OrganizationAccountAccessRole", trusted_principal="111122223333")
     reports = tmp_path / "reports-with-missing"
-    # A part of an earlier run that would otherwise pass for this run's.
+    # The part the report above wrote for 333333333333-us-east-1, minutes old (well within fleet_max_part_age_hours),
+    # left where this run's would go: it must not pass for this run's.
     (reports / "parts").mkdir(parents=True)
-    (reports / "parts" / "part-333333333333-us-east-1.jsonl").write_text("left over\n", encoding="utf-8")
+    earlier_part = reports / "parts" / "part-333333333333-us-east-1.jsonl"
+    shutil.copy(tmp_path / "reports" / "parts" / earlier_part.name, earlier_part)
+    earlier_generated_at = json.loads(earlier_part.read_text(encoding="utf-8").splitlines()[0])["generated_at"]
 
-    # Up to half may be missing: the report is written, the two account-regions listed as missing data
-    # (the part left over is removed first: taken for this run's, it would not be "no part").
+    # Up to half may be missing: the report is written, the two account-regions listed as missing data; the
+    # earlier run's part is stale (generated before this run began: the merge's not_before, from report.yml).
+    run_started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     output, _connections = run_playbook(fleet, tmp_path, inventory, "report.yml",
                                         {"fleet_reports_dir": str(reports), "fleet_max_missing_percent": 50}, expect_failure=True)
     assert sorted(host for host, count in recap(output).items() if count["failed"]) == ["333333333333-eu-west-1", "333333333333-us-east-1"]
     assert sorted(path.name for path in (reports / "parts").iterdir()) == sorted(
-        f"part-{host}.jsonl" for host in HOSTS if not host.startswith("333333333333"))
+        f"part-{host}.jsonl" for host in HOSTS if not host.startswith("333333333333-eu-west-1"))
     document = json.loads((reports / "organization.json").read_text(encoding="utf-8"))
     assert sorted((entry["account_id"], entry["region"], entry["reason"]) for entry in document["missing"]) == [
-        ("333333333333", "eu-west-1", "no part"), ("333333333333", "us-east-1", "no part")]
+        ("333333333333", "eu-west-1", "no part"), ("333333333333", "us-east-1", "stale")]
+    stale = next(entry for entry in document["missing"] if entry["reason"] == "stale")
+    assert stale["detail"].startswith(f"its part was generated at {earlier_generated_at}, before not_before "), stale
+    assert stale["detail"].endswith("(an earlier run's)") and stale["detail"].split("not_before ")[1][:20] >= run_started, stale
     rows = read_csv(reports / "organization.csv")
     assert sorted({(cells[1], cells[2]) for cells in rows[1:]}) == sorted(
         tuple(host.split("-", 1)) for host in HOSTS if not host.startswith("333333333333"))
     page = (reports / "organization.html").read_text(encoding="utf-8")
-    assert "333333333333" in page and "no part" in page
+    assert "333333333333" in page and "no part" in page and "stale" in page
     assert "8 node(s) of 4 of 6 account-region(s)" in output
     assert "missing: 333333333333-eu-west-1, 333333333333-us-east-1" in output or "missing: 333333333333-us-east-1, 333333333333-eu-west-1" in output
 
@@ -320,6 +329,8 @@ def test_scan_and_report_then_an_account_whose_role_cannot_be_assumed_fails_alon
             "expected": HOSTS,
             "max_missing_percent": play_vars["fleet_max_missing_percent"],
             "max_part_age_hours": play_vars["fleet_max_part_age_hours"],
+            # The play's is its own start, a little after this.
+            "not_before": run_started,
             "parts_dir": str(reports / "parts"),
             "dest": str(refused_dir),
             "formats": play_vars["fleet_report_formats"],
