@@ -2,9 +2,8 @@
 that need the sandbox's call log or a race between two tasks.
 
 The module runs in-process (the bad-input suite's runner: exactly as Ansible runs it, minus the
-process start-up that made the ansible-playbook target cost several times more), one task after
-another as targets/ssm_patch_baseline runs them; check mode is `_ansible_check_mode`, as Ansible
-sets it. Each phase's checks come right after its tasks, every task named. What only Ansible shows
+process start-up that made the ansible-playbook target it replaces cost several times more), one
+task after another; check mode is `_ansible_check_mode`, as Ansible sets it. Each phase's checks come right after its tasks, every task named. What only Ansible shows
 about baselines (the patch_baseline role, module_defaults) is the role's molecule scenario's
 (extensions/molecule/patch_baseline).
 """
