@@ -4,10 +4,13 @@ One ansible-playbook run (the workshop target, as users run it, under throttling
 runs the module in this process, exactly as Ansible runs it minus the process per task.
 """
 
+import contextlib
 import importlib
 import json
 import math
 import re
+import socket
+import threading
 
 import pytest
 
@@ -55,6 +58,25 @@ def workshop(sandbox):
 # assertions prove every task still reached its state, and the agent's counts are checked after it.
 def test_workshop_scan_then_install_converges_with_30_percent_throttling(run_target, agent):
     node_ids = {name: agent.seed_nodes(1, "AMAZON_LINUX_2", tags={"Name": name})[0] for name in WORKSHOP_NODES}
+    # The workshop's baseline (two rules and kernel* approved) for App, Web on the AWS default: seeded
+    # here, not by the baseline and group modules (whose own throttled runs are theirs to test).
+    ssm, ec2 = agent.client("ssm"), agent.client("ec2")
+    baseline = ssm.create_patch_baseline(
+        Name="AmazonLinux2SecAndNonSecBaseline",
+        OperatingSystem="AMAZON_LINUX_2",
+        ApprovalRules={"PatchRules": [
+            {"PatchFilterGroup": {"PatchFilters": [{"Key": "PRODUCT", "Values": ["*"]},
+                                                   {"Key": "CLASSIFICATION", "Values": ["Security", "Bugfix"]},
+                                                   {"Key": "SEVERITY", "Values": ["*"]}]},
+             "ApproveAfterDays": 0, "ComplianceLevel": "CRITICAL"},
+            {"PatchFilterGroup": {"PatchFilters": [{"Key": "PRODUCT", "Values": ["*"]}]},
+             "ApproveAfterDays": 0, "ComplianceLevel": "MEDIUM", "EnableNonSecurity": True},
+        ]},
+        ApprovedPatches=["kernel*"], ApprovedPatchesComplianceLevel="HIGH", ApprovedPatchesEnableNonSecurity=True,
+    )["BaselineId"]
+    ssm.register_patch_baseline_for_patch_group(BaselineId=baseline, PatchGroup="App")
+    for group in ("App", "Web"):
+        ec2.create_tags(Resources=[node_ids[f"{group}1"], node_ids[f"{group}2"]], Tags=[{"Key": "Patch Group", "Value": group}])
     agent.client("s3").create_bucket(Bucket=BUCKET)
     # Two simulated seconds a served SSM request (STEP): each run is over when the module first polls it.
     agent.step_clock(STEP)
@@ -284,31 +306,80 @@ def test_check_mode_predicts_an_install_from_the_last_scan(patch_run, teams, cle
     assert clean_sandbox.mutating_calls() == []
 
 
-def test_a_lost_endpoint_after_the_send_keeps_the_ids_and_the_change(monkeypatch, tmp_path):
-    """The endpoint goes away once the command is sent (a sandbox of this test's own, stopped by its PID)."""
-    from sandbox.testing.process import start_sandbox  # pylint: disable=import-outside-toplevel
+class Relay:
+    """The sandbox behind an endpoint of its own: a TCP relay on another port, which `lose()` takes away
+    (the listening socket and every connection closed), so the next call cannot connect. Cheaper than a
+    sandbox of the test's own, started and stopped."""
 
-    lost = start_sandbox()
-    with lost:
-        for name, value in lost.environment().items():
-            monkeypatch.setenv(name, value)
+    def __init__(self, port):
+        self.port = port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.endpoint = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.connections = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                client, _address = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.port))
+            with self.lock:
+                self.connections += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self.pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def pipe(source, sink):
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                sink.sendall(data)
+        except OSError:
+            pass
+        with contextlib.suppress(OSError):
+            sink.shutdown(socket.SHUT_WR)
+
+    def lose(self):
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() above
+        self.listener.close()
+        with self.lock:
+            for connection in self.connections:
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
+                connection.close()
+
+
+def test_a_lost_endpoint_after_the_send_keeps_the_ids_and_the_change(patch_run, clean_sandbox, monkeypatch):
+    """The endpoint goes away once the command is sent (the module reaches the sandbox through a relay, taken away)."""
+    relay = Relay(clean_sandbox.port)
+    try:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", relay.endpoint)
         # One attempt a call: botocore's own retries of a refused connection would only slow the test.
         monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-        monkeypatch.chdir(tmp_path)
-        lost.seed_nodes(2, "AMAZON_LINUX_2", tags={"Team": "app"})
+        clean_sandbox.seed_nodes(2, "AMAZON_LINUX_2", tags={"Team": "app"})
         module = importlib.import_module(MODULE)
         real_send = module.PatchRun.send
 
         def send_then_lose_the_endpoint(run):
             ids = real_send(run)
-            lost.stop()
+            relay.lose()
             return ids
 
         monkeypatch.setattr(module.PatchRun, "send", send_then_lose_the_endpoint)
-        result = run_in_process("ssm_patch_run", {"operation": "install", "tags": {"Team": "app"}})
+        result = patch_run({"operation": "install", "tags": {"Team": "app"}})
+    finally:
+        relay.lose()
     assert result.get("failed") and "uncaught" not in result, result
     assert result["changed"] is True and len(result["command_ids"]) == 1
     assert "Could not connect to the endpoint URL" in result["msg"] and "the run goes on in AWS" in result["msg"]
+    # The command was sent, through the relay, to the sandbox.
+    assert [command["command_id"] for command in clean_sandbox.commands()] == result["command_ids"]
 
 
 def invocation_peak(invocations):
