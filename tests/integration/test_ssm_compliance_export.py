@@ -712,13 +712,11 @@ def history_fleet(sandbox):
     return node_ids
 
 
-@pytest.fixture
-def minute_apart(monkeypatch):
-    """The export module's clock, in this process: each run one minute after the one before. A run's
-    history keys are stamped to the second; runs in one process can come within a second of each other,
-    where runs each in an ansible-playbook process never did."""
+def minutes_apart(monkeypatch, start):
+    """The export module's clock, in this process: the first run at `start`, each run one minute after the one
+    before. A run's history keys are stamped to the second; runs in one process can come within a second of
+    each other, where runs each in an ansible-playbook process never did."""
     module = importlib.import_module("ansible_collections.cloudpatch.ssm.plugins.modules.ssm_compliance_export")
-    start = datetime.datetime.now(datetime.timezone.utc)
     minutes = itertools.count()
 
     class Clock(datetime.datetime):
@@ -729,6 +727,11 @@ def minute_apart(monkeypatch):
     clock = types.SimpleNamespace(**{name: getattr(datetime, name) for name in dir(datetime) if not name.startswith("__")})
     clock.datetime = Clock
     monkeypatch.setattr(module, "datetime", clock)
+
+
+@pytest.fixture
+def minute_apart(monkeypatch):
+    minutes_apart(monkeypatch, datetime.datetime.now(datetime.timezone.utc))
 
 
 def test_a_history_of_three_runs_shows_the_trend_and_the_nodes_that_got_worse(agent, tmp_path, minute_apart):  # pylint: disable=unused-argument
@@ -857,12 +860,20 @@ def test_a_history_of_three_runs_shows_the_trend_and_the_nodes_that_got_worse(ag
         shutil.copy(screenshot, keep / "compliance-trend.png")
 
 
-def test_the_compliance_report_role_keeps_each_reports_history(run_target, agent, tmp_path):
-    """compliance_report_history reaches every export: the third run shows three runs, the fourth still three."""
+def test_the_compliance_report_role_keeps_each_reports_history(run_target, agent, tmp_path, monkeypatch):
+    """compliance_report_history reaches every export: the third run shows three runs, the fourth still three.
+    The first two runs are the role's two exports run in process, with what the role gives them, minutes
+    before; the third and the fourth are the role's, one after the other in one play, and find them."""
     history_fleet(agent)
     reports = tmp_path / "reports"
-    # The four runs one after the other in one play (one ansible-playbook start-up, not four).
-    run_target("compliance_report_history", {"report_dir": str(reports), "bucket": BUCKET, "result_dir": str(tmp_path), "runs": 4})
+    reports.mkdir(mode=0o755)  # as the role's "Create the local report directory"
+    minutes_apart(monkeypatch, datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=10))
+    for number in (1, 2):
+        exported = [export_here(agent, {"report_name": report_name, "format": report_format, "s3_bucket": BUCKET,
+                                        "s3_prefix": "reports", "dest": str(reports), "reporting_days": 7, "history": {"runs": 3}})
+                    for report_name, report_format in (("fleet", "json"), ("dashboard", "html"))]
+        (tmp_path / f"role-{number}.json").write_text(json.dumps([result["dashboard"] for result in exported]))
+    run_target("compliance_report_history", {"report_dir": str(reports), "bucket": BUCKET, "result_dir": str(tmp_path), "runs": [3, 4]})
     for number in range(1, 5):
         dashboards = json.loads((tmp_path / f"role-{number}.json").read_text())
         assert [len(dashboard["trend"]["runs"]) for dashboard in dashboards] == [min(number, 3)] * 2, f"run {number}"
