@@ -116,9 +116,23 @@ def test_workshop_dashboard_and_csv_before_scan_after_scan_and_after_install(run
     node_ids = workshop(agent)
     topic_arn, queue_url = sns_to_sqs(agent)
     before_rows = expected_summary_rows(agent, node_ids)
+    # The dashboard and the export before the scan, in process: before the scan every node is never
+    # reported, as on the console.
+    before = module_here(agent, "ssm_patch_compliance_info", {"instances": True})
+    assert before["changed"] is False
+    assert before["dashboard"]["patch_states"] == {"managed_nodes": 4, "with_missing_patches": 0, "with_failed_patches": 0, "pending_reboot": 0}
+    assert before["dashboard"]["reporting_age"] == {"days": 7, "within_days": 0, "older": 0, "never_reported": 4}
+    assert before["dashboard"]["compliance_summary"] == {"compliant": 0, "critical_non_compliant": 0, "high_non_compliant": 0,
+                                                         "other_non_compliant": 0}
+    assert before["dashboard"]["recent_operations"] == []
+    assert len(before["instances"]) == 4
+    assert {node["status"] for node in before["instances"]} == {"NEVER_REPORTED"}
+    assert sorted(node["name"] for node in before["instances"]) == list(WORKSHOP_NODES)
+    export_here(agent, {"report_name": "before-scan", "dest": str(tmp_path)})
     # Two simulated seconds a served SSM request: the target's scan and install are over when first polled.
     agent.step_clock(2.0)
-    run_target("ssm_compliance_workshop", {"output_bucket": BUCKET, "report_dir": str(tmp_path), "topic_arn": topic_arn})
+    run_target("ssm_compliance_workshop", {"output_bucket": BUCKET, "report_dir": str(tmp_path), "topic_arn": topic_arn,
+                                           "instance_ids": sorted(node_ids.values())})
     results = json.loads((tmp_path / "results.json").read_text())
 
     # The info module's filters (the nodes they keep, which neither the scan nor the install changes), in process.
