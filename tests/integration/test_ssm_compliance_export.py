@@ -748,7 +748,8 @@ def minute_apart(monkeypatch):
     minutes_apart(monkeypatch, datetime.datetime.now(datetime.timezone.utc))
 
 
-def test_a_history_of_three_runs_shows_the_trend_and_the_nodes_that_got_worse(agent, tmp_path, minute_apart):  # pylint: disable=unused-argument
+@pytest.mark.usefixtures("minute_apart")
+def test_a_history_of_three_runs_shows_the_trend_and_the_nodes_that_got_worse(agent, tmp_path):
     node_ids = history_fleet(agent)
     names = dict((node_id, name) for name, node_id in node_ids.items())
     s3 = agent.client("s3")
