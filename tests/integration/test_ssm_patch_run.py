@@ -183,6 +183,7 @@ def test_a_target_that_matches_no_managed_node_fails_before_anything_is_sent(pat
 
 
 def test_a_resource_group_targets_its_managed_nodes_only(patch_run, teams, clean_sandbox):
+    clean_sandbox.step_clock(STEP)
     result = patch_run({"operation": "scan", "resource_group": "app-servers"})
     assert not result.get("failed"), result
     assert result["targeted_nodes"] == sorted(teams["app"])
@@ -236,6 +237,7 @@ def test_an_association_that_runs_on_no_node_fails_with_its_id(patch_run, teams,
 ])
 def test_a_denied_read_after_the_send_keeps_the_ids_and_the_change(
         patch_run, teams, clean_sandbox, operation, mechanism, denied, changed):
+    clean_sandbox.step_clock(STEP)
     args = {"operation": operation, "tags": {"Team": "app"}, "mechanism": mechanism}
     module = importlib.import_module(MODULE)
     if denied == "DescribeInstancePatchStates":
