@@ -45,6 +45,9 @@ def test_jobs_with_nothing_to_do_say_so_and_succeed(clean_sandbox, tmp_path):
         for name, group in (("App1", "App"), ("App2", "App"), ("Web1", "Web")):
             clean_sandbox.seed_nodes(1, "AMAZON_LINUX_2", tags={"Name": name, "Patch Group": group})
         clean_sandbox.clear_calls()
+        # One simulated second a served SSM request: the installs of two nodes (0.2 s a node, 0.5 s a
+        # reboot) are over when the module first polls them, so no run waits out a poll delay.
+        clean_sandbox.step_clock(1.0)
         result = ansible_playbook(clean_sandbox, tmp_path)
     finally:
         clean_sandbox.reset_agent()

@@ -4,14 +4,18 @@ export that fails half-way; throttling; the call budget of a 1,000-node export."
 
 import base64
 import csv
+import datetime
 import hashlib
+import importlib
 import io
+import itertools
 import json
 import math
 import re
 import shutil
 import stat
 import subprocess
+import types
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -112,8 +116,43 @@ def test_workshop_dashboard_and_csv_before_scan_after_scan_and_after_install(run
     node_ids = workshop(agent)
     topic_arn, queue_url = sns_to_sqs(agent)
     before_rows = expected_summary_rows(agent, node_ids)
-    run_target("ssm_compliance_workshop", {"output_bucket": BUCKET, "report_dir": str(tmp_path), "topic_arn": topic_arn})
+    # The dashboard and the export before the scan, in process: before the scan every node is never
+    # reported, as on the console.
+    before = module_here(agent, "ssm_patch_compliance_info", {"instances": True})
+    assert before["changed"] is False
+    assert before["dashboard"]["patch_states"] == {"managed_nodes": 4, "with_missing_patches": 0, "with_failed_patches": 0, "pending_reboot": 0}
+    assert before["dashboard"]["reporting_age"] == {"days": 7, "within_days": 0, "older": 0, "never_reported": 4}
+    assert before["dashboard"]["compliance_summary"] == {"compliant": 0, "critical_non_compliant": 0, "high_non_compliant": 0,
+                                                         "other_non_compliant": 0}
+    assert before["dashboard"]["recent_operations"] == []
+    assert len(before["instances"]) == 4
+    assert {node["status"] for node in before["instances"]} == {"NEVER_REPORTED"}
+    assert sorted(node["name"] for node in before["instances"]) == list(WORKSHOP_NODES)
+    export_here(agent, {"report_name": "before-scan", "dest": str(tmp_path)})
+    # Two simulated seconds a served SSM request: the target's scan and install are over when first polled.
+    agent.step_clock(2.0)
+    run_target("ssm_compliance_workshop", {"output_bucket": BUCKET, "report_dir": str(tmp_path), "topic_arn": topic_arn,
+                                           "instance_ids": sorted(node_ids.values())})
     results = json.loads((tmp_path / "results.json").read_text())
+
+    # The info module's filters (the nodes they keep, which neither the scan nor the install changes), in process.
+    app_only = module_here(agent, "ssm_patch_compliance_info", {"patch_groups": ["App"], "instances": True})
+    assert app_only["dashboard"]["patch_states"]["managed_nodes"] == 2
+    assert sorted(node["name"] for node in app_only["instances"]) == ["App1", "App2"]
+    for selection, expect in [
+        ({"instance_ids": [node_ids["App1"], node_ids["Web2"]]}, ["App1", "Web2"]),
+        ({"patch_groups": ["Web"]}, ["Web1", "Web2"]),
+        ({"tags": {"Name": ["App2", "Web1"]}}, ["App2", "Web1"]),
+        ({"tags": {"Patch Group": "App"}, "patch_groups": ["App", "Web"]}, ["App1", "App2"]),
+        ({"patch_groups": ["Nobody"]}, []),
+    ]:
+        filtered = module_here(agent, "ssm_patch_compliance_info", dict(selection, instances=True))
+        # Each filter keeps its nodes, and the counts are theirs.
+        assert sorted(node["name"] for node in filtered["instances"]) == expect, (selection, filtered)
+        assert filtered["dashboard"]["patch_states"]["managed_nodes"] == len(expect), (selection, filtered)
+    # The exports after the install, as CSV, JSON and the HTML dashboard, in process.
+    for report_format in ("csv", "json", "html"):
+        export_here(agent, {"report_name": "after-install", "format": report_format, "dest": str(tmp_path)})
 
     # Before the scan: every node never reported, no baseline, group, status counts.
     before = read_csv((tmp_path / "before-scan.csv").read_text())
@@ -219,19 +258,24 @@ def export(run_target, tmp_path, export_args, expect_failure=False, name="result
     return json.loads(result_path.read_text())
 
 
-def export_here(sandbox, export_args, expect_failure=False):
+def module_here(sandbox, module_name, args, expect_failure=False):
     """The module in this process (the bad-input suite's runner: the module as Ansible runs it), for the tests
     of what the module does; those of the Ansible path (a task, its file options, the roles) go through
-    export() or a target. Spares each export an ansible-playbook start-up and a process per task."""
+    export() or a target. Spares each run an ansible-playbook start-up and a process per task."""
     with pytest.MonkeyPatch.context() as environment:
         for variable, value in sandbox.environment().items():
             environment.setenv(variable, value)
-        result = run_in_process("ssm_compliance_export", export_args)
+        result = run_in_process(module_name, args)
     assert "uncaught" not in result, result
-    # What the target asserts of the task, and what Ansible adds to a result that does not say.
+    # What a task asserts of its result (it failed or not), and what Ansible adds to a result that does not say.
     assert bool(result.get("failed")) == expect_failure, result
     result.setdefault("changed", False)
     return result
+
+
+def export_here(sandbox, export_args, expect_failure=False):
+    """ssm_compliance_export in this process (module_here)."""
+    return module_here(sandbox, "ssm_compliance_export", export_args, expect_failure)
 
 
 def test_1000_node_export_stays_within_the_call_budget(agent, tmp_path):
@@ -570,7 +614,8 @@ def test_a_failed_notification_after_the_write_fails_with_changed_and_says_where
 
 
 def test_file_options_and_directory_dest_through_ansible(run_target, tmp_path):
-    """A dest ending in / is created for the report; new files 0600, an existing one keeps its mode, mode is honoured."""
+    """A dest ending in / is created for the report; new files 0600, an existing one keeps its mode, mode is honoured.
+    The first export is a task of ansible-playbook; the two on the file it wrote run the module in process."""
     run_target.sandbox.seed_nodes(2, "AMAZON_LINUX_2")
     reports = tmp_path / "new" / "reports"
     first = export(run_target, tmp_path, {"report_name": "fleet-2026-11-30", "dest": f"{reports}/"}, name="first")
@@ -578,9 +623,9 @@ def test_file_options_and_directory_dest_through_ansible(run_target, tmp_path):
     assert stat.S_IMODE(reports.stat().st_mode) == 0o700
     assert stat.S_IMODE((reports / "fleet-2026-11-30.csv").stat().st_mode) == 0o600
     (reports / "fleet-2026-11-30.csv").chmod(0o640)
-    export(run_target, tmp_path, {"report_name": "fleet-2026-11-30", "dest": str(reports)}, name="again")
+    export_here(run_target.sandbox, {"report_name": "fleet-2026-11-30", "dest": str(reports)})
     assert stat.S_IMODE((reports / "fleet-2026-11-30.csv").stat().st_mode) == 0o640
-    export(run_target, tmp_path, {"report_name": "fleet-2026-11-30", "dest": str(reports), "mode": "0644"}, name="shared")
+    export_here(run_target.sandbox, {"report_name": "fleet-2026-11-30", "dest": str(reports), "mode": "0644"})
     assert stat.S_IMODE((reports / "fleet-2026-11-30.csv").stat().st_mode) == 0o644
     assert sorted(path.name for path in reports.iterdir()) == ["fleet-2026-11-30.csv"]
 
@@ -681,7 +726,30 @@ def history_fleet(sandbox):
     return node_ids
 
 
-def test_a_history_of_three_runs_shows_the_trend_and_the_nodes_that_got_worse(run_target, agent, tmp_path):
+def minutes_apart(monkeypatch, start):
+    """The export module's clock, in this process: the first run at `start`, each run one minute after the one
+    before. A run's history keys are stamped to the second; runs in one process can come within a second of
+    each other, where runs each in an ansible-playbook process never did."""
+    module = importlib.import_module("ansible_collections.cloudpatch.ssm.plugins.modules.ssm_compliance_export")
+    minutes = itertools.count()
+
+    class Clock(datetime.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return (start + datetime.timedelta(minutes=next(minutes))).astimezone(tz)
+
+    clock = types.SimpleNamespace(**{name: getattr(datetime, name) for name in dir(datetime) if not name.startswith("__")})
+    clock.datetime = Clock
+    monkeypatch.setattr(module, "datetime", clock)
+
+
+@pytest.fixture
+def minute_apart(monkeypatch):
+    minutes_apart(monkeypatch, datetime.datetime.now(datetime.timezone.utc))
+
+
+@pytest.mark.usefixtures("minute_apart")
+def test_a_history_of_three_runs_shows_the_trend_and_the_nodes_that_got_worse(agent, tmp_path):
     node_ids = history_fleet(agent)
     names = dict((node_id, name) for name, node_id in node_ids.items())
     s3 = agent.client("s3")
@@ -693,7 +761,7 @@ def test_a_history_of_three_runs_shows_the_trend_and_the_nodes_that_got_worse(ru
 
     def run(number):
         agent.clear_calls()
-        results.append(export(run_target, tmp_path, html_args, name=f"html-{number}"))
+        results.append(export_here(agent, html_args))
         html_calls.append(agent.calls())
         s3_calls = [call["operation"] for call in agent.calls(service="s3")]
         # The history read: one listing of the summaries' prefix, one GET a previous record; then the report,
@@ -702,7 +770,7 @@ def test_a_history_of_three_runs_shows_the_trend_and_the_nodes_that_got_worse(ru
         operations = agent.operations()
         assert operations.count("ListComplianceItems") == 0
         assert operations.count("DescribeInstanceInformation") == operations.count("DescribeInstancePatchStates") == 1
-        documents.append(export(run_target, tmp_path, json_args, name=f"json-{number}"))
+        documents.append(export_here(agent, json_args))
 
     run(1)
     # Install on App1, App2 and Web1: compliant. Web2 stays as it was.
@@ -732,7 +800,7 @@ def test_a_history_of_three_runs_shows_the_trend_and_the_nodes_that_got_worse(ru
     # The same export without history makes the same SSM and EC2 calls: history costs S3 calls only.
     agent.clear_calls()
     plain = dict((key, value) for key, value in html_args.items() if key != "history")
-    export(run_target, tmp_path, dict(plain, report_name="plain"), name="no-history")
+    export_here(agent, dict(plain, report_name="plain"))
     assert sorted(call["operation"] for call in agent.calls() if call["service"] != "s3") == with_history
 
     times = [result["report"]["generated_at"] for result in results]
@@ -807,15 +875,23 @@ def test_a_history_of_three_runs_shows_the_trend_and_the_nodes_that_got_worse(ru
         shutil.copy(screenshot, keep / "compliance-trend.png")
 
 
-def test_the_compliance_report_role_keeps_each_reports_history(run_target, agent, tmp_path):
-    """compliance_report_history reaches every export: the third run shows three runs, the fourth still three."""
+def test_the_compliance_report_role_keeps_each_reports_history(run_target, agent, tmp_path, monkeypatch):
+    """compliance_report_history reaches every export: the third run shows three runs, the fourth still three.
+    The first two runs are the role's two exports run in process, with what the role gives them, minutes
+    before; the third and the fourth are the role's, one after the other in one play, and find them."""
     history_fleet(agent)
     reports = tmp_path / "reports"
+    reports.mkdir(mode=0o755)  # as the role's "Create the local report directory"
+    minutes_apart(monkeypatch, datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=10))
+    for number in (1, 2):
+        exported = [export_here(agent, {"report_name": report_name, "format": report_format, "s3_bucket": BUCKET,
+                                        "s3_prefix": "reports", "dest": str(reports), "reporting_days": 7, "history": {"runs": 3}})
+                    for report_name, report_format in (("fleet", "json"), ("dashboard", "html"))]
+        (tmp_path / f"role-{number}.json").write_text(json.dumps([result["dashboard"] for result in exported]))
+    run_target("compliance_report_history", {"report_dir": str(reports), "bucket": BUCKET, "result_dir": str(tmp_path), "runs": [3, 4]})
     for number in range(1, 5):
-        result_path = tmp_path / f"role-{number}.json"
-        run_target("compliance_report_history", {"report_dir": str(reports), "bucket": BUCKET, "result_path": str(result_path)})
-        dashboards = json.loads(result_path.read_text())
-        assert [len(dashboard["trend"]["runs"]) for dashboard in dashboards] == [min(number, 3)] * 2
+        dashboards = json.loads((tmp_path / f"role-{number}.json").read_text())
+        assert [len(dashboard["trend"]["runs"]) for dashboard in dashboards] == [min(number, 3)] * 2, f"run {number}"
         assert all(dashboard["trend"]["runs"][-1]["total"] == 5 for dashboard in dashboards)
     keys = [item["Key"] for item in agent.client("s3").list_objects_v2(Bucket=BUCKET, Prefix="reports/history/summaries/")["Contents"]]
     assert len([key for key in keys if "/fleet/" in key]) == 4 and len([key for key in keys if "/dashboard/" in key]) == 4
