@@ -3,9 +3,9 @@ that need the sandbox's call log or a race between two tasks.
 
 The module runs in-process (the bad-input suite's runner: exactly as Ansible runs it, minus the
 process start-up that made the ansible-playbook target it replaces cost several times more), one
-task after another; check mode is `_ansible_check_mode`, as Ansible sets it. Each phase's checks come right after its tasks, every task named. What only Ansible shows
-about baselines (the patch_baseline role, module_defaults) is the role's molecule scenario's
-(extensions/molecule/patch_baseline).
+task after another; check mode is `_ansible_check_mode`, as Ansible sets it. Each phase's checks
+come right after its tasks, every task named. What only Ansible shows about baselines (the
+patch_baseline role, module_defaults) is the role's molecule scenario's (extensions/molecule/patch_baseline).
 """
 
 import json
@@ -180,8 +180,8 @@ def update_phase(baseline_id):
     for result in (rotated, rotated_again, rotated_info):
         assert MIRROR_NEW_PASSWORD not in json.dumps(result)
 
-    reordered = task("Reorder lists AWS treats as sets", {"name": WORKSHOP_NAME, "approved_patches": ["openssl", "kernel*"],
-                                                           "global_filters": {"PRODUCT": ["AmazonLinux2.0", "AmazonLinux2"]}})
+    reordered = task("Reorder lists AWS treats as sets",
+                     {"name": WORKSHOP_NAME, "approved_patches": ["openssl", "kernel*"], "global_filters": {"PRODUCT": ["AmazonLinux2.0", "AmazonLinux2"]}})
     clear_all = {"name": WORKSHOP_NAME, "approval_rules": [], "global_filters": {}, "approved_patches": [], "rejected_patches": [],
                  "sources": [], "tags": {}}
     cleared = task("Clear the lists, purge the tags", clear_all)
