@@ -35,13 +35,20 @@ def control(method, path, body=None):
 
 
 def run_module(name, args):
-    # The collection as ansible-playbook finds it (ANSIBLE_COLLECTIONS_PATH, which make layout links).
+    """One module run in this process: `name` is cloudpatch.ssm's (ssm_patch_run) or a FQCN (amazon.aws.s3_bucket_info)."""
+    # The collections as ansible-playbook finds them (ANSIBLE_COLLECTIONS_PATH, which make layout links).
     for path in reversed(os.environ.get("ANSIBLE_COLLECTIONS_PATH", "").split(os.pathsep)):
         if path and path not in sys.path:
             sys.path.insert(0, path)
+    from ansible.module_utils.common import warnings  # pylint: disable=import-outside-toplevel
     from ansible.module_utils.testing import patch_module_args  # pylint: disable=import-outside-toplevel
 
-    module = importlib.import_module(f"ansible_collections.cloudpatch.ssm.plugins.modules.{name}")
+    # A run's result carries its own warnings, as in a process of its own, not an earlier run's.
+    warnings._global_warnings.clear()  # pylint: disable=protected-access
+    warnings._global_deprecations.clear()  # pylint: disable=protected-access
+
+    namespace, collection, short_name = name.split(".") if "." in name else ("cloudpatch", "ssm", name)
+    module = importlib.import_module(f"ansible_collections.{namespace}.{collection}.plugins.modules.{short_name}")
     output = io.StringIO()
     with patch_module_args({"region": os.environ["AWS_REGION"], **args}), contextlib.redirect_stdout(output):
         try:
