@@ -1,4 +1,4 @@
-"""The world a scenario starts from (or leaves), made in one process: `shared/tasks/world.yml` runs it.
+"""The world a scenario starts from, made in one process: `shared/tasks/world.yml` (each prepare) runs it.
 
 Always: the sandbox reset (every AWS resource, managed node and logged call) and its simulated agent
 made fast. Then, as the JSON argument asks, in this order:
