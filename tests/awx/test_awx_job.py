@@ -4,8 +4,9 @@ The project as a project sync leaves it: a checkout of the repository (its track
 of collections/requirements.yml installed offline, as AWX runs that file (in the checkout), into the job's
 requirements_collections; amazon.aws, which AWX would take from Galaxy, installed beforehand from the local copy.
 Then ansible-runner on a private data dir laid out as AWX writes it (project/, inventory/, env/extravars,
-env/envvars, env/cmdline for a Check job): the job, a Check job on the account it left, and the teardown; each
-is checked by its status and its job events, and the sandbox's call log proves the Check job wrote nothing.
+env/envvars, env/cmdline for a Check job): the job, a Check job of every playbook on the account it left, and
+the teardown; each is checked by its status and its job events, and the sandbox's call log proves the Check job
+wrote nothing.
 (Every playbook's check mode on a fresh account: tests/integration/test_playbooks_check_mode.py.)"""
 
 import json
@@ -159,15 +160,22 @@ def test_project_sync_then_check_job_job_and_teardown_through_ansible_runner(cle
     assert {"ssm-workshop.csv", "dashboard.html"} <= keys
     assert not (project / "reports").exists()
 
-    # AWX's Check job type, a job template a playbook, on the account the job left (where
-    # amazon.aws.cloudformation's own check mode would make a change set): each succeeds, predicts, and
-    # writes nothing.
+    # AWX's Check job type on the account the job left (where amazon.aws.cloudformation's own check mode would
+    # make a change set), every playbook in one Check job: a playbook that imports each in turn (CHECKED,
+    # teardown last), as tests/integration/test_playbooks_check_mode.py runs them in one ansible-playbook; one
+    # ansible-runner and ansible-playbook start rather than one a playbook. Each play runs and succeeds, each
+    # playbook predicts, and nothing is written.
     clean_sandbox.clear_calls()
-    messages = []
-    for playbook in CHECKED:
-        status, events = job(f"check-{playbook}", f"playbooks/{playbook}", check=True)
-        assert status == "successful" and failed_events(events) == [], playbook
-        messages.extend(said(events))
+    (project / "playbooks" / "check_every_playbook.yml").write_text(yaml.safe_dump(
+        [{"name": f"Check job: {playbook}", "ansible.builtin.import_playbook": playbook} for playbook in CHECKED],
+        sort_keys=False), encoding="utf-8")
+    status, events = job("check", "playbooks/check_every_playbook.yml", check=True)
+    failures = [(event["event_data"].get("play"), event["event_data"].get("task")) for event in failed_events(events)]
+    assert status == "successful" and failures == [], (status, failures)
+    plays = [play["name"] for playbook in CHECKED
+             for play in yaml.safe_load((project / "playbooks" / playbook).read_text(encoding="utf-8"))]
+    assert [event["event_data"]["play"] for event in events if event["event"] == "playbook_on_play_start"] == plays
+    messages = said(events)
     assert clean_sandbox.mutating_calls() == []
     for expected in AFTER_WORKSHOP:
         assert any(expected in message for message in messages), expected

@@ -8,6 +8,7 @@ from botocore.exceptions import ClientError
 
 from sandbox.cli import load_faults
 from sandbox.testing.process import start_sandbox
+from sandbox.wire.call_log import read_operations
 
 
 def test_health(sandbox):
@@ -43,15 +44,18 @@ def test_node_control_routes(clean_sandbox):
     assert excinfo.value.code == 404
 
 
-def test_faults_from_a_file_at_start_up_pid_file_and_stop(tmp_path):
-    """One server start for the command line: --pid-file, and --faults naming a file (the inline form of
-    --faults is the same function's other branch: test_faults_argument_is_inline_json_or_a_file)."""
+def test_faults_from_a_file_at_start_up_pid_file_operations_record_and_stop(tmp_path):
+    """One server start for what only a start shows: --pid-file, --faults naming a file (the inline form of
+    --faults is the same function's other branch: test_faults_argument_is_inline_json_or_a_file), and the
+    operations record of $CLOUDPATCH_SANDBOX_OPERATIONS_DIR (each distinct operation once, across resets)."""
     pid_file = tmp_path / "sandbox.pid"
     faults = tmp_path / "faults.json"
+    operations = tmp_path / "operations"
     faults.write_text(json.dumps({"seed": 1, "rules": [
         {"service": "ssm", "operation": "DescribePatchBaselines", "throttle_rate": 1.0},
         {"service": "sts", "error_503_rate": 1.0}]}))
-    server = start_sandbox(extra_args=["--pid-file", str(pid_file), "--faults", str(faults)])
+    server = start_sandbox(extra_args=["--pid-file", str(pid_file), "--faults", str(faults)],
+                           env={"CLOUDPATCH_SANDBOX_OPERATIONS_DIR": str(operations)})
     with server:
         assert int(pid_file.read_text()) == server.process.pid
         with pytest.raises(ClientError) as excinfo:
@@ -62,7 +66,18 @@ def test_faults_from_a_file_at_start_up_pid_file_and_stop(tmp_path):
         with pytest.raises(ClientError) as excinfo:
             server.client("sts").get_caller_identity()
         assert excinfo.value.response["Error"]["Code"] == "ServiceUnavailable"
+
+        # The operations record: kept across a reset, each (service, operation, caller) once.
+        server.clear_faults()
+        server.reset()
+        server.client("s3").list_buckets()
+        server.client("ssm").describe_patch_baselines()
     assert server.process.poll() is not None
+    recorded = [(r["service"], r["operation"], r["access_key_id"]) for r in read_operations(operations)]
+    key = server.environment()["AWS_ACCESS_KEY_ID"]
+    assert recorded == [("ssm", "DescribePatchBaselines", key), ("sts", "GetCallerIdentity", key),
+                        ("s3", "ListBuckets", key)], recorded
+    assert all("Boto3/" in r["user_agent"] for r in read_operations(operations))
 
 
 def test_faults_argument_is_inline_json_or_a_file(tmp_path):
