@@ -3,7 +3,7 @@ account and the disk untouched (no mutating call in the sandbox's log, amazon.aw
 change sets included; no report file written).
 
 One ansible-playbook process runs the six in turn. The same check on an account where the workshop
-ran is in tests/awx/test_awx_job.py: a Check job per playbook after the workshop job (one workshop run
+ran is in tests/awx/test_awx_job.py: one Check job of every playbook after the workshop job (one workshop run
 serves both), which reads CHECKED and AFTER_WORKSHOP from here.
 """
 
