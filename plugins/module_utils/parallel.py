@@ -150,29 +150,38 @@ def chain_pages(chains, workers, follow=None, keep=None, ahead=AHEAD, followed=N
                 error = future.exception()
                 if error is not None:
                     failures.append(((number, page, kind), error))
-                elif not failures:
+                    with reads.lock:
+                        reads.stopped = True
+                elif not failures or (number, page) < _first(failures)[:2]:
+                    # After a failure, still what comes before it in the serial order: what one read at a
+                    # time would have given before failing, whichever thread ended first.
                     chain_follow = follow if followed is None or number in followed else None
                     _take(reads, number, page, kind, future.result(), chain_follow, keep)
-            if failures:
-                with reads.lock:
-                    reads.stopped = True
-                continue  # let what is running end; ask for nothing more
-            reads.ask_next_pages()
+            if not failures:
+                reads.ask_next_pages()
             for number, chain in enumerate(reads.state):
                 while True:
                     with reads.lock:
                         if not (chain.waiting and chain.waiting[0][3]):
                             break
+                        if failures and (number, chain.waiting[0][0]) >= _first(failures)[:2]:
+                            break
                         _page, items, extra, _ready, last = chain.waiting.popleft()
                     yield number, items, extra, last
                     del items, extra
-                    reads.ask_next_pages()
+                    if not failures:
+                        reads.ask_next_pages()
         if failures:
-            raise min(failures, key=lambda failure: failure[0])[1]
+            raise failures[[failure[0] for failure in failures].index(_first(failures))][1]
     finally:
         with reads.lock:
             reads.stopped = True
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _first(failures):
+    """The (chain, page, kind) of the failure that comes first in the order of one read at a time."""
+    return min(failure[0] for failure in failures)
 
 
 def _take(reads, number, page, kind, result, follow, keep):

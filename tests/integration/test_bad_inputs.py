@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from ansible.module_utils.common import warnings
 from ansible.module_utils.testing import patch_module_args
 
 CASES = Path(__file__).resolve().parent / "bad_inputs"
@@ -64,6 +65,10 @@ def run_in_process(module_name, args, check_mode=False):
     """The module's result as Ansible would read it, or an 'uncaught' entry when a traceback escaped."""
     module = importlib.import_module(f"ansible_collections.cloudpatch.ssm.plugins.modules.{module_name}")
     args = dict(args, _ansible_check_mode=check_mode)
+    # A module's warnings are kept in module_utils' globals until its process ends: each run here starts
+    # without the earlier runs' (which would otherwise come back in its result), as in a process of its own.
+    warnings._global_warnings.clear()  # pylint: disable=protected-access
+    warnings._global_deprecations.clear()  # pylint: disable=protected-access
     output = io.StringIO()
     try:
         with patch_module_args(args), contextlib.redirect_stdout(output):
