@@ -14,8 +14,11 @@ import threading
 
 import pytest
 
-WORKSHOP_NODES = ("App1", "App2", "Web1", "Web2")
-BUCKET = "ssm-command-logs-us-east-1-123456789012"
+# The workshop's nodes, its baseline (two rules and kernel* approved) for App, Web on the default, and its
+# log bucket, as the export tests seed them.
+from tests.integration.test_ssm_compliance_export import BUCKET, WORKSHOP_NODES
+from tests.integration.test_ssm_compliance_export import workshop as workshop_world
+
 # Simulated seconds every SSM request moves the sandbox's clock (`step_clock`) where a test sets it: a run
 # of a few nodes (0.2 s a node, 0.5 s a reboot, 1.5 s a delivery timeout) is then over when the module
 # first polls it, so the module never waits out a poll delay; what the run does is the same.
@@ -57,27 +60,8 @@ def workshop(sandbox):
 # One run of the workshop's scan then install, with 30 % of the SSM calls throttled: the target's own
 # assertions prove every task still reached its state, and the agent's counts are checked after it.
 def test_workshop_scan_then_install_converges_with_30_percent_throttling(run_target, agent):
-    node_ids = {name: agent.seed_nodes(1, "AMAZON_LINUX_2", tags={"Name": name})[0] for name in WORKSHOP_NODES}
-    # The workshop's baseline (two rules and kernel* approved) for App, Web on the AWS default: seeded
-    # here, not by the baseline and group modules (whose own throttled runs are theirs to test).
-    ssm, ec2 = agent.client("ssm"), agent.client("ec2")
-    baseline = ssm.create_patch_baseline(
-        Name="AmazonLinux2SecAndNonSecBaseline",
-        OperatingSystem="AMAZON_LINUX_2",
-        ApprovalRules={"PatchRules": [
-            {"PatchFilterGroup": {"PatchFilters": [{"Key": "PRODUCT", "Values": ["*"]},
-                                                   {"Key": "CLASSIFICATION", "Values": ["Security", "Bugfix"]},
-                                                   {"Key": "SEVERITY", "Values": ["*"]}]},
-             "ApproveAfterDays": 0, "ComplianceLevel": "CRITICAL"},
-            {"PatchFilterGroup": {"PatchFilters": [{"Key": "PRODUCT", "Values": ["*"]}]},
-             "ApproveAfterDays": 0, "ComplianceLevel": "MEDIUM", "EnableNonSecurity": True},
-        ]},
-        ApprovedPatches=["kernel*"], ApprovedPatchesComplianceLevel="HIGH", ApprovedPatchesEnableNonSecurity=True,
-    )["BaselineId"]
-    ssm.register_patch_baseline_for_patch_group(BaselineId=baseline, PatchGroup="App")
-    for group in ("App", "Web"):
-        ec2.create_tags(Resources=[node_ids[f"{group}1"], node_ids[f"{group}2"]], Tags=[{"Key": "Patch Group", "Value": group}])
-    agent.client("s3").create_bucket(Bucket=BUCKET)
+    # Seeded here, not by the baseline and group modules (whose own throttled runs are theirs to test).
+    node_ids = workshop_world(agent)
     # Two simulated seconds a served SSM request (STEP): each run is over when the module first polls it.
     agent.step_clock(STEP)
     agent.set_fault("ssm", "*", throttle_rate=0.3, seed=7)
