@@ -172,7 +172,7 @@ def chain_pages(chains, workers, follow=None, keep=None, ahead=AHEAD, followed=N
                     if not failures:
                         reads.ask_next_pages()
         if failures:
-            raise failures[[failure[0] for failure in failures].index(_first(failures))][1]
+            raise min(failures, key=lambda failure: failure[0])[1]
     finally:
         with reads.lock:
             reads.stopped = True
