@@ -877,18 +877,19 @@ def test_a_history_of_three_runs_shows_the_trend_and_the_nodes_that_got_worse(ag
 
 def test_the_compliance_report_role_keeps_each_reports_history(run_target, agent, tmp_path, monkeypatch):
     """compliance_report_history reaches every export: the third run shows three runs, the fourth still three.
-    The first two runs are the role's two exports run in process, with what the role gives them, minutes
-    before; the third and the fourth are the role's, one after the other in one play, and find them."""
+    The first three runs are the role's two exports run in process, with what the role gives them, minutes
+    before; the fourth is the role's, and finds them: it shows three runs (of four records) only if the role
+    gives every export both the history's prefix and its runs."""
     history_fleet(agent)
     reports = tmp_path / "reports"
     reports.mkdir(mode=0o755)  # as the role's "Create the local report directory"
     minutes_apart(monkeypatch, datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=10))
-    for number in (1, 2):
+    for number in (1, 2, 3):
         exported = [export_here(agent, {"report_name": report_name, "format": report_format, "s3_bucket": BUCKET,
                                         "s3_prefix": "reports", "dest": str(reports), "reporting_days": 7, "history": {"runs": 3}})
                     for report_name, report_format in (("fleet", "json"), ("dashboard", "html"))]
         (tmp_path / f"role-{number}.json").write_text(json.dumps([result["dashboard"] for result in exported]))
-    run_target("compliance_report_history", {"report_dir": str(reports), "bucket": BUCKET, "result_dir": str(tmp_path), "runs": [3, 4]})
+    run_target("compliance_report_history", {"report_dir": str(reports), "bucket": BUCKET, "result_dir": str(tmp_path), "runs": [4]})
     for number in range(1, 5):
         dashboards = json.loads((tmp_path / f"role-{number}.json").read_text())
         assert [len(dashboard["trend"]["runs"]) for dashboard in dashboards] == [min(number, 3)] * 2, f"run {number}"
