@@ -35,9 +35,17 @@ HOOK_DOCUMENT = {
 # process pays in its start-up (the part this runner spares). Each loader's instance_cache is shared by every loader
 # with the same search paths; botocore already hands the same cached data to every client of a session.
 _BOTOCORE_DATA = {}
-botocore.loaders.Loader._cache = property(  # pylint: disable=protected-access
-    lambda loader: _BOTOCORE_DATA.setdefault(tuple(loader.search_paths), {}),
-    lambda loader, value: None)
+
+
+def _shared_loader_cache(loader):
+    return _BOTOCORE_DATA.setdefault(tuple(loader.search_paths), {})
+
+
+def _keep_shared_loader_cache(loader, cache):  # pylint: disable=unused-argument
+    """Loader.__init__ sets an empty cache of its own: the shared one stays."""
+
+
+botocore.loaders.Loader._cache = property(_shared_loader_cache, _keep_shared_loader_cache)  # pylint: disable=protected-access
 
 
 def seed_world(sandbox):
