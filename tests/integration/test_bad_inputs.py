@@ -15,6 +15,7 @@ import io
 import json
 from pathlib import Path
 
+import botocore.loaders
 import pytest
 import yaml
 from ansible.module_utils.common import warnings
@@ -27,6 +28,24 @@ HOOK_DOCUMENT = {
     "description": "a hook that succeeds",
     "mainSteps": [{"action": "aws:runShellScript", "name": "hook", "inputs": {"runCommand": ["exit 0"]}}],
 }
+
+# botocore's data files (the endpoints and partitions, each service's model: megabytes of JSON) read once in this
+# process, as one process reads them once for all the clients of one session. amazon.aws builds a new boto3 session
+# for every client, so each run here would read and parse them again: most of a case's cost, which a module's own
+# process pays in its start-up (the part this runner spares). Each loader's instance_cache is shared by every loader
+# with the same search paths; botocore already hands the same cached data to every client of a session.
+_BOTOCORE_DATA = {}
+
+
+def _shared_loader_cache(loader):
+    return _BOTOCORE_DATA.setdefault(tuple(loader.search_paths), {})
+
+
+def _keep_shared_loader_cache(loader, cache):  # pylint: disable=unused-argument
+    """Loader.__init__ sets an empty cache of its own: the shared one stays."""
+
+
+botocore.loaders.Loader._cache = property(_shared_loader_cache, _keep_shared_loader_cache)  # pylint: disable=protected-access
 
 
 def seed_world(sandbox):

@@ -112,7 +112,7 @@ def expected_summary_rows(sandbox, node_ids):
     return rows
 
 
-def test_workshop_dashboard_and_csv_before_scan_after_scan_and_after_install(run_target, agent, tmp_path):
+def test_workshop_dashboard_and_csv_before_scan_after_scan_and_after_install(agent, tmp_path):
     node_ids = workshop(agent)
     topic_arn, queue_url = sns_to_sqs(agent)
     before_rows = expected_summary_rows(agent, node_ids)
@@ -129,11 +129,9 @@ def test_workshop_dashboard_and_csv_before_scan_after_scan_and_after_install(run
     assert {node["status"] for node in before["instances"]} == {"NEVER_REPORTED"}
     assert sorted(node["name"] for node in before["instances"]) == list(WORKSHOP_NODES)
     export_here(agent, {"report_name": "before-scan", "dest": str(tmp_path)})
-    # Two simulated seconds a served SSM request: the target's scan and install are over when first polled.
+    # Two simulated seconds a served SSM request: the scan and the install are over when first polled.
     agent.step_clock(2.0)
-    run_target("ssm_compliance_workshop", {"output_bucket": BUCKET, "report_dir": str(tmp_path), "topic_arn": topic_arn,
-                                           "instance_ids": sorted(node_ids.values())})
-    results = json.loads((tmp_path / "results.json").read_text())
+    results = scan_export_and_install(agent, tmp_path, topic_arn, sorted(node_ids.values()))
 
     # The info module's filters (the nodes they keep, which neither the scan nor the install changes), in process.
     app_only = module_here(agent, "ssm_patch_compliance_info", {"patch_groups": ["App"], "instances": True})
@@ -230,6 +228,61 @@ def test_workshop_dashboard_and_csv_before_scan_after_scan_and_after_install(run
     assert sorted(path.name for path in tmp_path.iterdir() if path.is_file() and path.name.startswith(".")) == []
 
 
+def scan_export_and_install(sandbox, report_dir, topic_arn, instance_ids):
+    """The workshop's scan, the dashboard after it, its exports and the install, each module in process in turn and
+    each result checked before the next runs (the Ansible path of the export, its file options and the roles: the
+    tests that run them through ansible-playbook below); the results the test reads further."""
+    module_here(sandbox, "ssm_patch_run", {"operation": "scan", "all_instances": True, "output_s3_bucket": BUCKET})
+    scanned = module_here(sandbox, "ssm_patch_compliance_info", {"instances": True})
+    dashboard = scanned["dashboard"]
+    # After the scan every node reported; App (CRITICAL rules) is critical, Web (the AWS default, UNSPECIFIED) other.
+    assert dashboard["reporting_age"] == {"days": 7, "within_days": 4, "older": 0, "never_reported": 0}, dashboard
+    assert dashboard["patch_states"] == {"managed_nodes": 4, "with_missing_patches": 4, "with_failed_patches": 0, "pending_reboot": 0}, dashboard
+    assert dashboard["compliance_summary"] == {"compliant": 0, "critical_non_compliant": 2, "high_non_compliant": 0, "other_non_compliant": 2}, dashboard
+    (operation,) = dashboard["recent_operations"]
+    assert (operation["operation"], operation["document"], operation["status"]) == ("Scan", "AWS-RunPatchBaseline", "Success"), operation
+    # Run Command takes explicit ids for every node (issue 14): the listed nodes, in one command of four.
+    assert operation["targets"] == "InstanceIds: " + ", ".join(instance_ids), operation
+    for group, severity in (("App", "CRITICAL"), ("Web", "UNSPECIFIED")):
+        assert {node["severity"] for node in scanned["instances"] if node["patch_group"] == group} == {severity}, scanned["instances"]
+
+    # Check mode says what it would write (a change, predicted); the export writes it.
+    export_args = {"report_name": "ssm-workshop", "s3_bucket": BUCKET, "sns_topic_arn": topic_arn}
+    export_check = module_here(sandbox, "ssm_compliance_export", export_args, check_mode=True)
+    assert export_check["changed"] is True, export_check
+    report = export_check["report"]
+    assert (report["s3_key"], report["s3_url"]) == ("ssm-workshop.csv", f"s3://{BUCKET}/ssm-workshop.csv"), report
+    assert (report["server_side_encryption"], report["sns_topic_arn"], report["nodes"]) == ("AES256", topic_arn, 4), report
+    assert report["bytes"] > 0 and "sns_message_id" not in report, report
+    export_scan = export_here(sandbox, export_args)
+    assert export_scan["changed"] is True, export_scan
+    assert (export_scan["report"]["s3_url"], export_scan["report"]["nodes"]) == (f"s3://{BUCKET}/ssm-workshop.csv", 4), export_scan
+    assert "sns_message_id" in export_scan["report"], export_scan
+    assert export_scan["dashboard"]["compliance_summary"] == dashboard["compliance_summary"], export_scan
+
+    # The Web patch group only, as JSON: the report holds the Web nodes only, and says so.
+    export_web = export_here(sandbox, {"report_name": "web-only", "format": "json", "patch_groups": ["Web"], "dest": str(report_dir)})
+    assert export_web["changed"] is True, export_web
+    assert (export_web["report"]["nodes"], export_web["report"]["scope"]) == (2, "patch groups Web"), export_web
+    assert export_web["dashboard"]["patch_states"]["managed_nodes"] == 2, export_web
+    assert export_web["dashboard"]["compliance_summary"] == {"compliant": 0, "critical_non_compliant": 0, "high_non_compliant": 0,
+                                                             "other_non_compliant": 2}, export_web
+    app1 = next(node["instance_id"] for node in scanned["instances"] if node["name"] == "App1")
+    export_app1 = export_here(sandbox, {"report_name": "app-one", "instance_id": app1, "dest": str(report_dir)})
+
+    # Install on every node, rebooting if needed: then every node is compliant and nothing is pending.
+    module_here(sandbox, "ssm_patch_run", {"operation": "install", "all_instances": True, "output_s3_bucket": BUCKET})
+    installed = module_here(sandbox, "ssm_patch_compliance_info", {})
+    assert installed["dashboard"]["compliance_summary"] == {"compliant": 4, "critical_non_compliant": 0, "high_non_compliant": 0,
+                                                            "other_non_compliant": 0}, installed
+    assert installed["dashboard"]["patch_states"] == {"managed_nodes": 4, "with_missing_patches": 0, "with_failed_patches": 0,
+                                                      "pending_reboot": 0}, installed
+    assert installed["dashboard"]["reporting_age"]["within_days"] == 4, installed
+    assert [item["operation"] for item in installed["dashboard"]["recent_operations"]] == ["Install", "Scan"], installed
+    assert "instances" not in installed, installed
+    return {"scanned": scanned, "installed": installed, "export_scan": export_scan, "export_app1": export_app1}
+
+
 def scan_everything(sandbox):
     """A Scan of every node through Run Command: the tests' patch data. Run Command takes no
     InstanceIds=* (the API reference's Target page), so the listed nodes go by id, 50 to a command.
@@ -258,14 +311,14 @@ def export(run_target, tmp_path, export_args, expect_failure=False, name="result
     return json.loads(result_path.read_text())
 
 
-def module_here(sandbox, module_name, args, expect_failure=False):
+def module_here(sandbox, module_name, args, expect_failure=False, check_mode=False):
     """The module in this process (the bad-input suite's runner: the module as Ansible runs it), for the tests
     of what the module does; those of the Ansible path (a task, its file options, the roles) go through
     export() or a target. Spares each run an ansible-playbook start-up and a process per task."""
     with pytest.MonkeyPatch.context() as environment:
         for variable, value in sandbox.environment().items():
             environment.setenv(variable, value)
-        result = run_in_process(module_name, args)
+        result = run_in_process(module_name, args, check_mode)
     assert "uncaught" not in result, result
     # What a task asserts of its result (it failed or not), and what Ansible adds to a result that does not say.
     assert bool(result.get("failed")) == expect_failure, result
@@ -877,18 +930,19 @@ def test_a_history_of_three_runs_shows_the_trend_and_the_nodes_that_got_worse(ag
 
 def test_the_compliance_report_role_keeps_each_reports_history(run_target, agent, tmp_path, monkeypatch):
     """compliance_report_history reaches every export: the third run shows three runs, the fourth still three.
-    The first two runs are the role's two exports run in process, with what the role gives them, minutes
-    before; the third and the fourth are the role's, one after the other in one play, and find them."""
+    The first three runs are the role's two exports run in process, with what the role gives them, minutes
+    before; the fourth is the role's, and finds them: it shows three runs (of four records) only if the role
+    gives every export both the history's prefix and its runs."""
     history_fleet(agent)
     reports = tmp_path / "reports"
     reports.mkdir(mode=0o755)  # as the role's "Create the local report directory"
     minutes_apart(monkeypatch, datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=10))
-    for number in (1, 2):
+    for number in (1, 2, 3):
         exported = [export_here(agent, {"report_name": report_name, "format": report_format, "s3_bucket": BUCKET,
                                         "s3_prefix": "reports", "dest": str(reports), "reporting_days": 7, "history": {"runs": 3}})
                     for report_name, report_format in (("fleet", "json"), ("dashboard", "html"))]
         (tmp_path / f"role-{number}.json").write_text(json.dumps([result["dashboard"] for result in exported]))
-    run_target("compliance_report_history", {"report_dir": str(reports), "bucket": BUCKET, "result_dir": str(tmp_path), "runs": [3, 4]})
+    run_target("compliance_report_history", {"report_dir": str(reports), "bucket": BUCKET, "result_dir": str(tmp_path), "runs": [4]})
     for number in range(1, 5):
         dashboards = json.loads((tmp_path / f"role-{number}.json").read_text())
         assert [len(dashboard["trend"]["runs"]) for dashboard in dashboards] == [min(number, 3)] * 2, f"run {number}"
