@@ -264,6 +264,23 @@ def test_node_pages_of_ec2_and_hybrid_nodes_are_the_definition_s(mocked, still_c
     assert sum(len(page) for page, _token in pages) == 14
 
 
+def test_a_page_s_online_nodes_pinged_at_the_instant_of_the_call(mocked, monkeypatch):  # pylint: disable=unused-argument
+    backend = fresh_backend()
+    seed_nodes(backend, 2, "AMAZON_LINUX_2", kind="ec2")
+    seed_nodes(backend, 3, "WINDOWS", kind="hybrid")
+    lost = seed_nodes(backend, 1, "UBUNTU", kind="hybrid", ping_status="ConnectionLost")[0]
+    # A clock that moves at every reading: the call reads it once, whatever the page's length.
+    later = datetime.datetime(2100, 1, 1, tzinfo=datetime.timezone.utc)
+    readings = iter(later + datetime.timedelta(seconds=second) for second in range(1000))
+    monkeypatch.setattr(managed_nodes, "_now", lambda: next(readings))
+    nodes = describe_instance_information(backend, {"MaxResults": 50})["InstanceInformationList"]
+    pings = {node["InstanceId"]: node["LastPingDateTime"] for node in nodes}
+    # The node that lost its connection keeps the ping it had when it did.
+    last_ping = pings.pop(lost)
+    assert len(pings) == 5 and set(pings.values()) == {later}
+    assert last_ping < later and next(readings) == later + datetime.timedelta(seconds=1)
+
+
 def _count_calls(monkeypatch, owner, name):
     calls = []
     original = getattr(owner, name)
