@@ -122,7 +122,7 @@ def _json_structure(value, shape):
                     break
                 # The commonest members inline, as _json_value writes them: a str is its own str(), a
                 # boolean is written as it is.
-                if kind == "string" and type(item) is str or kind == "boolean":  # pylint: disable=unidiomatic-typecheck
+                if (kind == "string" and type(item) is str) or kind == "boolean":  # pylint: disable=unidiomatic-typecheck
                     serialized[serialized_name] = item
                 else:
                     serialized[serialized_name] = _json_value(item, members[key])
