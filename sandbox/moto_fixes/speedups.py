@@ -134,7 +134,7 @@ def _timestamp(value, shape):
     """A timestamp member as moto writes it (parse_to_aware_datetime, then the format). An epoch-seconds
     member holding a datetime is worked out here the same way (moto's `_timestamp_unixtimestamp` of the
     UTC datetime: whole seconds of its time tuple plus its milliseconds, truncated) with the standard
-    library's UTC instead of dateutil's tzutc, whose conversions were most of a page of nodes' time."""
+    library's UTC instead of dateutil's tzutc, whose conversions were a third of serializing a page of nodes."""
     timestamp_format = shape.serialization.get("timestampFormat", "unixtimestamp")
     if type(value) is not datetime.datetime or timestamp_format.lower() != "unixtimestamp":  # pylint: disable=unidiomatic-typecheck
         return _TIMESTAMPS._convert_timestamp_to_str(value, timestamp_format)  # pylint: disable=protected-access
