@@ -26,7 +26,7 @@ import threading
 # Three, not two: a page's follow-up starts as the page is taken, about when the chain's next page is
 # asked for, and takes a round trip as long; with two, whenever the follow-up ended after that next page,
 # the page after it was not asked for until the follow-up was in and its page taken, and the chain waited
-# on the follow-up and on the consumer's turn (at 10,000 nodes: 10 ms a link, median, under load). With
+# on the follow-up and on the consumer's turn (at 10,000 nodes: 6 to 14 ms a link, median). With
 # three, a chain and the follow-ups of its two pages waiting are three calls: with a fourth chain (the
 # summaries) they fit in the modules' default of four workers, so the chain's next page does not wait
 # for a thread either (with six it could, behind follow-ups; bench/README.md measured six no faster than two).
