@@ -38,6 +38,9 @@ injected latency). --model reads
 through fleet_rows() (the rows of the export, no report written) from the unit tests' FakeFleet
 (tests/unit/plugins/module_utils/_compliance/test_compliance_fleet.py), each call answered after
 --latency-ms and any number at once: the code's own overhead over the floor, without the sandbox's.
+--links also prints where each link of the chain of DescribeInstanceInformation pages goes (medians and
+means over the links): botocore's events on the export's SSM client time the client's steps, the
+sandbox's call log (matched by NextToken) its arrival and answer.
 """
 
 import argparse
@@ -49,7 +52,9 @@ import os
 import resource
 import subprocess
 import sys
+import statistics
 import tempfile
+import threading
 import time
 import tracemalloc
 from pathlib import Path
@@ -124,7 +129,70 @@ def warm_up(sandbox):
     return time.perf_counter() - started
 
 
-def ours(sandbox, workdir, fmt, progress, read_concurrency=4):
+class LinkTimes:
+    """When each DescribeInstanceInformation call of one client reaches each step, by botocore's events
+    (a call runs on one thread from its start to its after-call)."""
+
+    OPERATION = "DescribeInstanceInformation"
+    STEPS = (("provide-client-params", "start"), ("before-send", "send"), ("before-parse", "received"),
+             ("response-received", "parsed"))
+
+    def __init__(self, client):
+        self.calls = []
+        self._current = threading.local()
+        events = client.meta.events
+        events.register(f"provide-client-params.ssm.{self.OPERATION}", self._start)
+        for event, step in self.STEPS[1:]:
+            events.register(f"{event}.ssm.{self.OPERATION}", self._marker(step))
+        events.register(f"after-call.ssm.{self.OPERATION}", self._after_call)
+
+    def _start(self, params, **_event):
+        self._current.call = {"token": params.get("NextToken"), "start": time.time()}
+        self.calls.append(self._current.call)
+
+    def _marker(self, step):
+        def mark(**_event):
+            self._current.call[step] = time.time()
+        return mark
+
+    def _after_call(self, parsed, **_event):
+        self._current.call.update(done=time.time(), next=parsed.get("NextToken"))
+
+
+LINK_PARTS = (
+    ("client: botocore serializes and signs", "start", "send"),
+    ("localhost and waitress until the sandbox has it", "send", "arrival"),
+    ("the sandbox: injected latency and its own work", "arrival", "answer"),
+    ("waitress and localhost until the client has read it", "answer", "received"),
+    ("client: botocore parses the page", "received", "parsed"),
+    ("client: parsed to after-call", "parsed", "done"),
+    ("module turn: after-call to the next page's start", "done", "next_start"),
+    ("whole link", "start", "next_start"),
+)
+
+
+def link_lines(calls, log):
+    """Medians and means of each part of a link, from the client's LinkTimes and the sandbox's call log."""
+    served = {entry["parameters"].get("NextToken"): entry for entry in log if entry["operation"] == LinkTimes.OPERATION}
+    links = []
+    for number, call in enumerate(calls):
+        entry = served.get(call["token"])
+        if entry is None or "received" not in call:
+            continue
+        link = dict(call, arrival=entry["time"] - entry["duration_ms"] / 1000, answer=entry["time"])
+        following = calls[number + 1] if number + 1 < len(calls) else None
+        if following is not None and following["token"] == call.get("next"):
+            link["next_start"] = following["start"]
+        links.append(link)
+    lines = [f"links of the DescribeInstanceInformation chain timed: {len(links)} of {len(calls)} calls"]
+    for label, first, second in LINK_PARTS:
+        values = [(link[second] - link[first]) * 1000 for link in links if second in link]
+        if values:
+            lines.append(f"  {label:<54} median {statistics.median(values):7.2f} ms  mean {statistics.mean(values):7.2f} ms")
+    return lines
+
+
+def ours(sandbox, workdir, fmt, progress, read_concurrency=4, links=None):
     from ansible_collections.cloudpatch.ssm.plugins.modules import ssm_compliance_export  # pylint: disable=import-outside-toplevel
 
     params = {"report_name": "bench", "instance_id": None, "instance_ids": None, "patch_groups": None, "tags": None,
@@ -134,12 +202,14 @@ def ours(sandbox, workdir, fmt, progress, read_concurrency=4):
               "read_concurrency": read_concurrency}
     module = BenchModule(sandbox, params, str(workdir))
     clients = {"ssm": module.client("ssm"), "ec2": module.client("ec2")}
+    if links is not None:
+        links.append(LinkTimes(clients["ssm"]))
     _changed, result = ssm_compliance_export.ensure_exported(clients, params, False, module.region,
                                                              ssm_compliance_export.ReportFiles(module._files), module.tmpdir)
     return result["report"]["nodes"]
 
 
-def naive(sandbox, workdir, fmt, progress, read_concurrency=1):
+def naive(sandbox, workdir, fmt, progress, read_concurrency=1, links=None):  # pylint: disable=unused-argument
     ssm = sandbox.client("ssm", retries={"mode": "standard", "total_max_attempts": 3})
     nodes = ssm.get_paginator("describe_instance_information").paginate(PaginationConfig={"PageSize": 50}).build_full_result()["InstanceInformationList"]
     rows = []
@@ -192,11 +262,14 @@ def child(args):
             result["peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
             tracemalloc.stop()
         else:
+            links = [] if args.links else None
             result["rss_before_mib"] = rss_now_mib()
             started = time.perf_counter()
-            result["nodes"] = function(sandbox, workdir, args.format, progress, args.read_concurrency[0])
+            result["nodes"] = function(sandbox, workdir, args.format, progress, args.read_concurrency[0], links=links)
             result["seconds"] = time.perf_counter() - started
             result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            if links:
+                result["links"] = links[0].calls
     print(json.dumps(result), flush=True)
 
 
@@ -205,14 +278,15 @@ def rss_now_mib():
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def run_child(sandbox, name, fmt, trace, limit, read_concurrency=4):
+def run_child(sandbox, name, fmt, trace, limit, read_concurrency=4, links=False):
     """Run one variant in a child process; (result dict or None if stopped, seconds, nodes done when stopped).
 
     The call log is cleared once the child has loaded everything, just before it starts the export."""
     with tempfile.TemporaryDirectory() as scratch:
         progress = Path(scratch) / "progress"
         command = [sys.executable, __file__, "--child", name, "--port", str(sandbox.port), "--format", fmt,
-                   "--progress", str(progress), "--read-concurrency", str(read_concurrency)] + (["--trace"] if trace else [])
+                   "--progress", str(progress), "--read-concurrency", str(read_concurrency)] + (["--trace"] if trace else []) \
+            + (["--links"] if links else [])
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # pylint: disable=consider-using-with
         if process.stdout.readline().strip() != "ready":
             process.kill()
@@ -234,9 +308,10 @@ def run_child(sandbox, name, fmt, trace, limit, read_concurrency=4):
         return json.loads(output.strip().splitlines()[-1]), time.perf_counter() - started, None
 
 
-def measure(sandbox, name, fmt, limit, read_concurrency=4, trace=True):
-    timed, seconds, done = run_child(sandbox, name, fmt, trace=False, limit=limit, read_concurrency=read_concurrency)
+def measure(sandbox, name, fmt, limit, read_concurrency=4, trace=True, links=False):
+    timed, seconds, done = run_child(sandbox, name, fmt, trace=False, limit=limit, read_concurrency=read_concurrency, links=links)
     log = sandbox.calls()
+    link_report = link_lines(timed.pop("links"), log) if timed is not None and "links" in timed else None
     calls = collections.Counter(call["operation"] for call in log)
     server_seconds = collections.Counter()
     for call in log:
@@ -248,7 +323,7 @@ def measure(sandbox, name, fmt, limit, read_concurrency=4, trace=True):
         traced, _seconds, _done = run_child(sandbox, name, fmt, trace=True, limit=limit * 3 if limit else None,
                                             read_concurrency=read_concurrency)
     return {"stopped": False, **timed, "peak_mib": traced["peak_mib"] if traced else None, "calls": calls,
-            "server_seconds": server_seconds}
+            "server_seconds": server_seconds, "link_lines": link_report}
 
 
 def module_seconds(sandbox, fmt):
@@ -341,6 +416,8 @@ def main():
     parser.add_argument("--skip-trace", action="store_true", help="no tracemalloc run (peak py not measured)")
     parser.add_argument("--skip-module", action="store_true", help="no run of the module through ansible-playbook")
     parser.add_argument("--model", action="store_true", help="fleet_rows() against an in-process model of the service, no sandbox")
+    parser.add_argument("--links", action="store_true",
+                        help="ours: also where each link of the DescribeInstanceInformation chain goes")
     parser.add_argument("--child", choices=sorted(VARIANTS), help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--progress", help=argparse.SUPPRESS)
@@ -371,11 +448,14 @@ def main():
             runs = [("ours", concurrency) for concurrency in args.read_concurrency] + ([] if args.skip_naive else [("naive", 1)])
             for name, concurrency in runs:
                 limit = args.naive_limit_seconds if name == "naive" else None
-                result = measure(sandbox, name, args.format, limit, concurrency, trace=not args.skip_trace)
+                result = measure(sandbox, name, args.format, limit, concurrency, trace=not args.skip_trace,
+                                 links=args.links and name == "ours")
                 label = f"{name}/{concurrency}" if name == "ours" else name
                 print(line(count, label, budget, result), flush=True)
                 if name == "ours" and args.latency_ms and not result["stopped"]:
                     print(floor_line(count, result, args.latency_ms, budget), flush=True)
+                if result.get("link_lines"):
+                    print("\n".join(result["link_lines"]), flush=True)
             if not args.skip_module:
                 seconds, code = module_seconds(sandbox, args.format)
                 print(f"{count:>6} module {seconds:>8.2f}  (ansible-playbook, process start-up included; exit {code})", flush=True)

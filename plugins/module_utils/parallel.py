@@ -23,7 +23,14 @@ import threading
 
 # At most this many of a chain's pages are kept read (waiting for their follow-up read or for the
 # consumer) before its next page is asked for: what bounds memory whatever the listing's length.
-AHEAD = 2
+# Three, not two: a page's follow-up starts as the page is taken, about when the chain's next page is
+# asked for, and takes a round trip as long; with two, whenever the follow-up ended after that next page,
+# the page after it was not asked for until the follow-up was in and its page taken, and the chain waited
+# on the follow-up and on the consumer's turn (at 10,000 nodes: 6 to 14 ms a link, median). With
+# three, a chain and the follow-ups of its two pages waiting are three calls: with a fourth chain (the
+# summaries) they fit in the modules' default of four workers, so the chain's next page does not wait
+# for a thread either (with six it could, behind follow-ups; bench/README.md measured six no faster than two).
+AHEAD = 3
 # botocore keeps up to 10 connections a client (Config max_pool_connections): more threads would wait for one.
 MAX_WORKERS = 10
 

@@ -216,10 +216,11 @@ class ManagedNode:
     def is_latest_version(self):
         return self.agent_version == LATEST_AGENT_VERSION
 
-    def to_api(self, associations=None):
+    def to_api(self, associations=None, now=None):
         """The InstanceInformation structure of DescribeInstanceInformation; `associations`: the
-        backend's association store, whose results on this node give its association members."""
-        last_ping = _now() if self.ping_status == "Online" else self.last_ping
+        backend's association store, whose results on this node give its association members; `now`:
+        the clock's now for an Online node's LastPingDateTime (read here when not given)."""
+        last_ping = (now or _now()) if self.ping_status == "Online" else self.last_ping
         item = {
             "InstanceId": self.instance_id,
             "PingStatus": self.ping_status,
@@ -754,7 +755,9 @@ def describe_instance_information(backend, params):
     else:
         page, token = _unfiltered_page(backend, params.get("MaxResults"), params.get("NextToken"), limits)
     associations = existing_state(backend, "associations")
-    result = {"InstanceInformationList": [node.to_api(associations) for node in page]}
+    # One now for the call: its Online nodes pinged "now", the instant the page is answered.
+    now = _now()
+    result = {"InstanceInformationList": [node.to_api(associations, now) for node in page]}
     if token:
         result["NextToken"] = token
     return result

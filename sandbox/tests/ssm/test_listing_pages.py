@@ -13,6 +13,7 @@ import enum
 from types import SimpleNamespace
 
 import pytest
+from dateutil.tz import tzoffset, tzutc
 from moto import mock_aws
 from moto.core.responses import ActionContext, ActionResult
 from moto.core.serialize import get_serializer_class
@@ -29,7 +30,7 @@ from sandbox.agent.managed_nodes import (
 )
 from sandbox.agent.patch_agent import run_patch_baseline
 from sandbox.install import install_all
-from sandbox.moto_fixes.speedups import SandboxResult
+from sandbox.moto_fixes.speedups import MOTO_ENRICH_RESPONSE, SandboxResult, enrich_response
 from sandbox.ssm import patch_states
 from sandbox.ssm.patch_states import (
     COMPLIANCE_LIMITS,
@@ -263,6 +264,23 @@ def test_node_pages_of_ec2_and_hybrid_nodes_are_the_definition_s(mocked, still_c
     assert sum(len(page) for page, _token in pages) == 14
 
 
+def test_a_page_s_online_nodes_pinged_at_the_instant_of_the_call(mocked, monkeypatch):  # pylint: disable=unused-argument
+    backend = fresh_backend()
+    seed_nodes(backend, 2, "AMAZON_LINUX_2", kind="ec2")
+    seed_nodes(backend, 3, "WINDOWS", kind="hybrid")
+    lost = seed_nodes(backend, 1, "UBUNTU", kind="hybrid", ping_status="ConnectionLost")[0]
+    # A clock that moves at every reading: the call reads it once, whatever the page's length.
+    later = datetime.datetime(2100, 1, 1, tzinfo=datetime.timezone.utc)
+    readings = iter(later + datetime.timedelta(seconds=second) for second in range(1000))
+    monkeypatch.setattr(managed_nodes, "_now", lambda: next(readings))
+    nodes = describe_instance_information(backend, {"MaxResults": 50})["InstanceInformationList"]
+    pings = {node["InstanceId"]: node["LastPingDateTime"] for node in nodes}
+    # The node that lost its connection keeps the ping it had when it did.
+    last_ping = pings.pop(lost)
+    assert len(pings) == 5 and set(pings.values()) == {later}
+    assert last_ping < later and next(readings) == later + datetime.timedelta(seconds=1)
+
+
 def _count_calls(monkeypatch, owner, name):
     calls = []
     original = getattr(owner, name)
@@ -326,7 +344,26 @@ SERIALIZED_CASES = [
     ("GetMaintenanceWindowExecutionTask", lambda states: {"TaskParameters": [{"p": {"Values": ["1"]}}],
                                                           "StartTime": states[0]["OperationStartTime"]}),
     ("DescribeInstancePatchStates", lambda states: {"InstancePatchStates": [SimpleNamespace(**states[0])]}),
+    # Timestamps (epoch seconds, milliseconds truncated) of every kind of datetime: naive (taken as UTC),
+    # the standard library's UTC, dateutil's, an offset, whole seconds, under a millisecond, a subclass.
+    ("DescribeInstanceInformation", lambda states: {"InstanceInformationList": [
+        {"InstanceId": "mi-00000000000000001", "LastPingDateTime": when, "RegistrationDate": WHEN, "IsLatestVersion": False}
+        for when in (datetime.datetime(2026, 11, 30, 12, 0, 1, 999999), WHEN.replace(microsecond=123456),
+                     WHEN.replace(tzinfo=tzutc()), datetime.datetime(2026, 11, 30, 23, 59, 59, 999, tzinfo=tzoffset(None, -3600)),
+                     datetime.datetime(2026, 11, 30, 14, 0, 0, 500000, tzinfo=datetime.timezone(datetime.timedelta(hours=2))),
+                     Moment(2026, 11, 30, 12, 0, 0, 4000, tzinfo=datetime.timezone.utc))]}),
+    # A str subclass and a boolean that is no bool, both written as moto writes them.
+    ("DescribeInstanceInformation", lambda states: {"InstanceInformationList": [
+        {"InstanceId": Name("mi-00000000000000001"), "IsLatestVersion": 1, "Name": "<RequestId>a</RequestId>"}]}),
 ]
+
+
+class Moment(datetime.datetime):
+    pass
+
+
+class Name(str):
+    pass
 
 
 class PingStatus(enum.Enum):
@@ -351,3 +388,12 @@ def test_the_serializer_shortcut_gives_moto_s_bytes(world, monkeypatch):
         assert ours == _answer(ActionResult, operation, result), operation
         assert ours[0] == 200 and len(ours[2]) > 10
     assert 0 < len(moto_serialized) - len(real + crafted) < len(crafted)
+
+
+@pytest.mark.parametrize("body", ['{"InstanceInformationList": []}', '{"Name": "<RequestId>x</RequestId>"}',
+                                  '<Response><RequestId>old</RequestId></Response>', b"<RequestId>x</RequestId>", None])
+def test_the_request_id_goes_where_moto_puts_it(monkeypatch, body):
+    monkeypatch.setattr("moto.core.responses.gen_amzn_requestid_long", lambda headers: headers.update(
+        {"x-amzn-requestid": "REQ"}) or "REQ")
+    assert enrich_response({"status": 200}, body) == MOTO_ENRICH_RESPONSE({"status": 200}, body)
+    assert enrich_response({}, body)[0] == {"x-amzn-requestid": "REQ"}

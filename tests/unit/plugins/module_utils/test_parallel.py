@@ -135,8 +135,30 @@ def test_a_chain_holds_at_most_ahead_pages_while_one_waits_for_its_follow_up():
     got = list(chain_pages([slow, fast_page], 4, follow=follow))
     assert len(got) == 30
     # While page 0 of the slow chain waited for its follow-up, the fast chain read its 20 pages; the
-    # slow one read no more than AHEAD pages (the one waiting and the one after it).
+    # slow one read no more than AHEAD pages (the one waiting and those after it).
     assert started_when_done and started_when_done[0] <= AHEAD
+
+
+def test_a_chain_reads_its_page_after_next_while_a_page_waits_for_its_follow_up():
+    # A page's follow-up takes a round trip of its own, started about when the chain's next page is asked
+    # for: the chain goes on to the page after that without waiting for the follow-up to end.
+    listing = Listing("a", 5)
+    page_two_asked = threading.Event()
+
+    def read_page(token):
+        if token == "a-2":
+            page_two_asked.set()
+        return listing(token)
+
+    def follow(number, items):
+        if items[0] == "a0.0":
+            assert page_two_asked.wait(WAIT), "page 2 was not asked for while page 0 waited for its follow-up"
+        return items[0]
+
+    got = [(items[0], extra) for _number, items, extra, _last in chain_pages([read_page], 3, follow=follow)]
+    assert got == [(f"a{page}.0", f"a{page}.0") for page in range(5)]
+    assert listing.tokens == [None, "a-1", "a-2", "a-3", "a-4"]
+    assert pool_threads() == []
 
 
 def test_only_the_followed_chains_have_follow_ups():
