@@ -1,18 +1,27 @@
 """The fleet playbooks over 20 account-regions of 500 nodes (10,000 in all), with forks 1 and forks 10.
 
     nice -n 10 python bench/fleet_scale.py [--accounts 10] [--regions us-east-1 eu-west-1] [--nodes 500]
-                                           [--forks 1 10] [--latency-ms 30]
+                                           [--forks 1 10] [--latency-ms 30] [--seconds-per-node 0.01 60]
 
 Starts its own sandbox (stopped by PID) and seeds an organization: --accounts member accounts, each with
 --nodes hybrid Amazon Linux 2 nodes in each of --regions, each account's OrganizationAccountAccessRole
 trusting the management account (the runner). Every call the sandbox serves is first delayed by
---latency-ms (the sandbox's latency injection), to model AWS round trips. Then, for each --forks value
-in turn, in the same sandbox: playbooks/fleet/scan.yml (every host assumes its role and scans its nodes)
-and playbooks/fleet/report.yml (every host exports its part, then one merge), each through
-ansible-playbook with the patch_fleet inventory (the accounts listed: no call to build it), timed from
-process start to end. Prints each run's wall time, calls and CPU (ansible-playbook with its workers, and
-the sandbox), the ratio of the first --forks value's scan + export time to each other's with the
-ceiling that run's CPU spread over this machine's cores puts on it, and the load average before and after.
+--latency-ms (the sandbox's latency injection), to model AWS round trips. Then, for each --seconds-per-node
+value (the simulated agent's time on each node, on the sandbox's clock, which runs with the wall clock
+here) and each --forks value in turn, in the same sandbox: playbooks/fleet/scan.yml (every host assumes
+its role and scans its nodes), and for the first --seconds-per-node value playbooks/fleet/report.yml
+(every host exports its part, then one merge: it sends no command, so the agent's time is nothing to it
+and it is measured once, its time added to every model's scan), each through ansible-playbook with the
+patch_fleet inventory (the accounts listed: no call to build it), timed from process start to end.
+Prints each run's wall time, calls and CPU (ansible-playbook with its workers, and the sandbox), for
+each model the ratio of the first --forks value's scan + export time to each other's with the ceiling
+that run's CPU spread over this machine's cores puts on it, and the load average before and after.
+
+The default models: 0.01 s a node, a scan that waits for nothing, so what forks gain is bounded by
+Ansible's CPU on this machine; and 60 s a node, a model of a scan that takes time as scans do (the
+figure bench/patch_run_scale.py uses; a model, not a measured AWS figure): the 500 nodes of a host run at
+once (Patch now's concurrency for a scan is 1,000), so each host's scan waits about a minute, which forks
+overlap.
 
 Last, the merge's peak of Python allocations (tracemalloc) over the parts of the last run: 2
 account-regions, then all of them, through ssm_compliance_merge's own functions (the module's code path
@@ -122,6 +131,8 @@ def main(argv=None):
     parser.add_argument("--nodes", type=int, default=500, help="nodes in each account-region")
     parser.add_argument("--forks", type=int, nargs="+", default=[1, 10])
     parser.add_argument("--latency-ms", type=int, default=30, help="latency injected on every call")
+    parser.add_argument("--seconds-per-node", type=float, nargs="+", default=[0.01, 60.0],
+                        help="the simulated agent's time on each node (sandbox clock, with the wall clock here), one model each")
     parser.add_argument("--sandbox-threads", type=int, default=16,
                         help="requests the sandbox serves at once (its --threads): AWS answers many calls at once")
     args = parser.parse_args(argv)
@@ -135,33 +146,38 @@ def main(argv=None):
         sandbox.seed_organization([member_account(f"bench{index}", regions=args.regions, nodes=args.nodes, id=account)
                                    for index, account in enumerate(accounts)])
         print(f"seeded in {time.perf_counter() - started:.1f} s")
-        # Quick simulated runs: the figure is the fan-out, not the agent's simulated minutes.
-        sandbox.set_agent(seconds_per_node=0.01, reboot_seconds=0.1, delivery_timeout_scale=0.05)
         if args.latency_ms:
             sandbox.set_fault("*", "*", latency_ms=args.latency_ms)
         inventory = write_inventory(workdir, accounts, args.regions)
-        totals = {}
-        cpu_totals = {}
-        last_parts = None
-        for forks in args.forks:
-            reports = Path(workdir) / f"reports-forks{forks}"
-            scan_seconds, scan_calls, scan_rc, scan_cpu = run_playbook(sandbox, inventory, "scan.yml", forks, {}, workdir)
-            report_seconds, report_calls, report_rc, report_cpu = run_playbook(sandbox, inventory, "report.yml", forks,
-                                                                               {"fleet_reports_dir": str(reports)}, workdir)
-            totals[forks] = scan_seconds + report_seconds
-            cpu_totals[forks] = {key: scan_cpu[key] + report_cpu[key] for key in scan_cpu}
-            print(f"forks {forks:>2}: scan {scan_seconds:7.1f} s ({sum(scan_calls.values())} calls, rc {scan_rc}), "
-                  f"export + merge {report_seconds:7.1f} s ({sum(report_calls.values())} calls, rc {report_rc}), "
-                  f"total {totals[forks]:7.1f} s; CPU: ansible-playbook and its workers {cpu_totals[forks]['ansible']:.1f} s, "
-                  f"sandbox {cpu_totals[forks]['sandbox']:.1f} s")
-            last_parts = sorted((reports / "parts").glob("*.jsonl"))
-        first = args.forks[0]
         cores = len(os.sched_getaffinity(0))
-        for forks in args.forks[1:]:
-            # However the waits overlap, the CPU the run needs is spread over this machine's cores at best.
-            cpu_floor = sum(cpu_totals[forks].values()) / cores
-            print(f"forks {forks} against forks {first}: {totals[first] / totals[forks]:.2f}x faster (target >= 5x with 10); "
-                  f"its CPU over {cores} cores is {cpu_floor:.1f} s, so at most {totals[first] / cpu_floor:.2f}x here")
+        first = args.forks[0]
+        exports = {}
+        last_parts = None
+        for model, seconds_per_node in enumerate(args.seconds_per_node):
+            sandbox.set_agent(seconds_per_node=seconds_per_node, reboot_seconds=0.1, delivery_timeout_scale=0.05)
+            print(f"simulated agent: {seconds_per_node:g} s a node")
+            totals = {}
+            cpu_totals = {}
+            for forks in args.forks:
+                scan_seconds, scan_calls, scan_rc, scan_cpu = run_playbook(sandbox, inventory, "scan.yml", forks, {}, workdir)
+                if model == 0:
+                    reports = Path(workdir) / f"reports-forks{forks}"
+                    exports[forks] = run_playbook(sandbox, inventory, "report.yml", forks, {"fleet_reports_dir": str(reports)}, workdir)
+                    last_parts = sorted((reports / "parts").glob("*.jsonl"))
+                report_seconds, report_calls, report_rc, report_cpu = exports[forks]
+                totals[forks] = scan_seconds + report_seconds
+                cpu_totals[forks] = {key: scan_cpu[key] + report_cpu[key] for key in scan_cpu}
+                print(f"  forks {forks:>2}: scan {scan_seconds:7.1f} s ({sum(scan_calls.values())} calls, rc {scan_rc}, "
+                      f"CPU {scan_cpu['ansible']:.1f} s + sandbox {scan_cpu['sandbox']:.1f} s), "
+                      f"export + merge {report_seconds:7.1f} s ({sum(report_calls.values())} calls, rc {report_rc}"
+                      f"{'' if model == 0 else ', measured with the first model'}), total {totals[forks]:7.1f} s; "
+                      f"CPU: ansible-playbook and its workers {cpu_totals[forks]['ansible']:.1f} s, sandbox {cpu_totals[forks]['sandbox']:.1f} s")
+            for forks in args.forks[1:]:
+                # However the waits overlap, the CPU the run needs is spread over this machine's cores at best.
+                cpu_floor = sum(cpu_totals[forks].values()) / cores
+                print(f"  {seconds_per_node:g} s a node: forks {forks} against forks {first}: {totals[first] / totals[forks]:.2f}x faster "
+                      f"(target >= 5x with 10); its CPU over {cores} cores is {cpu_floor:.1f} s, so at most "
+                      f"{totals[first] / cpu_floor:.2f}x here")
         sandbox.clear_faults()
         load_after = os.getloadavg()
         print("load average (1, 5, 15 min) before: " + ", ".join(f"{value:.2f}" for value in load_before)
