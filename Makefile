@@ -64,21 +64,28 @@ demo: layout
 # longest, two workers), the other pytest suites, molecule then the AWX jobs (mostly waiting on the sandbox's
 # simulated agents and on ansible-playbook's start-up), and sanity, lint and the docs lint. Then the IAM
 # policy check, which reads the operations integration, molecule and the AWX jobs recorded.
+# Each lane says when it ended, counted from the lanes' start: which lane holds the wall time up.
 test: layout
-	@$(MAKE) --no-print-directory -j4 --output-sync=target test-integration-lane test-pytest-lane test-waiting-lane test-static-lane
+	@LANES_STARTED=$$(date +%s) $(MAKE) --no-print-directory -j4 --output-sync=target test-integration-lane test-pytest-lane test-waiting-lane test-static-lane
 	@$(MAKE) --no-print-directory iam-policy
+
+LANE_ENDED = echo "== $@ ended $$(( $$(date +%s) - $${LANES_STARTED:-$$(date +%s)} )) s after the lanes started"
 
 test-integration-lane:
 	@$(MAKE) --no-print-directory integration
+	@$(LANE_ENDED)
 
 test-pytest-lane:
 	@$(MAKE) --no-print-directory sandbox-tests units aws-lane
+	@$(LANE_ENDED)
 
 test-waiting-lane:
 	@$(MAKE) --no-print-directory molecule awx
+	@$(LANE_ENDED)
 
 test-static-lane:
 	@$(MAKE) --no-print-directory sanity lint docs-lint
+	@$(LANE_ENDED)
 
 venv: $(VENV)/.installed $(AMAZON_AWS)/MANIFEST.json
 
@@ -211,14 +218,14 @@ docs: layout
 	@echo "documentation: $(DOCS)/html/index.html"
 
 # Part of `make test` (the static lane): antsibull-docs' collection-docs lint (schema, markup and rstcheck
-# of every plugin's and role's documentation), the changelog fragments' lint, tests/docs (ansible-doc
-# renders everything without a warning; CHANGELOG.md is what changelog.yaml generates), and the site.
+# of every plugin's and role's documentation), then tests/docs: the changelog fragments' lint
+# (test_changelog.py, which also runs `make changelog` on a copy), ansible-doc renders everything
+# without a warning, CHANGELOG.md is what changelog.yaml generates, and the site.
 # References to other collections are checked against the installed ones (`all`): with `dependent`,
 # antsibull-docs copies amazon.aws with `git ls-files` from .build, which git ignores, so it finds none.
 docs-lint: layout
 	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all \
 	  --disallow-unknown-collection-refs .
-	$(BIN)/antsibull-changelog lint
 	$(BIN)/python -m pytest -q tests/docs
 
 # The changelog brought up to date with the fragments (CHANGELOG_RELEASE above); the fragments stay
