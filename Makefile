@@ -60,7 +60,7 @@ demo: layout
 	  echo "== 2/2 playbooks/teardown.yml: patch groups deregistered, baseline deleted, log bucket emptied, stack deleted"; \
 	  $(DEMO_PLAYBOOK) playbooks/teardown.yml'
 
-# Five lanes at once on the two cores, so that both cores stay busy until the end: integration (three
+# Five lanes at once on the two cores, so that both cores stay busy until the end: integration (two
 # workers), the other pytest suites, molecule, the AWX jobs (molecule and the AWX jobs are mostly waiting on
 # the sandbox's simulated agents and on ansible-playbook's start-up), and sanity, lint and the docs lint.
 # Measured on 731e013 with four lanes (molecule then the AWX jobs in one): static 431 s, pytest 497 s,
@@ -118,10 +118,9 @@ units: layout
 
 integration: layout browser
 	@rm -rf $(OPERATIONS)/integration
-	@# Three workers on two cores: the lane ended last (638 s, the next 582 s) with two, once the AWX lane (297 s)
-	@# had left a core to spare. worksteal: a worker that runs out of tests takes some of another's, so a
-	@# minutes-long test (the fleet playbooks, the roles' bad input) near the end does not leave a core idle.
-	CLOUDPATCH_SANDBOX_OPERATIONS_DIR=$(OPERATIONS)/integration $(BIN)/python -m pytest -q -n 3 --dist worksteal --durations=10 tests/integration
+	@# worksteal: a worker that runs out of tests takes some of the other's, so a minutes-long test
+	@# (the fleet playbooks, the roles' bad input) near the end does not leave one core idle.
+	CLOUDPATCH_SANDBOX_OPERATIONS_DIR=$(OPERATIONS)/integration $(BIN)/python -m pytest -q -n 2 --dist worksteal --durations=10 tests/integration
 
 # The real-AWS lane (tests/aws_lane) on a sandbox: the same playbook and assertions as `make test-aws`,
 # only the endpoint differs. Not recorded for iam-policy: the lane's own calls (its stack, its
