@@ -14,8 +14,9 @@ and the same reads against a model of the service instead of the sandbox (no san
 
 For each fleet size it starts a sandbox (stopped by PID), seeds that many hybrid nodes, scans them all
 (one Run Command, MaxConcurrency 1000) and then runs, each in a fresh Python process against the sandbox:
-- ours: ssm_compliance_export's own `ensure_exported()` (the module's code path; boto3 clients instead of
-  AnsibleAWSModule's), writing the report to a temporary directory, once for each --read-concurrency;
+- ours: ssm_compliance_export's own `ensure_exported()` (the module's code path, with the clients
+  AnsibleAWSModule makes, made before the timing starts as the module makes them before its export),
+  writing the report to a temporary directory, once for each --read-concurrency;
 - naive: what a per-node script does: list the nodes, then for each node DescribeInstancePatchStates
   with its one id and ListComplianceItems (its non-compliant patches, counted by level), rows kept
   in a list, CSV written at the end.
@@ -28,13 +29,14 @@ sandbox's call log. A naive run still going after --naive-limit-seconds is stopp
 how far it got and what that bounds. Prints a table; asserts nothing.
 Then it times the real module once through ansible-playbook (process start-up included).
 
-With --latency-ms, every AWS call the exports make waits that long in the sandbox first (its fault
-rules' latency_ms, sandbox/wire/faults.py), set after the warm-up; each line of ours then also shows
+With --latency-ms, every AWS call the exports make takes at least that long in the sandbox, a round trip
+with the sandbox's own work counted within it, as the service's is on AWS (its fault rules' latency_ms,
+sandbox/wire/faults.py), set after the warm-up; each line of ours then also shows
 its wall time against the serial floor, ceil(N/50) DescribeInstanceInformation round trips of that
 latency (a page of nodes needs the previous page's NextToken). The sandbox serves --sandbox-threads requests
-at a time (default: its own, sandbox/cli.py's --threads, 16) and works each one out on one Python interpreter,
-so its own time per call adds to the latency; each line says how much (its call log's durations less the
-injected latency). --model reads
+at a time (default: its own, sandbox/cli.py's --threads, 16) and works each one out on one Python interpreter;
+each line says how long its own work took a call (its call log's durations less the time each answer was
+held for the latency, `held_ms`). --model reads
 through fleet_rows() (the rows of the export, no report written) from the unit tests' FakeFleet
 (tests/unit/plugins/module_utils/_compliance/test_compliance_fleet.py), each call answered after
 --latency-ms and any number at once: the code's own overhead over the floor, without the sandbox's.
@@ -81,10 +83,11 @@ PLAYBOOK = """
 
 
 class BenchModule:
-    """What ensure_exported() needs of AnsibleAWSModule: params, check_mode, region, tmpdir, client(), and
-    AnsibleModule's file operations (atomic_move, set_fs_attributes_if_different), from a real one."""
+    """What ensure_exported() needs of AnsibleAWSModule besides its clients (export_clients): params,
+    check_mode, region, tmpdir and AnsibleModule's file operations (atomic_move,
+    set_fs_attributes_if_different), from a real one."""
 
-    def __init__(self, sandbox, params, tmpdir):
+    def __init__(self, params, tmpdir):
         from ansible.module_utils.basic import AnsibleModule  # pylint: disable=import-outside-toplevel
         from ansible.module_utils.testing import patch_module_args  # pylint: disable=import-outside-toplevel
 
@@ -92,15 +95,23 @@ class BenchModule:
         self.check_mode = False
         self.region = "us-east-1"
         self.tmpdir = tmpdir
-        self.sandbox = sandbox
         with patch_module_args({}):
             self._files = AnsibleModule(argument_spec={}, add_file_common_args=True)
 
-    def client(self, service):
-        return self.sandbox.client(service, retries={"mode": "standard", "total_max_attempts": 3})
-
     def __getattr__(self, name):
         return getattr(self._files, name)
+
+
+def export_clients(sandbox, region="us-east-1"):
+    """The SSM and EC2 clients AnsibleAWSModule.client() makes (amazon.aws's boto3_conn), made before the
+    export is timed, as the module makes them before its export. Not Sandbox.client(): that one checks every
+    answer against botocore's output shape, tests' instrumentation that cost the export's process about as
+    much CPU as botocore's own parsing."""
+    from ansible_collections.amazon.aws.plugins.module_utils.botocore import boto3_conn  # pylint: disable=import-outside-toplevel
+    from sandbox.testing.process import CREDENTIALS  # pylint: disable=import-outside-toplevel
+
+    return {service: boto3_conn(None, conn_type="client", resource=service, region=region, endpoint=sandbox.endpoint, **CREDENTIALS)
+            for service in ("ssm", "ec2")}
 
 
 def scan_all(sandbox):
@@ -171,8 +182,10 @@ LINK_PARTS = (
 )
 
 
-def link_lines(calls, log):
-    """Medians and means of each part of a link, from the client's LinkTimes and the sandbox's call log."""
+def link_lines(timed, log):
+    """Medians and means of each part of a link, from the client's LinkTimes and the sandbox's call log,
+    and what the export did before the chain's first call and after its last."""
+    calls = timed["calls"]
     served = {entry["parameters"].get("NextToken"): entry for entry in log if entry["operation"] == LinkTimes.OPERATION}
     links = []
     for number, call in enumerate(calls):
@@ -189,10 +202,13 @@ def link_lines(calls, log):
         values = [(link[second] - link[first]) * 1000 for link in links if second in link]
         if values:
             lines.append(f"  {label:<54} median {statistics.median(values):7.2f} ms  mean {statistics.mean(values):7.2f} ms")
+    if calls:
+        lines.append(f"  the export before the chain's first call {(calls[0]['start'] - timed['began']) * 1000:.0f} ms, "
+                     f"after its last {(timed['ended'] - max(call.get('done', call['start']) for call in calls)) * 1000:.0f} ms")
     return lines
 
 
-def ours(sandbox, workdir, fmt, progress, read_concurrency=4, links=None):
+def ours(sandbox, workdir, fmt, progress, read_concurrency=4, links=None, clients=None):
     from ansible_collections.cloudpatch.ssm.plugins.modules import ssm_compliance_export  # pylint: disable=import-outside-toplevel
 
     params = {"report_name": "bench", "instance_id": None, "instance_ids": None, "patch_groups": None, "tags": None,
@@ -200,8 +216,7 @@ def ours(sandbox, workdir, fmt, progress, read_concurrency=4, links=None):
               "expected_bucket_owner": None, "dest": str(workdir), "sns_topic_arn": None, "reporting_days": 7,
               "csv_escape_formulas": True, "mode": None, "owner": None, "group": None, "unsafe_writes": False,
               "read_concurrency": read_concurrency}
-    module = BenchModule(sandbox, params, str(workdir))
-    clients = {"ssm": module.client("ssm"), "ec2": module.client("ec2")}
+    module = BenchModule(params, str(workdir))
     if links is not None:
         links.append(LinkTimes(clients["ssm"]))
     _changed, result = ssm_compliance_export.ensure_exported(clients, params, False, module.region,
@@ -209,7 +224,7 @@ def ours(sandbox, workdir, fmt, progress, read_concurrency=4, links=None):
     return result["report"]["nodes"]
 
 
-def naive(sandbox, workdir, fmt, progress, read_concurrency=1, links=None):  # pylint: disable=unused-argument
+def naive(sandbox, workdir, fmt, progress, read_concurrency=1, links=None, clients=None):  # pylint: disable=unused-argument
     ssm = sandbox.client("ssm", retries={"mode": "standard", "total_max_attempts": 3})
     nodes = ssm.get_paginator("describe_instance_information").paginate(PaginationConfig={"PageSize": 50}).build_full_result()["InstanceInformationList"]
     rows = []
@@ -252,24 +267,25 @@ def child(args):
     from ansible_collections.cloudpatch.ssm.plugins.modules import ssm_compliance_export  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
     for service in ("ssm", "ec2"):
         sandbox.client(service)
+    clients = export_clients(sandbox) if args.child == "ours" else None
     print("ready", flush=True)
     sys.stdin.readline()
     with tempfile.TemporaryDirectory() as workdir:
         result = {}
         if args.trace:
             tracemalloc.start()
-            result["nodes"] = function(sandbox, workdir, args.format, progress, args.read_concurrency[0])
+            result["nodes"] = function(sandbox, workdir, args.format, progress, args.read_concurrency[0], clients=clients)
             result["peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
             tracemalloc.stop()
         else:
             links = [] if args.links else None
             result["rss_before_mib"] = rss_now_mib()
-            started = time.perf_counter()
-            result["nodes"] = function(sandbox, workdir, args.format, progress, args.read_concurrency[0], links=links)
+            started, began = time.perf_counter(), time.time()
+            result["nodes"] = function(sandbox, workdir, args.format, progress, args.read_concurrency[0], links=links, clients=clients)
             result["seconds"] = time.perf_counter() - started
             result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             if links:
-                result["links"] = links[0].calls
+                result["links"] = {"calls": links[0].calls, "began": began, "ended": time.time()}
     print(json.dumps(result), flush=True)
 
 
@@ -315,7 +331,8 @@ def measure(sandbox, name, fmt, limit, read_concurrency=4, trace=True, links=Fal
     calls = collections.Counter(call["operation"] for call in log)
     server_seconds = collections.Counter()
     for call in log:
-        server_seconds[call["operation"]] += call["duration_ms"] / 1000
+        # The sandbox's own work: a call's duration less the time its answer was held for latency.
+        server_seconds[call["operation"]] += (call["duration_ms"] - call["held_ms"]) / 1000
     if timed is None:
         return {"stopped": True, "seconds": seconds, "done": done, "calls": calls, "server_seconds": server_seconds}
     traced = None
@@ -393,10 +410,11 @@ def floor_line(count, result, latency_ms, budget):
     """Wall time against the serial floor (the chain of DescribeInstanceInformation pages), calls against the budget."""
     floor = -(-count // 50) * latency_ms / 1000
     calls = sum(result["calls"].values())
-    # What the sandbox spent on the calls besides the injected wait (its call log's durations): one
-    # interpreter works them out, so above one call at a time this includes calls waiting for each other.
-    own = sum(result["server_seconds"].values()) - calls * latency_ms / 1000
-    per_call = ", ".join(f"{operation} {(result['server_seconds'][operation] / number - latency_ms / 1000) * 1000:.1f} ms"
+    # What the sandbox spent on the calls (its call log's durations less the time held for latency, which
+    # the work is counted within): one interpreter works them out, so above one call at a time this
+    # includes calls waiting for each other.
+    own = sum(result["server_seconds"].values())
+    per_call = ", ".join(f"{operation} {result['server_seconds'][operation] / number * 1000:.1f} ms"
                          for operation, number in sorted(result["calls"].items()))
     return (f"{count:>6}   wall {result['seconds']:.2f} s = {result['seconds'] / floor:.2f} x the serial floor "
             f"({-(-count // 50)} x {latency_ms:g} ms = {floor:.2f} s; target <= 1.3 x); calls {calls} of a budget of {budget}; "

@@ -294,7 +294,7 @@ class CallLog:
         self._sequence = itertools.count(1)
         self._operations_record = operations_record
 
-    def record(self, info, status, error_code, injected, duration):
+    def record(self, info, status, error_code, injected, duration, held=0.0):
         entry = {
             "seq": next(self._sequence),
             "time": clock.wall(),  # when the request really arrived, not simulated time
@@ -310,6 +310,9 @@ class CallLog:
             "injected": injected,
             "mutating": is_mutating(info.operation),
             "duration_ms": round(duration * 1000, 3),
+            # Of duration_ms, the time the answer was held back for injected latency (sandbox.wire.server):
+            # the rest is the sandbox's own work on the call.
+            "held_ms": round(held * 1000, 3),
         }
         with self._lock:
             self._entries.append(entry)

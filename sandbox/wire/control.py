@@ -4,7 +4,8 @@
     GET    /_sandbox/calls?service=&operation=&region=&account_id=&mutating=true|false&since=SEQ
                                                  {"calls": [{seq, time, service, operation, region,
                                                    account_id, parameters, status, error_code,
-                                                   injected, mutating, duration_ms}, ...]}
+                                                   injected, mutating, duration_ms,
+                                                   held_ms}, ...]}
                                                  (oldest first; account_id: the account moto served
                                                  the call in, see call_log.request_account)
     DELETE /_sandbox/calls                       {"cleared": N}

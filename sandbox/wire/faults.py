@@ -10,8 +10,11 @@ Configuration (the body of `PUT /_sandbox/faults` and of `--faults`):
 `service` and `operation` default to "*" (any). The most specific rule wins: service+operation, then
 service+"*", then "*"+operation, then "*"+"*". Each request draws one number from a generator seeded
 with `seed`, so a sequential run is reproducible: below throttle_rate it is throttled, then the 500
-band, the 503 band and the access-denied band (rates must add up to at most 1). Latency is added to
-every matching request, injected error or not.
+band, the 503 band and the access-denied band (rates must add up to at most 1). Latency applies to
+every matching request, injected error or not, as a round trip: the answer leaves no sooner than
+`latency_ms` after the request came, the sandbox's own work counted within it (an AWS round trip includes
+the service's work; the sandbox's milliseconds, which AWS does not spend, are not added to it). The call
+log's `held_ms` says how long an answer was held back for it.
 
 Injected errors look exactly like the service's own, so botocore parses them into the right
 ClientError code: JSON protocols (SSM) answer 400 `ThrottlingException` "Rate exceeded", AWS Organizations

@@ -4,11 +4,13 @@ Started by sandbox/cli.py (`python -m sandbox`). Around moto's DomainDispatcherA
 `SandboxApp`, which for every AWS request
 
 1. identifies the call (sandbox.wire.call_log.describe_request),
-2. applies fault injection (sandbox.wire.faults: added latency, injected throttling / 500 / 503),
+2. applies fault injection (sandbox.wire.faults: injected throttling / 500 / 503, and latency: an answer
+   held until its round trip is up),
 3. validates SSM and AWS Organizations requests against the botocore service model
    (sandbox.wire.request_validation), answering as each service does (SSM `ValidationException`, Organizations
    `InvalidInputException` with a Reason) before moto sees them,
-4. lets moto answer, and records the call (status, error code, injected or not) in the call log.
+4. lets moto answer, and records the call (status, error code, injected or not, its duration and the part
+   of it held back for latency) in the call log.
 
 Requests under `/_sandbox/` go to the control API (sandbox.wire.control, documented there and in
 sandbox/README.md).
@@ -98,6 +100,22 @@ def dispatch_ssm(environ, start_response):
 _REASONS = {400: "Bad Request", 500: "Internal Server Error", 503: "Service Unavailable"}
 
 
+def _hold(started, latency):
+    """Wait until `latency` seconds have passed since `started` (the request's arrival); the seconds waited.
+
+    Injected latency models an AWS round trip, and an AWS round trip includes the service's own work: the
+    answer leaves no sooner than `latency` after its request came, the sandbox's work counted within it.
+    Added after the work instead, the sandbox's own milliseconds (which AWS does not have) would lengthen
+    every modelled round trip."""
+    if not latency:
+        return 0.0
+    remaining = latency - (time.perf_counter() - started)
+    if remaining <= 0:
+        return 0.0
+    time.sleep(remaining)
+    return remaining
+
+
 class SandboxApp:
     """WSGI middleware: call log, fault injection, request validation and the control API."""
 
@@ -126,16 +144,14 @@ class SandboxApp:
         body = self._buffer_body(environ)
         info = describe_request(environ, body)
         fault, latency = self.faults.decide(info.service, info.operation)
-        if latency:
-            time.sleep(latency)
         if fault is not None:
             status, headers, payload, code = error_response(info.service, info.protocol, fault, info.account_id)
-            return self._answer(start_response, info, started, status, headers, payload, code, injected=True)
+            return self._answer(start_response, info, started, latency, status, headers, payload, code, injected=True)
         rejection = self._validate(info)
         if rejection is not None:
             status, headers, payload = rejection
             code = json.loads(payload)["__type"]
-            return self._answer(start_response, info, started, status, headers, payload, code, injected=False)
+            return self._answer(start_response, info, started, latency, status, headers, payload, code, injected=False)
 
         captured = {}
 
@@ -150,9 +166,13 @@ class SandboxApp:
         else:
             inner = self.inner
         result = inner(environ, capture)
-        if "status" not in captured:
-            # start_response may legally come with the first chunk; materialise to see it.
-            result = list(result)
+        if "status" not in captured or latency:
+            # start_response may legally come with the first chunk; materialise to see it. With latency
+            # the answer is held whole until its round trip is up (_hold).
+            chunks = list(result)
+            if hasattr(result, "close"):
+                result.close()
+            result = chunks
         status = captured.get("status", 500)
         code = None
         if status >= 400:
@@ -161,12 +181,14 @@ class SandboxApp:
                 result.close()
             result = chunks
             code = error_code_from_response(status, captured.get("headers", []), b"".join(chunks))
-        self.call_log.record(info, status, code, False, time.perf_counter() - started)
+        held = _hold(started, latency)
+        self.call_log.record(info, status, code, False, time.perf_counter() - started, held)
         return result
 
-    def _answer(self, start_response, info, started, status, headers, payload, code, injected):
+    def _answer(self, start_response, info, started, latency, status, headers, payload, code, injected):
+        held = _hold(started, latency)
         start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)
-        self.call_log.record(info, status, code, injected, time.perf_counter() - started)
+        self.call_log.record(info, status, code, injected, time.perf_counter() - started, held)
         return [payload]
 
     def _validate(self, info):

@@ -5,6 +5,7 @@ import time
 import pytest
 from botocore.exceptions import ClientError
 
+from sandbox.wire import server
 from sandbox.wire.faults import FaultConfigError, FaultInjector, choose_fault, error_response, normalize_config
 
 
@@ -134,7 +135,48 @@ def test_wildcard_rule_and_latency(clean_sandbox):
     started = time.monotonic()
     clean_sandbox.client("sts").get_caller_identity()
     assert time.monotonic() - started >= 0.3
-    assert clean_sandbox.calls(service="sts")[-1]["duration_ms"] >= 300
+    call = clean_sandbox.calls(service="sts")[-1]
+    # A round trip: the sandbox's own work is inside the 300 ms, the rest of it the answer was held.
+    assert call["duration_ms"] >= 300
+    assert 0 < call["held_ms"] < call["duration_ms"]
+
+
+def test_no_latency_holds_nothing(clean_sandbox):
+    clean_sandbox.client("sts").get_caller_identity()
+    assert clean_sandbox.calls(service="sts")[-1]["held_ms"] == 0
+
+
+class _Clock:
+    """time.perf_counter and time.sleep for sandbox.wire.server: the work takes `work` seconds."""
+
+    def __init__(self, work):
+        self.now = 100.0
+        self.work = work
+        self.slept = []
+
+    def perf_counter(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+@pytest.mark.parametrize("work, latency, held", [
+    (0.004, 0.030, 0.026),  # the work counted within the round trip, the rest held
+    (0.045, 0.030, 0.0),    # work longer than the round trip: answered when done, nothing added
+    (0.030, 0.030, 0.0),
+    (0.004, 0.0, 0.0),      # no latency: no wait at all
+])
+def test_an_answer_is_held_until_its_round_trip_is_up(monkeypatch, work, latency, held):
+    fake = _Clock(work)
+    monkeypatch.setattr(server.time, "perf_counter", fake.perf_counter)
+    monkeypatch.setattr(server.time, "sleep", fake.sleep)
+    started = fake.perf_counter()
+    fake.now += work
+    assert server._hold(started, latency) == pytest.approx(held)  # pylint: disable=protected-access
+    assert fake.slept == ([pytest.approx(held)] if held else [])
+    assert fake.now - started == pytest.approx(max(work, latency))
 
 
 def test_half_rate_with_seed_is_reproducible(clean_sandbox):
