@@ -208,7 +208,7 @@ def link_lines(timed, log):
     return lines
 
 
-def ours(sandbox, workdir, fmt, progress, read_concurrency=4, links=None, clients=None):
+def ours(sandbox, workdir, fmt, progress, read_concurrency=4, links=None, *, clients):
     from ansible_collections.cloudpatch.ssm.plugins.modules import ssm_compliance_export  # pylint: disable=import-outside-toplevel
 
     params = {"report_name": "bench", "instance_id": None, "instance_ids": None, "patch_groups": None, "tags": None,
@@ -224,7 +224,7 @@ def ours(sandbox, workdir, fmt, progress, read_concurrency=4, links=None, client
     return result["report"]["nodes"]
 
 
-def naive(sandbox, workdir, fmt, progress, read_concurrency=1, links=None, clients=None):  # pylint: disable=unused-argument
+def naive(sandbox, workdir, fmt, progress, read_concurrency=1, links=None, *, clients=None):  # pylint: disable=unused-argument
     ssm = sandbox.client("ssm", retries={"mode": "standard", "total_max_attempts": 3})
     nodes = ssm.get_paginator("describe_instance_information").paginate(PaginationConfig={"PageSize": 50}).build_full_result()["InstanceInformationList"]
     rows = []

@@ -100,6 +100,16 @@ def dispatch_ssm(environ, start_response):
 _REASONS = {400: "Bad Request", 500: "Internal Server Error", 503: "Service Unavailable"}
 
 
+def _materialised(result):
+    """A WSGI body as a list of its chunks (the iterable closed), once."""
+    if isinstance(result, list):
+        return result
+    chunks = list(result)
+    if hasattr(result, "close"):
+        result.close()
+    return chunks
+
+
 def _hold(started, latency):
     """Wait until `latency` seconds have passed since `started` (the request's arrival); the seconds waited.
 
@@ -169,18 +179,12 @@ class SandboxApp:
         if "status" not in captured or latency:
             # start_response may legally come with the first chunk; materialise to see it. With latency
             # the answer is held whole until its round trip is up (_hold).
-            chunks = list(result)
-            if hasattr(result, "close"):
-                result.close()
-            result = chunks
+            result = _materialised(result)
         status = captured.get("status", 500)
         code = None
         if status >= 400:
-            chunks = list(result)
-            if hasattr(result, "close"):
-                result.close()
-            result = chunks
-            code = error_code_from_response(status, captured.get("headers", []), b"".join(chunks))
+            result = _materialised(result)
+            code = error_code_from_response(status, captured.get("headers", []), b"".join(result))
         held = _hold(started, latency)
         self.call_log.record(info, status, code, False, time.perf_counter() - started, held)
         return result

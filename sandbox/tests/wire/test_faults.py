@@ -147,11 +147,10 @@ def test_no_latency_holds_nothing(clean_sandbox):
 
 
 class _Clock:
-    """time.perf_counter and time.sleep for sandbox.wire.server: the work takes `work` seconds."""
+    """time.perf_counter and time.sleep for sandbox.wire.server."""
 
-    def __init__(self, work):
+    def __init__(self):
         self.now = 100.0
-        self.work = work
         self.slept = []
 
     def perf_counter(self):
@@ -169,7 +168,7 @@ class _Clock:
     (0.004, 0.0, 0.0),      # no latency: no wait at all
 ])
 def test_an_answer_is_held_until_its_round_trip_is_up(monkeypatch, work, latency, held):
-    fake = _Clock(work)
+    fake = _Clock()
     monkeypatch.setattr(server.time, "perf_counter", fake.perf_counter)
     monkeypatch.setattr(server.time, "sleep", fake.sleep)
     started = fake.perf_counter()
