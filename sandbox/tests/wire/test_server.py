@@ -95,3 +95,22 @@ def test_binds_loopback_only(sandbox):
         rows = [line.split() for line in handle.readlines()[1:]]
     addresses = [row[1].split(":")[0] for row in rows if row[1].endswith(":" + port) and row[3] == "0A"]
     assert addresses == ["0100007F"]  # 127.0.0.1
+
+
+def test_warm_up_builds_the_default_account_s_ssm_and_ec2_backends_without_a_call_logged():
+    from moto.ec2.models import ec2_backends
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from moto.ssm.models import ssm_backends
+
+    from sandbox.install import install_all
+    from sandbox.wire.server import SandboxApp, warm_up
+
+    install_all()
+    app = SandboxApp(DomainDispatcherApplication(create_backend_app), validated_services=())
+    ec2_backends.reset()
+    ssm_backends.reset()
+    warm_up(app)
+    # moto builds a region's backend on its first use: dict membership tells whether it was built.
+    assert dict.__contains__(ec2_backends["123456789012"], "us-east-1")
+    assert dict.__contains__(ssm_backends["123456789012"], "us-east-1")
+    assert len(app.call_log) == 0
