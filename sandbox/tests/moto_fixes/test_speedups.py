@@ -55,3 +55,4 @@ def test_ec2_ids_are_hex_digits_of_the_size_asked_from_moto_s_seedable_generator
     first = [random_resource_id(8) for _ in range(3)]
     mock_random.seed(7)
     assert [random_resource_id(8) for _ in range(3)] == first
+    mock_random.seed()  # the later tests of this process get moto's unseeded ids again
