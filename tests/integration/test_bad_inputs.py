@@ -4,22 +4,19 @@ Each module has a case file, `bad_inputs/<module>.yml`: a list of `{args, error}
 `check_mode: true`). Every case must fail with a message containing `error` (which names the option),
 with no traceback and no exception, make no mutating call (the sandbox's call log), and write no
 local file. The module runs exactly as Ansible runs it (AnsibleModule reads its arguments, prints
-its JSON result and exits), minus the process start-up that would make 250 cases take minutes.
+its JSON result and exits: tests/integration/in_process.py), minus the process start-up that would make
+250 cases take minutes.
 
 `{report_dir}` in an argument is the (empty) directory a case may name as a destination.
 """
 
-import contextlib
-import importlib
-import io
 import json
 from pathlib import Path
 
-import botocore.loaders
 import pytest
 import yaml
-from ansible.module_utils.common import warnings
-from ansible.module_utils.testing import patch_module_args
+
+from tests.integration.in_process import run_in_process
 
 CASES = Path(__file__).resolve().parent / "bad_inputs"
 MODULES = sorted(path.stem for path in CASES.glob("*.yml"))
@@ -28,25 +25,6 @@ HOOK_DOCUMENT = {
     "description": "a hook that succeeds",
     "mainSteps": [{"action": "aws:runShellScript", "name": "hook", "inputs": {"runCommand": ["exit 0"]}}],
 }
-
-# botocore's data files (the endpoints and partitions, each service's model: megabytes of JSON) read once in this
-# process, as one process reads them once for all the clients of one session. amazon.aws builds a new boto3 session
-# for every client, so each run here would read and parse them again: most of a case's cost, which a module's own
-# process pays in its start-up (the part this runner spares). Each loader's instance_cache is shared by every loader
-# with the same search paths; botocore already hands the same cached data to every client of a session.
-_BOTOCORE_DATA = {}
-
-
-def _shared_loader_cache(loader):
-    return _BOTOCORE_DATA.setdefault(tuple(loader.search_paths), {})
-
-
-def _keep_shared_loader_cache(loader, cache):  # pylint: disable=unused-argument
-    """Loader.__init__ sets an empty cache of its own: the shared one stays."""
-
-
-botocore.loaders.Loader._cache = property(_shared_loader_cache, _keep_shared_loader_cache)  # pylint: disable=protected-access
-
 
 def seed_world(sandbox):
     """What the cases may refer to: the workshop's four nodes in App and Web, baselines, a hook, a bucket."""
@@ -78,25 +56,6 @@ def substitute(value, names):
     if isinstance(value, dict):
         return dict((key, substitute(item, names)) for key, item in value.items())
     return value
-
-
-def run_in_process(module_name, args, check_mode=False):
-    """The module's result as Ansible would read it, or an 'uncaught' entry when a traceback escaped."""
-    module = importlib.import_module(f"ansible_collections.cloudpatch.ssm.plugins.modules.{module_name}")
-    args = dict(args, _ansible_check_mode=check_mode)
-    # A module's warnings are kept in module_utils' globals until its process ends: each run here starts
-    # without the earlier runs' (which would otherwise come back in its result), as in a process of its own.
-    warnings._global_warnings.clear()  # pylint: disable=protected-access
-    warnings._global_deprecations.clear()  # pylint: disable=protected-access
-    output = io.StringIO()
-    try:
-        with patch_module_args(args), contextlib.redirect_stdout(output):
-            module.main()
-    except SystemExit:
-        pass
-    except Exception as e:  # pylint: disable=broad-except
-        return {"uncaught": f"{type(e).__name__}: {e}"}
-    return json.loads(output.getvalue())
 
 
 @pytest.fixture

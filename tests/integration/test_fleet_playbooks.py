@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 # The bad-input suite's in-process runner: a module exactly as Ansible runs it, in this process.
-from test_bad_inputs import run_in_process
+from tests.integration.in_process import run_in_process
 
 from sandbox.testing.process import member_account
 

@@ -23,7 +23,7 @@ import pytest
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import DashboardCounts
 from ansible_collections.cloudpatch.ssm.plugins.module_utils.compliance import report_writer
-from tests.integration.test_bad_inputs import run_in_process
+from tests.integration.in_process import run_in_process
 
 WORKSHOP_NODES = ("App1", "App2", "Web1", "Web2")
 BUCKET = "ssm-command-logs-us-east-1-123456789012"

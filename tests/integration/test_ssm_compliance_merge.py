@@ -2,21 +2,19 @@
 the organization's CSV cell by cell, its JSON, its HTML (breakdown order, missing data), missing and
 stale parts, too many missing, S3 parts, the reports and their history in S3, history, and the merge's memory at two sizes."""
 
-import contextlib
 import csv
 import datetime
 import hashlib
-import importlib
 import io
 import json
 import shutil
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.cloudpatch.ssm.plugins.module_utils._compliance.local_files import ReportFiles
 from bench import fleet_scale
 
+from tests.integration.in_process import run_module
 from tests.integration.test_ssm_compliance_export import SUMMARY_HEADER
 from tests.integration.test_ssm_compliance_export import page_tables
 
@@ -33,16 +31,6 @@ FLEET = {
 }
 EXPECTED = [f"{account}-{region}" for account in ACCOUNTS for region in REGIONS]
 ORG_HEADER = SUMMARY_HEADER[:1] + ["Account ID", "Region"] + SUMMARY_HEADER[1:]
-
-
-def run_module(name, args, check_mode=False):
-    """The module's result as Ansible reads it; a traceback that escapes fails the test."""
-    module = importlib.import_module(f"ansible_collections.cloudpatch.ssm.plugins.modules.{name}")
-    output = io.StringIO()
-    with patch_module_args(dict(args, _ansible_check_mode=check_mode)), contextlib.redirect_stdout(output):
-        with pytest.raises(SystemExit):
-            module.main()
-    return json.loads(output.getvalue())
 
 
 RUNNER = "123456789012"

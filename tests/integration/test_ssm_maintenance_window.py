@@ -8,7 +8,7 @@ import time
 import pytest
 
 # The bad-input suite's in-process runner: the module exactly as Ansible runs it, in this process.
-from test_bad_inputs import run_in_process
+from tests.integration.in_process import run_in_process
 
 MODULE = "ssm_maintenance_window"
 WINDOW = "patch-app-prod"

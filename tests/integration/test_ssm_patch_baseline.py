@@ -14,7 +14,7 @@ import re
 import pytest
 
 # The bad-input suite's in-process runner: the module exactly as Ansible runs it, in this process.
-from test_bad_inputs import run_in_process
+from tests.integration.in_process import run_in_process
 
 from ansible_collections.cloudpatch.ssm.plugins.modules import ssm_patch_baseline
 

@@ -2,15 +2,7 @@
 (scheduled or not) that run a patching document, as the console's Recurring Patching Tasks widget
 lists them; a selection that matches no node is said, with the region."""
 
-import contextlib
-import io
-import json
-
-import pytest
-from ansible.module_utils.common import warnings as ansible_warnings
-from ansible.module_utils.testing import patch_module_args
-
-from ansible_collections.cloudpatch.ssm.plugins.modules import ssm_patch_compliance_info
+from tests.integration.in_process import run_module
 
 
 def test_recurring_tasks_are_patching_window_tasks_and_associations(run_target):
@@ -46,15 +38,7 @@ def test_recurring_tasks_are_patching_window_tasks_and_associations(run_target):
     # One DescribeMaintenanceWindowTasks a window, whatever the fleet.
     assert len(sandbox.calls(operation="DescribeMaintenanceWindowTasks")) == 2
 
-
-def run_module(args):
-    """The module's JSON result, run in-process as Ansible runs it (it reads its arguments and exits)."""
-    # Ansible keeps a process's warnings in one registry; each run here is a process of its own.
-    ansible_warnings._global_warnings.clear()  # pylint: disable=protected-access
-    output = io.StringIO()
-    with patch_module_args(args), contextlib.redirect_stdout(output), pytest.raises(SystemExit):
-        ssm_patch_compliance_info.main()
-    return json.loads(output.getvalue())
+MODULE = "ssm_patch_compliance_info"
 
 
 def warnings(result):
@@ -66,12 +50,12 @@ def test_a_selection_matching_no_node_is_said_never_passed_silently(clean_sandbo
     for name, value in clean_sandbox.environment().items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("AWS_REGION", "us-east-1")
-    empty = run_module({})
+    empty = run_module(MODULE, {})
     assert empty["dashboard"]["patch_states"]["managed_nodes"] == 0
     assert warnings(empty) == ["there is no managed node in us-east-1: every count is zero"]
 
     [node] = clean_sandbox.seed_nodes(1, "AMAZON_LINUX_2", tags={"Name": "App1", "Patch Group": "App"})
-    nobody = run_module({"patch_groups": ["Nobody"], "instances": True})
+    nobody = run_module(MODULE, {"patch_groups": ["Nobody"], "instances": True})
     assert not nobody.get("failed")
     assert nobody["instances"] == [] and nobody["dashboard"]["patch_states"] == {
         "managed_nodes": 0, "with_missing_patches": 0, "with_failed_patches": 0, "pending_reboot": 0}
@@ -80,11 +64,11 @@ def test_a_selection_matching_no_node_is_said_never_passed_silently(clean_sandbo
     assert warnings(nobody) == ["0 nodes in us-east-1 matched patch groups Nobody: every count is zero"]
 
     missing = "i-0123456789abcdef0"
-    partial = run_module({"instance_ids": [node, missing]})
+    partial = run_module(MODULE, {"instance_ids": [node, missing]})
     assert partial["dashboard"]["patch_states"]["managed_nodes"] == 1
     assert warnings(partial) == [f"instance_ids[1] {missing} is not a managed node in us-east-1"]
 
-    found = run_module({"patch_groups": ["App"]})
+    found = run_module(MODULE, {"patch_groups": ["App"]})
     assert found["dashboard"]["patch_states"]["managed_nodes"] == 1 and warnings(found) == []
 
 
@@ -114,7 +98,7 @@ def test_in_parallel_the_same_nodes_counts_and_calls_as_one_call_at_a_time(clean
     results, calls = [], []
     for read_concurrency in (1, 4):
         clean_sandbox.clear_calls()
-        results.append(run_module({"patch_groups": ["App"], "instances": True, "read_concurrency": read_concurrency}))
+        results.append(run_module(MODULE, {"patch_groups": ["App"], "instances": True, "read_concurrency": read_concurrency}))
         calls.append(sorted(clean_sandbox.operations()))
     serial, parallel = results
     assert len(serial["instances"]) == 100 and {row["status"] for row in serial["instances"]} <= {"COMPLIANT", "NON_COMPLIANT"}

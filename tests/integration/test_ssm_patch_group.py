@@ -12,7 +12,7 @@ import re
 import pytest
 
 # The bad-input suite's in-process runner: the module exactly as Ansible runs it, in this process.
-from test_bad_inputs import run_in_process
+from tests.integration.in_process import run_in_process
 
 WORKSHOP_NODES = ("App1", "App2", "Web1", "Web2")
 WORKSHOP_BASELINE = "AmazonLinux2SecAndNonSecBaseline"

@@ -91,7 +91,7 @@ def test_workshop_scan_then_install_converges_with_30_percent_throttling(run_tar
 # targets that match nothing, commands that report zero targets, failures after the send, and the
 # check-mode prediction, each checked in the sandbox's call log.
 
-from tests.integration.test_bad_inputs import run_in_process  # noqa: E402 (the suite's own runner)
+from tests.integration.in_process import run_in_process  # noqa: E402 (the suite's own runner)
 
 MODULE = "ansible_collections.cloudpatch.ssm.plugins.modules.ssm_patch_run"
 
