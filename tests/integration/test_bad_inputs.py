@@ -26,6 +26,7 @@ HOOK_DOCUMENT = {
     "mainSteps": [{"action": "aws:runShellScript", "name": "hook", "inputs": {"runCommand": ["exit 0"]}}],
 }
 
+
 def seed_world(sandbox):
     """What the cases may refer to: the workshop's four nodes in App and Web, baselines, a hook, a bucket."""
     ssm, ec2 = sandbox.client("ssm"), sandbox.client("ec2")

@@ -38,6 +38,7 @@ def test_recurring_tasks_are_patching_window_tasks_and_associations(run_target):
     # One DescribeMaintenanceWindowTasks a window, whatever the fleet.
     assert len(sandbox.calls(operation="DescribeMaintenanceWindowTasks")) == 2
 
+
 MODULE = "ssm_patch_compliance_info"
 
 
