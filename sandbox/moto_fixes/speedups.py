@@ -13,11 +13,7 @@ the sandbox's own actions:
   sandbox serves the `aws` partition only: the JSON is parsed once, and only that partition gets
   AWS's managed policies (the same objects moto would build);
 - moto searches every response body for an XML `<RequestId>` to fill in, with a pattern tried at
-  every position of the body; `enrich_response` searches only a body that holds `<RequestId>`;
-- moto makes each EC2 id one `random.choice` a hex digit, and a region's EC2 backend starts with
-  about 1,300 AMIs, each with a volume and a snapshot: about 0.2 s of the 0.25 s that building a
-  backend took went on ids. `random_resource_id` draws the same uniformly random hex digits from
-  moto's own (seedable) generator in one call.
+  every position of the body; `enrich_response` searches only a body that holds `<RequestId>`.
 
 `bulk_instance_lookups` is not applied globally: seeding uses it for the instances it creates.
 `SandboxResult` is the ActionResult of the sandbox's own SSM actions (sandbox.ssm.actions): moto's
@@ -41,7 +37,6 @@ from moto import settings as moto_settings
 from moto.core import responses as moto_responses
 from moto.core.serialize import BaseJSONSerializer, TimestampSerializer, XFormedAttributePicker
 from moto.ec2.models.core import TaggedEC2Resource
-from moto.ec2 import utils as ec2_utils
 from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, get_prefix
 from moto.iam import models as iam_models
 
@@ -55,11 +50,6 @@ def ec2_resource_tags(resource):
     tags = resource.ec2_backend.tags.get(resource.id) or {}
     resource_type = EC2_PREFIX_TO_RESOURCE.get(get_prefix(resource.id), "")
     return [{"resource_id": resource.id, "key": key, "value": value, "resource_type": resource_type} for key, value in tags.items()]
-
-
-def random_resource_id(size=8):
-    """moto.ec2.utils.random_resource_id: `size` random lowercase hex digits, from moto's generator."""
-    return f"{ec2_utils.random.getrandbits(4 * size):0{size}x}"
 
 
 @functools.lru_cache(maxsize=1)
@@ -274,5 +264,3 @@ def apply():
     TaggedEC2Resource.get_tags = ec2_resource_tags
     iam_models.IAMBackend._init_aws_policies = init_aws_policies
     moto_responses.BaseResponse._enrich_response = staticmethod(enrich_response)
-    # random_id() and the other id makers of moto.ec2.utils look it up in the module when called.
-    ec2_utils.random_resource_id = random_resource_id

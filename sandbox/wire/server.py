@@ -248,7 +248,9 @@ def warm_up(app):
     managed policies), the SSM backend, and (on the first EC2 call) the EC2 backend with its ~1,300 AMIs
     and Flask's EC2 routes. Otherwise the first real request of each would take 0.1 to over 1 s of the
     one interpreter every request shares, holding up the calls served at the same time: the first
-    DescribeTags of a timed export took 130-300 ms, a cold start AWS does not have."""
+    DescribeTags of a timed export took 130-300 ms, a cold start AWS does not have. A reset
+    (/moto-api/reset) drops the backends, so the first calls after one build them again.
+    A warm-up call that fails stops the start (RuntimeError): the sandbox would not answer it either."""
     for service, content_type, body, target in _WARM_UP_CALLS:
         environ = {
             "REQUEST_METHOD": "POST",
@@ -265,5 +267,7 @@ def warm_up(app):
         }
         if target:
             environ["HTTP_X_AMZ_TARGET"] = target
-        for _ in app.inner(environ, lambda status, headers, exc_info=None: None):
-            pass
+        statuses = []
+        answer = b"".join(_materialised(app.inner(environ, lambda status, headers, exc_info=None: statuses.append(status))))
+        if not statuses or not statuses[0].startswith("200"):
+            raise RuntimeError(f"the sandbox's warm-up {service} call failed: {statuses[:1]} {answer[:300]!r}")

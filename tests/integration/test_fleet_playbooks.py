@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-# The bad-input suite's in-process runner: a module exactly as Ansible runs it, in this process.
+# The suite's in-process runner (tests/integration/in_process.py): a module exactly as Ansible runs it, in this process.
 from tests.integration.in_process import run_in_process
 
 from sandbox.testing.process import member_account

@@ -312,7 +312,7 @@ def export(run_target, tmp_path, export_args, expect_failure=False, name="result
 
 
 def module_here(sandbox, module_name, args, expect_failure=False, check_mode=False):
-    """The module in this process (the bad-input suite's runner: the module as Ansible runs it), for the tests
+    """The module in this process (tests/integration/in_process.py: the module as Ansible runs it), for the tests
     of what the module does; those of the Ansible path (a task, its file options, the roles) go through
     export() or a target. Spares each run an ansible-playbook start-up and a process per task."""
     with pytest.MonkeyPatch.context() as environment:

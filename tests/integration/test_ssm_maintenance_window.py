@@ -1,4 +1,4 @@
-"""ssm_maintenance_window against the sandbox, in-process (the bad-input suite's runner): the window, its
+"""ssm_maintenance_window against the sandbox, in-process (tests/integration/in_process.py): the window, its
 targets and its tasks through create, check mode, idempotency, update of each part, purge and absent,
 with the sandbox's call log as the proof of what was (and was not) written."""
 
@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-# The bad-input suite's in-process runner: the module exactly as Ansible runs it, in this process.
+# The suite's in-process runner (tests/integration/in_process.py): the module exactly as Ansible runs it, in this process.
 from tests.integration.in_process import run_in_process
 
 MODULE = "ssm_maintenance_window"

@@ -1,16 +1,14 @@
 """ssm_patch_association and ssm_patch_association_info against the sandbox: create, update,
 idempotency, check mode, tags, absent, and the executions a schedule runs on the sandbox's clock."""
 
-import contextlib
-import io
 import json
 
 import pytest
-from ansible.module_utils.common import warnings as ansible_warnings
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.cloudpatch.ssm.plugins.modules import ssm_patch_association
 from ansible_collections.cloudpatch.ssm.plugins.modules import ssm_patch_association_info
+
+from tests.integration.in_process import run_module
 
 WORKSHOP_NODES = ("App1", "App2", "Web1", "Web2")
 HOOK_DOCUMENT = {
@@ -21,13 +19,7 @@ HOOK_DOCUMENT = {
 
 
 def run(module, args, check_mode=False, diff=False):
-    """The module's JSON result, run in-process as Ansible runs it (it reads its arguments and exits)."""
-    ansible_warnings._global_warnings.clear()  # pylint: disable=protected-access
-    output = io.StringIO()
-    with patch_module_args(dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)), \
-            contextlib.redirect_stdout(output), pytest.raises(SystemExit):
-        module.main()
-    return json.loads(output.getvalue())
+    return run_module(module.__name__.rsplit(".", 1)[-1], args, check_mode, diff)
 
 
 def warnings_of(result):

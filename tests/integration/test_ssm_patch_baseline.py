@@ -1,7 +1,7 @@
 """ssm_patch_baseline against the sandbox: the workshop's baseline through every phase, and the runs
 that need the sandbox's call log or a race between two tasks.
 
-The module runs in-process (the bad-input suite's runner: exactly as Ansible runs it, minus the
+The module runs in-process (tests/integration/in_process.py: exactly as Ansible runs it, minus the
 process start-up that made the ansible-playbook target it replaces cost several times more), one
 task after another; check mode is `_ansible_check_mode`, as Ansible sets it. Each phase's checks
 come right after its tasks, every task named. What only Ansible shows about baselines (the
@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-# The bad-input suite's in-process runner: the module exactly as Ansible runs it, in this process.
+# The suite's in-process runner (tests/integration/in_process.py): the module exactly as Ansible runs it, in this process.
 from tests.integration.in_process import run_in_process
 
 from ansible_collections.cloudpatch.ssm.plugins.modules import ssm_patch_baseline

@@ -1,6 +1,6 @@
 """ssm_patch_group against the sandbox: the workshop's App/Web assignment, moves, purge, absent.
 
-The module runs in-process (the bad-input suite's runner: exactly as Ansible runs it, minus the
+The module runs in-process (tests/integration/in_process.py: exactly as Ansible runs it, minus the
 process start-up that made these ansible-playbook targets cost several times more), one task after
 another; check mode is `_ansible_check_mode`, as Ansible sets it, and each step's checks come right
 after its tasks, every task named. What only Ansible shows about patch groups (the patch_groups
@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-# The bad-input suite's in-process runner: the module exactly as Ansible runs it, in this process.
+# The suite's in-process runner (tests/integration/in_process.py): the module exactly as Ansible runs it, in this process.
 from tests.integration.in_process import run_in_process
 
 WORKSHOP_NODES = ("App1", "App2", "Web1", "Web2")

@@ -10,7 +10,7 @@ made fast. Then, as the JSON argument asks, in this order:
      "buckets": ["name"]}     S3 buckets
 
 The collection's modules run in this process exactly as Ansible runs them (AnsibleModule reads its
-arguments, prints its JSON result and exits; tests/integration/test_bad_inputs.py does the same), with
+arguments, prints its JSON result and exits; tests/integration/in_process.py does the same), with
 the region and endpoint of the environment molecule's config.yml sets: the same calls as the roles'
 tasks, without an ansible-playbook task (and its start-up, ~0.8 CPU-s with boto3) per call.
 Prints what it made; exits 1 naming the step that failed.

@@ -39,20 +39,3 @@ def test_aws_managed_policies_are_moto_s_own_in_the_served_partition_only(monkey
     monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "false")
     assert init_aws_policies(served) == []
 
-
-def test_ec2_ids_are_hex_digits_of_the_size_asked_from_moto_s_seedable_generator():
-    from moto.moto_api._internal import mock_random
-
-    from sandbox.moto_fixes.speedups import random_resource_id
-
-    ids = [random_resource_id(17) for _ in range(2000)]
-    assert all(len(value) == 17 and set(value) <= set("0123456789abcdef") for value in ids)
-    assert len(set(ids)) == len(ids)
-    # Every digit in every place, leading zeros kept: uniform digits, not a number's shortest text.
-    assert all(len({value[place] for value in ids}) == 16 for place in range(17))
-    assert random_resource_id() and len(random_resource_id()) == 8
-    mock_random.seed(7)
-    first = [random_resource_id(8) for _ in range(3)]
-    mock_random.seed(7)
-    assert [random_resource_id(8) for _ in range(3)] == first
-    mock_random.seed()  # the later tests of this process get moto's unseeded ids again

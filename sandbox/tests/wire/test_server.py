@@ -97,7 +97,7 @@ def test_binds_loopback_only(sandbox):
     assert addresses == ["0100007F"]  # 127.0.0.1
 
 
-def test_warm_up_builds_the_default_account_s_ssm_and_ec2_backends_without_a_call_logged():
+def test_warm_up_builds_the_default_account_s_ssm_and_ec2_backends():
     from moto.ec2.models import ec2_backends
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from moto.ssm.models import ssm_backends
@@ -107,10 +107,20 @@ def test_warm_up_builds_the_default_account_s_ssm_and_ec2_backends_without_a_cal
 
     install_all()
     app = SandboxApp(DomainDispatcherApplication(create_backend_app), validated_services=())
-    ec2_backends.reset()
-    ssm_backends.reset()
+    ec2_backends.reset()  # moto's BackendDict.reset(): every service's backends in this process
     warm_up(app)
     # moto builds a region's backend on its first use: dict membership tells whether it was built.
     assert dict.__contains__(ec2_backends["123456789012"], "us-east-1")
     assert dict.__contains__(ssm_backends["123456789012"], "us-east-1")
     assert len(app.call_log) == 0
+
+
+def test_a_warm_up_call_that_fails_stops_the_start():
+    from sandbox.wire.server import SandboxApp, warm_up
+
+    def refusing(environ, start_response):
+        start_response("500 Internal Server Error", [("Content-Type", "text/plain")])
+        return [b"no backend"]
+
+    with pytest.raises(RuntimeError, match="warm-up ssm call failed.*500.*no backend"):
+        warm_up(SandboxApp(refusing, validated_services=()))
