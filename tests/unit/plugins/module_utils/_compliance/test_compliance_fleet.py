@@ -468,13 +468,17 @@ def test_export_memory_in_parallel_does_not_grow_with_the_fleet(tmp_path):
     (tmp_path / "scratch").mkdir()
     gc.collect()
     export_peak(tmp_path, 2500, "csv", read_concurrency=4)
-    small = export_peak(tmp_path, 1000, "csv", read_concurrency=4)
-    large = export_peak(tmp_path, 9000, "csv", read_concurrency=4)
-    # The pages held at the peak depend on how the threads ran (at most parallel.AHEAD a chain, read
-    # but not yet taken), up to a few pages either way; 50 bytes a node would add 400 KB here.
-    assert large - small < 160 * 1024, (small, large)
+    # The peak is the most pages held at one time (at most parallel.AHEAD a chain, read but not yet
+    # taken, and their follow-ups), which depends on how the threads ran: a longer export has more
+    # chances to meet the bound. From 1,000 nodes it still rose by up to 170 KB to 9,000 under load
+    # (CI), so both sizes are past the first few thousand nodes, where it levels off: measured 4,000
+    # against 16,000 nodes, it differed by at most 120 KB, quiet or with three busy processes on two cores.
+    small = export_peak(tmp_path, 4000, "csv", read_concurrency=4)
+    large = export_peak(tmp_path, 16000, "csv", read_concurrency=4)
+    # Keeping as little as 50 bytes a node would add 600 KB here.
+    assert large - small < 300 * 1024, (small, large)
     assert list((tmp_path / "scratch").iterdir()) == []
-    assert (tmp_path / "fleet.csv").read_bytes().count(b"\r\n") == 9001
+    assert (tmp_path / "fleet.csv").read_bytes().count(b"\r\n") == 16001
 
 
 # The dashboard's activity ------------------------------------------------------------------------
